@@ -20,7 +20,7 @@
 void *nw_xmalloc(size_t n);
 void *nw_xcalloc(size_t n, size_t size);
 void *nw_xrealloc(void *p, size_t n);
-char *nw_xstrdup(const char *s);        /* NULL in, NULL out */
+char *nw_xstrdup(const char *s);            /* NULL in, NULL out */
 char *nw_xstrndup(const char *s, size_t n); /* NULL in, NULL out */
 char *nw_xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -36,9 +36,9 @@ int nw_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* A growing byte buffer, always NUL-terminated once something was added. */
 struct nw_buf {
-	char *b_data;
-	size_t b_len;
-	size_t b_cap;
+        char *b_data;
+        size_t b_len;
+        size_t b_cap;
 };
 void nw_buf_add(struct nw_buf *b, const void *p, size_t n);
 void nw_buf_addc(struct nw_buf *b, char c);
@@ -59,8 +59,8 @@ int nw_codec_unpack(const void *buf, size_t len, msgpack_unpacked *u, char **cau
  * names[i] or NULL. Unknown keys are skipped; a non-string key is NW_E_TYPE,
  * a repeated known key NW_E_VALUE, a non-map NW_E_TYPE.
  */
-int nw_codec_fields(const msgpack_object *o, const char *what, const char *const *names,
-    size_t n, const msgpack_object **vals, char **cause);
+int nw_codec_fields(const msgpack_object *o, const char *what, const char *const *names, size_t n,
+                    const msgpack_object **vals, char **cause);
 /* Check a message's "v" value (NULL: absent): NW_E_MISSING, _TYPE, _VERSION. */
 int nw_codec_version(const msgpack_object *v, const char *what, char **cause);
 /* Fill ev (from nw_event_new()) from a decoded event map. */
@@ -73,14 +73,13 @@ int nw_codec_int(const msgpack_object *o, const char *field, int64_t *v, char **
 int nw_codec_number(const msgpack_object *o, const char *field, double *v, char **cause);
 int nw_codec_bool(const msgpack_object *o, const char *field, bool *v, char **cause);
 /* A string: valid UTF-8, no NUL, at most max bytes; nil gives NULL when nullable. */
-int nw_codec_str(const msgpack_object *o, const char *field, bool nullable, size_t max,
-    char **v, char **cause);
+int nw_codec_str(const msgpack_object *o, const char *field, bool nullable, size_t max, char **v,
+                 char **cause);
 /* A string copied into a fixed buffer of size cap (NW_E_LIMIT when longer). */
 int nw_codec_strbuf(const msgpack_object *o, const char *field, char *buf, size_t cap,
-    char **cause);
+                    char **cause);
 /* A bin of exactly n bytes. */
-int nw_codec_bin(const msgpack_object *o, const char *field, uint8_t *buf, size_t n,
-    char **cause);
+int nw_codec_bin(const msgpack_object *o, const char *field, uint8_t *buf, size_t n, char **cause);
 /* A name for a msgpack object type, for messages. */
 const char *nw_codec_type_name(const msgpack_object *o);
 
