@@ -23,12 +23,13 @@ max_exposure=${NW_MAX_EXPOSURE:-2.0}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nw-systemd.XXXXXX")
 dest=$tmp/root
 daemon_pid=""
+listener=""
 
 # cleanup: stop what we started, remove the temp tree.
 cleanup() {
-	if [ -n "$daemon_pid" ]; then
-		kill -KILL "$daemon_pid" 2>/dev/null || true
-	fi
+	for p in $daemon_pid $listener; do
+		kill -KILL "$p" 2>/dev/null || true
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -164,9 +165,145 @@ install_layout() {
 }
 
 # --- install_run ---------------------------------------------------------------
+
+# wait_line FILE PATTERN COUNT SECONDS: wait until FILE holds COUNT lines
+# matching PATTERN (grep -E); 0, or 1 on timeout.
+wait_line() {
+	i=0
+	while [ $i -lt $(($4 * 10)) ]; do
+		if [ "$(grep -c -E "$2" "$1" 2>/dev/null || true)" -ge "$3" ]; then
+			return 0
+		fi
+		if [ -n "$daemon_pid" ] && ! kill -0 "$daemon_pid" 2>/dev/null; then
+			return 1
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# unit_argv UNIT KEY: the unit's KEY= command line with the installed paths
+# pointed into the DESTDIR, as words for eval "set -- ...".
+unit_argv() {
+	unit_line "$1" "$2" | sed -E -e "s#(^|[ =])/usr/#\1$dest/usr/#g" -e "s#(^|[ =])/etc/newswire#\1$dest/etc/newswire#g"
+}
+
+# daemon_log: what the daemon said, for a failure message.
+daemon_log() {
+	echo "--- daemon stderr:" >&2
+	tail -n 40 "$tmp/daemon.log" >&2 || true
+	echo "--- sd_notify lines:" >&2
+	cat "$tmp/notify.log" >&2 || true
+}
+
 install_run() {
-	echo "install_run: not written yet"
-	exit 77
+	sbin=$dest/usr/sbin
+	bin=$dest/usr/bin
+	for f in "$sbin/newswired" "$bin/newswire-extract"; do
+		[ -x "$f" ] || missing_target "${f#"$dest"}"
+	done
+	[ -f "$dest/etc/newswire/newswired.conf" ] || missing_target "daemon/newswired.conf"
+	need_tool curl
+	py=/usr/bin/python3
+	[ -x $py ] || fail "$py not found"
+	[ -z "${NEWSWIRE_DATA:-}" ] || fail "NEWSWIRE_DATA is set"
+
+	# 1. The installed extractor over a bundled article, with the installed data.
+	article=$(ls "$NW_SOURCE_DIR"/examples/articles/* 2>/dev/null | head -n 1 || true)
+	[ -n "$article" ] || missing_target "examples/articles/ (a bundled article)"
+	"$bin/newswire-extract" "$article" >"$tmp/extract.out" 2>"$tmp/extract.err" || {
+		cat "$tmp/extract.err" >&2
+		fail "installed newswire-extract failed on $article"
+	}
+	nev=$(grep -c '"type"' "$tmp/extract.out" || true)
+	[ "$nev" -gt 0 ] || fail "installed newswire-extract found no event in $article: $(head -c 400 "$tmp/extract.out")"
+	echo "extract: $nev events from $(basename "$article") with $(cd "$dest/usr/share/newswire" && find . -type f | wc -l) installed data files"
+
+	# 2. The installed daemon, started with the unit's own command lines. As
+	# root, run it as nobody the way User= would (it refuses root).
+	run=$tmp/run
+	mkdir -p "$run"
+	chmod 0755 "$tmp"
+	as=""
+	if [ "$(id -u)" -eq 0 ]; then
+		need_tool setpriv
+		chown 65534:65534 "$run"
+		as="setpriv --reuid=65534 --regid=65534 --clear-groups --"
+	fi
+	state=$run/state
+	port=$($py -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	: >"$tmp/notify.log"
+	$py "$NW_SOURCE_DIR/tests/systemd/notify_listen.py" "$run/notify" "$tmp/notify.log" 90 &
+	listener=$!
+	wait_line "$tmp/notify.log" '^LISTENING$' 1 10 || fail "notify listener did not start"
+
+	export STATE_DIRECTORY="$state"
+	eval "set -- $(unit_argv newswired.service ExecStartPre)"
+	[ $# -gt 0 ] || fail "newswired.service has no ExecStartPre"
+	# shellcheck disable=SC2086
+	$as "$@" >"$tmp/check.log" 2>&1 || {
+		cat "$tmp/check.log" >&2
+		fail "the unit's ExecStartPre ($*) rejects the installed config"
+	}
+	echo "ExecStartPre: $(echo "$*" | sed "s#$dest##g"): ok"
+
+	eval "set -- $(unit_argv newswired.service ExecStart)"
+	# Temp endpoints instead of the sample config's fixed ports.
+	set -- "$@" --http "127.0.0.1:$port" --pub "ipc://$state/pub.sock" --replay "ipc://$state/replay.sock"
+	# shellcheck disable=SC2086
+	NOTIFY_SOCKET=$run/notify WATCHDOG_USEC=1000000 $as "$@" >"$tmp/daemon.log" 2>&1 &
+	daemon_pid=$!
+	wait_line "$tmp/notify.log" '^READY=1$' 1 20 || {
+		daemon_log
+		fail "no READY=1 from the installed newswired (Type=notify)"
+	}
+	code=$(curl -s -o "$tmp/healthz" -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/healthz" || true)
+	[ "$code" = 200 ] || {
+		daemon_log
+		fail "/healthz answered $code"
+	}
+	echo "newswired: READY=1, /healthz 200 ($(head -c 80 "$tmp/healthz"))"
+	wait_line "$tmp/notify.log" '^WATCHDOG=1$' 2 10 || {
+		daemon_log
+		fail "no WATCHDOG=1 pings with WATCHDOG_USEC=1000000 (WatchdogSec=)"
+	}
+	echo "newswired: WATCHDOG=1 pings"
+
+	# ExecReload, as the unit says it.
+	MAINPID=$daemon_pid
+	eval "set -- $(unit_line newswired.service ExecReload)"
+	"$@" || fail "ExecReload $* failed"
+	wait_line "$tmp/notify.log" '^RELOADING=1$' 1 10 && wait_line "$tmp/notify.log" '^READY=1$' 2 10 || {
+		daemon_log
+		fail "SIGHUP: no RELOADING=1 then READY=1"
+	}
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/healthz" || true)
+	[ "$code" = 200 ] || fail "/healthz answered $code after reload"
+	echo "newswired: ExecReload -> RELOADING=1, READY=1, /healthz 200"
+
+	kill -TERM "$daemon_pid"
+	i=0
+	while kill -0 "$daemon_pid" 2>/dev/null && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -0 "$daemon_pid" 2>/dev/null && {
+		daemon_log
+		fail "newswired still running 30 s after SIGTERM"
+	}
+	rc=0
+	wait "$daemon_pid" || rc=$?
+	daemon_pid=""
+	[ $rc -eq 0 ] || {
+		daemon_log
+		fail "newswired exited $rc after SIGTERM"
+	}
+	grep -q '^STOPPING=1$' "$tmp/notify.log" || fail "no STOPPING=1 before exit"
+	echo "newswired: SIGTERM -> STOPPING=1, exit 0"
+	kill "$listener" 2>/dev/null || true
+	wait "$listener" 2>/dev/null || true
+	listener=""
 }
 
 case $mode in
