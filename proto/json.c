@@ -104,6 +104,10 @@ json_add_double(struct nw_buf *b, double d)
                 nw_buf_adds(b, "null"); /* the encoder refuses these; never rendered invalid */
                 return;
         }
+        if (d == 0 && signbit(d)) {
+                nw_buf_adds(b, "-0.0"); /* "-0" would read back as the integer 0 */
+                return;
+        }
         for (prec = 15; prec <= 17; prec++) {
                 snprintf(s, sizeof s, "%.*g", prec, d);
                 if (strtod(s, NULL) == d)

@@ -13,9 +13,9 @@
 struct nw_event *helpers_sample_event(void);
 
 enum helpers_op {
-	HELPERS_REPLACE, /* the value at path becomes repl */
-	HELPERS_DELETE,  /* the key at path is removed */
-	HELPERS_ADD,     /* the last component of path is added to its parent map */
+        HELPERS_REPLACE, /* the value at path becomes repl */
+        HELPERS_DELETE,  /* the key at path is removed */
+        HELPERS_ADD,     /* the last component of path is added to its parent map */
 };
 
 /*
