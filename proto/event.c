@@ -276,7 +276,7 @@ nw_event_attr(const struct nw_event *ev, const char *key)
         size_t i;
 
         for (i = 0; i < ev->nattrs; i++) {
-                if (strcmp(ev->attrs[i].key, key) == 0)
+                if (ev->attrs[i].key != NULL && strcmp(ev->attrs[i].key, key) == 0)
                         return ev->attrs[i].value;
         }
         return NULL;
@@ -304,7 +304,7 @@ event_str_eq(const char *a, const char *b)
         return strcmp(a, b) == 0;
 }
 
-/* Whether a and b hold the same event, field by field. */
+/* Whether a and b hold the same event, field by field (attrs in any order). */
 bool
 nw_event_equal(const struct nw_event *a, const struct nw_event *b)
 {
@@ -323,9 +323,9 @@ nw_event_equal(const struct nw_event *a, const struct nw_event *b)
                     !event_str_eq(a->args[i].text, b->args[i].text))
                         return false;
         }
-        for (i = 0; i < a->nattrs; i++) {
-                if (!event_str_eq(a->attrs[i].key, b->attrs[i].key) ||
-                    !event_str_eq(a->attrs[i].value, b->attrs[i].value))
+        for (i = 0; i < a->nattrs; i++) { /* a map: order does not matter */
+                if (a->attrs[i].key == NULL ||
+                    !event_str_eq(a->attrs[i].value, nw_event_attr(b, a->attrs[i].key)))
                         return false;
         }
         for (i = 0; i < a->nquantities; i++) {

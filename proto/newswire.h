@@ -128,7 +128,7 @@ const char *nw_event_attr(const struct nw_event *ev, const char *key);
 /* The first argument with this role, or NULL. */
 const struct nw_arg *nw_event_arg(const struct nw_event *ev, const char *role);
 /* Whether a and b hold the same event, field by field (NULL equals only NULL;
- * seq compared only when has_seq). */
+ * seq compared only when has_seq; attrs as a map, in any order). */
 bool nw_event_equal(const struct nw_event *a, const struct nw_event *b);
 
 /* ---- msgpack form ------------------------------------------------------ */

@@ -119,6 +119,13 @@ test_dup_equal(void **state)
         assert_false(nw_event_equal(ev, d));
         nw_event_destroy(&d);
         d = nw_event_dup(ev);
+        { /* attrs compare as a map: swapped order is equal */
+                struct nw_attr tmp = d->attrs[0];
+
+                d->attrs[0] = d->attrs[1];
+                d->attrs[1] = tmp;
+        }
+        assert_true(nw_event_equal(ev, d));
         nw_event_set_attr(d, "stage", "ga");
         assert_false(nw_event_equal(ev, d));
         nw_event_destroy(&d);
