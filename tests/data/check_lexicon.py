@@ -112,7 +112,7 @@ def check_aliases(entities):
                               % (e["where"], a, eid))
                 continue
             cjk = sum(1 for ch in bare if is_cjk(ch))
-            if cjk == len(bare) and len(bare) == 1:
+            if len(bare) == 1:
                 errors.append("%s: single-character alias '%s' of '%s'"
                               % (e["where"], a, eid))
             if cjk == 0 and len(bare) <= 2 and not a.startswith("="):
@@ -174,7 +174,11 @@ def gold_fillers(ids_file, gold_root):
                     for n, line in enumerate(f, 1):
                         if not line.strip():
                             continue
-                        ev = json.loads(line)
+                        try:
+                            ev = json.loads(line)
+                        except ValueError:
+                            fillers.append(("%s:%d" % (name, n), None))
+                            continue
                         for fills in ev.get("args", {}).values():
                             for x in fills:
                                 fillers.append(("%s:%d" % (name, n), x))
@@ -189,6 +193,9 @@ def check_gold(entities, fillers):
         for a in e["aliases"]:
             aliases.setdefault(alias_key(a), set()).add(eid)
     for where, filler in fillers:
+        if filler is None:
+            errors.append("%s: gold line is not valid JSON" % where)
+            continue
         alts = filler.split("|")
         if not SLUG.match(alts[0]):
             continue
@@ -234,10 +241,13 @@ BAD = [
     ("exact vs folded", "fruit\tproduct\t-\tapple\n", "already claimed by 'apple'"),
     ("one CJK char", "x\torg\t-\t阿\n", "single-character alias '阿'"),
     ("short Latin", "x\torg\t-\tXY\n", "short Latin alias 'XY'"),
+    ("one Latin char", "x\torg\t-\t=X\n", "single-character alias '=X'"),
     ("empty alias", "x\torg\t-\tXco||Y Co\n", "empty or space-padded alias"),
     ("gold id missing", "", "gold id 'llama' is not in the lexicon"),
     ("gold surface missing", "", "none of the gold surfaces ['千问模型'] is an alias"),
     ("too few", "", "only 4 entities, want at least 5"),
+    ("gold jsonl id missing", "", "a.gold.jsonl:2: gold id 'gemma' is not in the lexicon"),
+    ("gold jsonl bad JSON", "", "a.gold.jsonl:1: gold line is not valid JSON"),
 ]
 
 
@@ -247,7 +257,14 @@ def selftest():
     with tempfile.TemporaryDirectory() as tmp:
         ids = os.path.join(tmp, "ids.txt")
 
-        def run(extra, gold, minimum):
+        def run(extra, gold, minimum, jsonl=None):
+            root = None
+            if jsonl is not None:
+                root = tempfile.mkdtemp(dir=tmp)
+                os.makedirs(os.path.join(root, "sub"))
+                with open(os.path.join(root, "sub", "a.gold.jsonl"), "w",
+                          encoding="utf-8") as f:
+                    f.write(jsonl)
             lexdir = tempfile.mkdtemp(dir=tmp)
             with open(os.path.join(lexdir, "10-a.tsv"), "w", encoding="utf-8") as f:
                 f.write(GOOD)
@@ -255,7 +272,7 @@ def selftest():
                 f.write(extra)
             with open(ids, "w", encoding="utf-8") as f:
                 f.write(gold)
-            return check(lexdir, ids, None, minimum)[1]
+            return check(lexdir, ids, root, minimum)[1]
 
         errs = run("arm\torg\t-\t=Arm|=ARM\n", "# ids\nqwen|通义千问\nqwen3-max\napple|Apple\n", 4)
         if errs:
@@ -269,7 +286,13 @@ def selftest():
                 gold = "qwen|千问模型\n"
             elif name == "too few":
                 minimum = 5
-            errs = run(extra, gold, minimum)
+            jsonl = None
+            if name == "gold jsonl id missing":
+                jsonl = ('{"type": "x", "args": {"a": ["qwen|通义千问"]}}\n'
+                         '{"type": "x", "args": {"a": ["gemma|Gemma"]}}\n')
+            elif name == "gold jsonl bad JSON":
+                jsonl = '{"type": "x", "args": \n'
+            errs = run(extra, gold, minimum, jsonl)
             if not any(want in e for e in errs):
                 print("selftest: case '%s' not rejected with '%s'; got %s"
                       % (name, want, errs))
