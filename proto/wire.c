@@ -228,26 +228,25 @@ nw_request_decode(const void *buf, size_t len, struct nw_request *rq, char **cau
 {
         const msgpack_object *f[6];
         msgpack_unpacked u;
-        char op[16];
+        char *op = NULL;
         uint64_t limit = 0;
         int r;
 
         memset(rq, 0, sizeof *rq);
         msgpack_unpacked_init(&u);
         r = wire_open(buf, len, "request", wire_req_keys, wire_req_req, 6, &u, f, cause);
-        if (r == NW_OK) {
-                r = nw_codec_strbuf(f[1], "request.op", op, sizeof op, cause);
-                if (r == NW_E_LIMIT)
-                        r = nw_fail(cause, NW_E_VALUE, "request.op: unknown operation");
-        }
+        if (r == NW_OK)
+                r = nw_codec_str(f[1], "request.op", false, NW_MAX_STRING, &op, cause);
         if (r == NW_OK) {
                 if (strcmp(op, "replay") == 0)
                         rq->op = NW_REQ_REPLAY;
                 else if (strcmp(op, "stats") == 0)
                         rq->op = NW_REQ_STATS;
                 else
-                        r = nw_fail(cause, NW_E_VALUE, "request.op: unknown operation \"%s\"", op);
+                        r = nw_fail(cause, NW_E_VALUE, "request.op: unknown operation \"%.32s\"",
+                                    op);
         }
+        free(op);
         if (r == NW_OK)
                 r = wire_uint(f[2], "request.req", &rq->req_id, cause);
         if (r == NW_OK)
@@ -455,6 +454,10 @@ nw_stats_decode(const void *buf, size_t len, uint64_t *req_id, struct nw_stat **
                 r = nw_codec_strbuf(&kv->key, "stats name", s[k].name, sizeof s[k].name, cause);
                 if (r != NW_OK)
                         break;
+                if (s[k].name[0] == '\0') {
+                        r = nw_fail(cause, NW_E_VALUE, "stats: empty name");
+                        break;
+                }
                 snprintf(field, sizeof field, "stats.%s", s[k].name);
                 r = nw_codec_uint(&kv->val, field, &s[k].value, cause);
                 k++;
