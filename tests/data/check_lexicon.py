@@ -14,8 +14,9 @@ Usage:
 Rules: 4 tab-separated fields; known kind; id slug [a-z0-9-]+; unique id;
 parent `-` or an existing id; no parent cycle; no alias claimed twice (Latin
 aliases compare case-insensitively unless both are exact-case `=` aliases);
-no empty alias, no single-CJK-character alias, no Latin alias of 2 characters
-or fewer unless exact-case; at least MIN_ENTITIES entities; gold coverage: a
+an ASCII alias (the display name); no empty alias, no one-character alias,
+no Latin alias of 2 characters or fewer unless exact-case; at least
+MIN_ENTITIES entities; gold coverage: a
 gold filler whose first alternative is an id slug names a lexicon id, and
 when the filler also gives surface texts at least one of them is an alias of
 one of the filler's ids.
@@ -105,6 +106,9 @@ def check_aliases(entities):
     for eid, e in entities.items():
         if not e["aliases"]:
             errors.append("%s: id '%s' has no alias" % (e["where"], eid))
+        elif not any(a.lstrip("=").isascii() for a in e["aliases"]):
+            errors.append("%s: id '%s' has no English (ASCII) alias to display"
+                          % (e["where"], eid))
         for a in e["aliases"]:
             bare = a[1:] if a.startswith("=") else a
             if not bare or bare != bare.strip():
@@ -240,6 +244,7 @@ BAD = [
     ("alias twice", "x\torg\t-\tQWEN\n", "alias 'QWEN' of 'x' already claimed by 'qwen'"),
     ("exact vs folded", "fruit\tproduct\t-\tapple\n", "already claimed by 'apple'"),
     ("one CJK char", "x\torg\t-\t阿\n", "single-character alias '阿'"),
+    ("no English alias", "x\torg\t-\t某公司\n", "id 'x' has no English (ASCII) alias"),
     ("short Latin", "x\torg\t-\tXY\n", "short Latin alias 'XY'"),
     ("one Latin char", "x\torg\t-\t=X\n", "single-character alias '=X'"),
     ("empty alias", "x\torg\t-\tXco||Y Co\n", "empty or space-padded alias"),
@@ -274,7 +279,8 @@ def selftest():
                 f.write(gold)
             return check(lexdir, ids, root, minimum)[1]
 
-        errs = run("arm\torg\t-\t=Arm|=ARM\n", "# ids\nqwen|通义千问\nqwen3-max\napple|Apple\n", 4)
+        errs = run("arm\torg\t-\t=Arm|=ARM\n",
+                   "# ids\nqwen|通义千问\nqwen3-max\napple|Apple\n", 4)
         if errs:
             print("selftest: good lexicon rejected: %s" % errs)
             failures += 1
