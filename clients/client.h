@@ -2,7 +2,7 @@
  * client.h — libnwclient, the library every newswire client tool links:
  * the subscriber (sub.c) and its replay client (replay.c), event filters
  * (filter.c), option tables and small helpers (opt.c, util.c), output
- * (out.c), HTTP (http.c), and the alert bot's parts (rules.c, action.c,
+ * (out.c), HTTP (http.c), and the alert bot's parts (ruleset.c, action.c,
  * cursor.c). A section per file.
  *
  * Errors: 0 / -1 with a malloc'd *cause the caller frees, as in proto/.
@@ -287,7 +287,7 @@ int cursor_load(const char *path, struct cursor *c, char **cause);
 /* Write path atomically (temp file, fsync, rename, fsync directory). */
 int cursor_save(const char *path, const struct cursor *c, char **cause);
 
-/* ---- rules.c: newswire-alert's rules file ---- */
+/* ---- ruleset.c: newswire-alert's rules file ---- */
 
 enum rules_webhook_format {
 	RULES_WEBHOOK_JSON,  /* the event's JSON as body */
@@ -322,14 +322,14 @@ struct rules {
 };
 
 /* Parse a rules file; -1 with "FILE:LINE: message" in *cause. */
-struct rules *rules_load(const char *path, const char *datadir, char **cause);
+struct rules *ruleset_load(const char *path, const char *datadir, char **cause);
 /* Parse rules from a buffer (name is used in messages). */
-struct rules *rules_parse(const char *buf, size_t len, const char *name, const char *datadir,
+struct rules *ruleset_parse(const char *buf, size_t len, const char *name, const char *datadir,
     char **cause);
-void rules_destroy(struct rules **rs);
+void ruleset_destroy(struct rules **rs);
 /* Whether the rule's rate limit lets one more alert through at now_ms; if
  * so, count it. */
-bool rules_rate_take(struct rule *r, int64_t now_ms);
+bool ruleset_rate_take(struct rule *r, int64_t now_ms);
 
 /* ---- action.c: what a matching rule does ---- */
 

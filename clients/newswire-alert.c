@@ -1,6 +1,6 @@
 /*
  * newswire-alert — the alert bot: subscribes like newswire-sub, matches each
- * event against the rules of a rules file (rules.c) in order and runs the
+ * event against the rules of a rules file (ruleset.c) in order and runs the
  * first matching rule's actions (action.c), or several rules' when a rule
  * says continue = yes. After an event's actions it commits its position to
  * the state file (cursor.c), so a restart resumes right after it.
@@ -120,7 +120,7 @@ alert_event(struct alert_args *a, struct rules *rs, const struct sub_msg *m)
 		if (!filter_match(r->r_filter, ev))
 			continue;
 		matched = true;
-		if (!rules_rate_take(r, client_now_ms())) {
+		if (!ruleset_rate_take(r, client_now_ms())) {
 			client_warnx("rule [%s]: rate limit reached, no alert for seq %llu (%s)",
 			    r->r_name, seq, ev->type);
 		} else if (action_run(r, ev, &m->sm_trailer, &alert_stop, &cause) != 0) {
@@ -160,12 +160,12 @@ main(int argc, char **argv)
 		    argv[first]);
 	if (a.a_rules == NULL)
 		client_exitx(CLIENT_EXIT_USAGE, "no rules file: give --rules FILE (see --help)");
-	if ((rs = rules_load(a.a_rules, NULL, &cause)) == NULL)
+	if ((rs = ruleset_load(a.a_rules, NULL, &cause)) == NULL)
 		client_exitx(CLIENT_EXIT_USAGE, "%s", cause);
 	if (a.a_check) {
 		printf("%s: %zu rule%s, ok\n", a.a_rules, rs->rs_nrules,
 		    rs->rs_nrules == 1 ? "" : "s");
-		rules_destroy(&rs);
+		ruleset_destroy(&rs);
 		return CLIENT_EXIT_OK;
 	}
 	if (a.a_state == NULL)
@@ -230,7 +230,7 @@ main(int argc, char **argv)
 			seen++;
 	}
 	sub_destroy(&s);
-	rules_destroy(&rs);
+	ruleset_destroy(&rs);
 	opt_common_clear(&a.a_common);
 	return code;
 }

@@ -1,7 +1,7 @@
 /*
  * fakepub.c — see fakepub.h.
  */
-#include <assert.h>
+#include <stdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,15 @@
 #include <zmq.h>
 
 #include "fakepub.h"
+
+/* Abort on a failure (unlike assert, never compiled out). */
+#define FP_CHECK(x)                                                                    \
+	do {                                                                           \
+		if (!(x)) {                                                            \
+			fprintf(stderr, "fakepub: %s failed\n", #x);                  \
+			abort();                                                       \
+		}                                                                      \
+	} while (0)
 
 /* Send frames [id?] + parts. */
 static void
@@ -41,8 +50,8 @@ fakepub_send_event(struct fakepub *f, void *sock, zmq_msg_t *id, const struct nw
 	memcpy(t.origin, f->fp_origin, NW_ORIGIN_LEN);
 	t.epoch = f->fp_epoch;
 	t.seq = ev->seq;
-	assert(nw_event_encode(ev, &eb, &el) == 0);
-	assert(nw_trailer_encode(&t, &tb, &tl) == 0);
+	FP_CHECK(nw_event_encode(ev, &eb, &el) == 0);
+	FP_CHECK(nw_trailer_encode(&t, &tb, &tl) == 0);
 	parts[0] = ev->type;
 	lens[0] = strlen(ev->type);
 	parts[1] = eb;
@@ -176,13 +185,13 @@ fakepub_start(struct fakepub *f, int sndhwm)
 		f->fp_sndhwm = sndhwm;
 		zmq_setsockopt(f->fp_pub, ZMQ_SNDHWM, &sndhwm, sizeof sndhwm);
 	}
-	assert(zmq_bind(f->fp_pub, "tcp://127.0.0.1:*") == 0);
-	assert(zmq_bind(f->fp_router, "tcp://127.0.0.1:*") == 0);
+	FP_CHECK(zmq_bind(f->fp_pub, "tcp://127.0.0.1:*") == 0);
+	FP_CHECK(zmq_bind(f->fp_router, "tcp://127.0.0.1:*") == 0);
 	n = sizeof f->fp_pub_ep;
 	zmq_getsockopt(f->fp_pub, ZMQ_LAST_ENDPOINT, f->fp_pub_ep, &n);
 	n = sizeof f->fp_replay_ep;
 	zmq_getsockopt(f->fp_router, ZMQ_LAST_ENDPOINT, f->fp_replay_ep, &n);
-	assert(pthread_create(&f->fp_thread, NULL, fakepub_thread, f) == 0);
+	FP_CHECK(pthread_create(&f->fp_thread, NULL, fakepub_thread, f) == 0);
 }
 
 /* Stop and free. */
@@ -255,7 +264,7 @@ fakepub_heartbeat(struct fakepub *f)
 	hb.last_seq = f->fp_n;
 	pthread_mutex_unlock(&f->fp_mu);
 	hb.time_ms = 0;
-	assert(nw_heartbeat_encode(&hb, &buf, &len) == 0);
+	FP_CHECK(nw_heartbeat_encode(&hb, &buf, &len) == 0);
 	zmq_send(f->fp_pub, NW_TOPIC_HEARTBEAT, strlen(NW_TOPIC_HEARTBEAT), ZMQ_SNDMORE);
 	zmq_send(f->fp_pub, buf, len, 0);
 	free(buf);

@@ -1,5 +1,5 @@
 /*
- * fuzz_rules.c — libFuzzer target for newswire-alert's rules parser.
+ * fuzz_ruleset.c — libFuzzer target for newswire-alert's rules parser.
  * Keys that load the lexicon (related = yes) are exercised too.
  */
 #include <stddef.h>
@@ -16,8 +16,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *cause = NULL;
 	struct rules *rs;
 
-	rs = rules_parse((const char *)data, size, "fuzz", NULL, &cause);
-	rules_destroy(&rs);
+	rs = ruleset_parse((const char *)data, size, "fuzz", NULL, &cause);
+	ruleset_destroy(&rs);
 	free(cause);
 	return 0;
 }

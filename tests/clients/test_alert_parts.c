@@ -100,7 +100,7 @@ static struct rules *
 parse(const char *text, char **cause)
 {
 	*cause = NULL;
-	return rules_parse(text, strlen(text), "t.rules", NULL, cause);
+	return ruleset_parse(text, strlen(text), "t.rules", NULL, cause);
 }
 
 static void
@@ -156,12 +156,12 @@ test_rules_good(void **state)
 	assert_int_equal(rs->rs_rules[1].r_retries, 5); /* default */
 
 	/* rate: 2 per 30 s, sliding */
-	assert_true(rules_rate_take(&rs->rs_rules[1], 1000));
-	assert_true(rules_rate_take(&rs->rs_rules[1], 2000));
-	assert_false(rules_rate_take(&rs->rs_rules[1], 3000));
-	assert_false(rules_rate_take(&rs->rs_rules[1], 30999));
-	assert_true(rules_rate_take(&rs->rs_rules[1], 31001));
-	rules_destroy(&rs);
+	assert_true(ruleset_rate_take(&rs->rs_rules[1], 1000));
+	assert_true(ruleset_rate_take(&rs->rs_rules[1], 2000));
+	assert_false(ruleset_rate_take(&rs->rs_rules[1], 3000));
+	assert_false(ruleset_rate_take(&rs->rs_rules[1], 30999));
+	assert_true(ruleset_rate_take(&rs->rs_rules[1], 31001));
+	ruleset_destroy(&rs);
 	assert_null(rs);
 	nw_event_destroy(&ev);
 }
@@ -213,7 +213,7 @@ test_rules_file_missing(void **state)
 {
 	char *cause = NULL;
 
-	assert_null(rules_load("/nonexistent/x.rules", NULL, &cause));
+	assert_null(ruleset_load("/nonexistent/x.rules", NULL, &cause));
 	assert_string_equal(cause, "/nonexistent/x.rules: No such file or directory");
 	free(cause);
 }
@@ -301,7 +301,7 @@ test_actions_file_exec(void **state)
 			      "[slow]\nexec = sleep 5\ntimeout = 0.3\n"
 			      "[bad]\nexec = exit 4\n",
 	    dir, dir, out);
-	rs = rules_parse(text, strlen(text), "t", NULL, &cause);
+	rs = ruleset_parse(text, strlen(text), "t", NULL, &cause);
 	assert_non_null(rs);
 	assert_int_equal(action_run(&rs->rs_rules[0], ev, &t, NULL, &cause), 0);
 	assert_int_equal(action_run(&rs->rs_rules[0], ev, &t, NULL, &cause), 0);
@@ -330,7 +330,7 @@ test_actions_file_exec(void **state)
 	assert_int_equal(action_run(&rs->rs_rules[2], ev, &t, NULL, &cause), -1);
 	assert_string_equal(cause, "command exited 4: exit 4");
 	free(cause);
-	rules_destroy(&rs);
+	ruleset_destroy(&rs);
 	rmdir(dir);
 	free(out);
 	nw_event_destroy(&ev);

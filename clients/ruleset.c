@@ -1,5 +1,5 @@
 /*
- * rules.c — newswire-alert's rules file (INI, read with libinih; the format
+ * ruleset.c — newswire-alert's rules file (INI, read with libinih; the format
  * is documented in newswire-alert(1) and examples/alert.rules):
  *
  *   [newswire]                 optional: where to connect, where the cursor lives
@@ -33,7 +33,7 @@
 #include "client.h"
 
 /* Parser state. */
-struct rules_ctx {
+struct ruleset_ctx {
 	struct rules *rc_rules;
 	const char *rc_datadir;
 	char *rc_error;  /* the first error, for the line inih reports */
@@ -42,7 +42,7 @@ struct rules_ctx {
 
 /* Record the first error; returns 0 for inih. */
 static int __attribute__((format(printf, 2, 3)))
-rules_error(struct rules_ctx *ctx, const char *fmt, ...)
+ruleset_error(struct ruleset_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 	char *m;
@@ -59,16 +59,16 @@ rules_error(struct rules_ctx *ctx, const char *fmt, ...)
 
 /* Take an error cause into the context. */
 static int
-rules_error_cause(struct rules_ctx *ctx, const char *key, char *why)
+ruleset_error_cause(struct ruleset_ctx *ctx, const char *key, char *why)
 {
-	rules_error(ctx, "%s: %s", key, why ? why : "invalid value");
+	ruleset_error(ctx, "%s: %s", key, why ? why : "invalid value");
 	free(why);
 	return 0;
 }
 
 /* Parse "N/UNIT" (UNIT: s, min, h, day, or a number of seconds). */
 static int
-rules_parse_rate(const char *v, unsigned *count, int64_t *ms, char **cause)
+ruleset_parse_rate(const char *v, unsigned *count, int64_t *ms, char **cause)
 {
 	static const struct {
 		const char *u;
@@ -110,7 +110,7 @@ out:
 
 /* Split a comma list and call add for each item. */
 static int
-rules_each(const char *v, struct filter *f, void (*add)(struct filter *, const char *),
+ruleset_each(const char *v, struct filter *f, void (*add)(struct filter *, const char *),
     int (*addc)(struct filter *, const char *, char **), char **cause)
 {
 	char *copy = client_xstrdup(v), *p = copy, *tok, *e;
@@ -138,19 +138,19 @@ rules_each(const char *v, struct filter *f, void (*add)(struct filter *, const c
 
 /* Set a string once. */
 static int
-rules_set_str(struct rules_ctx *ctx, char **dst, const char *name, const char *v)
+ruleset_set_str(struct ruleset_ctx *ctx, char **dst, const char *name, const char *v)
 {
 	if (*dst != NULL)
-		return rules_error(ctx, "%s given twice", name);
+		return ruleset_error(ctx, "%s given twice", name);
 	if (*v == '\0')
-		return rules_error(ctx, "%s is empty", name);
+		return ruleset_error(ctx, "%s is empty", name);
 	*dst = client_xstrdup(v);
 	return 1;
 }
 
 /* A key of a rule section. */
 static int
-rules_rule_key(struct rules_ctx *ctx, struct rule *r, const char *name, const char *v)
+ruleset_rule_key(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
 {
 	char *why = NULL;
 	double d;
@@ -158,70 +158,70 @@ rules_rule_key(struct rules_ctx *ctx, struct rule *r, const char *name, const ch
 	bool b;
 
 	if (strcmp(name, "type") == 0) {
-		if (rules_each(v, r->r_filter, filter_add_type, NULL, &why) != 0)
-			return rules_error_cause(ctx, name, why);
+		if (ruleset_each(v, r->r_filter, filter_add_type, NULL, &why) != 0)
+			return ruleset_error_cause(ctx, name, why);
 	} else if (strcmp(name, "entity") == 0) {
-		if (rules_each(v, r->r_filter, NULL, filter_add_entity, &why) != 0)
-			return rules_error_cause(ctx, name, why);
+		if (ruleset_each(v, r->r_filter, NULL, filter_add_entity, &why) != 0)
+			return ruleset_error_cause(ctx, name, why);
 	} else if (strcmp(name, "modality") == 0) {
-		if (rules_each(v, r->r_filter, NULL, filter_add_modality, &why) != 0)
-			return rules_error_cause(ctx, name, why);
+		if (ruleset_each(v, r->r_filter, NULL, filter_add_modality, &why) != 0)
+			return ruleset_error_cause(ctx, name, why);
 	} else if (strcmp(name, "related") == 0) {
 		if (client_parse_bool(v, &b, &why) != 0)
-			return rules_error_cause(ctx, name, why);
+			return ruleset_error_cause(ctx, name, why);
 		if (b && filter_set_related(r->r_filter, ctx->rc_datadir, &why) != 0)
-			return rules_error_cause(ctx, name, why);
+			return ruleset_error_cause(ctx, name, why);
 	} else if (strcmp(name, "min-confidence") == 0) {
 		if (client_parse_double(v, 0, 1, &d, &why) != 0)
-			return rules_error_cause(ctx, name, why);
+			return ruleset_error_cause(ctx, name, why);
 		filter_set_min_confidence(r->r_filter, d);
 	} else if (strcmp(name, "exec") == 0)
-		return rules_set_str(ctx, &r->r_exec, name, v);
+		return ruleset_set_str(ctx, &r->r_exec, name, v);
 	else if (strcmp(name, "webhook") == 0) {
 		if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
-			return rules_error(ctx, "webhook: '%s' is not an http:// or https:// URL", v);
-		return rules_set_str(ctx, &r->r_webhook, name, v);
+			return ruleset_error(ctx, "webhook: '%s' is not an http:// or https:// URL", v);
+		return ruleset_set_str(ctx, &r->r_webhook, name, v);
 	} else if (strcmp(name, "file") == 0)
-		return rules_set_str(ctx, &r->r_file, name, v);
+		return ruleset_set_str(ctx, &r->r_file, name, v);
 	else if (strcmp(name, "format") == 0) {
 		if (strcmp(v, "json") == 0)
 			r->r_format = RULES_WEBHOOK_JSON;
 		else if (strcmp(v, "slack") == 0 || strcmp(v, "mattermost") == 0)
 			r->r_format = RULES_WEBHOOK_SLACK;
 		else
-			return rules_error(ctx, "format: '%s' is not json, slack or mattermost", v);
+			return ruleset_error(ctx, "format: '%s' is not json, slack or mattermost", v);
 	} else if (strcmp(name, "continue") == 0) {
 		if (client_parse_bool(v, &r->r_continue, &why) != 0)
-			return rules_error_cause(ctx, name, why);
+			return ruleset_error_cause(ctx, name, why);
 	} else if (strcmp(name, "rate") == 0) {
-		if (rules_parse_rate(v, &r->r_rate_count, &r->r_rate_ms, &why) != 0)
-			return rules_error_cause(ctx, name, why);
+		if (ruleset_parse_rate(v, &r->r_rate_count, &r->r_rate_ms, &why) != 0)
+			return ruleset_error_cause(ctx, name, why);
 	} else if (strcmp(name, "retries") == 0) {
 		if (client_parse_u64(v, &n, &why) != 0 || n > 100) {
 			free(why);
-			return rules_error(ctx, "retries: '%s' is not 0..100", v);
+			return ruleset_error(ctx, "retries: '%s' is not 0..100", v);
 		}
 		r->r_retries = (unsigned)n;
 	} else if (strcmp(name, "backoff") == 0) {
 		if (client_parse_seconds(v, &r->r_backoff_ms, &why) != 0)
-			return rules_error_cause(ctx, name, why);
+			return ruleset_error_cause(ctx, name, why);
 	} else if (strcmp(name, "backoff-max") == 0) {
 		if (client_parse_seconds(v, &r->r_backoff_max_ms, &why) != 0)
-			return rules_error_cause(ctx, name, why);
+			return ruleset_error_cause(ctx, name, why);
 	} else if (strcmp(name, "timeout") == 0) {
 		if (client_parse_seconds(v, &r->r_timeout_ms, &why) != 0 || r->r_timeout_ms <= 0) {
 			free(why);
-			return rules_error(ctx, "timeout: '%s' is not a positive number of seconds",
+			return ruleset_error(ctx, "timeout: '%s' is not a positive number of seconds",
 			    v);
 		}
 	} else
-		return rules_error(ctx, "unknown key '%s' in rule [%s]", name, r->r_name);
+		return ruleset_error(ctx, "unknown key '%s' in rule [%s]", name, r->r_name);
 	return 1;
 }
 
 /* The rule named section, created on first sight. */
 static struct rule *
-rules_rule(struct rules_ctx *ctx, const char *section)
+ruleset_rule(struct ruleset_ctx *ctx, const char *section)
 {
 	struct rules *rs = ctx->rc_rules;
 	struct rule *r;
@@ -245,34 +245,34 @@ rules_rule(struct rules_ctx *ctx, const char *section)
 
 /* inih handler. */
 static int
-rules_handler(void *arg, const char *section, const char *name, const char *value)
+ruleset_handler(void *arg, const char *section, const char *name, const char *value)
 {
-	struct rules_ctx *ctx = arg;
+	struct ruleset_ctx *ctx = arg;
 	struct rules *rs = ctx->rc_rules;
 	struct rule *r;
 
 	if (*section == '\0')
-		return rules_error(ctx, "'%s' outside a section ([newswire] or a rule)", name);
+		return ruleset_error(ctx, "'%s' outside a section ([newswire] or a rule)", name);
 	if (strcmp(section, "newswire") == 0) {
 		if (strcmp(name, "pub") == 0)
-			return rules_set_str(ctx, &rs->rs_pub, name, value);
+			return ruleset_set_str(ctx, &rs->rs_pub, name, value);
 		if (strcmp(name, "replay") == 0)
-			return rules_set_str(ctx, &rs->rs_replay, name, value);
+			return ruleset_set_str(ctx, &rs->rs_replay, name, value);
 		if (strcmp(name, "state") == 0)
-			return rules_set_str(ctx, &rs->rs_state, name, value);
-		return rules_error(ctx, "unknown key '%s' in [newswire] (pub, replay, state)",
+			return ruleset_set_str(ctx, &rs->rs_state, name, value);
+		return ruleset_error(ctx, "unknown key '%s' in [newswire] (pub, replay, state)",
 		    name);
 	}
-	if ((r = rules_rule(ctx, section)) == NULL)
-		return rules_error(ctx, "rule [%s] appears twice", section);
-	return rules_rule_key(ctx, r, name, value);
+	if ((r = ruleset_rule(ctx, section)) == NULL)
+		return ruleset_error(ctx, "rule [%s] appears twice", section);
+	return ruleset_rule_key(ctx, r, name, value);
 }
 
 /* Parse rules from buf. */
 struct rules *
-rules_parse(const char *buf, size_t len, const char *name, const char *datadir, char **cause)
+ruleset_parse(const char *buf, size_t len, const char *name, const char *datadir, char **cause)
 {
-	struct rules_ctx ctx = {.rc_datadir = datadir};
+	struct ruleset_ctx ctx = {.rc_datadir = datadir};
 	char *copy;
 	size_t i;
 	int line;
@@ -288,7 +288,7 @@ rules_parse(const char *buf, size_t len, const char *name, const char *datadir, 
 	ctx.rc_rules = client_xcalloc(1, sizeof *ctx.rc_rules);
 	copy = client_xcalloc(1, len + 1);
 	memcpy(copy, buf, len);
-	line = ini_parse_string(copy, rules_handler, &ctx);
+	line = ini_parse_string(copy, ruleset_handler, &ctx);
 	free(copy);
 	if (line != 0) {
 		if (line < 0)
@@ -319,13 +319,13 @@ rules_parse(const char *buf, size_t len, const char *name, const char *datadir, 
 	return ctx.rc_rules;
 fail:
 	free(ctx.rc_error);
-	rules_destroy(&ctx.rc_rules);
+	ruleset_destroy(&ctx.rc_rules);
 	return NULL;
 }
 
 /* Read and parse a rules file. */
 struct rules *
-rules_load(const char *path, const char *datadir, char **cause)
+ruleset_load(const char *path, const char *datadir, char **cause)
 {
 	struct rules *rs;
 	char *buf;
@@ -333,14 +333,14 @@ rules_load(const char *path, const char *datadir, char **cause)
 
 	if (client_read_file(path, &buf, &len, cause) != 0)
 		return NULL;
-	rs = rules_parse(buf, len, path, datadir, cause);
+	rs = ruleset_parse(buf, len, path, datadir, cause);
 	free(buf);
 	return rs;
 }
 
 /* Free everything. */
 void
-rules_destroy(struct rules **rsp)
+ruleset_destroy(struct rules **rsp)
 {
 	struct rules *rs = *rsp;
 	size_t i;
@@ -367,7 +367,7 @@ rules_destroy(struct rules **rsp)
 
 /* Sliding-window rate limit. */
 bool
-rules_rate_take(struct rule *r, int64_t now_ms)
+ruleset_rate_take(struct rule *r, int64_t now_ms)
 {
 	size_t i, k = 0;
 
