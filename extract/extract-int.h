@@ -1,0 +1,349 @@
+/*
+ * extract-int.h — libnwextract's private header, a section per file.
+ *
+ * The pipeline of extractor_run(): text.c normalises the body (offsets keep
+ * pointing into the original) and splits sentences and clauses; one
+ * Aho–Corasick pass (acm.c) finds lexicon aliases, trigger words and cue
+ * words; mention.c adds organisations the lexicon does not know; timex.c and
+ * quant.c read times and quantities; engine.c fills the roles of each trigger
+ * by the rules of data/rules/ (rules.c loads them) and builds the events.
+ */
+#ifndef NW_EXTRACT_INT_H
+#define NW_EXTRACT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "extract.h"
+
+/* ---- util.c ---- */
+
+void *ex_xmalloc(size_t n);
+void *ex_xcalloc(size_t n, size_t size);
+void *ex_xrealloc(void *p, size_t n);
+char *ex_xstrdup(const char *s);
+char *ex_xstrndup(const char *s, size_t n);
+char *ex_xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One UTF-8 sequence at s[0..n): its length with *cp, or minus the length of
+ * the invalid subpart a replacement character stands for. */
+int ex_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+int ex_utf8_encode(uint32_t cp, char out[4]);
+/* A copy of s[0..n) with invalid bytes and NULs replaced by U+FFFD. */
+char *ex_utf8_dup(const char *s, size_t n);
+/* The code point at s[i] (U+FFFD on a bad byte), its length in *k. */
+uint32_t ex_cp_at(const char *s, size_t len, size_t i, int *k);
+/* The start of the code point that ends right before i. */
+size_t ex_cp_before(const char *s, size_t i);
+bool ex_is_han(uint32_t cp);
+
+struct ex_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+void ex_buf_add(struct ex_buf *b, const void *p, size_t n);
+void ex_buf_adds(struct ex_buf *b, const char *s);
+void ex_buf_addf(struct ex_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append the lowercase [a-z0-9-] slug of s[0..n). */
+void ex_slug(const char *s, size_t n, struct ex_buf *out);
+
+/* ---- article.c ---- */
+
+const char *article_detect_lang(const char *s, size_t n);
+
+/* ---- acm.c ---- */
+
+struct acm;
+typedef void (*acm_cb)(void *arg, size_t start, size_t end, uint32_t value);
+struct acm *acm_new(void);
+void acm_destroy(struct acm **a);
+/* Add a pattern with a payload; the same pattern may be added many times. */
+int acm_add(struct acm *a, const char *pat, size_t len, uint32_t value);
+/* Compile; no acm_add after this. */
+void acm_build(struct acm *a);
+/* Call cb for every occurrence of every pattern in s, in order of end. */
+void acm_scan(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg);
+size_t acm_states(const struct acm *a);
+
+/* ---- rules.c: the data files ---- */
+
+enum ex_lang { EX_ZH = 0, EX_EN = 1, EX_NLANG = 2 };
+
+/* Entity kinds; a role names the kinds it accepts as a bit set. */
+enum ex_kind {
+	EK_ORG,
+	EK_PRODUCT,
+	EK_PERSON,
+	EK_PLACE,
+	EK_MEDIA,
+	EK_GOV,
+	EK_PROGRAM,
+	EK_NAME,   /* an unknown Latin or capitalised name: org or product */
+	EK_QUOTED, /* a short name in quotes: usually a product or code name */
+	EK_UNIT,   /* an unknown organisation found by its suffix */
+	EK_NKIND
+};
+#define EK_BIT(k) (1u << (k))
+
+/* A list of words. */
+struct ex_words {
+	char **w;
+	size_t n;
+};
+
+struct ex_entity {
+	char *id;
+	int kind;   /* enum ex_kind */
+	int parent; /* index, or -1 */
+	const char *display; /* the first Latin alias (for summaries), or NULL */
+};
+
+struct ex_alias {
+	int entity;
+	char *text;    /* as written (without the leading '=') */
+	bool exact;    /* '=': case-sensitive */
+	bool latin_l;  /* starts with an ASCII letter or digit: needs a word boundary */
+	bool latin_r;  /* ends with one */
+};
+
+struct ex_kv {
+	char *key;
+	char *value;
+};
+
+/* Where a role looks for its filler relative to the trigger. */
+enum ex_side { SIDE_LEFT, SIDE_RIGHT, SIDE_EITHER };
+
+struct ex_role {
+	char *name;
+	int side;          /* enum ex_side */
+	uint32_t kinds;    /* EK_BIT set */
+	struct ex_words cue;  /* filler must follow one of these directly (empty: any) */
+	struct ex_words after; /* filler must come after one of these, in the clause */
+	struct ex_words nocue; /* filler must not follow one of these directly */
+	bool clause;       /* stay in the trigger's clause (else the sentence) */
+	bool list;         /* take the list the filler stands in (A、B和C) */
+	bool all;          /* take every filler of the right kind on that side */
+	bool cont;         /* may reach into the next sentence when it continues this one */
+	int gap;           /* max characters between filler and trigger (0: unlimited) */
+};
+
+struct ex_attr_when {
+	struct ex_kv kv;
+	struct ex_words when; /* cue words in the sentence */
+	bool clause;          /* only in the trigger's clause */
+};
+
+struct ex_rule;
+
+struct ex_trigger {
+	int rule;
+	int lang;
+	char *word;
+	struct ex_kv attrs[4];
+	int nattrs;
+	char *modality;         /* forced modality, or NULL */
+	struct ex_words unless; /* not when one of these stands right before */
+	struct ex_words unless_after; /* not when one of these follows right after */
+	struct ex_words needs;  /* only when one of these is in the clause */
+	bool weak;              /* completes an event, never makes one alone */
+};
+
+struct ex_rule {
+	char *type;
+	char *planned_type; /* the type when modality is planned/likely, or NULL */
+	char *summary;      /* template: {role} {time} {qty} */
+	char *file;
+	struct ex_words require; /* roles a standalone event needs */
+	struct ex_words key;     /* roles whose fillers identify the happening */
+	struct ex_role *roles[EX_NLANG];
+	size_t nroles[EX_NLANG];
+	struct ex_attr_when *when[EX_NLANG];
+	size_t nwhen[EX_NLANG];
+	double confidence; /* base */
+};
+
+/* Global cue kinds (data/rules/cues.rules). */
+enum ex_cue_kind {
+	CUE_PLANNED,    /* modality planned, before the trigger in its clause */
+	CUE_LIKELY,
+	CUE_NEGATED,
+	CUE_NEGATED_S,  /* negated from anywhere later in the sentence (否认) */
+	CUE_REPORT,     /* attribution: a media entity near it reports */
+	CUE_ANAPHOR,    /* a pronoun or 该公司: resolves to an earlier entity */
+	CUE_ORGSUFFIX,  /* 公司, 集团...: ends an unknown organisation */
+	CUE_NKIND
+};
+
+struct ex_cue {
+	int kind; /* enum ex_cue_kind */
+	int lang;
+	int arg;  /* CUE_ANAPHOR: EK_BIT set of the kinds it stands for */
+	char *text;
+};
+
+/* Payload of an automaton output: high byte what, low 24 bits the index. */
+#define PAY_ALIAS 1u
+#define PAY_TRIGGER 2u
+#define PAY_CUE 3u
+#define PAY(what, i) (((uint32_t)(what) << 24) | (uint32_t)(i))
+
+struct extractor {
+	struct ex_entity *ents;
+	size_t nents;
+	struct ex_alias *aliases;
+	size_t naliases;
+	struct ex_rule *rules;
+	size_t nrules;
+	struct ex_trigger *trigs;
+	size_t ntrigs;
+	struct ex_cue *cues;
+	size_t ncues;
+	struct ex_words noise[EX_NLANG];    /* noise lines (start of a line) */
+	struct ex_words abbrev;             /* English abbreviations ending with '.' */
+	struct ex_words stopword[EX_NLANG]; /* words that end a name scan */
+	struct ex_words generic[EX_NLANG];  /* generic stems: 中国, 科技... */
+	struct ex_words listsep[EX_NLANG];  /* 、 和 and */
+	struct ex_words cont[EX_NLANG];     /* continuation cues: 这里面涵盖了 */
+	struct ex_words notname[EX_NLANG];  /* capitalised words that are no names */
+	struct ex_words notanaphor[EX_NLANG]; /* words holding an anaphor that are none: 其中 */
+	struct ex_words units[EX_NLANG];    /* "word unit": 用户 users */
+	struct ex_words unitmap[EX_NLANG];  /* parallel to units: the unit names */
+	struct acm *acm;
+	char *datadir;
+};
+
+void ex_words_free(struct ex_words *w);
+/* Split s on '|' into w (appending). */
+void ex_words_split(struct ex_words *w, const char *s);
+/* Whether one of w ends exactly at s+i (s[..i)); returns its length or 0. */
+size_t ex_words_ends_at(const struct ex_words *w, const char *s, size_t lo, size_t i);
+/* Whether one of w starts at s+i; returns its length or 0. */
+size_t ex_words_starts_at(const struct ex_words *w, const char *s, size_t len, size_t i);
+/* Whether one of w occurs in s[lo..hi). */
+bool ex_words_in(const struct ex_words *w, const char *s, size_t lo, size_t hi);
+
+int ex_kind_parse(const char *s);
+const char *ex_kind_name(int kind);
+/* Load every lexicon and rule file of datadir into x. */
+int rules_load(struct extractor *x, const char *datadir, char **cause);
+void rules_free(struct extractor *x);
+
+/* ---- text.c: normalisation, sentences, clauses ---- */
+
+struct ex_span {
+	size_t start, end;
+};
+
+struct text {
+	const char *orig;
+	size_t orig_len;
+	char *s;       /* normalised text */
+	char *low;     /* s with ASCII letters lowered */
+	uint32_t *map; /* map[i]: offset in orig of s[i]; map[len] = orig_len */
+	size_t len;
+	size_t bad;    /* invalid bytes replaced */
+	struct ex_span *sent;
+	size_t nsent;
+	struct ex_span *clause;
+	size_t nclause;
+};
+
+/* Normalise buf into t (see text.c); lang decides the sentence rules. */
+void text_init(struct text *t, const struct extractor *x, const char *buf, size_t len, int lang);
+void text_free(struct text *t);
+/* The sentence / clause index holding offset i. */
+size_t text_sentence_of(const struct text *t, size_t i);
+size_t text_clause_of(const struct text *t, size_t i);
+
+/* ---- timex.c ---- */
+
+enum ex_tprec { TP_VAGUE, TP_YEAR, TP_MONTH, TP_DAY, TP_SUB };
+
+struct ex_time {
+	size_t start, end;
+	int prec;          /* enum ex_tprec */
+	int y, m, d, sub;  /* sub: EDTF 21-24 seasons, 33-36 quarters, 40-41 halves */
+	bool year_implied; /* month/day without a year: resolved by modality */
+	bool rel_month;    /* same month as the previous time (同月) */
+};
+
+struct ex_date {
+	int y, m, d; /* 0 when unknown */
+};
+
+/* Find the times of t[lo..hi) and append them to *out. */
+void timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo, size_t hi,
+    struct ex_time **out, size_t *n, size_t *cap);
+/* Render tm as ISO 8601 / EDTF into buf (empty for vague); future picks the
+ * year of an implied-year date forward rather than back. */
+void timex_value(const struct ex_time *tm, const struct ex_date *pub, bool future, char *buf,
+    size_t cap);
+void timex_parse_date(const char *s, struct ex_date *d);
+
+/* ---- quant.c ---- */
+
+struct ex_qty {
+	size_t start, end;
+	char kind[12];
+	double value;
+	char unit[24];
+};
+
+/* Find the quantities of t[lo..hi), skipping spans covered by times. */
+void quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo, size_t hi,
+    const struct ex_time *times, size_t ntimes, struct ex_qty **out, size_t *n, size_t *cap);
+/* Parse a number (Arabic, Chinese or mixed) at s[i]; 0 when none, else its length. */
+size_t quant_number(const char *s, size_t len, size_t i, double *v);
+
+/* ---- mention.c ---- */
+
+#define M_NOISE 1u   /* glued to another name: injected noise, never an argument */
+#define M_ANAPHOR 2u /* stands for an earlier entity */
+
+struct ex_mention {
+	size_t start, end;
+	int kind;   /* enum ex_kind */
+	int entity; /* lexicon index, or -1 */
+	char *id;   /* owned: derived id for unknown names */
+	unsigned flags;
+	int ref;    /* M_ANAPHOR: the mention it resolves to, or -1 */
+};
+
+struct ex_hit {
+	size_t start, end;
+	uint32_t pay;
+};
+
+struct ex_doc {
+	const struct extractor *x;
+	const struct article *a;
+	struct text t;
+	int lang;
+	struct ex_date pub;
+	struct ex_hit *hits;
+	size_t nhits, caphits;
+	struct ex_mention *ments;
+	size_t nments, capments;
+	struct ex_time *times;
+	size_t ntimes, captimes;
+	struct ex_qty *qtys;
+	size_t nqtys, capqtys;
+};
+
+/* Turn alias hits into mentions (longest wins), add unknown organisations,
+ * quoted names and Latin names, resolve anaphors; sorted by start. */
+void mention_find(struct ex_doc *d);
+void mention_free(struct ex_doc *d);
+/* The id and display text of mention m (anaphors resolved). */
+const struct ex_mention *mention_resolve(const struct ex_doc *d, const struct ex_mention *m);
+const char *mention_id(const struct ex_doc *d, const struct ex_mention *m);
+
+/* ---- engine.c ---- */
+
+int engine_run(const struct extractor *x, const struct article *a, struct nw_event ***events,
+    size_t *nevents, char **cause);
+
+#endif /* NW_EXTRACT_INT_H */
