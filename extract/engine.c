@@ -316,6 +316,8 @@ engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro)
 			continue;
 		}
 		chosen = pick;
+		if (ro->first)
+			continue; /* keep going: the farthest one wins */
 		break;
 	}
 	if (chosen < 0)
@@ -432,8 +434,10 @@ engine_trigger_ok(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts
 	if (tr->unless_after.n > 0 && ex_words_starts_at(&tr->unless_after, s, hi, te) > 0)
 		return false;
 	if (tr->needs.n > 0) {
+		/* the trigger's clause and the one before it */
 		size_t cl = text_clause_of(&d->t, ts);
-		if (!ex_words_in(&tr->needs, s, d->t.clause[cl].start, d->t.clause[cl].end))
+		size_t from = d->t.clause[cl > 0 && d->t.clause[cl - 1].start >= lo ? cl - 1 : cl].start;
+		if (!ex_words_in(&tr->needs, s, from, d->t.clause[cl].end))
 			return false;
 	}
 	return true;
@@ -456,9 +460,22 @@ engine_attrs(const struct ex_doc *d, struct cand *c, const struct ex_trigger *tr
 				have = true;
 		if (have)
 			continue;
-		size_t a = aw->clause ? d->t.clause[cl].start : lo;
-		size_t b = aw->clause ? d->t.clause[cl].end : hi;
-		if (ex_words_in(&aw->when, d->t.low, a, b))
+		/* nearest first: the trigger's clause and the two before it */
+		size_t from = cl;
+		while (!aw->clause && from > 0 && cl - from < 2 && d->t.clause[from - 1].start >= lo)
+			from--;
+		if (ex_words_in(&aw->when, d->t.low, d->t.clause[from].start, d->t.clause[cl].end))
+			c->attrs[c->nattrs++] = aw->kv;
+	}
+	for (size_t w = 0; w < r->nwhen[d->lang] && c->nattrs < 8; w++) {
+		const struct ex_attr_when *aw = &r->when[d->lang][w];
+		bool have = false;
+		for (size_t i = 0; i < c->nattrs; i++)
+			if (strcmp(c->attrs[i].key, aw->kv.key) == 0)
+				have = true;
+		if (have || aw->clause)
+			continue;
+		if (ex_words_in(&aw->when, d->t.low, lo, hi))
 			c->attrs[c->nattrs++] = aw->kv;
 	}
 }
@@ -588,6 +605,9 @@ engine_sets(const char **a, size_t na, const char **b, size_t nb, bool *inter)
 	return common == na && na == nb;
 }
 
+static bool engine_time_conflict(const struct ex_doc *de, const struct cand *e,
+    const struct ex_doc *dc, const struct cand *c);
+
 /* How a later candidate c relates to an earlier event e of the same type. */
 static bool
 engine_same(const struct ex_doc *de, const struct cand *e, const struct ex_doc *dc,
@@ -614,11 +634,40 @@ engine_same(const struct ex_doc *de, const struct cand *e, const struct ex_doc *
 			if (strcmp(e->attrs[i].key, c->attrs[j].key) == 0 &&
 			    strcmp(e->attrs[i].value, c->attrs[j].value) != 0)
 				conflict = true;
+	if (engine_time_conflict(de, e, dc, c))
+		conflict = true;
 	if (conflict)
 		return false;
 	if (loose)
 		return any_inter || r->key.n == 0;
 	return all_equal && r->key.n > 0;
+}
+
+/* Whether e and c carry different, non-vague times. */
+static bool
+engine_time_conflict(const struct ex_doc *de, const struct cand *e, const struct ex_doc *dc,
+    const struct cand *c)
+{
+	if (e->time < 0 || c->time < 0 || de != dc || e->time == c->time)
+		return false;
+	const struct ex_time *a = &de->times[e->time], *b = &dc->times[c->time];
+	if (a->prec == TP_VAGUE || b->prec == TP_VAGUE)
+		return false;
+	return a->y != b->y || a->m != b->m || a->d != b->d || a->sub != b->sub;
+}
+
+/* Whether every filler of c is already a filler of e (any role). */
+static bool
+engine_subset(const struct ex_doc *d, const struct cand *e, const struct cand *c)
+{
+	if (engine_time_conflict(d, e, d, c))
+		return false;
+	if (c->nargs == 0)
+		return true;
+	for (size_t i = 0; i < c->nargs; i++)
+		if (!engine_has(d, e, c->args[i].ment))
+			return false;
+	return true;
 }
 
 /* Merge candidate c (of doc dc) into e (of doc de): fill what e lacks. */
@@ -961,7 +1010,8 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
 			bool same_sent = e->sent == c->sent;
 			bool near = c->sent <= e->sent + 2;
 			bool merge = false;
-			if (same_sent && engine_same(&body, e, &body, c, true))
+			if (same_sent && (engine_same(&body, e, &body, c, true) ||
+			    engine_subset(&body, e, c)))
 				merge = true;
 			else if (!c->complete && near && engine_same(&body, e, &body, c, true))
 				merge = true;
@@ -1001,6 +1051,12 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
 				continue;
 			for (size_t k = 0; k < c->nargs; k++) {
 				if (engine_filled(e, c->args[k].role))
+					continue;
+				bool dup = false;
+				for (size_t q = 0; q < nextra; q++)
+					if (extra[q].event == j && strcmp(extra[q].role, c->args[k].role) == 0)
+						dup = true;
+				if (dup)
 					continue;
 				const struct ex_mention *m = &title.ments[c->args[k].ment];
 				extra = ex_xrealloc(extra, (nextra + 1) * sizeof *extra);

@@ -126,6 +126,7 @@ struct ex_role {
 	bool clause;       /* stay in the trigger's clause (else the sentence) */
 	bool list;         /* take the list the filler stands in (A、B和C) */
 	bool all;          /* take every filler of the right kind on that side */
+	bool first;        /* take the farthest filler (the sentence's subject), not the nearest */
 	bool cont;         /* may reach into the next sentence when it continues this one */
 	int gap;           /* max characters between filler and trigger (0: unlimited) */
 };

@@ -207,6 +207,14 @@ rules_lower(char *s)
 			*s += 'a' - 'A';
 }
 
+/* Lowercase every word of w (they are compared with the lowered text). */
+static void
+rules_words_lower(struct ex_words *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		rules_lower(w->w[i]);
+}
+
 /* Add an automaton pattern, lowered (matching runs over the lowered text). */
 static void
 rules_pattern(struct extractor *x, const char *text, uint32_t pay)
@@ -472,6 +480,9 @@ rules_trigger(struct extractor *x, struct rules_file *f, int rule, int lang, cha
 			rc = rules_fail(f, "unknown trigger option", tok[i]);
 		}
 	}
+	rules_words_lower(&proto.unless);
+	rules_words_lower(&proto.unless_after);
+	rules_words_lower(&proto.needs);
 	struct ex_words words = {0};
 	ex_words_split(&words, tok[1]);
 	for (size_t w = 0; w < words.n && rc == 0; w++) {
@@ -534,6 +545,8 @@ rules_role(struct ex_rule *r, struct rules_file *f, int lang, char **tok, int n)
 			ex_words_split(&ro.after, tok[++i]);
 		} else if (strcmp(tok[i], "nocue") == 0 && i + 1 < n) {
 			ex_words_split(&ro.nocue, tok[++i]);
+		} else if (strcmp(tok[i], "first") == 0) {
+			ro.first = true;
 		} else if (strcmp(tok[i], "all") == 0) {
 			ro.all = true;
 		} else if (strcmp(tok[i], "continue") == 0) {
@@ -551,6 +564,9 @@ rules_role(struct ex_rule *r, struct rules_file *f, int lang, char **tok, int n)
 			return rules_fail(f, "unknown role option", tok[i]);
 		}
 	}
+	rules_words_lower(&ro.cue);
+	rules_words_lower(&ro.after);
+	rules_words_lower(&ro.nocue);
 	ro.name = ex_xstrdup(tok[1]);
 	r->roles[lang] = ex_xrealloc(r->roles[lang], (r->nroles[lang] + 1) * sizeof(struct ex_role));
 	r->roles[lang][r->nroles[lang]++] = ro;
@@ -625,6 +641,7 @@ rules_rule_file(struct extractor *x, const char *path, char **cause)
 				break;
 			}
 			ex_words_split(&w.when, tok[2]);
+			rules_words_lower(&w.when);
 			w.clause = n > 3 && strcmp(tok[3], "clause") == 0;
 			r->when[lang] = ex_xrealloc(r->when[lang],
 			    (r->nwhen[lang] + 1) * sizeof(struct ex_attr_when));
@@ -739,6 +756,8 @@ rules_cues(struct extractor *x, const char *path, char **cause)
 			ex_words_split(&x->notanaphor[lang], tok[1]);
 		} else if (n == 2 && strcmp(tok[0], "continue") == 0) {
 			ex_words_split(&x->cont[lang], tok[1]);
+		} else if (n == 2 && strcmp(tok[0], "listsep") == 0) {
+			ex_words_split(&x->listsep[lang], tok[1]);
 		} else {
 			rc = rules_fail(&f, "unknown cue directive", tok[0]);
 		}
