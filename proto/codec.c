@@ -29,13 +29,15 @@ codec_be(const uint8_t *p, size_t n)
 }
 
 /*
- * Walk one msgpack value at p[*pos..len) at nesting depth (1 for the value a
- * container at top level holds... the top value itself has depth 0), advancing
- * *pos past it. Containers may nest NW_MAX_DEPTH deep, hold NW_MAX_ITEMS
- * elements (pairs for maps); strings, bins and exts NW_MAX_STRING bytes.
+ * Walk one msgpack value at p[*pos..len), advancing *pos past it; depth is
+ * the number of containers around it (0 for the top value). Containers may nest NW_MAX_DEPTH deep,
+ * hold NW_MAX_ITEMS elements (pairs for maps); strings, bins and exts NW_MAX_STRING bytes; *count
+ * values in all (keys included) at most NW_MAX_OBJECTS, which bounds what msgpack-c allocates (24
+ * bytes a value) whatever the nesting.
  */
 static int
-codec_check_value(const uint8_t *p, size_t len, size_t *pos, unsigned depth, char **cause)
+codec_check_value(const uint8_t *p, size_t len, size_t *pos, unsigned depth, size_t *count,
+                  char **cause)
 {
         size_t at = *pos, left = len - at, hdr, n = 0, i;
         uint8_t b;
@@ -44,6 +46,9 @@ codec_check_value(const uint8_t *p, size_t len, size_t *pos, unsigned depth, cha
 
         if (left == 0)
                 return nw_fail(cause, NW_E_TRUNCATED, "input ends at byte %zu inside a value", at);
+        if (++*count > NW_MAX_OBJECTS)
+                return nw_fail(cause, NW_E_LIMIT, "more than %d values at byte %zu", NW_MAX_OBJECTS,
+                               at);
         b = p[at];
         if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) {
                 *pos = at + 1; /* fixints, nil, bools */
@@ -117,7 +122,7 @@ codec_check_value(const uint8_t *p, size_t len, size_t *pos, unsigned depth, cha
                                is_map ? "map" : "array", n, at, NW_MAX_ITEMS);
         *pos = at + hdr;
         for (i = 0; i < (is_map ? 2 * n : n); i++) {
-                r = codec_check_value(p, len, pos, depth + 1, cause);
+                r = codec_check_value(p, len, pos, depth + 1, count, cause);
                 if (r != NW_OK)
                         return r;
         }
@@ -128,7 +133,7 @@ codec_check_value(const uint8_t *p, size_t len, size_t *pos, unsigned depth, cha
 int
 nw_codec_unpack(const void *buf, size_t len, msgpack_unpacked *u, char **cause)
 {
-        size_t pos = 0, off = 0;
+        size_t pos = 0, off = 0, count = 0;
         int r;
 
         if (len > NW_MAX_MESSAGE)
@@ -136,7 +141,7 @@ nw_codec_unpack(const void *buf, size_t len, msgpack_unpacked *u, char **cause)
                                NW_MAX_MESSAGE);
         if (len == 0)
                 return nw_fail(cause, NW_E_TRUNCATED, "empty message");
-        r = codec_check_value(buf, len, &pos, 0, cause);
+        r = codec_check_value(buf, len, &pos, 0, &count, cause);
         if (r != NW_OK)
                 return r;
         if (pos != len)

@@ -24,6 +24,7 @@
 #define NW_MAX_STRING (1u * 1024 * 1024)  /* one string field */
 #define NW_MAX_ITEMS 1024                 /* args, attrs, quantities, reported_by */
 #define NW_MAX_DEPTH 8                    /* nesting of maps/arrays, skipped keys included */
+#define NW_MAX_OBJECTS 65536              /* msgpack values in one message, keys included */
 
 /* Error codes of decoders and parsers (negative; 0 is success). */
 enum nw_err {

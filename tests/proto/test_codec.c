@@ -577,6 +577,25 @@ test_limit_depth(void **state)
             NW_E_LIMIT);
 }
 
+/* More than NW_MAX_OBJECTS values in all, each container within its limits. */
+static void
+test_limit_objects(void **state)
+{
+        msgpack_object nils[64], *rows = calloc(NW_MAX_ITEMS, sizeof *rows), a;
+        int i;
+
+        for (i = 0; i < 64; i++)
+                nils[i] = helpers_nil();
+        for (i = 0; i < NW_MAX_ITEMS; i++)
+                rows[i] = helpers_array(nils, 64); /* 1024 * 65 values > 65536 */
+        a = helpers_array(rows, NW_MAX_ITEMS);
+        assert_int_equal(helpers_decode_mutated("bulk", HELPERS_ADD, &a, NULL), NW_E_LIMIT);
+        for (i = 0; i < NW_MAX_ITEMS; i++)
+                rows[i] = helpers_array(nils, 32); /* 1024 * 33 values */
+        assert_int_equal(helpers_decode_mutated("bulk", HELPERS_ADD, &a, NULL), NW_OK);
+        free(rows);
+}
+
 /* A length header claiming more than the buffer holds, or a huge count. */
 static void
 test_limit_hostile_headers(void **state)
@@ -763,6 +782,7 @@ main(void)
             cmocka_unit_test(test_limit_map),
             cmocka_unit_test(test_limit_depth),
             cmocka_unit_test(test_limit_hostile_headers),
+            cmocka_unit_test(test_limit_objects),
             cmocka_unit_test(test_unknown_keys_skipped),
             cmocka_unit_test(test_lenient_numbers_and_nil),
             cmocka_unit_test(test_cause_names_field),

@@ -35,8 +35,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 free(cause);
                 return 0;
         }
-        if (nw_event_encode(ev, &buf, &len) != 0)
-                fuzz_die("a decoded event does not encode");
+        if (nw_event_encode(ev, &buf, &len) != 0) {
+                /* Only near the size limit: re-encoding writes every key and
+                 * makes each quantity value a float64, so it may grow a little. */
+                if (size < NW_MAX_MESSAGE - 65536)
+                        fuzz_die("a decoded event does not encode");
+                nw_event_destroy(&ev);
+                return 0;
+        }
         if (nw_event_decode(buf, len, &again, NULL) != NW_OK)
                 fuzz_die("a re-encoded event does not decode");
         if (!nw_event_equal(ev, again))
