@@ -388,7 +388,7 @@ engine_time(const struct ex_doc *d, size_t ts, size_t te, size_t sent)
 	size_t lo = d->t.sent[sent].start, hi = d->t.sent[sent].end;
 	size_t cl = text_clause_of(&d->t, ts);
 	size_t clo = d->t.clause[cl].start, chi = d->t.clause[cl].end;
-	int before_clause = -1, before = -1, after_clause = -1, after = -1;
+	int before_clause = -1, before = -1, after_clause = -1, after = -1, initial = -1;
 	for (size_t i = 0; i < d->ntimes; i++) {
 		const struct ex_time *tm = &d->times[i];
 		if (tm->end <= lo)
@@ -397,6 +397,13 @@ engine_time(const struct ex_doc *d, size_t ts, size_t te, size_t sent)
 			break;
 		if (tm->end <= ts) {
 			before = (int)i;
+			/* adverbial: at the start of its clause (after 在/于/on) */
+			size_t tc = text_clause_of(&d->t, tm->start);
+			size_t cs0 = d->t.clause[tc].start;
+			while (cs0 < tm->start && d->t.s[cs0] == ' ')
+				cs0++;
+			if (tm->start - cs0 <= 6 && tm->prec != TP_VAGUE)
+				initial = (int)i;
 			if (tm->start >= clo)
 				before_clause = (int)i;
 		} else if (tm->start >= te) {
@@ -410,6 +417,8 @@ engine_time(const struct ex_doc *d, size_t ts, size_t te, size_t sent)
 		return before_clause;
 	if (after_clause >= 0)
 		return after_clause;
+	if (initial >= 0)
+		return initial;
 	if (before >= 0)
 		return before;
 	return after;
@@ -562,7 +571,7 @@ engine_quantities(const struct ex_doc *d, struct cand *cs, size_t n)
 		size_t bestd = (size_t)-1;
 		for (size_t i = 0; i < n; i++) {
 			struct cand *c = &cs[i];
-			if (c->sent != sent || c->dead)
+			if (c->sent != sent || c->dead || !c->complete)
 				continue;
 			size_t dist = qt->start >= c->trig_end ? qt->start - c->trig_end :
 			    c->trig_start > qt->end ? c->trig_start - qt->end : 0;
@@ -675,7 +684,8 @@ static void
 engine_merge(struct ex_doc *de, struct cand *e, const struct ex_doc *dc, const struct cand *c)
 {
 	if (de == dc) {
-		for (size_t i = 0; i < c->nargs; i++) {
+		/* an incomplete candidate only lends its time, quantities and attributes */
+		for (size_t i = 0; i < c->nargs && c->complete; i++) {
 			const char *role = c->args[i].role;
 			/* single-filler roles keep the first filler */
 			if (engine_filled(e, role) && !engine_has(de, e, c->args[i].ment)) {

@@ -9,6 +9,7 @@
  * seed's 上城资本鑫海汇通国际贸易有限公司) is marked as noise: scraped pages
  * inject such strings, and they must never become arguments.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,7 +216,7 @@ mention_units(struct ex_doc *d, uint8_t *occ)
 		while (p > sentlo && chars < MENTION_STEM_MAX) {
 			if (occ[p - 1] == OCC_LEX) {
 				int m = mention_ending_at(d, p);
-				if (m >= 0 && (d->ments[m].kind == EK_PLACE || d->ments[m].kind == EK_ORG) &&
+				if (m >= 0 && d->ments[m].kind == EK_PLACE &&
 				    chars > 0) {
 					/* 北京 + 智谱华章科技: swallow a place or short org */
 					p = d->ments[m].start;
@@ -521,6 +522,16 @@ mention_find(struct ex_doc *d)
 	qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
 	mention_resolve_all(d);
 	free(occ);
+	if (getenv("NW_EXTRACT_DEBUG") != NULL) {
+		for (size_t i = 0; i < d->nments; i++) {
+			const struct ex_mention *mm = &d->ments[i];
+			const struct ex_mention *r = mention_resolve(d, mm);
+			fprintf(stderr, "mention %zu-%zu %-8s %.*s%s%s -> %s\n", mm->start, mm->end,
+			    ex_kind_name(r->kind), (int)(mm->end - mm->start), d->t.s + mm->start,
+			    (mm->flags & M_NOISE) ? " [noise]" : "",
+			    (mm->flags & M_ANAPHOR) ? " [anaphor]" : "", mention_id(d, mm) ? mention_id(d, mm) : "-");
+		}
+	}
 }
 
 void

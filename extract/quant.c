@@ -163,7 +163,7 @@ quant_unit_near(const struct extractor *x, const struct text *t, int lang, size_
 			if (f == NULL)
 				break;
 			size_t at = (size_t)(f - t->low);
-			size_t dist = at >= end ? at - end : start - at;
+			size_t dist = at >= end ? at - end : at >= start ? 0 : start - at;
 			if (at >= end)
 				dist /= 2; /* the noun after the number binds closer */
 			if (dist < best) {
@@ -305,7 +305,9 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
 		if (!(s[e] == 'B' || s[e] == 'M' || s[e] == 'K'))
 			return e - i;
 	}
-	bool mult = e > st && (unsigned char)s[e - 1] >= 0x80; /* ended with 万/亿/千 */
+	/* a multiplier in the number: 3000万, 两千, 1.5亿 */
+	bool mult = memmem(s + st, e - st, "万", 3) || memmem(s + st, e - st, "亿", 3) ||
+	    memmem(s + st, e - st, "千", 3) || memmem(s + st, e - st, "百", 3);
 	static const struct {
 		const char *w;
 		const char *cur;
@@ -362,9 +364,8 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
 		}
 	if (!measured && !mult)
 		return e - i;
-	if (measured && (quant_lit(s, hi, e, "个") || quant_lit(s, hi, e, "次")) && v < 2 &&
-	    !mult)
-		return end - i;
+	if (v < 2 && !mult)
+		return end - i; /* 一款, 一家: an article, not a count */
 	const char *unit = quant_unit_near(x, t, EX_ZH, lo, hi, i, end);
 	quant_push(out, n, cap, i, end, "count", v, unit ? unit : "count");
 	return end - i;
