@@ -126,11 +126,11 @@ http_read_token(const char *path, char **token, char **cause)
 	return 0;
 }
 
-/* The "error" of a JSON body, else the body's first line, else the status. */
+/* The "message" (and "error") of a JSON body, else the body's first line, else the status. */
 char *
 http_error_text(const struct http_response *r)
 {
-	json_t *j, *e;
+	json_t *j, *e, *m;
 	char *s = NULL;
 	size_t n;
 
@@ -138,7 +138,12 @@ http_error_text(const struct http_response *r)
 		j = json_loadb(r->hr_body, r->hr_len, 0, NULL);
 		if (j != NULL) {
 			e = json_object_get(j, "error");
-			if (json_is_string(e))
+			m = json_object_get(j, "message");
+			if (json_is_string(m))
+				s = client_xprintf("HTTP %ld%s%s: %s", r->hr_status,
+				    json_is_string(e) ? " " : "", json_is_string(e) ?
+				    json_string_value(e) : "", json_string_value(m));
+			else if (json_is_string(e))
 				s = client_xprintf("HTTP %ld: %s", r->hr_status, json_string_value(e));
 			json_decref(j);
 			if (s != NULL)

@@ -61,8 +61,6 @@ alert_option(void *arg, int key, const char *value, char **cause)
 	struct alert_args *a = arg;
 	int rc;
 
-	if (key >= OPT_TYPE) /* filters belong in the rules file */
-		return client_fail(cause, "filters go in the rules file");
 	if ((rc = opt_common(&a->a_common, key, value, cause)) != 0)
 		return rc < 0 ? -1 : 0;
 	switch (key) {
