@@ -1,14 +1,7 @@
 /*
  * daemon.c — newswired's main: configuration, privileges, the one libevent
- * loop, signals, and the pipeline that ties the subsystems together:
- *
- *   ingest (http.c, spool.c) -> group commit of new articles -> 202
- *   -> worker.c threads extract -> group commit of events with their seqs
- *   (and the article marked done) -> publish.c PUB
- *
- * One flush callback does both commits in one transaction per loop pass, so
- * throughput does not hinge on one fsync per article. Articles stored but
- * not processed (a crash, a SIGTERM) are processed at the next start.
+ * loop, the subsystems' start and stop, signals (SIGHUP reloads, SIGTERM and
+ * SIGINT drain and exit), systemd notifications. The pipeline is ingest.c.
  */
 #include <errno.h>
 #include <event2/event.h>
@@ -23,426 +16,23 @@
 #include "extract.h"
 #include "newswired.h"
 
-/* The daemon's state: one per process. */
+/* The daemon's subsystems: one per process. */
 static struct {
-	struct event_base *d_base;
-	struct config *d_cfg;
-	int d_argc;
-	char **d_argv;
-	char *d_datadir;
-	struct store *d_store;
-	struct worker *d_worker;
-	struct publish *d_publish;
-	struct replay *d_replay;
-	struct http *d_http;
-	struct spool *d_spool;
-	void *d_zctx;
-	struct event *d_flush;          /* group commit, made active on demand */
-	struct event *d_retry;          /* flush again after a store error */
-	struct event *d_sigs[4];
-	struct event *d_deadline;       /* shutdown bound */
-	struct event *d_cron;           /* housekeeping */
-	struct ingest *d_ing_head, *d_ing_tail; /* articles waiting for commit */
-	size_t d_ning;
-	struct worker_result *d_res_head, *d_res_tail; /* results waiting for commit */
-	size_t d_inflight;              /* articles given to the workers */
-	bool d_backlog;                 /* stored articles still to load */
-	int64_t d_backlog_after, d_backlog_upto;
-	bool d_stopping;
-	bool d_exiting;
-} d;
-
-/* The store, for http.c's GET. */
-struct store *
-daemon_store(void)
-{
-	return d.d_store;
-}
-
-/* True while draining for exit. */
-bool
-daemon_stopping(void)
-{
-	return d.d_stopping;
-}
-
-/* Articles stored or about to be, and not yet processed. */
-size_t
-daemon_queue_depth(void)
-{
-	return d.d_inflight + d.d_ning;
-}
-
-/* Room for one more article? */
-bool
-daemon_ingest_room(void)
-{
-	return !d.d_stopping && daemon_queue_depth() < (size_t)d.d_cfg->cfg_queue_max;
-}
-
-/* Free an ingest record and what it still owns. */
-static void
-daemon_ingest_free(struct ingest *in)
-{
-	article_destroy(&in->in_article);
-	free(in->in_raw);
-	free(in);
-}
-
-/* Queue an article for the next group commit. */
-void
-daemon_ingest(struct ingest *in)
-{
-	int rc;
-	char *cause = NULL;
-	char id[17];
-
-	memcpy(id, in->in_article->id, sizeof id);
-	rc = store_article_info(d.d_store, id, NULL, NULL, NULL, NULL, &cause);
-	if (rc == 1) {
-		metrics.m_duplicate++;
-		in->in_done(in->in_arg, INGEST_DUPLICATE, id);
-		daemon_ingest_free(in);
-		return;
-	}
-	if (rc < 0) {
-		log_warnx("%s", cause);
-		free(cause);
-		in->in_done(in->in_arg, INGEST_ERROR, id);
-		daemon_ingest_free(in);
-		return;
-	}
-	in->in_next = NULL;
-	if (d.d_ing_tail != NULL)
-		d.d_ing_tail->in_next = in;
-	else
-		d.d_ing_head = in;
-	d.d_ing_tail = in;
-	d.d_ning++;
-	event_active(d.d_flush, 0, 0);
-}
-
-/* Load stored, unprocessed articles while the queue has room. */
-static void
-daemon_backlog(void)
-{
-	struct store_pending *p;
-	size_t n, i, room;
-	char *cause = NULL;
-
-	while (d.d_backlog && !d.d_stopping) {
-		if (d.d_inflight >= (size_t)d.d_cfg->cfg_queue_max / 2 + 1)
-			return;
-		room = (size_t)d.d_cfg->cfg_queue_max - d.d_inflight;
-		if (room > 512)
-			room = 512;
-		if (store_pending(d.d_store, d.d_backlog_after, d.d_backlog_upto, room, &p, &n,
-		    &cause) != 0) {
-			log_warnx("backlog: %s", cause);
-			free(cause);
-			return;
-		}
-		if (n == 0) {
-			d.d_backlog = false;
-			log_info("backlog done");
-			free(p);
-			return;
-		}
-		for (i = 0; i < n; i++) {
-			struct article *a;
-			cause = NULL;
-			d.d_backlog_after = p[i].sp_rowid;
-			a = p[i].sp_format == STORE_JSON ?
-			    article_from_json(p[i].sp_raw, p[i].sp_rawlen, &cause) :
-			    article_parse(p[i].sp_raw, p[i].sp_rawlen, &cause);
-			if (a == NULL) {
-				/* Parsed when received; a new parser refuses it now. Hand a
-				 * failure to the commit path so it is marked failed. */
-				struct worker_result *r = xcalloc(1, sizeof *r);
-				memcpy(r->wr_id, p[i].sp_id, sizeof r->wr_id);
-				xasprintf(&r->wr_error, "no longer parses: %s",
-				    cause ? cause : "?");
-				if (d.d_res_tail != NULL)
-					d.d_res_tail->wr_next = r;
-				else
-					d.d_res_head = r;
-				d.d_res_tail = r;
-				d.d_inflight++;
-				free(cause);
-				continue;
-			}
-			free(cause);
-			if (strcmp(a->id, p[i].sp_id) != 0)
-				log_warnx("backlog: article %s now hashes to %s; keeping %s",
-				    p[i].sp_id, a->id, p[i].sp_id);
-			memcpy(a->id, p[i].sp_id, sizeof a->id);
-			worker_push(d.d_worker, a);
-			d.d_inflight++;
-		}
-		log_info("backlog: %zu stored articles queued for extraction", n);
-		store_pending_free(p, n);
-		event_active(d.d_flush, 0, 0);
-	}
-}
-
-/* A committed event waiting to be published. */
-struct daemon_pub {
-	char *dp_type;
-	char *dp_payload;
-	size_t dp_len;
-	uint64_t dp_seq;
-};
-
-/* Store one result's events with fresh seqs; collects what to publish. */
-static int
-daemon_store_result(struct worker_result *r, struct daemon_pub **pubs, size_t *npubs,
-    size_t *cap, char **cause)
-{
-	char *status = NULL;
-	uint64_t stored = 0;
-	size_t i;
-	int rc;
-
-	rc = store_article_info(d.d_store, r->wr_id, &status, NULL, NULL, NULL, cause);
-	if (rc < 0)
-		return -1;
-	if (rc == 0 || strcmp(status, "queued") != 0) {
-		/* Already processed (or gone): never store its events twice. */
-		log_warnx("article %s is %s, result dropped", r->wr_id, rc ? status : "unknown");
-		free(status);
-		return 0;
-	}
-	free(status);
-	if (r->wr_error != NULL)
-		return store_finish_article(d.d_store, r->wr_id, false, r->wr_error, 0, cause);
-	for (i = 0; i < r->wr_nevents; i++) {
-		struct nw_event *ev = r->wr_events[i];
-		uint64_t seq = store_last_seq(d.d_store) + 1;
-		char *buf;
-		size_t len;
-
-		ev->has_seq = true;
-		ev->seq = seq;
-		if (ev->type == NULL || ev->id == NULL ||
-		    nw_event_encode(ev, &buf, &len) != 0) {
-			log_warnx("article %s: event %zu cannot be encoded, skipped", r->wr_id, i);
-			continue;
-		}
-		rc = store_add_event(d.d_store, ev->id, ev->type, r->wr_id, buf, len, seq, cause);
-		if (rc < 0) {
-			free(buf);
-			return -1;
-		}
-		if (rc == 0) {
-			log_info("article %s: event %s already stored, skipped", r->wr_id, ev->id);
-			free(buf);
-			continue;
-		}
-		if (*npubs == *cap) {
-			*cap = *cap ? *cap * 2 : 64;
-			*pubs = xrealloc(*pubs, *cap * sizeof **pubs);
-		}
-		(*pubs)[*npubs].dp_type = xstrdup(ev->type);
-		(*pubs)[*npubs].dp_payload = buf;
-		(*pubs)[*npubs].dp_len = len;
-		(*pubs)[*npubs].dp_seq = seq;
-		(*npubs)++;
-		stored++;
-	}
-	return store_finish_article(d.d_store, r->wr_id, true, NULL, stored, cause);
-}
-
-/* Stop the loop once nothing is in flight. */
-static void
-daemon_check_done(void)
-{
-	struct timeval tv = { 0, 100 * 1000 };
-
-	if (!d.d_stopping || d.d_exiting)
-		return;
-	if (d.d_ning > 0 || d.d_res_head != NULL || worker_busy(d.d_worker) > 0)
-		return;
-	log_info("in-flight work finished, exiting");
-	d.d_exiting = true;
-	/* Leave a moment for the last replies to be written. */
-	event_base_loopexit(d.d_base, &tv);
-}
-
-/* The group commit: new articles and finished results in one transaction,
- * then the answers, the worker queue and the PUB socket. */
-static void
-daemon_flush_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct ingest *in, *next, *batch;
-	struct worker_result *r, *rnext, *taken;
-	struct daemon_pub *pubs = NULL;
-	size_t npubs = 0, cap = 0, i, nres = 0;
-	int *added = NULL;
-	char *cause = NULL;
-	size_t ning = d.d_ning, k;
-
-	taken = worker_take(d.d_worker, (size_t)d.d_cfg->cfg_batch_max);
-	if (taken != NULL) {
-		if (d.d_res_tail != NULL)
-			d.d_res_tail->wr_next = taken;
-		else
-			d.d_res_head = taken;
-		for (r = taken; r->wr_next != NULL; r = r->wr_next)
-			;
-		d.d_res_tail = r;
-	}
-	if (ning == 0 && d.d_res_head == NULL) {
-		daemon_check_done();
-		return;
-	}
-	for (r = d.d_res_head; r != NULL; r = r->wr_next)
-		nres++;
-
-	added = xcalloc(ning + 1, sizeof *added);
-	if (store_begin(d.d_store, &cause) != 0)
-		goto fail;
-	for (in = d.d_ing_head, k = 0; in != NULL; in = in->in_next, k++) {
-		added[k] = store_add_article(d.d_store, in->in_article, in->in_format, in->in_raw,
-		    in->in_rawlen, &cause);
-		if (added[k] < 0)
-			goto rollback;
-	}
-	for (r = d.d_res_head; r != NULL; r = r->wr_next) {
-		if (daemon_store_result(r, &pubs, &npubs, &cap, &cause) != 0)
-			goto rollback;
-	}
-	if (store_commit(d.d_store, &cause) != 0)
-		goto rollback;
-	metrics.m_commits++;
-
-	/* Committed: answer, hand articles to the workers, publish. */
-	batch = d.d_ing_head;
-	d.d_ing_head = d.d_ing_tail = NULL;
-	d.d_ning = 0;
-	for (in = batch, k = 0; in != NULL; in = next, k++) {
-		char id[17];
-		next = in->in_next;
-		memcpy(id, in->in_article->id, sizeof id);
-		if (added[k] == 1) {
-			metrics.m_received++;
-			d.d_inflight++;
-			worker_push(d.d_worker, in->in_article);
-			in->in_article = NULL;
-			in->in_done(in->in_arg, INGEST_STORED, id);
-		} else {
-			metrics.m_duplicate++;
-			in->in_done(in->in_arg, INGEST_DUPLICATE, id);
-		}
-		daemon_ingest_free(in);
-	}
-	for (r = d.d_res_head; r != NULL; r = rnext) {
-		rnext = r->wr_next;
-		if (r->wr_error != NULL) {
-			metrics.m_failed++;
-			log_warnx("article %s: extraction failed: %s", r->wr_id, r->wr_error);
-		} else {
-			metrics.m_processed++;
-			metrics_observe_extract(r->wr_seconds);
-			log_debug("article %s: %zu events", r->wr_id, r->wr_nevents);
-		}
-		d.d_inflight--;
-		worker_result_free(r);
-	}
-	d.d_res_head = d.d_res_tail = NULL;
-	for (i = 0; i < npubs; i++) {
-		publish_event(d.d_publish, pubs[i].dp_type, pubs[i].dp_payload, pubs[i].dp_len,
-		    pubs[i].dp_seq);
-		free(pubs[i].dp_type);
-		free(pubs[i].dp_payload);
-	}
-	free(pubs);
-	free(added);
-	if (nres > 0)
-		log_debug("commit: %zu articles, %zu results, %zu events", ning, nres, npubs);
-	if (worker_results_pending(d.d_worker) > 0)
-		event_active(d.d_flush, 0, 0);
-	daemon_backlog();
-	daemon_check_done();
-	return;
-
-rollback:
-	store_rollback(d.d_store);
-fail:
-	log_warnx("commit failed, retrying in 1 s: %s", cause ? cause : "?");
-	free(cause);
-	for (i = 0; i < npubs; i++) {
-		free(pubs[i].dp_type);
-		free(pubs[i].dp_payload);
-	}
-	free(pubs);
-	free(added);
-	/* New articles are refused (their clients may retry); results are kept
-	 * and committed on the retry. */
-	batch = d.d_ing_head;
-	d.d_ing_head = d.d_ing_tail = NULL;
-	d.d_ning = 0;
-	for (in = batch; in != NULL; in = next) {
-		next = in->in_next;
-		in->in_done(in->in_arg, INGEST_ERROR, in->in_article->id);
-		daemon_ingest_free(in);
-	}
-	{
-		struct timeval tv = { 1, 0 };
-		evtimer_add(d.d_retry, &tv);
-	}
-}
-
-/* Retry timer after a failed commit. */
-static void
-daemon_retry_cb(evutil_socket_t fd, short what, void *arg)
-{
-	event_active(d.d_flush, 0, 0);
-}
-
-/* The workers have results. */
-static void
-daemon_results_ready(void *arg)
-{
-	event_active(d.d_flush, 0, 0);
-}
-
-/* Shutdown bound reached. */
-static void
-daemon_deadline_cb(evutil_socket_t fd, short what, void *arg)
-{
-	log_warnx("shutdown: %zu articles still being extracted after %lld s; they are "
-	    "processed at the next start", worker_busy(d.d_worker),
-	    (long long)d.d_cfg->cfg_shutdown_timeout);
-	d.d_exiting = true;
-	event_base_loopexit(d.d_base, NULL);
-}
-
-/* SIGTERM / SIGINT: stop taking work, finish what is in flight, exit. */
-static void
-daemon_stop(int sig)
-{
-	struct timeval tv = { d.d_cfg->cfg_shutdown_timeout, 0 };
-	size_t dropped;
-
-	if (d.d_stopping) {
-		log_warnx("signal %d again: exiting now", sig);
-		event_base_loopexit(d.d_base, NULL);
-		return;
-	}
-	log_info("signal %d: finishing in-flight work", sig);
-	notify_stopping();
-	d.d_stopping = true;
-	d.d_backlog = false;
-	if (d.d_http != NULL)
-		http_stop_accepting(d.d_http);
-	dropped = worker_clear(d.d_worker);
-	d.d_inflight -= dropped;
-	if (dropped > 0)
-		log_info("%zu queued articles left for the next start", dropped);
-	d.d_deadline = evtimer_new(d.d_base, daemon_deadline_cb, NULL);
-	evtimer_add(d.d_deadline, &tv);
-	event_active(d.d_flush, 0, 0);
-}
+	struct event_base *g_base;
+	struct config *g_cfg;
+	int g_argc;
+	char **g_argv;
+	char *g_datadir;
+	struct store *g_store;
+	struct worker *g_worker;
+	struct publish *g_publish;
+	struct replay *g_replay;
+	struct http *g_http;
+	struct spool *g_spool;
+	void *g_zctx;
+	struct event *g_sigs[3];
+	struct event *g_cron;           /* housekeeping */
+} g;
 
 /* SIGHUP: reload lexicons and rules (and the reloadable options). */
 static void
@@ -457,29 +47,29 @@ daemon_reload(void)
 	log_info("SIGHUP: reloading");
 	notify_reloading();
 	cfg = config_new();
-	if (config_load(cfg, d.d_argc, d.d_argv, &check, &cause) != 0) {
+	if (config_load(cfg, g.g_argc, g.g_argv, &check, &cause) != 0) {
 		log_warnx("reload: configuration refused, keeping the old one: %s",
 		    cause ? cause : "?");
 		free(cause);
 		cause = NULL;
 	} else {
 		log_setlevel(cfg->cfg_log_level);
-		d.d_cfg->cfg_log_level = cfg->cfg_log_level;
-		free(d.d_cfg->cfg_token);
-		d.d_cfg->cfg_token = cfg->cfg_token;
+		g.g_cfg->cfg_log_level = cfg->cfg_log_level;
+		free(g.g_cfg->cfg_token);
+		g.g_cfg->cfg_token = cfg->cfg_token;
 		cfg->cfg_token = NULL;
 	}
 	config_destroy(&cfg);
-	x = extractor_new(d.d_datadir, &cause);
+	x = extractor_new(g.g_datadir, &cause);
 	if (x == NULL) {
 		metrics.m_reload_failures++;
 		log_warnx("reload: keeping the old lexicons and rules: %s", cause ? cause : "?");
 		free(cause);
 	} else {
-		worker_set_extractor(d.d_worker, x);
+		worker_set_extractor(g.g_worker, x);
 		metrics.m_reloads++;
-		worker_extractor_counts(d.d_worker, &ne, &nr);
-		log_info("reload: %zu entities, %zu rules from %s", ne, nr, d.d_datadir);
+		worker_extractor_counts(g.g_worker, &ne, &nr);
+		log_info("reload: %zu entities, %zu rules from %s", ne, nr, g.g_datadir);
 	}
 	notify_ready();
 }
@@ -494,7 +84,13 @@ daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
 		break;
 	case SIGTERM:
 	case SIGINT:
-		daemon_stop((int)sig);
+		if (!ingest_stopping()) {
+			log_info("signal %d: finishing in-flight work", (int)sig);
+			notify_stopping();
+			if (g.g_http != NULL)
+				http_stop_accepting(g.g_http);
+		}
+		ingest_stop();
 		break;
 	}
 }
@@ -503,12 +99,10 @@ daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
 static void
 daemon_cron_cb(evutil_socket_t fd, short what, void *arg)
 {
-	daemon_backlog();
-	if (worker_results_pending(d.d_worker) > 0)
-		event_active(d.d_flush, 0, 0);
+	ingest_cron();
 	notify_status("%llu articles, last seq %llu, queue %zu",
 	    (unsigned long long)metrics.m_received,
-	    (unsigned long long)store_last_seq(d.d_store), daemon_queue_depth());
+	    (unsigned long long)store_last_seq(g.g_store), ingest_queue_depth());
 }
 
 /* Detach from the terminal when not told to stay. */
@@ -517,7 +111,7 @@ daemon_detach(void)
 {
 	if (daemon(1, 0) == -1)
 		fatal("daemon");
-	log_init(d.d_cfg->cfg_log_level, true);
+	log_init(g.g_cfg->cfg_log_level, true);
 }
 
 int
@@ -551,115 +145,96 @@ main(int argc, char **argv)
 		config_destroy(&cfg);
 		return 0;
 	}
-	d.d_cfg = cfg;
-	d.d_argc = argc;
-	d.d_argv = argv;
+	g.g_cfg = cfg;
+	g.g_argc = argc;
+	g.g_argv = argv;
 	log_setlevel(cfg->cfg_log_level);
 	if (geteuid() == 0 && !cfg->cfg_allow_root)
 		fatalx("refusing to run as root (use a dedicated user, or allow_root = yes)");
 	signal(SIGPIPE, SIG_IGN);
 
-	d.d_datadir = *cfg->cfg_data_dir ? xstrdup(cfg->cfg_data_dir) : nw_datadir();
-	if (d.d_datadir == NULL)
+	g.g_datadir = *cfg->cfg_data_dir ? xstrdup(cfg->cfg_data_dir) : nw_datadir();
+	if (g.g_datadir == NULL)
 		fatalx("no data directory found (set data_dir or NEWSWIRE_DATA)");
-	if ((x = extractor_new(d.d_datadir, &cause)) == NULL)
+	if ((x = extractor_new(g.g_datadir, &cause)) == NULL)
 		fatalx("lexicons and rules: %s", cause);
 
-	if ((d.d_store = store_open(cfg->cfg_state_dir, cfg->cfg_sync, &cause)) == NULL)
+	if ((g.g_store = store_open(cfg->cfg_state_dir, cfg->cfg_sync, &cause)) == NULL)
 		fatalx("%s", cause);
 	{
 		char hex[2 * NW_ORIGIN_LEN + 1];
-		nw_origin_hex(store_origin(d.d_store), hex);
+		nw_origin_hex(store_origin(g.g_store), hex);
 		log_info("store %s/newswire.db: origin %s epoch %llu last seq %llu",
-		    cfg->cfg_state_dir, hex, (unsigned long long)store_epoch(d.d_store),
-		    (unsigned long long)store_last_seq(d.d_store));
+		    cfg->cfg_state_dir, hex, (unsigned long long)store_epoch(g.g_store),
+		    (unsigned long long)store_last_seq(g.g_store));
 	}
 
 	if (!cfg->cfg_foreground)
 		daemon_detach();
 
 	evthread_use_pthreads();
-	if ((d.d_base = event_base_new()) == NULL)
+	if ((g.g_base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	metrics.m_start_ms = util_wall_ms();
-	d.d_flush = event_new(d.d_base, -1, 0, daemon_flush_cb, NULL);
-	d.d_retry = evtimer_new(d.d_base, daemon_retry_cb, NULL);
-	d.d_worker = worker_new(d.d_base, (int)cfg->cfg_workers, x, daemon_results_ready, NULL,
+	g.g_worker = worker_new(g.g_base, (int)cfg->cfg_workers, x, ingest_results_ready, NULL,
 	    &cause);
-	if (d.d_worker == NULL)
+	if (g.g_worker == NULL)
 		fatalx("%s", cause);
-	worker_extractor_counts(d.d_worker, &ne, &nr);
-	log_info("extractor: %zu entities, %zu rules from %s", ne, nr, d.d_datadir);
+	worker_extractor_counts(g.g_worker, &ne, &nr);
+	log_info("extractor: %zu entities, %zu rules from %s", ne, nr, g.g_datadir);
 
-	d.d_zctx = zmq_ctx_new();
-	d.d_publish = publish_new(d.d_base, d.d_zctx, cfg->cfg_pub, cfg->cfg_npub,
-	    (int)cfg->cfg_sndhwm, (int)cfg->cfg_heartbeat_ms, store_origin(d.d_store),
-	    store_epoch(d.d_store), store_last_seq(d.d_store), &cause);
-	if (d.d_publish == NULL)
+	g.g_zctx = zmq_ctx_new();
+	g.g_publish = publish_new(g.g_base, g.g_zctx, cfg->cfg_pub, cfg->cfg_npub,
+	    (int)cfg->cfg_sndhwm, (int)cfg->cfg_heartbeat_ms, store_origin(g.g_store),
+	    store_epoch(g.g_store), store_last_seq(g.g_store), &cause);
+	if (g.g_publish == NULL)
 		fatalx("%s", cause);
-	d.d_replay = replay_new(d.d_base, d.d_zctx, cfg->cfg_replay, cfg->cfg_nreplay,
-	    d.d_store, (int)cfg->cfg_replay_limit, (int)cfg->cfg_replay_max, &cause);
-	if (d.d_replay == NULL)
+	g.g_replay = replay_new(g.g_base, g.g_zctx, cfg->cfg_replay, cfg->cfg_nreplay,
+	    g.g_store, (int)cfg->cfg_replay_limit, (int)cfg->cfg_replay_max, &cause);
+	if (g.g_replay == NULL)
 		fatalx("%s", cause);
-	if (*cfg->cfg_http != '\0' && (d.d_http = http_new(d.d_base, cfg, &cause)) == NULL)
+	ingest_init(g.g_base, cfg, g.g_store, g.g_worker, g.g_publish);
+	if (*cfg->cfg_http != '\0' && (g.g_http = http_new(g.g_base, cfg, &cause)) == NULL)
 		fatalx("%s", cause);
 
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-		d.d_sigs[i] = evsignal_new(d.d_base, sigs[i], daemon_signal_cb, NULL);
-		event_add(d.d_sigs[i], NULL);
+		g.g_sigs[i] = evsignal_new(g.g_base, sigs[i], daemon_signal_cb, NULL);
+		event_add(g.g_sigs[i], NULL);
 	}
-	d.d_cron = event_new(d.d_base, -1, EV_PERSIST, daemon_cron_cb, NULL);
-	event_add(d.d_cron, &sec);
+	g.g_cron = event_new(g.g_base, -1, EV_PERSIST, daemon_cron_cb, NULL);
+	event_add(g.g_cron, &sec);
 
 	/* Articles stored by an earlier run and never processed. */
-	d.d_backlog_upto = store_max_rowid(d.d_store);
-	d.d_backlog = store_count_articles(d.d_store, "queued") > 0;
-	if (d.d_backlog)
-		log_info("%lld stored articles wait for extraction",
-		    (long long)store_count_articles(d.d_store, "queued"));
-	daemon_backlog();
+	ingest_start_backlog();
 
 	if (*cfg->cfg_spool != '\0' &&
-	    (d.d_spool = spool_new(d.d_base, cfg->cfg_spool, (size_t)cfg->cfg_max_body,
+	    (g.g_spool = spool_new(g.g_base, cfg->cfg_spool, (size_t)cfg->cfg_max_body,
 	    &cause)) == NULL)
 		fatalx("%s", cause);
 
-	notify_watchdog_start(d.d_base);
+	notify_watchdog_start(g.g_base);
 	notify_ready();
 	log_info("newswired ready (pid %d)", (int)getpid());
-	event_base_dispatch(d.d_base);
+	event_base_dispatch(g.g_base);
 
 	log_info("stopping");
 	notify_watchdog_stop();
-	http_destroy(&d.d_http);
-	spool_destroy(&d.d_spool);
-	worker_destroy(&d.d_worker);
+	http_destroy(&g.g_http);
+	spool_destroy(&g.g_spool);
+	worker_destroy(&g.g_worker);
 	/* Results that arrived after the loop ended are dropped uncommitted:
 	 * their articles are still queued in the store. */
-	while (d.d_res_head != NULL) {
-		struct worker_result *r = d.d_res_head;
-		d.d_res_head = r->wr_next;
-		worker_result_free(r);
-	}
-	while (d.d_ing_head != NULL) {
-		struct ingest *in = d.d_ing_head;
-		d.d_ing_head = in->in_next;
-		daemon_ingest_free(in);
-	}
-	replay_destroy(&d.d_replay);
-	publish_destroy(&d.d_publish);
-	zmq_ctx_term(d.d_zctx);
-	store_close(&d.d_store);
+	ingest_free();
+	replay_destroy(&g.g_replay);
+	publish_destroy(&g.g_publish);
+	zmq_ctx_term(g.g_zctx);
+	store_close(&g.g_store);
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		event_free(d.d_sigs[i]);
-	event_free(d.d_cron);
-	event_free(d.d_flush);
-	event_free(d.d_retry);
-	if (d.d_deadline != NULL)
-		event_free(d.d_deadline);
-	event_base_free(d.d_base);
-	free(d.d_datadir);
-	config_destroy(&d.d_cfg);
+		event_free(g.g_sigs[i]);
+	event_free(g.g_cron);
+	event_base_free(g.g_base);
+	free(g.g_datadir);
+	config_destroy(&g.g_cfg);
 	log_info("stopped");
 	return 0;
 }

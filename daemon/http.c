@@ -2,7 +2,7 @@
  * http.c — the HTTP ingest and status API on evhttp: POST /v1/articles,
  * GET /v1/articles/ID, /healthz and /metrics. Answers are JSON with a
  * message a person can act on. A POST is answered 202 only after its
- * article is committed (daemon_ingest calls back after the group commit).
+ * article is committed (ingest_submit calls back after the group commit).
  *
  * Connections are counted through the bufferevent evhttp asks us for; right
  * after, we find the evhttp_connection around it (its callback argument) and
@@ -150,7 +150,7 @@ http_post_article(struct http *h, struct evhttp_request *req)
 		    "this server needs an ingest token: send \"Authorization: Bearer TOKEN\"");
 		return;
 	}
-	if (daemon_stopping()) {
+	if (ingest_stopping()) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "5");
 		http_error(req, 503, "Service Unavailable", "the daemon is shutting down");
 		return;
@@ -197,7 +197,7 @@ http_post_article(struct http *h, struct evhttp_request *req)
 		return;
 	}
 	free(cause);
-	if (!daemon_ingest_room()) {
+	if (!ingest_room()) {
 		article_destroy(&a);
 		free(raw);
 		http_ingest_done(req, INGEST_FULL, "");
@@ -210,7 +210,7 @@ http_post_article(struct http *h, struct evhttp_request *req)
 	ing->in_rawlen = len;
 	ing->in_done = http_ingest_done;
 	ing->in_arg = req;
-	daemon_ingest(ing);
+	ingest_submit(ing);
 }
 
 /* GET /v1/articles/ID. */
@@ -232,7 +232,7 @@ http_get_article(struct http *h, struct evhttp_request *req, const char *id)
 		    "an article id is 16 lowercase hex digits (as returned by POST)");
 		return;
 	}
-	rc = store_article_info(daemon_store(), id, &status, &error, &nevents, &received, &cause);
+	rc = store_article_info(ingest_store(), id, &status, &error, &nevents, &received, &cause);
 	if (rc < 0) {
 		log_warnx("%s", cause);
 		free(cause);
@@ -292,9 +292,9 @@ http_request_cb(struct evhttp_request *req, void *arg)
 	} else if (strcmp(path, "/healthz") == 0) {
 		if (cmd == EVHTTP_REQ_GET) {
 			http_json(req, 200, "OK", json_pack("{s:s, s:I, s:I}", "status",
-			    daemon_stopping() ? "stopping" : "ok", "last_seq",
-			    (json_int_t)store_last_seq(daemon_store()), "queue_depth",
-			    (json_int_t)daemon_queue_depth()));
+			    ingest_stopping() ? "stopping" : "ok", "last_seq",
+			    (json_int_t)store_last_seq(ingest_store()), "queue_depth",
+			    (json_int_t)ingest_queue_depth()));
 			return;
 		}
 		allow = "GET";

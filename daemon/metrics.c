@@ -92,7 +92,7 @@ metrics_render(void)
 	metrics_one(f, "newswire_spool_failed_total", "counter",
 	    "Spool files moved to failed/.", metrics.m_spool_failed);
 	metrics_one(f, "newswire_queue_depth", "gauge",
-	    "Articles stored and not yet processed.", daemon_queue_depth());
+	    "Articles stored and not yet processed.", ingest_queue_depth());
 	metrics_one(f, "newswire_uptime_seconds", "gauge",
 	    "Seconds since the daemon started.",
 	    (util_wall_ms() - metrics.m_start_ms) / 1000);

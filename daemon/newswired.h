@@ -288,16 +288,17 @@ void notify_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void notify_watchdog_start(struct event_base *base);
 void notify_watchdog_stop(void);
 
-/* ---- ingest (daemon.c) -------------------------------------------------- */
+/* ---- ingest.c ---------------------------------------------------------- */
 
-/* Where an article came from and how to tell it the outcome. */
+/* How an article's submission ended. */
 enum ingest_result {
 	INGEST_STORED,    /* committed: 202 */
 	INGEST_DUPLICATE, /* already seen: 200 */
 	INGEST_FULL,      /* queue full: 503 */
-	INGEST_ERROR,     /* storage error: 500 */
+	INGEST_ERROR,     /* storage error: 503 */
 };
 
+/* An article on its way to the store, and whom to tell. */
 struct ingest {
 	struct article *in_article; /* owned until stored */
 	int in_format;              /* enum store_format */
@@ -309,17 +310,30 @@ struct ingest {
 	struct ingest *in_next;
 };
 
+/* Start the pipeline (the subsystems stay the caller's). */
+void ingest_init(struct event_base *base, const struct config *cfg, struct store *st,
+    struct worker *w, struct publish *pub);
+/* Queue the articles an earlier run stored and never processed. */
+void ingest_start_backlog(void);
 /* Queue an article for the next group commit; ownership of in is taken.
- * The outcome comes through in->in_done (possibly at once: duplicate/full). */
-void daemon_ingest(struct ingest *in);
-/* Whether ingest has room (else 503). */
-bool daemon_ingest_room(void);
-/* Look an article up for GET /v1/articles/ID. */
-struct store *daemon_store(void);
+ * The outcome comes through in->in_done (at once for a known duplicate). */
+void ingest_submit(struct ingest *in);
+/* Whether there is room for one more article (else 503). */
+bool ingest_room(void);
+/* The store, for GET /v1/articles/ID and replay. */
+struct store *ingest_store(void);
 /* True while draining for exit. */
-bool daemon_stopping(void);
-/* Stats for the replay socket and /metrics. */
-size_t daemon_queue_depth(void);
+bool ingest_stopping(void);
+/* Articles stored (or being stored) and not yet processed. */
+size_t ingest_queue_depth(void);
+/* The worker's done callback: results are waiting. */
+void ingest_results_ready(void *arg);
+/* Stop taking work, finish in-flight work, end the loop (bounded). */
+void ingest_stop(void);
+/* Once a second: backlog refill. */
+void ingest_cron(void);
+/* After the loop: free what is left. */
+void ingest_free(void);
 
 /* ---- http.c ------------------------------------------------------------ */
 

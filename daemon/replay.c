@@ -121,7 +121,7 @@ replay_stats(struct replay *r, const struct replay_job *j)
 	STAT("publish_dropped", metrics.m_pub_dropped);
 	STAT("replay_requests", metrics.m_replay_requests);
 	STAT("replay_errors", metrics.m_replay_errors);
-	STAT("queue_depth", daemon_queue_depth());
+	STAT("queue_depth", ingest_queue_depth());
 	STAT("last_seq", store_last_seq(r->rp_store));
 	STAT("epoch", store_epoch(r->rp_store));
 	STAT("uptime_seconds", (util_wall_ms() - metrics.m_start_ms) / 1000);

@@ -115,7 +115,7 @@ spool_file(struct spool *s, const char *name)
 		free(path);
 		return;
 	}
-	if (!daemon_ingest_room() || daemon_stopping()) {
+	if (!ingest_room() || ingest_stopping()) {
 		struct timeval tv = { 1, 0 };
 		evtimer_add(s->sp_retry, &tv);
 		free(path);
@@ -161,7 +161,7 @@ spool_file(struct spool *s, const char *name)
 	ing->in_rawlen = len;
 	ing->in_done = spool_done;
 	ing->in_arg = sf;
-	daemon_ingest(ing);
+	ingest_submit(ing);
 }
 
 /* Scan the directory for files already there. */
