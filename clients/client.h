@@ -23,15 +23,15 @@ struct filter;
 
 /* Exit codes shared by every tool (documented in each man page). */
 enum client_exit {
-	CLIENT_EXIT_OK = 0,          /* success */
-	CLIENT_EXIT_FAIL = 1,        /* some work failed (a file not posted, a count not reached) */
-	CLIENT_EXIT_USAGE = 2,       /* bad option, missing or malformed input file */
-	CLIENT_EXIT_UNREACHABLE = 3, /* the daemon could not be reached or answered wrongly */
+        CLIENT_EXIT_OK = 0,          /* success */
+        CLIENT_EXIT_FAIL = 1,        /* some work failed (a file not posted, a count not reached) */
+        CLIENT_EXIT_USAGE = 2,       /* bad option, missing or malformed input file */
+        CLIENT_EXIT_UNREACHABLE = 3, /* the daemon could not be reached or answered wrongly */
 };
 
 /* Endpoints used when neither an option nor the environment gives one. */
-#define CLIENT_DEFAULT_URL "http://127.0.0.1:7700"
-#define CLIENT_DEFAULT_PUB "tcp://127.0.0.1:7701"
+#define CLIENT_DEFAULT_URL    "http://127.0.0.1:7700"
+#define CLIENT_DEFAULT_PUB    "tcp://127.0.0.1:7701"
 #define CLIENT_DEFAULT_REPLAY "tcp://127.0.0.1:7702"
 
 /* ---- util.c ---- */
@@ -52,8 +52,7 @@ void client_init(const char *progname);
 /* Print "progname: message" on stderr. */
 void client_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "progname: message" and exit with code. */
-void client_exitx(int code, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3), noreturn));
+void client_exitx(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
 /* Monotonic and wall clocks in milliseconds. */
 int64_t client_now_ms(void);
@@ -75,11 +74,11 @@ const char *client_env(const char *name, const char *dflt);
 
 /* One option of a tool; the table ends with a zeroed entry. */
 struct opt {
-	const char *o_name; /* long name, without "--" */
-	int o_short;        /* short letter, or 0 */
-	const char *o_arg;  /* metavariable when it takes a value, NULL for a flag */
-	const char *o_help; /* one line for --help */
-	int o_key;          /* what the handler receives */
+        const char *o_name; /* long name, without "--" */
+        int o_short;        /* short letter, or 0 */
+        const char *o_arg;  /* metavariable when it takes a value, NULL for a flag */
+        const char *o_help; /* one line for --help */
+        int o_key;          /* what the handler receives */
 };
 
 /* Called for each option found; returns 0, or -1 with *cause set. */
@@ -88,53 +87,57 @@ typedef int (*opt_fn)(void *arg, int key, const char *value, char **cause);
 /* Parse argv by the table (--help prints the usage and exits 0); returns the
  * index of the first operand, or exits CLIENT_EXIT_USAGE with one line. */
 int opt_parse(int argc, char **argv, const struct opt *table, const char *synopsis, opt_fn fn,
-    void *arg);
+              void *arg);
 /* Print the usage generated from the table. */
 void opt_usage(FILE *f, const char *synopsis, const struct opt *table);
 
 /* Options shared by the tools (keys from 1000, tools use smaller ones). */
 enum opt_shared {
-	OPT_PUB = 1000,    /* --pub ENDPOINT (repeatable, pairs with --replay) */
-	OPT_REPLAY,        /* --replay ENDPOINT */
-	OPT_HB_TIMEOUT,    /* --heartbeat-timeout SECONDS */
-	OPT_WAIT,          /* --wait: keep waiting for a silent daemon */
-	OPT_TYPE,          /* --type PREFIX */
-	OPT_ENTITY,        /* --entity ID */
-	OPT_RELATED,       /* --related */
-	OPT_MODALITY,      /* --modality LIST */
-	OPT_MIN_CONFIDENCE /* --min-confidence X */
+        OPT_PUB = 1000,    /* --pub ENDPOINT (repeatable, pairs with --replay) */
+        OPT_REPLAY,        /* --replay ENDPOINT */
+        OPT_HB_TIMEOUT,    /* --heartbeat-timeout SECONDS */
+        OPT_WAIT,          /* --wait: keep waiting for a silent daemon */
+        OPT_TYPE,          /* --type PREFIX */
+        OPT_ENTITY,        /* --entity ID */
+        OPT_RELATED,       /* --related */
+        OPT_MODALITY,      /* --modality LIST */
+        OPT_MIN_CONFIDENCE /* --min-confidence X */
 };
 
 /* The table rows of the shared options, to paste into a tool's table. */
-#define OPT_CONNECT_ROWS                                                                         \
-	{"pub", 0, "ENDPOINT", "PUB endpoint (default $NEWSWIRE_PUB or " CLIENT_DEFAULT_PUB ")",  \
-	    OPT_PUB},                                                                            \
-	    {"replay", 0, "ENDPOINT",                                                            \
-		"replay endpoint (default $NEWSWIRE_REPLAY or " CLIENT_DEFAULT_REPLAY ")",        \
-		OPT_REPLAY},                                                                     \
-	    {"heartbeat-timeout", 0, "SECONDS", "reconnect after this much silence (3.5)",      \
-		OPT_HB_TIMEOUT},                                                                 \
-	    {"wait", 0, NULL, "wait for a daemon that is not up yet instead of exiting 3",       \
-		OPT_WAIT}
-#define OPT_FILTER_ROWS                                                                          \
-	{"type", 't', "PREFIX", "only types starting with PREFIX (repeatable)", OPT_TYPE},       \
-	    {"entity", 'e', "ID", "only events with entity ID in any role (repeatable)",         \
-		OPT_ENTITY},                                                                     \
-	    {"related", 'r', NULL, "--entity also matches what the lexicon puts under it",       \
-		OPT_RELATED},                                                                    \
-	    {"modality", 'm', "LIST", "only these modalities (asserted,planned,likely,negated)", \
-		OPT_MODALITY},                                                                   \
-	    {"min-confidence", 'c', "X", "only events with confidence >= X (0..1)",              \
-		OPT_MIN_CONFIDENCE}
+#define OPT_CONNECT_ROWS                                                                           \
+        {"pub", 0, "ENDPOINT", "PUB endpoint (default $NEWSWIRE_PUB or " CLIENT_DEFAULT_PUB ")",   \
+         OPT_PUB},                                                                                 \
+            {"replay", 0, "ENDPOINT",                                                              \
+             "replay endpoint (default $NEWSWIRE_REPLAY or " CLIENT_DEFAULT_REPLAY ")",            \
+             OPT_REPLAY},                                                                          \
+            {"heartbeat-timeout", 0, "SECONDS", "reconnect after this much silence (3.5)",         \
+             OPT_HB_TIMEOUT},                                                                      \
+        {                                                                                          \
+                "wait", 0, NULL, "wait for a daemon that is not up yet instead of exiting 3",      \
+                    OPT_WAIT                                                                       \
+        }
+#define OPT_FILTER_ROWS                                                                            \
+        {"type", 't', "PREFIX", "only types starting with PREFIX (repeatable)", OPT_TYPE},         \
+            {"entity", 'e', "ID", "only events with entity ID in any role (repeatable)",           \
+             OPT_ENTITY},                                                                          \
+            {"related", 'r', NULL, "--entity also matches what the lexicon puts under it",         \
+             OPT_RELATED},                                                                         \
+            {"modality", 'm', "LIST", "only these modalities (asserted,planned,likely,negated)",   \
+             OPT_MODALITY},                                                                        \
+        {                                                                                          \
+                "min-confidence", 'c', "X", "only events with confidence >= X (0..1)",             \
+                    OPT_MIN_CONFIDENCE                                                             \
+        }
 
 /* What the shared options collect. */
 struct opt_common {
-	char **oc_pubs, **oc_replays;
-	size_t oc_npubs, oc_nreplays;
-	int64_t oc_hb_timeout; /* 0: the default */
-	bool oc_wait;
-	bool oc_related;
-	struct filter *oc_filter;
+        char **oc_pubs, **oc_replays;
+        size_t oc_npubs, oc_nreplays;
+        int64_t oc_hb_timeout; /* 0: the default */
+        bool oc_wait;
+        bool oc_related;
+        struct filter *oc_filter;
 };
 
 /* Handle a shared option: 1 when key was one, 0 when not, -1 on a bad value. */
@@ -148,17 +151,17 @@ void opt_common_clear(struct opt_common *oc);
 
 /* One HTTP response. */
 struct http_response {
-	long hr_status; /* HTTP status, 0 before a response */
-	char *hr_body;  /* NUL-terminated body */
-	size_t hr_len;
+        long hr_status; /* HTTP status, 0 before a response */
+        char *hr_body;  /* NUL-terminated body */
+        size_t hr_len;
 };
 
 /* Perform one request: method "GET" or "POST", body may be NULL. token, when
  * non-NULL, goes in "Authorization: Bearer". Returns -1 (with *cause) only
  * when no HTTP response came (connection refused, timeout...). */
-int http_request(const char *method, const char *url, const char *content_type,
-    const char *body, size_t len, const char *token, long timeout_ms,
-    struct http_response *r, char **cause);
+int http_request(const char *method, const char *url, const char *content_type, const char *body,
+                 size_t len, const char *token, long timeout_ms, struct http_response *r,
+                 char **cause);
 /* Free the body of r. */
 void http_response_clear(struct http_response *r);
 /* Read a token file: first line, trailing whitespace removed; non-empty. */
@@ -186,19 +189,18 @@ typedef int (*replay_event_fn)(void *arg, struct nw_event *ev, const struct nw_t
  * rebuilt so late replies of the old request cannot be mistaken.
  */
 int replay_events(struct replay *r, uint64_t since, uint32_t limit, const char *prefix,
-    int timeout_ms, replay_event_fn fn, void *arg, struct nw_end *end, char **cause);
+                  int timeout_ms, replay_event_fn fn, void *arg, struct nw_end *end, char **cause);
 /* Ask for the publisher's statistics; *stats malloc'd, *n entries. */
-int replay_stats(struct replay *r, int timeout_ms, struct nw_stat **stats, size_t *n,
-    char **cause);
+int replay_stats(struct replay *r, int timeout_ms, struct nw_stat **stats, size_t *n, char **cause);
 
 /* ---- sub.c: the subscriber ---- */
 
 /* One delivered event: the caller owns sm_event (nw_event_destroy it). */
 struct sub_msg {
-	struct nw_event *sm_event;
-	struct nw_trailer sm_trailer;
-	const char *sm_endpoint; /* the PUB endpoint it belongs to (owned by the sub) */
-	bool sm_replayed;        /* came from the replay socket, not live */
+        struct nw_event *sm_event;
+        struct nw_trailer sm_trailer;
+        const char *sm_endpoint; /* the PUB endpoint it belongs to (owned by the sub) */
+        bool sm_replayed;        /* came from the replay socket, not live */
 };
 
 /* What the subscriber tells its user about (reconnects, gaps filled...). */
@@ -261,9 +263,9 @@ const char *filter_type(const struct filter *f, size_t i);
 /* ---- out.c: how events are printed ---- */
 
 enum out_format {
-	OUT_AUTO, /* JSON when stdout is not a terminal, text when it is */
-	OUT_JSON, /* one JSON object per line */
-	OUT_TEXT, /* time, type, summary */
+        OUT_AUTO, /* JSON when stdout is not a terminal, text when it is */
+        OUT_JSON, /* one JSON object per line */
+        OUT_TEXT, /* time, type, summary */
 };
 
 /* Resolve OUT_AUTO for the stream f. */
@@ -277,9 +279,9 @@ char *out_text(const struct nw_event *ev);
 
 /* Where a consumer is: the last event it finished. */
 struct cursor {
-	bool c_valid; /* false: nothing committed yet */
-	uint8_t c_origin[NW_ORIGIN_LEN];
-	uint64_t c_seq;
+        bool c_valid; /* false: nothing committed yet */
+        uint8_t c_origin[NW_ORIGIN_LEN];
+        uint64_t c_seq;
 };
 
 /* Load path; a missing file is c_valid = false, a malformed one is -1. */
@@ -290,42 +292,42 @@ int cursor_save(const char *path, const struct cursor *c, char **cause);
 /* ---- ruleset.c: newswire-alert's rules file ---- */
 
 enum rules_webhook_format {
-	RULES_WEBHOOK_JSON,  /* the event's JSON as body */
-	RULES_WEBHOOK_SLACK, /* {"text": "..."}: Slack and Mattermost incoming webhooks */
+        RULES_WEBHOOK_JSON,  /* the event's JSON as body */
+        RULES_WEBHOOK_SLACK, /* {"text": "..."}: Slack and Mattermost incoming webhooks */
 };
 
 /* One rule: a filter and its actions. */
 struct rule {
-	char *r_name;
-	struct filter *r_filter;
-	char *r_exec;    /* command for /bin/sh -c, or NULL */
-	char *r_webhook; /* URL, or NULL */
-	enum rules_webhook_format r_format;
-	char *r_file;    /* path to append JSON lines to, or NULL */
-	bool r_continue; /* later rules may alert the same event too */
-	unsigned r_rate_count; /* at most this many alerts ... (0: unlimited) */
-	int64_t r_rate_ms;     /* ... per this window */
-	unsigned r_retries;    /* webhook attempts after the first */
-	int64_t r_backoff_ms;  /* first retry delay, doubled each time */
-	int64_t r_backoff_max_ms;
-	int64_t r_timeout_ms;  /* per webhook request / exec run */
-	/* runtime: the window's alerts */
-	int64_t *r_sent;
-	size_t r_nsent;
+        char *r_name;
+        struct filter *r_filter;
+        char *r_exec;    /* command for /bin/sh -c, or NULL */
+        char *r_webhook; /* URL, or NULL */
+        enum rules_webhook_format r_format;
+        char *r_file;          /* path to append JSON lines to, or NULL */
+        bool r_continue;       /* later rules may alert the same event too */
+        unsigned r_rate_count; /* at most this many alerts ... (0: unlimited) */
+        int64_t r_rate_ms;     /* ... per this window */
+        unsigned r_retries;    /* webhook attempts after the first */
+        int64_t r_backoff_ms;  /* first retry delay, doubled each time */
+        int64_t r_backoff_max_ms;
+        int64_t r_timeout_ms; /* per webhook request / exec run */
+        /* runtime: the window's alerts */
+        int64_t *r_sent;
+        size_t r_nsent;
 };
 
 /* The whole file. */
 struct rules {
-	char *rs_pub, *rs_replay, *rs_state; /* [newswire] section, NULL when absent */
-	struct rule *rs_rules;
-	size_t rs_nrules;
+        char *rs_pub, *rs_replay, *rs_state; /* [newswire] section, NULL when absent */
+        struct rule *rs_rules;
+        size_t rs_nrules;
 };
 
 /* Parse a rules file; -1 with "FILE:LINE: message" in *cause. */
 struct rules *ruleset_load(const char *path, const char *datadir, char **cause);
 /* Parse rules from a buffer (name is used in messages). */
 struct rules *ruleset_parse(const char *buf, size_t len, const char *name, const char *datadir,
-    char **cause);
+                            char **cause);
 void ruleset_destroy(struct rules **rs);
 /* Whether the rule's rate limit lets one more alert through at now_ms; if
  * so, count it. */
@@ -336,7 +338,7 @@ bool ruleset_rate_take(struct rule *r, int64_t now_ms);
 /* Run every action of r for ev. Returns 0, or -1 with *cause when an action
  * failed (after its retries). stop, when it becomes true, cuts retries short. */
 int action_run(const struct rule *r, const struct nw_event *ev, const struct nw_trailer *t,
-    volatile int *stop, char **cause);
+               volatile int *stop, char **cause);
 /* The Slack/Mattermost body {"text": ...} for ev, malloc'd. */
 char *action_slack_body(const struct nw_event *ev, const char *rule);
 

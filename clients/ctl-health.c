@@ -8,14 +8,14 @@
 static int
 ctl_health_exec(struct ctl_ctx *cx, int argc, char **argv)
 {
-	return ctl_http_get_print(cx, "healthz", "unhealthy");
+        return ctl_http_get_print(cx, "healthz", "unhealthy");
 }
 
 const struct ctl_cmd ctl_health_cmd = {
-	.c_name = "health",
-	.c_synopsis = "",
-	.c_help = "is the daemon healthy (exit 0) or not (1)",
-	.c_min_args = 0,
-	.c_max_args = 0,
-	.c_exec = ctl_health_exec,
+    .c_name = "health",
+    .c_synopsis = "",
+    .c_help = "is the daemon healthy (exit 0) or not (1)",
+    .c_min_args = 0,
+    .c_max_args = 0,
+    .c_exec = ctl_health_exec,
 };

@@ -9,21 +9,21 @@
 
 /* What the global options say, shared by every command. */
 struct ctl_ctx {
-	const char *cx_url;    /* HTTP base URL */
-	char *cx_token;        /* bearer token, or NULL */
-	const char *cx_replay; /* replay endpoint */
-	int64_t cx_timeout;    /* ms per request */
-	bool cx_json;          /* machine-readable output where it differs */
+        const char *cx_url;    /* HTTP base URL */
+        char *cx_token;        /* bearer token, or NULL */
+        const char *cx_replay; /* replay endpoint */
+        int64_t cx_timeout;    /* ms per request */
+        bool cx_json;          /* machine-readable output where it differs */
 };
 
 /* A command. */
 struct ctl_cmd {
-	const char *c_name;
-	const char *c_synopsis; /* after the name */
-	const char *c_help;     /* one line */
-	const struct opt *c_opts; /* its own options (NULL: none) */
-	int c_min_args, c_max_args; /* operands */
-	int (*c_exec)(struct ctl_ctx *cx, int argc, char **argv); /* returns an exit code */
+        const char *c_name;
+        const char *c_synopsis;                                   /* after the name */
+        const char *c_help;                                       /* one line */
+        const struct opt *c_opts;                                 /* its own options (NULL: none) */
+        int c_min_args, c_max_args;                               /* operands */
+        int (*c_exec)(struct ctl_ctx *cx, int argc, char **argv); /* returns an exit code */
 };
 
 extern const struct ctl_cmd ctl_stats_cmd;

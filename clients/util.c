@@ -18,274 +18,273 @@
 const char *client_progname = "newswire";
 
 /* Abort with a message when memory runs out. */
-static void __attribute__((noreturn))
-client_oom(void)
+static void __attribute__((noreturn)) client_oom(void)
 {
-	fprintf(stderr, "%s: out of memory\n", client_progname);
-	abort();
+        fprintf(stderr, "%s: out of memory\n", client_progname);
+        abort();
 }
 
 /* malloc or abort. */
 void *
 client_xmalloc(size_t n)
 {
-	void *p = malloc(n ? n : 1);
+        void *p = malloc(n ? n : 1);
 
-	if (p == NULL)
-		client_oom();
-	return p;
+        if (p == NULL)
+                client_oom();
+        return p;
 }
 
 /* calloc or abort. */
 void *
 client_xcalloc(size_t n, size_t size)
 {
-	void *p = calloc(n ? n : 1, size ? size : 1);
+        void *p = calloc(n ? n : 1, size ? size : 1);
 
-	if (p == NULL)
-		client_oom();
-	return p;
+        if (p == NULL)
+                client_oom();
+        return p;
 }
 
 /* realloc or abort. */
 void *
 client_xrealloc(void *p, size_t n)
 {
-	p = realloc(p, n ? n : 1);
-	if (p == NULL)
-		client_oom();
-	return p;
+        p = realloc(p, n ? n : 1);
+        if (p == NULL)
+                client_oom();
+        return p;
 }
 
 /* strdup or abort; NULL stays NULL. */
 char *
 client_xstrdup(const char *s)
 {
-	char *p;
+        char *p;
 
-	if (s == NULL)
-		return NULL;
-	if ((p = strdup(s)) == NULL)
-		client_oom();
-	return p;
+        if (s == NULL)
+                return NULL;
+        if ((p = strdup(s)) == NULL)
+                client_oom();
+        return p;
 }
 
 /* vasprintf or abort. */
 static char *
 client_xvprintf(const char *fmt, va_list ap)
 {
-	char *s;
+        char *s;
 
-	if (vasprintf(&s, fmt, ap) == -1)
-		client_oom();
-	return s;
+        if (vasprintf(&s, fmt, ap) == -1)
+                client_oom();
+        return s;
 }
 
 /* asprintf or abort. */
 char *
 client_xprintf(const char *fmt, ...)
 {
-	va_list ap;
-	char *s;
+        va_list ap;
+        char *s;
 
-	va_start(ap, fmt);
-	s = client_xvprintf(fmt, ap);
-	va_end(ap);
-	return s;
+        va_start(ap, fmt);
+        s = client_xvprintf(fmt, ap);
+        va_end(ap);
+        return s;
 }
 
 /* Set *cause and return -1. */
 int
 client_fail(char **cause, const char *fmt, ...)
 {
-	va_list ap;
+        va_list ap;
 
-	if (cause != NULL) {
-		va_start(ap, fmt);
-		*cause = client_xvprintf(fmt, ap);
-		va_end(ap);
-	}
-	return -1;
+        if (cause != NULL) {
+                va_start(ap, fmt);
+                *cause = client_xvprintf(fmt, ap);
+                va_end(ap);
+        }
+        return -1;
 }
 
 /* Remember the tool's name and ignore SIGPIPE. */
 void
 client_init(const char *progname)
 {
-	client_progname = progname;
-	signal(SIGPIPE, SIG_IGN);
+        client_progname = progname;
+        signal(SIGPIPE, SIG_IGN);
 }
 
 /* One line on stderr, prefixed by the tool's name. */
 void
 client_warnx(const char *fmt, ...)
 {
-	va_list ap;
+        va_list ap;
 
-	fprintf(stderr, "%s: ", client_progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
+        fprintf(stderr, "%s: ", client_progname);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
 }
 
 /* One line on stderr, then exit. */
 void
 client_exitx(int code, const char *fmt, ...)
 {
-	va_list ap;
+        va_list ap;
 
-	fprintf(stderr, "%s: ", client_progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(code);
+        fprintf(stderr, "%s: ", client_progname);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+        exit(code);
 }
 
 /* Milliseconds of CLOCK_MONOTONIC. */
 int64_t
 client_now_ms(void)
 {
-	struct timespec ts;
+        struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Milliseconds since the Unix epoch. */
 int64_t
 client_wall_ms(void)
 {
-	struct timespec ts;
+        struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Read all of fd into a NUL-terminated buffer. */
 static int
 client_read_fd(int fd, const char *path, char **buf, size_t *len, char **cause)
 {
-	size_t cap = 65536, n = 0;
-	char *b = client_xmalloc(cap);
-	ssize_t r;
+        size_t cap = 65536, n = 0;
+        char *b = client_xmalloc(cap);
+        ssize_t r;
 
-	for (;;) {
-		if (cap - n < 2) {
-			if (cap > (size_t)256 << 20) {
-				free(b);
-				return client_fail(cause, "%s: file too large", path);
-			}
-			cap *= 2;
-			b = client_xrealloc(b, cap);
-		}
-		r = read(fd, b + n, cap - n - 1);
-		if (r == 0)
-			break;
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			free(b);
-			return client_fail(cause, "%s: %s", path, strerror(errno));
-		}
-		n += (size_t)r;
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
+        for (;;) {
+                if (cap - n < 2) {
+                        if (cap > (size_t)256 << 20) {
+                                free(b);
+                                return client_fail(cause, "%s: file too large", path);
+                        }
+                        cap *= 2;
+                        b = client_xrealloc(b, cap);
+                }
+                r = read(fd, b + n, cap - n - 1);
+                if (r == 0)
+                        break;
+                if (r < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        free(b);
+                        return client_fail(cause, "%s: %s", path, strerror(errno));
+                }
+                n += (size_t)r;
+        }
+        b[n] = '\0';
+        *buf = b;
+        *len = n;
+        return 0;
 }
 
 /* Read path ("-" for stdin) whole. */
 int
 client_read_file(const char *path, char **buf, size_t *len, char **cause)
 {
-	int fd, rc;
+        int fd, rc;
 
-	if (strcmp(path, "-") == 0)
-		return client_read_fd(STDIN_FILENO, "stdin", buf, len, cause);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return client_fail(cause, "%s: %s", path, strerror(errno));
-	rc = client_read_fd(fd, path, buf, len, cause);
-	close(fd);
-	return rc;
+        if (strcmp(path, "-") == 0)
+                return client_read_fd(STDIN_FILENO, "stdin", buf, len, cause);
+        if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+                return client_fail(cause, "%s: %s", path, strerror(errno));
+        rc = client_read_fd(fd, path, buf, len, cause);
+        close(fd);
+        return rc;
 }
 
 /* A whole-string unsigned decimal. */
 int
 client_parse_u64(const char *s, uint64_t *v, char **cause)
 {
-	unsigned long long x;
-	char *end;
+        unsigned long long x;
+        char *end;
 
-	if (s == NULL || *s < '0' || *s > '9')
-		return client_fail(cause, "'%s' is not a number", s ? s : "");
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return client_fail(cause, "'%s' is not a number", s);
-	*v = x;
-	return 0;
+        if (s == NULL || *s < '0' || *s > '9')
+                return client_fail(cause, "'%s' is not a number", s ? s : "");
+        errno = 0;
+        x = strtoull(s, &end, 10);
+        if (errno != 0 || *end != '\0')
+                return client_fail(cause, "'%s' is not a number", s);
+        *v = x;
+        return 0;
 }
 
 /* A whole-string finite number within [min, max]. */
 int
 client_parse_double(const char *s, double min, double max, double *v, char **cause)
 {
-	char *end;
-	double x;
+        char *end;
+        double x;
 
-	if (s == NULL || *s == '\0')
-		return client_fail(cause, "empty number");
-	errno = 0;
-	x = strtod(s, &end);
-	if (errno != 0 || *end != '\0' || !isfinite(x))
-		return client_fail(cause, "'%s' is not a number", s);
-	if (x < min || x > max)
-		return client_fail(cause, "'%s' is not between %g and %g", s, min, max);
-	*v = x;
-	return 0;
+        if (s == NULL || *s == '\0')
+                return client_fail(cause, "empty number");
+        errno = 0;
+        x = strtod(s, &end);
+        if (errno != 0 || *end != '\0' || !isfinite(x))
+                return client_fail(cause, "'%s' is not a number", s);
+        if (x < min || x > max)
+                return client_fail(cause, "'%s' is not between %g and %g", s, min, max);
+        *v = x;
+        return 0;
 }
 
 /* Seconds (fraction allowed, at most a day) as milliseconds. */
 int
 client_parse_seconds(const char *s, int64_t *ms, char **cause)
 {
-	double x;
+        double x;
 
-	if (client_parse_double(s, 0, 86400.0 * 365, &x, cause) != 0)
-		return -1;
-	*ms = (int64_t)llround(x * 1000.0);
-	return 0;
+        if (client_parse_double(s, 0, 86400.0 * 365, &x, cause) != 0)
+                return -1;
+        *ms = (int64_t)llround(x * 1000.0);
+        return 0;
 }
 
 /* A boolean word. */
 int
 client_parse_bool(const char *s, bool *v, char **cause)
 {
-	static const char *yes[] = {"yes", "true", "on", "1"};
-	static const char *no[] = {"no", "false", "off", "0"};
-	size_t i;
+        static const char *yes[] = {"yes", "true", "on", "1"};
+        static const char *no[] = {"no", "false", "off", "0"};
+        size_t i;
 
-	for (i = 0; i < 4; i++) {
-		if (strcasecmp(s, yes[i]) == 0) {
-			*v = true;
-			return 0;
-		}
-		if (strcasecmp(s, no[i]) == 0) {
-			*v = false;
-			return 0;
-		}
-	}
-	return client_fail(cause, "'%s' is not yes or no", s);
+        for (i = 0; i < 4; i++) {
+                if (strcasecmp(s, yes[i]) == 0) {
+                        *v = true;
+                        return 0;
+                }
+                if (strcasecmp(s, no[i]) == 0) {
+                        *v = false;
+                        return 0;
+                }
+        }
+        return client_fail(cause, "'%s' is not yes or no", s);
 }
 
 /* getenv with a default for unset or empty. */
 const char *
 client_env(const char *name, const char *dflt)
 {
-	const char *v = getenv(name);
+        const char *v = getenv(name);
 
-	return (v != NULL && *v != '\0') ? v : dflt;
+        return (v != NULL && *v != '\0') ? v : dflt;
 }

@@ -14,20 +14,20 @@
 #include "newswire.h"
 
 struct fakepub {
-	void *fp_ctx;
-	void *fp_pub;    /* used by the main thread only */
-	void *fp_router; /* used by the server thread only */
-	char fp_pub_ep[128], fp_replay_ep[128];
-	pthread_t fp_thread;
-	pthread_mutex_t fp_mu; /* guards the store */
-	volatile int fp_stop;
-	struct nw_event **fp_store; /* fp_store[i] has seq i + 1 */
-	size_t fp_n;
-	uint8_t fp_origin[NW_ORIGIN_LEN];
-	uint64_t fp_epoch;
-	volatile int fp_requests; /* replay requests served */
-	int fp_sndhwm;            /* PUB SNDHWM (0: default) */
-	size_t fp_pad;            /* bytes of padding in each summary */
+        void *fp_ctx;
+        void *fp_pub;    /* used by the main thread only */
+        void *fp_router; /* used by the server thread only */
+        char fp_pub_ep[128], fp_replay_ep[128];
+        pthread_t fp_thread;
+        pthread_mutex_t fp_mu; /* guards the store */
+        volatile int fp_stop;
+        struct nw_event **fp_store; /* fp_store[i] has seq i + 1 */
+        size_t fp_n;
+        uint8_t fp_origin[NW_ORIGIN_LEN];
+        uint64_t fp_epoch;
+        volatile int fp_requests; /* replay requests served */
+        int fp_sndhwm;            /* PUB SNDHWM (0: default) */
+        size_t fp_pad;            /* bytes of padding in each summary */
 };
 
 /* Bind PUB and ROUTER (sndhwm 0: zmq default) and start the server thread. */

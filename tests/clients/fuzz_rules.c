@@ -13,11 +13,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *cause = NULL;
-	struct rules *rs;
+        char *cause = NULL;
+        struct rules *rs;
 
-	rs = ruleset_parse((const char *)data, size, "fuzz", NULL, &cause);
-	ruleset_destroy(&rs);
-	free(cause);
-	return 0;
+        rs = ruleset_parse((const char *)data, size, "fuzz", NULL, &cause);
+        ruleset_destroy(&rs);
+        free(cause);
+        return 0;
 }
