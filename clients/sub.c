@@ -11,6 +11,7 @@
  * returns exactly what we missed, possibly nothing. Heartbeats carry the
  * publisher's last sequence; one above the watermark means events were lost
  * at the tail (or, with prefixes, not ours), and triggers the same check.
+ * The watermark is the last sequence delivered (or the start sequence).
  * Live events at or below the watermark are duplicates and dropped.
  *
  * Order. Live events are held back while a catch-up is pending: nothing
@@ -354,7 +355,7 @@ sub_catchup(struct sub *s, size_t pi, char **cause)
 {
         struct sub_pub *p = &s->s_pubs[pi];
         size_t np = s->s_nprefixes ? s->s_nprefixes : 1, i, k, rounds;
-        uint64_t *cursor = client_xcalloc(np, sizeof *cursor), horizon, head = UINT64_MAX;
+        uint64_t *cursor = client_xcalloc(np, sizeof *cursor), horizon;
         bool *done = client_xcalloc(np, sizeof *done), all;
         struct sub_pending pd = {.pd_pub = p};
         uint64_t start = p->sp_last, delivered = 0;
@@ -400,8 +401,6 @@ sub_catchup(struct sub *s, size_t pi, char **cause)
                                             p->sp_replay_ep, (unsigned long long)before);
                                 goto out;
                         }
-                        if (done[i] && end.head_seq < head)
-                                head = end.head_seq;
                 }
                 all = true;
                 horizon = UINT64_MAX;
@@ -431,8 +430,10 @@ sub_catchup(struct sub *s, size_t pi, char **cause)
                 if (all)
                         break;
         }
-        if (head != UINT64_MAX && head > p->sp_last)
-                p->sp_last = head;
+        /* Not up to the $end's head_seq: an event stored between the query
+         * and the $end could sit below it unsent, and its live copy would
+         * then be taken for a duplicate. With type prefixes this costs a
+         * (cheap, empty) replay when a heartbeat announces types we skip. */
         p->sp_have_last = true;
         p->sp_catchup = false;
         if (delivered > 0)
