@@ -152,6 +152,12 @@ install_layout() {
 		n=$((n + 1))
 	done
 	[ $n -gt 0 ] || fail "data/ holds no files to install"
+	# Man pages (man/, built with scdoc, which scripts/deps installs).
+	need_tool scdoc
+	for page in man8/newswired.8 man5/newswired.conf.5 man1/newswire-post.1 man1/newswire-sub.1 \
+		man1/newswire-alert.1 man1/newswire-ctl.1 man1/newswire-extract.1; do
+		[ -s "$dest/usr/share/man/$page" ] || fail "man page /usr/share/man/$page not installed"
+	done
 	for u in $units; do
 		grep -q "^ExecStart=/usr/" "$dest$unitdir/$u" || fail "$u: ExecStart not under the /usr prefix"
 		grep -q "/etc/newswire/" "$dest$unitdir/$u" || fail "$u: does not use /etc/newswire"
@@ -209,16 +215,34 @@ install_run() {
 	[ -x $py ] || fail "$py not found"
 	[ -z "${NEWSWIRE_DATA:-}" ] || fail "NEWSWIRE_DATA is set"
 
-	# 1. The installed extractor over a bundled article, with the installed data.
-	article=$(ls "$NW_SOURCE_DIR"/examples/articles/* 2>/dev/null | head -n 1 || true)
-	[ -n "$article" ] || missing_target "examples/articles/ (a bundled article)"
-	"$bin/newswire-extract" "$article" >"$tmp/extract.out" 2>"$tmp/extract.err" || {
+	# 1. The installed extractor over the bundled articles, with the installed data.
+	# (Distinct articles: the daemon stores a repeated article once.)
+	articles=""
+	for a in "$NW_SOURCE_DIR"/examples/articles/*.txt; do
+		[ -f "$a" ] && articles="$articles $a"
+	done
+	[ -n "$articles" ] || missing_target "the bundled articles (examples/articles/*.txt)"
+	# shellcheck disable=SC2086
+	"$bin/newswire-extract" $articles >"$tmp/extract.out" 2>"$tmp/extract.err" || {
 		cat "$tmp/extract.err" >&2
-		fail "installed newswire-extract failed on $article"
+		fail "installed newswire-extract failed on the bundled articles"
 	}
 	nev=$(grep -c '"type"' "$tmp/extract.out" || true)
-	[ "$nev" -gt 0 ] || fail "installed newswire-extract found no event in $article: $(head -c 400 "$tmp/extract.out")"
-	echo "extract: $nev events from $(basename "$article") with $(cd "$dest/usr/share/newswire" && find . -type f | wc -l) installed data files"
+	[ "$nev" -gt 0 ] || fail "installed newswire-extract found no event: $(head -c 400 "$tmp/extract.out")"
+	echo "extract: $nev events from $(echo $articles | wc -w) articles with $(cd "$dest/usr/share/newswire" && find . -type f | wc -l) installed data files"
+	# ... and it is those files it reads: without them it finds nothing (unless
+	# a real install on this host gives it a fallback).
+	mv "$dest/usr/share/newswire" "$dest/usr/share/newswire.away"
+	# shellcheck disable=SC2086
+	without=$("$bin/newswire-extract" $articles 2>/dev/null | grep -c '"type"' || true)
+	mv "$dest/usr/share/newswire.away" "$dest/usr/share/newswire"
+	if [ "$without" -ne 0 ]; then
+		[ -d /usr/local/share/newswire ] || [ -d /usr/share/newswire ] ||
+			fail "newswire-extract found $without events without the installed data: which data did it read?"
+		echo "extract: (a host install of share/newswire exists; not checking that the DESTDIR copy is the one read)"
+	else
+		echo "extract: 0 events with share/newswire moved away: the installed data is what it reads"
+	fi
 
 	# 2. The installed daemon, started with the unit's own command lines. As
 	# root, run it as nobody the way User= would (it refuses root).
@@ -264,6 +288,28 @@ install_run() {
 		fail "/healthz answered $code"
 	}
 	echo "newswired: READY=1, /healthz 200 ($(head -c 80 "$tmp/healthz"))"
+
+	# The installed clients against it: the articles posted over HTTP come
+	# back as the same number of events, extracted with the data the daemon
+	# found by itself in ../share/newswire.
+	for f in "$bin/newswire-post" "$bin/newswire-sub"; do
+		[ -x "$f" ] || missing_target "${f#"$dest"}"
+	done
+	# shellcheck disable=SC2086
+	"$bin/newswire-post" -q --url "http://127.0.0.1:$port" $articles >"$tmp/post.log" 2>&1 || {
+		cat "$tmp/post.log" >&2
+		daemon_log
+		fail "installed newswire-post could not post to the installed daemon"
+	}
+	"$bin/newswire-sub" --json --since 0 --count "$nev" --timeout 30 \
+		--pub "ipc://$state/pub.sock" --replay "ipc://$state/replay.sock" >"$tmp/sub.out" 2>"$tmp/sub.err" || {
+		cat "$tmp/sub.err" >&2
+		daemon_log
+		fail "installed newswire-sub got $(wc -l <"$tmp/sub.out") of $nev events"
+	}
+	got=$(grep -c '"type"' "$tmp/sub.out" || true)
+	[ "$got" -eq "$nev" ] || fail "newswire-sub printed $got events, expected $nev"
+	echo "post+sub: $(echo $articles | wc -w) articles posted, $got events received, as newswire-extract found"
 	wait_line "$tmp/notify.log" '^WATCHDOG=1$' 2 10 || {
 		daemon_log
 		fail "no WATCHDOG=1 pings with WATCHDOG_USEC=1000000 (WatchdogSec=)"
