@@ -388,6 +388,8 @@ http_bevcb(struct event_base *base, void *arg)
 	event_active(h->h_adopt, 0, 0);
 	h->h_conns++;
 	metrics.m_http_conns++;
+	/* Disabling the listener here also ends its accept loop. */
+	http_check_cap(h);
 	return bev;
 }
 
