@@ -24,7 +24,20 @@ def make(templates, i):
     return t, templates[t] + ("\n\nReference number %d.\n" % i).encode()
 
 
-def burst(d, templates, todo, acked, lock, stop_at=None):
+def big_article(templates, k):
+    """~900 KB of article: seconds of extraction, so it is still queued when
+    the kill comes and the restart must process it from the store."""
+    base = templates[0]
+    body = base.split(b"\n\n", 1)[1]
+    out = base
+    i = 0
+    while len(out) < 900000:
+        out += b"\n\nBig %d part %d.\n" % (k, i) + body
+        i += 1
+    return out
+
+
+def burst(d, templates, todo, acked, lock, stop_at=None, before_kill=None):
     """Post articles todo (a shared list of indexes) from THREADS threads.
     Returns when all are posted or the daemon is gone."""
     errors = []
@@ -64,6 +77,8 @@ def burst(d, templates, todo, acked, lock, stop_at=None):
         deadline = time.time() + 60
         while len(acked) < stop_at and time.time() < deadline:
             time.sleep(0.005)
+        if before_kill is not None:
+            before_kill()
         d.kill9()
     for th in threads:
         th.join(30)
@@ -79,7 +94,14 @@ def main():
         todo = list(range(TOTAL))
         acked, lock = {}, threading.Lock()
         t0 = time.time()
-        burst(d, templates, todo, acked, lock, stop_at=KILL_AT)
+        bigs = {}
+
+        def post_bigs():
+            for k in range(2):
+                st, js, _ = d.post(big_article(templates, k))
+                check(st == 202, "big article %d: %d %r" % (k, st, js))
+                bigs[k] = js["article"]
+        burst(d, templates, todo, acked, lock, stop_at=KILL_AT, before_kill=post_bigs)
         acked_before = dict(acked)
         print("killed -9 after %d acks (%.1f s)" % (len(acked_before), time.time() - t0))
         check(len(acked_before) >= KILL_AT and len(acked_before) < TOTAL, "kill came too late")
@@ -114,6 +136,10 @@ def main():
         expected = sum(next(iter(by_template[t])) for t, _ in acked.values())
         gaps = sum(b - a - 1 for a, b in zip(seqs, seqs[1:]) if b > a + 1)
         dups = len(seqs) - len(set(seqs))
+        for k, aid in bigs.items():
+            check(arts[aid][0] == "done" and arts[aid][1] > 0, "big article %s: %r" % (aid, arts[aid]))
+            expected += arts[aid][1]
+        check(backlog >= 1, "no article was left for the restart (backlog %d)" % backlog)
         check(len(seqs) == expected, "store has %d events, expected %d" % (len(seqs), expected))
         check(seqs == list(range(1, len(seqs) + 1)), "seqs not 1..%d: %d gaps" % (len(seqs), gaps))
         ids = [row[0] for row in db.execute("SELECT id FROM events")]
