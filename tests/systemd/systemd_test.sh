@@ -284,6 +284,11 @@ install_run() {
 		fail "/healthz answered $code"
 	}
 	echo "newswired: READY=1, /healthz 200 ($(head -c 80 "$tmp/healthz"))"
+	grep -q "from $dest/usr/share/newswire\$" "$tmp/daemon.log" || {
+		daemon_log
+		fail "newswired did not load its lexicons and rules from the installed /usr/share/newswire"
+	}
+	echo "newswired: $(sed -n 's/^<[0-9]>//; s#'"$dest"'##; /^extractor:/p' "$tmp/daemon.log")"
 
 	# The installed clients against it: the articles posted over HTTP come
 	# back as the same number of events, extracted with the data the daemon
