@@ -410,7 +410,8 @@ sub_catchup(struct sub *s, size_t pi, char **cause)
                                 if (cursor[i] < horizon)
                                         horizon = cursor[i];
                         }
-                qsort(pd.pd_items, pd.pd_n, sizeof *pd.pd_items, sub_item_cmp);
+                if (pd.pd_n > 1)
+                        qsort(pd.pd_items, pd.pd_n, sizeof *pd.pd_items, sub_item_cmp);
                 for (i = 0, k = 0; i < pd.pd_n; i++) {
                         struct sub_item *it = &pd.pd_items[i];
 
