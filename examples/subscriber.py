@@ -20,8 +20,11 @@ HEARTBEAT = b"$hb"
 
 
 def decode(frame):
-    """One msgpack frame -> a Python value (raw=False: str for strings)."""
-    return msgpack.unpackb(frame, raw=False)
+    """One msgpack frame -> a dict; refuses a protocol major we do not speak."""
+    m = msgpack.unpackb(frame, raw=False)
+    if not isinstance(m, dict) or m.get("v") != 1:
+        raise ValueError("not a version 1 message")
+    return m
 
 
 class Subscriber:
@@ -36,6 +39,7 @@ class Subscriber:
         self.need_replay = since is not None
         self.req = 0
         self.deadline = None       # monotonic time at which events() returns
+        self.origin = self.epoch = None
         self._connect()
 
     def _connect(self):
@@ -87,6 +91,16 @@ class Subscriber:
         self.need_replay = False
         return events
 
+    def _check_run(self, m):
+        """Track the publisher's origin and epoch (PROTOCOL.md section 6)."""
+        if self.origin is not None and m["origin"] != self.origin:
+            print("a different publisher (new store): following it from its head",
+                  file=sys.stderr)
+            self.last = None
+        elif self.epoch is not None and m["epoch"] != self.epoch and self.last is not None:
+            self.need_replay = True                 # it restarted: catch up
+        self.origin, self.epoch = m["origin"], m["epoch"]
+
     def events(self):
         """Yield events forever (or until the caller stops)."""
         while self.deadline is None or time.monotonic() < self.deadline:
@@ -103,16 +117,25 @@ class Subscriber:
                 continue
             frames = self.sub.recv_multipart()
             self.heard = time.monotonic()
+            try:
+                if frames[0] == HEARTBEAT:
+                    hb = decode(frames[1])
+                elif not frames[0].startswith(b"$") and len(frames) == 3:
+                    event, trailer = decode(frames[1]), decode(frames[2])
+                else:
+                    continue                        # a control topic we do not know
+            except (ValueError, msgpack.exceptions.ExtraData,
+                    msgpack.exceptions.UnpackException) as e:
+                print("dropping a bad message: %s" % e, file=sys.stderr)
+                continue
             if frames[0] == HEARTBEAT:
-                hb = decode(frames[1])
+                self._check_run(hb)
                 if self.last is None:
                     self.last = hb["last_seq"]      # live from here
                 elif hb["last_seq"] > self.last:
                     self.need_replay = True         # we lost some at the tail
                 continue
-            if frames[0].startswith(b"$") or len(frames) != 3:
-                continue
-            event, trailer = decode(frames[1]), decode(frames[2])
+            self._check_run(trailer)
             seq = trailer["seq"]
             if self.last is None:
                 self.last = seq - 1
