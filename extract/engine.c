@@ -341,7 +341,7 @@ engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, 
 	int best = -1;
 	size_t bestpos = 0;
 	bool negated = false;
-	for (size_t h = 0; h < d->nhits; h++) {
+	for (size_t h = mention_hit_from(d, lo > 16 ? lo - 16 : 0); h < d->nhits; h++) {
 		const struct ex_hit *hit = &d->hits[h];
 		if (hit->start >= hi)
 			break;
@@ -389,7 +389,15 @@ engine_time(const struct ex_doc *d, size_t ts, size_t te, size_t sent)
 	size_t cl = text_clause_of(&d->t, ts);
 	size_t clo = d->t.clause[cl].start, chi = d->t.clause[cl].end;
 	int before_clause = -1, before = -1, after_clause = -1, after = -1, initial = -1;
-	for (size_t i = 0; i < d->ntimes; i++) {
+	size_t first = 0, hi2 = d->ntimes;
+	while (first < hi2) {
+		size_t mid = (first + hi2) / 2;
+		if (d->times[mid].start < lo)
+			first = mid + 1;
+		else
+			hi2 = mid;
+	}
+	for (size_t i = first; i < d->ntimes; i++) {
 		const struct ex_time *tm = &d->times[i];
 		if (tm->end <= lo)
 			continue;
@@ -495,7 +503,7 @@ engine_media(const struct ex_doc *d, struct cand *c)
 {
 	size_t lo = d->t.sent[c->sent].start, hi = d->t.sent[c->sent].end;
 	bool cue = false;
-	for (size_t h = 0; h < d->nhits && !cue; h++) {
+	for (size_t h = mention_hit_from(d, lo); h < d->nhits && !cue; h++) {
 		const struct ex_hit *hit = &d->hits[h];
 		if (hit->start >= hi)
 			break;
@@ -569,9 +577,18 @@ engine_quantities(const struct ex_doc *d, struct cand *cs, size_t n)
 		size_t sent = text_sentence_of(&d->t, qt->start);
 		struct cand *best = NULL;
 		size_t bestd = (size_t)-1;
-		for (size_t i = 0; i < n; i++) {
+		/* candidates are in text order: find the sentence's first one */
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (cs[mid].sent < sent)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < n && cs[i].sent == sent; i++) {
 			struct cand *c = &cs[i];
-			if (c->sent != sent || c->dead || !c->complete)
+			if (c->dead || !c->complete)
 				continue;
 			size_t dist = qt->start >= c->trig_end ? qt->start - c->trig_end :
 			    c->trig_start > qt->end ? c->trig_start - qt->end : 0;
@@ -1013,7 +1030,7 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
 	/* Merge in text order. */
 	for (size_t i = 0; i < nc; i++) {
 		struct cand *c = &cs[i];
-		for (size_t j = i; j > 0; j--) {
+		for (size_t j = i; j > 0 && i - j < 256; j--) {
 			struct cand *e = &cs[j - 1];
 			if (e->dead || strcmp(e->type, c->type) != 0)
 				continue;

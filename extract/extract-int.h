@@ -90,6 +90,7 @@ enum ex_kind {
 /* A list of words. */
 struct ex_words {
 	char **w;
+	size_t *l; /* lengths */
 	size_t n;
 };
 
@@ -328,6 +329,7 @@ struct ex_doc {
 	size_t nhits, caphits;
 	struct ex_mention *ments;
 	size_t nments, capments;
+	size_t nlex; /* while finding: the first nlex mentions are lexicon ones, by start */
 	struct ex_time *times;
 	size_t ntimes, captimes;
 	struct ex_qty *qtys;
@@ -337,6 +339,8 @@ struct ex_doc {
 /* Turn alias hits into mentions (longest wins), add unknown organisations,
  * quoted names and Latin names, resolve anaphors; sorted by start. */
 void mention_find(struct ex_doc *d);
+/* The index of the first hit starting at or after pos (hits sorted by start). */
+size_t mention_hit_from(const struct ex_doc *d, size_t pos);
 void mention_free(struct ex_doc *d);
 /* The id and display text of mention m (anaphors resolved). */
 const struct ex_mention *mention_resolve(const struct ex_doc *d, const struct ex_mention *m);

@@ -159,13 +159,42 @@ mention_lexicon(struct ex_doc *d, uint8_t *occ)
 	free(c);
 }
 
-/* The lexicon or unit mention ending at e, or -1. */
+size_t
+mention_hit_from(const struct ex_doc *d, size_t pos)
+{
+	size_t lo = 0, hi = d->nhits;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (d->hits[mid].start < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The first lexicon mention (of the first nlex) ending after e. */
+static size_t
+mention_lex_after(const struct ex_doc *d, size_t e)
+{
+	size_t lo = 0, hi = d->nlex;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (d->ments[mid].end <= e)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The lexicon mention ending at e, or -1 (lexicon mentions do not overlap). */
 static int
 mention_ending_at(const struct ex_doc *d, size_t e)
 {
-	for (size_t i = d->nments; i > 0; i--)
-		if (d->ments[i - 1].end == e)
-			return (int)(i - 1);
+	size_t i = mention_lex_after(d, e - 1);
+	if (i < d->nlex && d->ments[i].end == e)
+		return (int)i;
 	return -1;
 }
 
@@ -266,7 +295,7 @@ mention_units(struct ex_doc *d, uint8_t *occ)
 		if (stem_chars < 2)
 			continue;
 		/* Swallowed lexicon mentions give way to the longer name. */
-		for (size_t m = 0; m < d->nments; m++)
+		for (size_t m = mention_lex_after(d, p); m < d->nlex && d->ments[m].start < ss; m++)
 			if (d->ments[m].start >= p && d->ments[m].end <= ss && d->ments[m].entity >= 0)
 				d->ments[m].flags |= M_NOISE | 0x100; /* removed below */
 		struct ex_mention *mm = mention_push(d, p, se, EK_UNIT, -1);
@@ -284,6 +313,7 @@ mention_units(struct ex_doc *d, uint8_t *occ)
 		d->ments[k++] = d->ments[m];
 	}
 	d->nments = k;
+	d->nlex = 0;
 }
 
 /* Whether [s,e) of the text is a word listed in w (exact, case-sensitive). */
@@ -291,7 +321,7 @@ static bool
 mention_listed(const struct ex_words *w, const char *t, size_t s, size_t e)
 {
 	for (size_t k = 0; k < w->n; k++)
-		if (strlen(w->w[k]) == e - s && memcmp(w->w[k], t + s, e - s) == 0)
+		if (w->l[k] == e - s && w->w[k][0] == t[s] && memcmp(w->w[k], t + s, e - s) == 0)
 			return true;
 	return false;
 }
@@ -416,9 +446,9 @@ mention_quoted(struct ex_doc *d, uint8_t *occ)
 			continue;
 		/* Quoted trigger words (“蒸馏”) are no names. */
 		bool trig = false;
-		for (size_t h = 0; h < d->nhits && !trig; h++)
-			if ((d->hits[h].pay >> 24) == PAY_TRIGGER && d->hits[h].start >= b &&
-			    d->hits[h].end <= e)
+		for (size_t h = mention_hit_from(d, b); h < d->nhits && d->hits[h].start < e && !trig;
+		    h++)
+			if ((d->hits[h].pay >> 24) == PAY_TRIGGER && d->hits[h].end <= e)
 				trig = true;
 		if (trig)
 			continue;
@@ -515,6 +545,7 @@ mention_find(struct ex_doc *d)
 	uint8_t *occ = ex_xcalloc(d->t.len + 1, 1);
 	mention_lexicon(d, occ);
 	qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
+	d->nlex = d->nments;
 	mention_units(d, occ);
 	mention_latin(d, occ);
 	mention_quoted(d, occ);

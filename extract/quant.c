@@ -14,6 +14,8 @@
 static size_t
 quant_lit(const char *s, size_t len, size_t i, const char *lit)
 {
+	if (i >= len || s[i] != lit[0])
+		return 0;
 	size_t n = strlen(lit);
 	return i + n <= len && memcmp(s + i, lit, n) == 0 ? n : 0;
 }
@@ -176,14 +178,14 @@ quant_unit_near(const struct extractor *x, const struct text *t, int lang, size_
 	return unit;
 }
 
-/* Whether offset i falls inside one of the times. */
+/* Whether offset i falls inside one of the times (sorted by start); *cur
+ * moves forward only, so a scan stays linear. */
 static bool
-quant_in_time(const struct ex_time *times, size_t ntimes, size_t i)
+quant_in_time(const struct ex_time *times, size_t ntimes, size_t i, size_t *cur)
 {
-	for (size_t k = 0; k < ntimes; k++)
-		if (i >= times[k].start && i < times[k].end)
-			return true;
-	return false;
+	while (*cur < ntimes && times[*cur].end <= i)
+		(*cur)++;
+	return *cur < ntimes && times[*cur].start <= i;
 }
 
 /* English number words. */
@@ -194,6 +196,8 @@ quant_en_word(const char *low, size_t len, size_t i, double *v)
 	    "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
 	    "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
 	for (int k = 20; k >= 0; k--) {
+		if (low[i] != w[k][0] || i + 1 >= len || low[i + 1] != w[k][1])
+			continue;
 		size_t n = strlen(w[k]);
 		if (i + n <= len && memcmp(low + i, w[k], n) == 0 &&
 		    !(i + n < len && low[i + n] >= 'a' && low[i + n] <= 'z')) {
@@ -497,23 +501,42 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
 	return e - i;
 }
 
+/* Whether s[i] can start a Chinese quantity (a cheap filter). */
+static bool
+quant_zh_lead(const char *s, size_t len, size_t i)
+{
+	static const char *lead[] = {"前", "第", "首", "榜", "冠", "百", "人", "零", "一", "二",
+	    "两", "三", "四", "五", "六", "七", "八", "九", "十", "〇"};
+	if (s[i] >= '0' && s[i] <= '9')
+		return true;
+	if (i + 3 > len)
+		return false;
+	for (size_t k = 0; k < sizeof lead / sizeof lead[0]; k++)
+		if (s[i + 1] == lead[k][1] && s[i + 2] == lead[k][2] && s[i] == lead[k][0])
+			return true;
+	return false;
+}
+
 void
 quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo, size_t hi,
     const struct ex_time *times, size_t ntimes, struct ex_qty **out, size_t *n, size_t *cap)
 {
-	size_t i = lo;
+	size_t i = lo, cur = 0;
 	(void)lang;
 	while (i < hi) {
 		size_t k = 0;
-		if (!quant_in_time(times, ntimes, i)) {
+		if (!quant_in_time(times, ntimes, i, &cur)) {
 			unsigned char c = (unsigned char)t->s[i];
-			if (c >= 0x80 || (c >= '0' && c <= '9'))
+			if ((c >= 0x80 || (c >= '0' && c <= '9')) && quant_zh_lead(t->s, hi, i))
 				k = quant_zh(x, t, lo, hi, i, out, n, cap);
 			bool wordstart = i == lo || !((t->low[i - 1] >= 'a' && t->low[i - 1] <= 'z') ||
 			    (t->low[i - 1] >= '0' && t->low[i - 1] <= '9'));
-			if (k == 0 && wordstart && c < 0x80)
-				k = quant_en(x, t, lo, hi, i, out, n, cap);
-			else if (k == 0 && wordstart && c >= 0x80)
+			static const char en_lead[256] = {['z'] = 1, ['o'] = 1, ['t'] = 1, ['f'] = 1,
+			    ['s'] = 1, ['e'] = 1, ['n'] = 1, ['d'] = 1, ['h'] = 1, ['r'] = 1};
+			bool lead = (c >= '0' && c <= '9') || c == '$' || en_lead[(unsigned char)t->low[i]] ||
+			    ((c == 0xe2 || c == 0xc2) && (quant_lit(t->s, hi, i, "€") ||
+			    quant_lit(t->s, hi, i, "£") || quant_lit(t->s, hi, i, "¥")));
+			if (k == 0 && wordstart && lead)
 				k = quant_en(x, t, lo, hi, i, out, n, cap);
 		}
 		if (k > 0) {

@@ -36,7 +36,9 @@ ex_words_free(struct ex_words *w)
 	for (size_t i = 0; i < w->n; i++)
 		free(w->w[i]);
 	free(w->w);
+	free(w->l);
 	w->w = NULL;
+	w->l = NULL;
 	w->n = 0;
 }
 
@@ -48,6 +50,8 @@ ex_words_split(struct ex_words *w, const char *s)
 		size_t n = bar ? (size_t)(bar - s) : strlen(s);
 		if (n > 0) {
 			w->w = ex_xrealloc(w->w, (w->n + 1) * sizeof *w->w);
+			w->l = ex_xrealloc(w->l, (w->n + 1) * sizeof *w->l);
+			w->l[w->n] = n;
 			char *word = ex_xstrndup(s, n);
 			/* '_' stands for a space: words are whitespace-free tokens */
 			for (char *p = word; *p; p++)
@@ -66,8 +70,9 @@ ex_words_ends_at(const struct ex_words *w, const char *s, size_t lo, size_t i)
 {
 	size_t best = 0;
 	for (size_t k = 0; k < w->n; k++) {
-		size_t n = strlen(w->w[k]);
-		if (n <= i - lo && n > best && memcmp(s + i - n, w->w[k], n) == 0)
+		size_t n = w->l[k];
+		if (n <= i - lo && n > best && s[i - 1] == w->w[k][n - 1] &&
+		    memcmp(s + i - n, w->w[k], n) == 0)
 			best = n;
 	}
 	return best;
@@ -78,8 +83,8 @@ ex_words_starts_at(const struct ex_words *w, const char *s, size_t len, size_t i
 {
 	size_t best = 0;
 	for (size_t k = 0; k < w->n; k++) {
-		size_t n = strlen(w->w[k]);
-		if (i + n <= len && n > best && memcmp(s + i, w->w[k], n) == 0)
+		size_t n = w->l[k];
+		if (i + n <= len && n > best && s[i] == w->w[k][0] && memcmp(s + i, w->w[k], n) == 0)
 			best = n;
 	}
 	return best;
@@ -89,7 +94,7 @@ bool
 ex_words_in(const struct ex_words *w, const char *s, size_t lo, size_t hi)
 {
 	for (size_t k = 0; k < w->n; k++)
-		if (hi > lo && memmem(s + lo, hi - lo, w->w[k], strlen(w->w[k])) != NULL)
+		if (hi > lo && memmem(s + lo, hi - lo, w->w[k], w->l[k]) != NULL)
 			return true;
 	return false;
 }

@@ -144,6 +144,8 @@ timex_zh_year(const char *s, size_t len, size_t i, int *y)
 static size_t
 timex_lit(const char *s, size_t len, size_t i, const char *lit)
 {
+	if (i >= len || s[i] != lit[0])
+		return 0;
 	size_t n = strlen(lit);
 	return i + n <= len && memcmp(s + i, lit, n) == 0 ? n : 0;
 }
@@ -377,6 +379,8 @@ timex_zh(const char *s, size_t len, size_t i, const struct ex_date *pub, struct 
 static size_t
 timex_word(const char *low, size_t len, size_t i, const char *w)
 {
+	if (i + 1 >= len || low[i] != w[0] || low[i + 1] != w[1])
+		return 0;
 	size_t n = strlen(w);
 	if (i + n > len || memcmp(low + i, w, n) != 0)
 		return 0;
@@ -410,7 +414,7 @@ timex_month_name(const char *low, size_t len, size_t i, int *m)
 			return n;
 		}
 		size_t al = strlen(abbr[k]);
-		if (i + al <= len && memcmp(low + i, abbr[k], al) == 0) {
+		if (i + al <= len && low[i] == abbr[k][0] && memcmp(low + i, abbr[k], al) == 0) {
 			*m = k + 1;
 			return al;
 		}
@@ -594,6 +598,23 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
 	return 0;
 }
 
+/* Whether the character at s[i] can start a Chinese time (a cheap filter). */
+static bool
+timex_zh_lead(const char *s, size_t len, size_t i)
+{
+	static const char *lead[] = {"今", "本", "去", "明", "前", "后", "这", "当", "上", "下",
+	    "同", "昨", "周", "星", "礼", "近", "日", "最", "不", "未", "此", "随", "目", "二",
+	    "零", "一", "三", "四", "五", "六", "七", "八", "九", "十", "〇", "两"};
+	if (s[i] >= '0' && s[i] <= '9')
+		return true;
+	if (i + 3 > len)
+		return false;
+	for (size_t k = 0; k < sizeof lead / sizeof lead[0]; k++)
+		if (s[i + 1] == lead[k][1] && s[i + 2] == lead[k][2] && s[i] == lead[k][0])
+			return true;
+	return false;
+}
+
 void
 timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo, size_t hi,
     struct ex_time **out, size_t *n, size_t *cap)
@@ -608,11 +629,14 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
 		if (c >= 0x80 || (c >= '0' && c <= '9')) {
 			bool digit_start = !(c >= '0' && c <= '9') || i == lo ||
 			    !(s[i - 1] >= '0' && s[i - 1] <= '9' ) ;
-			if (digit_start && (i == lo || s[i - 1] != '.'))
+			if (digit_start && (i == lo || s[i - 1] != '.') && timex_zh_lead(s, hi, i))
 				k = timex_zh(s, hi, i, pub, &tm);
 		}
-		if (k == 0 && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9')) &&
+		static const char en_lead[256] = {['j'] = 1, ['f'] = 1, ['m'] = 1, ['a'] = 1,
+		    ['s'] = 1, ['o'] = 1, ['n'] = 1, ['d'] = 1, ['t'] = 1, ['w'] = 1, ['l'] = 1,
+		    ['e'] = 1, ['r'] = 1, ['y'] = 1, ['1'] = 1, ['2'] = 1};
+		if (k == 0 && en_lead[(unsigned char)t->low[i]] &&
+		    ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) &&
 		    (i == lo || !((t->low[i - 1] >= 'a' && t->low[i - 1] <= 'z') ||
 		    (t->low[i - 1] >= '0' && t->low[i - 1] <= '9'))))
 			k = timex_en(t->low, hi, i, pub, &tm);
