@@ -239,9 +239,16 @@ class Daemon:
         self.proc.wait(10)
 
     def cleanup(self):
+        """Kill what is left; show the log of a daemon that died badly."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(10)
+        elif self.proc is not None and self.proc.returncode not in (0, -signal.SIGKILL):
+            print("newswired exited %d; its log:" % self.proc.returncode, file=sys.stderr)
+            self.dump()
+        if os.environ.get("NWD_KEEP"):
+            print("kept " + self.tmp, file=sys.stderr)
+            return
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
