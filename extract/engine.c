@@ -84,8 +84,7 @@ engine_cmp_hit(const void *pa, const void *pb)
 	return a->pay < b->pay ? -1 : a->pay > b->pay;
 }
 
-/* Prepare a document: normalise, scan, find names, times and quantities. */
-static void
+void
 engine_doc(struct ex_doc *d, const struct extractor *x, const struct article *a, const char *buf,
     size_t len, int lang)
 {
@@ -103,7 +102,7 @@ engine_doc(struct ex_doc *d, const struct extractor *x, const struct article *a,
 	    &d->capqtys);
 }
 
-static void
+void
 engine_doc_free(struct ex_doc *d)
 {
 	mention_free(d);

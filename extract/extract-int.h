@@ -348,6 +348,11 @@ const char *mention_id(const struct ex_doc *d, const struct ex_mention *m);
 
 /* ---- engine.c ---- */
 
+/* Prepare a document: normalise buf, scan it, find names, times, quantities. */
+void engine_doc(struct ex_doc *d, const struct extractor *x, const struct article *a,
+    const char *buf, size_t len, int lang);
+void engine_doc_free(struct ex_doc *d);
+
 int engine_run(const struct extractor *x, const struct article *a, struct nw_event ***events,
     size_t *nevents, char **cause);
 

@@ -367,7 +367,7 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
 			break;
 		}
 	if (!measured && !mult)
-		return e - i;
+		return 0; /* nothing Chinese about it: let the English reader try */
 	if (v < 2 && !mult)
 		return end - i; /* 一款, 一家: an article, not a count */
 	const char *unit = quant_unit_near(x, t, EX_ZH, lo, hi, i, end);
