@@ -551,6 +551,11 @@ mention_find(struct ex_doc *d)
 	mention_quoted(d, occ);
 	mention_anaphors(d, occ);
 	qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
+	for (size_t i = 0; i < d->nments; i++) {
+		struct ex_mention *mm = &d->ments[i];
+		if (mm->entity < 0 && mm->id == NULL && !(mm->flags & M_ANAPHOR))
+			mm->id = mention_derive_id(d->t.s + mm->start, mm->end - mm->start);
+	}
 	mention_resolve_all(d);
 	free(occ);
 	if (getenv("NW_EXTRACT_DEBUG") != NULL) {
