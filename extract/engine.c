@@ -353,6 +353,17 @@ engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, 
 		    d->t.low[hit->start - 1] <= 'z') || (hit->end < d->t.len &&
 		    d->t.low[hit->end] >= 'a' && d->t.low[hit->end] <= 'z')))
 			continue;
+		/* a cue word that is part of a time (In May) is no hedge */
+		size_t tlo = 0, thi = d->ntimes;
+		while (tlo < thi) {
+			size_t mid = (tlo + thi) / 2;
+			if (d->times[mid].start <= hit->start)
+				tlo = mid + 1;
+			else
+				thi = mid;
+		}
+		if (tlo > 0 && d->times[tlo - 1].end >= hit->end)
+			continue;
 		if (cue->kind == CUE_NEGATED_S && hit->start >= te) {
 			negated = true;
 			continue;
@@ -548,7 +559,7 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, struct cand *
 	const struct ex_rule *r = c->rule;
 	for (size_t i = 0; i < r->nroles[d->lang]; i++) {
 		const struct ex_role *ro = &r->roles[d->lang][i];
-		if (engine_filled(c, ro->name))
+		if (!ro->add && engine_filled(c, ro->name))
 			continue;
 		engine_role(d, c, ro);
 	}
@@ -701,20 +712,8 @@ engine_merge(struct ex_doc *de, struct cand *e, const struct ex_doc *dc, const s
 {
 	if (de == dc) {
 		/* an incomplete candidate only lends its time, quantities and attributes */
-		for (size_t i = 0; i < c->nargs && c->complete; i++) {
-			const char *role = c->args[i].role;
-			/* single-filler roles keep the first filler */
-			if (engine_filled(e, role) && !engine_has(de, e, c->args[i].ment)) {
-				bool multi = false;
-				for (size_t k = 0; k < e->nargs; k++)
-					if (strcmp(e->args[k].role, role) == 0 && k + 1 < e->nargs &&
-					    strcmp(e->args[k + 1].role, role) == 0)
-						multi = true;
-				if (!multi)
-					continue;
-			}
-			engine_add_arg(de, e, role, c->args[i].ment);
-		}
+		for (size_t i = 0; i < c->nargs && c->complete; i++)
+			engine_add_arg(de, e, c->args[i].role, c->args[i].ment);
 		if (e->time < 0 || (de->times[e->time].prec == TP_VAGUE && c->time >= 0))
 			e->time = c->time;
 		for (size_t i = 0; i < c->nqty && e->nqty < ENGINE_MAX_QTY; i++)
@@ -1097,9 +1096,12 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
 	}
 	/* Emit. */
 	size_t n = 0;
-	for (size_t i = 0; i < nc; i++)
+	for (size_t i = 0; i < nc; i++) {
+		if (cs[i].rule->needqty && cs[i].nqty == 0)
+			cs[i].dead = true;
 		if (!cs[i].dead && cs[i].complete)
 			n++;
+	}
 	*events = ex_xcalloc(n ? n : 1, sizeof **events);
 	size_t k = 0;
 	for (size_t i = 0; i < nc; i++) {

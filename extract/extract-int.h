@@ -128,6 +128,7 @@ struct ex_role {
 	bool list;         /* take the list the filler stands in (A、B和C) */
 	bool all;          /* take every filler of the right kind on that side */
 	bool first;        /* take the farthest filler (the sentence's subject), not the nearest */
+	bool add;          /* adds fillers even when an earlier line filled the role */
 	bool cont;         /* may reach into the next sentence when it continues this one */
 	int gap;           /* max characters between filler and trigger (0: unlimited) */
 };
@@ -165,6 +166,7 @@ struct ex_rule {
 	struct ex_attr_when *when[EX_NLANG];
 	size_t nwhen[EX_NLANG];
 	double confidence; /* base */
+	bool needqty;      /* an event without a quantity is dropped (market.milestone) */
 };
 
 /* Global cue kinds (data/rules/cues.rules). */

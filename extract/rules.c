@@ -550,6 +550,8 @@ rules_role(struct ex_rule *r, struct rules_file *f, int lang, char **tok, int n)
 			ex_words_split(&ro.after, tok[++i]);
 		} else if (strcmp(tok[i], "nocue") == 0 && i + 1 < n) {
 			ex_words_split(&ro.nocue, tok[++i]);
+		} else if (strcmp(tok[i], "add") == 0) {
+			ro.add = true;
 		} else if (strcmp(tok[i], "first") == 0) {
 			ro.first = true;
 		} else if (strcmp(tok[i], "all") == 0) {
@@ -630,6 +632,8 @@ rules_rule_file(struct extractor *x, const char *path, char **cause)
 		} else if (strcmp(tok[0], "key") == 0 && lang < 0) {
 			for (int i = 1; i < n; i++)
 				ex_words_split(&r->key, tok[i]);
+		} else if (strcmp(tok[0], "needqty") == 0 && n == 1 && lang < 0) {
+			r->needqty = true;
 		} else if (strcmp(tok[0], "confidence") == 0 && n == 2 && lang < 0) {
 			r->confidence = atof(tok[1]);
 			if (r->confidence <= 0 || r->confidence > 1)
