@@ -26,6 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fwrite(data, 1, size, f);
         fclose(f);
         cursor_load(path, &c, &cause);
+        unlink(path);
         free(cause);
         return 0;
 }
