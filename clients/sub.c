@@ -11,7 +11,8 @@
  * returns exactly what we missed, possibly nothing. Heartbeats carry the
  * publisher's last sequence; one above the watermark means events were lost
  * at the tail (or, with prefixes, not ours), and triggers the same check.
- * The watermark is the last sequence delivered (or the start sequence).
+ * The watermark is the last sequence delivered, or the head_seq of a
+ * finished replay (everything of ours up to it was sent, PROTOCOL.md 5).
  * Live events at or below the watermark are duplicates and dropped.
  *
  * Order. Live events are held back while a catch-up is pending: nothing
@@ -355,7 +356,7 @@ sub_catchup(struct sub *s, size_t pi, char **cause)
 {
         struct sub_pub *p = &s->s_pubs[pi];
         size_t np = s->s_nprefixes ? s->s_nprefixes : 1, i, k, rounds;
-        uint64_t *cursor = client_xcalloc(np, sizeof *cursor), horizon;
+        uint64_t *cursor = client_xcalloc(np, sizeof *cursor), horizon, head = UINT64_MAX;
         bool *done = client_xcalloc(np, sizeof *done), all;
         struct sub_pending pd = {.pd_pub = p};
         uint64_t start = p->sp_last, delivered = 0;
@@ -396,6 +397,8 @@ sub_catchup(struct sub *s, size_t pi, char **cause)
                         }
                         cursor[i] = end.last_seq > cursor[i] ? end.last_seq : cursor[i];
                         done[i] = !end.more;
+                        if (done[i] && end.head_seq < head)
+                                head = end.head_seq;
                         if (end.more && cursor[i] == before) {
                                 client_fail(cause, "replay from %s makes no progress after %llu",
                                             p->sp_replay_ep, (unsigned long long)before);
@@ -431,10 +434,11 @@ sub_catchup(struct sub *s, size_t pi, char **cause)
                 if (all)
                         break;
         }
-        /* Not up to the $end's head_seq: an event stored between the query
-         * and the $end could sit below it unsent, and its live copy would
-         * then be taken for a duplicate. With type prefixes this costs a
-         * (cheap, empty) replay when a heartbeat announces types we skip. */
+        /* PROTOCOL.md 5: a finished replay of a prefix has sent every matching
+         * event up to its head_seq, so the watermark may move there (the
+         * smallest head over our prefixes). */
+        if (head != UINT64_MAX && head > p->sp_last)
+                p->sp_last = head;
         p->sp_have_last = true;
         p->sp_catchup = false;
         if (delivered > 0)
