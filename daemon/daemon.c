@@ -141,7 +141,19 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (check) {
-		fprintf(stderr, "configuration OK\n");
+		/* As httpd -n: the configuration, and here the data files too. */
+		char *dir = *cfg->cfg_data_dir ? xstrdup(cfg->cfg_data_dir) : nw_datadir();
+		if (dir == NULL || (x = extractor_new(dir, &cause)) == NULL) {
+			log_warnx("data files: %s", dir ? cause : "no data directory found");
+			free(cause);
+			free(dir);
+			config_destroy(&cfg);
+			return 1;
+		}
+		fprintf(stderr, "configuration OK; %zu entities, %zu rules in %s\n",
+		    extractor_entity_count(x), extractor_rule_count(x), dir);
+		extractor_destroy(&x);
+		free(dir);
 		config_destroy(&cfg);
 		return 0;
 	}

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import time
 
 from nwd import SRC, Daemon, articles, check
@@ -49,6 +50,13 @@ def main():
         lex = os.path.join(data, "lexicon", "99-test.tsv")
         with open(lex, "w") as f:
             f.write("meta\tnot-a-kind\t-\tMeta Again\n")
+        # -n checks the configuration and the data files.
+        chk = subprocess.run(d.argv() + ["-n"], env=d.env, capture_output=True, text=True, timeout=30)
+        check(chk.returncode == 1 and "99-test.tsv" in chk.stderr, "-n with a broken lexicon: %d %r"
+              % (chk.returncode, chk.stderr))
+        chk = subprocess.run(d.argv() + ["-n", "--workers", "0"], env=d.env, capture_output=True,
+                             text=True, timeout=30)
+        check(chk.returncode == 1 and "workers: 0 is out of range" in chk.stderr, "-n --workers 0")
         d.signal(signal.SIGHUP)
         why = wait_log(d, r"reload: keeping the old lexicons and rules: (.*)", 1)[0]
         check("99-test.tsv" in why, "the reason does not name the file: %r" % why)
@@ -64,6 +72,8 @@ def main():
         d.signal(signal.SIGHUP)
         n2 = int(wait_log(d, r"reload: (\d+) entities", 1)[0])
         check(n2 == n0 + 1, "entities %d after reload, %d before" % (n2, n0))
+        chk = subprocess.run(d.argv() + ["-n"], env=d.env, capture_output=True, text=True, timeout=30)
+        check(chk.returncode == 0 and "configuration OK" in chk.stderr, "-n: %r" % chk.stderr)
         check(d.metrics()["newswire_reloads_total"] == 1, "reloads_total")
         check(events_of(d, arts[2][1]) > 0, "no events after the reload")
 
