@@ -95,7 +95,8 @@ engine_doc(struct ex_doc *d, const struct extractor *x, const struct article *a,
 	timex_parse_date(a->published, &d->pub);
 	text_init(&d->t, x, buf, len, lang);
 	acm_scan(x->acm, d->t.low, d->t.len, engine_hit, d);
-	qsort(d->hits, d->nhits, sizeof *d->hits, engine_cmp_hit);
+	if (d->nhits > 1)
+		qsort(d->hits, d->nhits, sizeof *d->hits, engine_cmp_hit);
 	mention_find(d);
 	timex_scan(&d->t, lang, &d->pub, 0, d->t.len, &d->times, &d->ntimes, &d->captimes);
 	quant_scan(x, &d->t, lang, 0, d->t.len, d->times, d->ntimes, &d->qtys, &d->nqtys,

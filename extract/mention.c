@@ -148,7 +148,8 @@ mention_lexicon(struct ex_doc *d, uint8_t *occ)
 			continue;
 		c[nc++] = d->hits[i];
 	}
-	qsort(c, nc, sizeof *c, mention_cmp_len);
+	if (nc > 1)
+		qsort(c, nc, sizeof *c, mention_cmp_len);
 	for (size_t i = 0; i < nc; i++) {
 		if (!mention_free_span(occ, c[i].start, c[i].end))
 			continue;
@@ -544,13 +545,15 @@ mention_find(struct ex_doc *d)
 {
 	uint8_t *occ = ex_xcalloc(d->t.len + 1, 1);
 	mention_lexicon(d, occ);
-	qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
+	if (d->nments > 1)
+		qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
 	d->nlex = d->nments;
 	mention_units(d, occ);
 	mention_latin(d, occ);
 	mention_quoted(d, occ);
 	mention_anaphors(d, occ);
-	qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
+	if (d->nments > 1)
+		qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
 	for (size_t i = 0; i < d->nments; i++) {
 		struct ex_mention *mm = &d->ments[i];
 		if (mm->entity < 0 && mm->id == NULL && !(mm->flags & M_ANAPHOR))
