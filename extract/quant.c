@@ -501,20 +501,22 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
 	return e - i;
 }
 
-/* Whether s[i] can start a Chinese quantity (a cheap filter). */
+/* Whether s[i] can start a Chinese quantity (a cheap filter: one switch). */
 static bool
 quant_zh_lead(const char *s, size_t len, size_t i)
 {
-	static const char *lead[] = {"前", "第", "首", "榜", "冠", "百", "人", "零", "一", "二",
-	    "两", "三", "四", "五", "六", "七", "八", "九", "十", "〇"};
-	if (s[i] >= '0' && s[i] <= '9')
+	const unsigned char *u = (const unsigned char *)s + i;
+	if (u[0] >= '0' && u[0] <= '9')
 		return true;
-	if (i + 3 > len)
+	if (i + 3 > len || (u[0] & 0xf0) != 0xe0)
 		return false;
-	for (size_t k = 0; k < sizeof lead / sizeof lead[0]; k++)
-		if (s[i + 1] == lead[k][1] && s[i + 2] == lead[k][2] && s[i] == lead[k][0])
-			return true;
-	return false;
+	uint32_t cp = ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+	switch (cp) {
+	case 0x524d: case 0x7b2c: case 0x9996: case 0x699c: case 0x51a0: case 0x767e: case 0x4eba: case 0x96f6: case 0x4e00: case 0x4e8c: case 0x4e24: case 0x4e09: case 0x56db: case 0x4e94: case 0x516d: case 0x4e03: case 0x516b: case 0x4e5d: case 0x5341: case 0x3007:
+		return true;
+	default:
+		return false;
+	}
 }
 
 void

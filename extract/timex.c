@@ -598,21 +598,23 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
 	return 0;
 }
 
-/* Whether the character at s[i] can start a Chinese time (a cheap filter). */
+/* Whether the character at s[i] can start a Chinese time (a cheap filter:
+ * one switch on the code point of a three-byte character). */
 static bool
 timex_zh_lead(const char *s, size_t len, size_t i)
 {
-	static const char *lead[] = {"今", "本", "去", "明", "前", "后", "这", "当", "上", "下",
-	    "同", "昨", "周", "星", "礼", "近", "日", "最", "不", "未", "此", "随", "目", "二",
-	    "零", "一", "三", "四", "五", "六", "七", "八", "九", "十", "〇", "两"};
-	if (s[i] >= '0' && s[i] <= '9')
+	const unsigned char *u = (const unsigned char *)s + i;
+	if (u[0] >= '0' && u[0] <= '9')
 		return true;
-	if (i + 3 > len)
+	if (i + 3 > len || (u[0] & 0xf0) != 0xe0)
 		return false;
-	for (size_t k = 0; k < sizeof lead / sizeof lead[0]; k++)
-		if (s[i + 1] == lead[k][1] && s[i + 2] == lead[k][2] && s[i] == lead[k][0])
-			return true;
-	return false;
+	uint32_t cp = ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+	switch (cp) {
+	case 0x4eca: case 0x672c: case 0x53bb: case 0x660e: case 0x524d: case 0x540e: case 0x8fd9: case 0x5f53: case 0x4e0a: case 0x4e0b: case 0x540c: case 0x6628: case 0x5468: case 0x661f: case 0x793c: case 0x8fd1: case 0x65e5: case 0x6700: case 0x4e0d: case 0x672a: case 0x6b64: case 0x968f: case 0x76ee: case 0x4e8c: case 0x96f6: case 0x4e00: case 0x4e09: case 0x56db: case 0x4e94: case 0x516d: case 0x4e03: case 0x516b: case 0x4e5d: case 0x5341: case 0x3007: case 0x4e24:
+		return true;
+	default:
+		return false;
+	}
 }
 
 void
