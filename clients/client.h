@@ -218,6 +218,9 @@ void sub_add_endpoint(struct sub *s, const char *pub, const char *replay);
 void sub_add_prefix(struct sub *s, const char *prefix);
 /* Start after sequence since: replay (since, head], then live. */
 void sub_set_since(struct sub *s, uint64_t since);
+/* The publisher the since position belongs to: when the one heard is
+ * another (a new store), say so and follow it live instead. */
+void sub_set_origin(struct sub *s, const uint8_t origin[NW_ORIGIN_LEN]);
 void sub_set_heartbeat_timeout(struct sub *s, int64_t ms);
 void sub_set_replay_timeout(struct sub *s, int ms);
 void sub_set_replay_limit(struct sub *s, uint32_t limit);

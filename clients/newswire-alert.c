@@ -186,6 +186,7 @@ main(int argc, char **argv)
         alert_prefixes(rs, s);
         if (cur.c_valid) {
                 sub_set_since(s, cur.c_seq);
+                sub_set_origin(s, cur.c_origin);
                 client_warnx("resuming after seq %llu", (unsigned long long)cur.c_seq);
         } else if (a.a_has_since)
                 sub_set_since(s, a.a_since);
@@ -207,10 +208,6 @@ main(int argc, char **argv)
                 }
                 if (rc == 0)
                         continue;
-                if (cur.c_valid && seen == 0 &&
-                    memcmp(cur.c_origin, m.sm_trailer.origin, NW_ORIGIN_LEN) != 0)
-                        client_warnx("the cursor is from another publisher (was its state "
-                                     "reset?); continuing with this one's sequence");
                 rc = alert_event(&a, rs, &m);
                 nw_event_destroy(&m.sm_event);
                 if (rc != 0)

@@ -62,6 +62,8 @@ struct sub {
         size_t s_nprefixes;
         bool s_has_since;
         uint64_t s_since;
+        bool s_has_origin; /* s_since belongs to this origin */
+        uint8_t s_origin[NW_ORIGIN_LEN];
         int64_t s_hb_timeout;
         int s_replay_timeout;
         uint32_t s_replay_limit;
@@ -167,6 +169,14 @@ sub_set_since(struct sub *s, uint64_t since)
 {
         s->s_has_since = true;
         s->s_since = since;
+}
+
+/* The origin of the since position. */
+void
+sub_set_origin(struct sub *s, const uint8_t origin[NW_ORIGIN_LEN])
+{
+        s->s_has_origin = true;
+        memcpy(s->s_origin, origin, NW_ORIGIN_LEN);
 }
 
 /* Setters. */
@@ -466,6 +476,17 @@ sub_check_origin(struct sub *s, struct sub_pub *p, const uint8_t *origin, uint64
                 memcpy(p->sp_origin, origin, NW_ORIGIN_LEN);
                 p->sp_epoch = epoch;
                 p->sp_known = true;
+                if (s->s_has_origin && memcmp(s->s_origin, origin, NW_ORIGIN_LEN) != 0) {
+                        nw_origin_hex(origin, hex);
+                        sub_notice(s,
+                                   "%s: the start position is for another publisher "
+                                   "(now origin %s, a new store?); following it live "
+                                   "from seq %llu",
+                                   p->sp_pub_ep, hex, (unsigned long long)last_seq);
+                        p->sp_have_last = true;
+                        p->sp_last = last_seq;
+                        p->sp_catchup = false;
+                }
                 return;
         }
         if (memcmp(p->sp_origin, origin, NW_ORIGIN_LEN) != 0) {

@@ -233,6 +233,32 @@ test_prefixes(void **state)
 }
 
 static void
+test_origin_mismatch(void **state)
+{
+        uint8_t other[NW_ORIGIN_LEN] = {0};
+        struct fakepub f;
+        struct got g = {.n = 0};
+        struct sub *s;
+        int i;
+
+        fakepub_start(&f, 0);
+        for (i = 0; i < 5; i++) /* history of a store we never saw */
+                fakepub_event(&f, "org.change", NULL, true);
+        s = new_sub(&f, 5000);
+        sub_set_since(s, 2);
+        sub_set_origin(s, other);
+        assert_int_equal(sub_start(s, NULL), 0);
+        collect(&f, s, 0, 500, &g, true);
+        assert_int_equal(g.n, 0); /* seq 3..5 of the other store: not replayed */
+        assert_non_null(strstr(notices, "start position is for another publisher"));
+        fakepub_event(&f, "org.change", NULL, false);
+        collect(&f, s, 1, 3000, &g, true);
+        assert_run(&g, 6, 6);
+        sub_destroy(&s);
+        fakepub_stop(&f);
+}
+
+static void
 test_replay_paging(void **state)
 {
         struct fakepub f;
@@ -347,13 +373,21 @@ test_stats(void **state)
 int
 main(void)
 {
+        /* clang-format off */
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_live_in_order),      cmocka_unit_test(test_gap_filled),
-            cmocka_unit_test(test_tail_gap_heartbeat), cmocka_unit_test(test_since),
-            cmocka_unit_test(test_prefixes),           cmocka_unit_test(test_replay_paging),
-            cmocka_unit_test(test_stalled_tiny_hwm),   cmocka_unit_test(test_reconnect),
-            cmocka_unit_test(test_unreachable),        cmocka_unit_test(test_stats),
+                cmocka_unit_test(test_live_in_order),
+                cmocka_unit_test(test_gap_filled),
+                cmocka_unit_test(test_tail_gap_heartbeat),
+                cmocka_unit_test(test_since),
+                cmocka_unit_test(test_prefixes),
+                cmocka_unit_test(test_origin_mismatch),
+                cmocka_unit_test(test_replay_paging),
+                cmocka_unit_test(test_stalled_tiny_hwm),
+                cmocka_unit_test(test_reconnect),
+                cmocka_unit_test(test_unreachable),
+                cmocka_unit_test(test_stats),
         };
+        /* clang-format on */
 
         client_init("test_sub");
         return cmocka_run_group_tests(tests, NULL, NULL);
