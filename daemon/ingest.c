@@ -18,6 +18,9 @@
 #include "extract.h"
 #include "newswired.h"
 
+/* Milliseconds finished extractions wait for company before their commit. */
+#define INGEST_RESULT_DELAY_MS 2
+
 /* The pipeline's state: one per process. */
 static struct {
 	struct event_base *d_base;
@@ -346,7 +349,7 @@ ingest_flush_cb(evutil_socket_t fd, short what, void *arg)
 	if (nres > 0)
 		log_debug("commit: %zu articles, %zu results, %zu events", ning, nres, npubs);
 	if (worker_results_pending(d.d_worker) > 0)
-		event_active(d.d_flush, 0, 0);
+		ingest_results_ready(NULL);
 	ingest_backlog();
 	ingest_check_done();
 	return;
@@ -389,7 +392,14 @@ ingest_retry_cb(evutil_socket_t fd, short what, void *arg)
 void
 ingest_results_ready(void *arg)
 {
-	event_active(d.d_flush, 0, 0);
+	struct timeval tv = { 0, INGEST_RESULT_DELAY_MS * 1000 };
+
+	/* Results wait a moment so that more of them, and the next articles
+	 * posted, share one commit; a full batch or new articles flush now. */
+	if (d.d_stopping || worker_results_pending(d.d_worker) >= (size_t)d.d_cfg->cfg_batch_max)
+		event_active(d.d_flush, 0, 0);
+	else if (!evtimer_pending(d.d_flush, NULL))
+		evtimer_add(d.d_flush, &tv);
 }
 
 /* Shutdown bound reached. */
