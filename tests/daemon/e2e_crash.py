@@ -11,8 +11,9 @@ import threading
 import time
 
 import msgpack
+import zmq
 
-from nwd import Daemon, articles, check
+from nwd import Daemon, articles, check, collect
 
 TOTAL = 2000
 THREADS = 4
@@ -107,12 +108,21 @@ def main():
         check(len(acked_before) >= KILL_AT and len(acked_before) < TOTAL, "kill came too late")
 
         # Restart on the same state; post what was not acknowledged.
-        d2 = Daemon(tmp=d.tmp)
+        # With a small SNDHWM, and a subscriber that reads nothing: PUB drops
+        # for it instead of growing the daemon's memory.
+        d2 = Daemon(tmp=d.tmp, extra=["--sndhwm", "500"])
         d2.start()
+        stalled = d2.sub(d2.pub_tcp)
+        stalled.setsockopt(zmq.RCVHWM, 100)
+        d2.wait_sub_ready(stalled)
         todo = sorted(set(range(TOTAL)) - set(acked))
         errors = burst(d2, templates, todo, acked, lock)
         check(not errors and len(acked) == TOTAL, "after restart: %d acked, errors %r" % (len(acked), errors[:3]))
         d2.wait_idle(120)
+        with open("/proc/%d/status" % d2.proc.pid) as f:
+            rss_mb = int([l for l in f if l.startswith("VmHWM")][0].split()[1]) / 1024
+        slow = collect(stalled, lambda ev: False, timeout=1)
+        stalled.close()
         import re
         m = re.search(r"(\d+) stored articles wait for extraction", d2.logtext())
         backlog = int(m.group(1)) if m else 0
@@ -145,6 +155,12 @@ def main():
         ids = [row[0] for row in db.execute("SELECT id FROM events")]
         check(len(ids) == len(set(ids)), "an event id repeats")
 
+        after = [msgpack.unpackb(fr[2], raw=False)["seq"] for fr in slow]
+        check(0 < len(after) < len(seqs) - seqs.index(after[0]) if after else False,
+              "the stalled subscriber got %d events, nothing dropped" % len(after))
+        check(after == sorted(after), "stalled subscriber: out of order")
+        check(rss_mb < 200, "daemon peak RSS %.0f MiB with a stalled subscriber" % rss_mb)
+
         # Replay returns every event, byte for byte the stored payload.
         events, ends = d2.replay_all(0)
         check(len(events) == len(seqs), "replay %d events, store %d" % (len(events), len(seqs)))
@@ -156,9 +172,10 @@ def main():
         db.close()
         d2.stop()
         print("ok: %d articles acknowledged (%d before the kill), %d events stored, seq 1..%d, "
-              "%d gaps, %d duplicates, %d processed from the backlog at restart, replay %d events in %d requests (%.1f s)"
+              "%d gaps, %d duplicates, %d processed from the backlog at restart, replay %d events in %d requests (%.1f s); "
+              "a stalled subscriber got %d of %d events after the restart, daemon peak RSS %.0f MiB"
               % (len(acked), len(acked_before), len(seqs), seqs[-1], gaps, dups, backlog, len(events), len(ends),
-                 time.time() - t0))
+                 time.time() - t0, len(after), len(seqs) - seqs.index(after[0]), rss_mb))
     finally:
         d.cleanup()
 
