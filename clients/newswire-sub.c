@@ -4,6 +4,7 @@
  * Exit codes: 0 done (--count reached, --timeout without --count, or SIGINT),
  * 1 --timeout before --count events, 2 usage, 3 daemon unreachable.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,9 +155,11 @@ main(int argc, char **argv)
                         if (filter_match(a.a_common.oc_filter, m.sm_event)) {
                                 if (out_event(stdout, a.a_format, m.sm_event, &cause) != 0) {
                                         nw_event_destroy(&m.sm_event);
-                                        client_warnx("%s", cause);
+                                        if (errno != EPIPE) { /* | head: not an error */
+                                                client_warnx("%s", cause);
+                                                code = CLIENT_EXIT_FAIL;
+                                        }
                                         free(cause);
-                                        code = CLIENT_EXIT_FAIL;
                                         break;
                                 }
                                 printed++;

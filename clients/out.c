@@ -40,7 +40,7 @@ out_text(const struct nw_event *ev)
         return s;
 }
 
-/* Print one event and flush. */
+/* Print one event and flush; on a write error errno is the cause. */
 int
 out_event(FILE *f, enum out_format fmt, const struct nw_event *ev, char **cause)
 {
@@ -52,7 +52,12 @@ out_event(FILE *f, enum out_format fmt, const struct nw_event *ev, char **cause)
         fputs(line, f);
         fputc('\n', f);
         free(line);
-        if (fflush(f) != 0 || ferror(f))
-                return client_fail(cause, "write error: %s", strerror(errno));
+        if (fflush(f) != 0 || ferror(f)) {
+                int e = errno; /* the caller looks at it (EPIPE) */
+
+                client_fail(cause, "write error: %s", strerror(e));
+                errno = e;
+                return -1;
+        }
         return 0;
 }

@@ -177,8 +177,6 @@ replay_events(struct replay *r, uint64_t since, uint32_t limit, const char *pref
         struct nw_trailer t;
         struct nw_event *ev;
         char *why = NULL;
-        uint64_t count = 0;
-        int rc = -1;
 
         memset(&req, 0, sizeof req);
         req.op = NW_REQ_REPLAY;
@@ -238,7 +236,6 @@ replay_events(struct replay *r, uint64_t since, uint32_t limit, const char *pref
                         nw_event_destroy(&ev);
                         continue;
                 }
-                count++;
                 if (fn(arg, ev, &t) != 0) {
                         client_fail(cause, "replay aborted");
                         goto fail;
@@ -252,8 +249,7 @@ fail_frames:
 fail:
         free(why);
         replay_connect(r, NULL); /* drop whatever else the old request sends */
-        (void)count;
-        return rc;
+        return -1;
 }
 
 /* Ask for statistics. */

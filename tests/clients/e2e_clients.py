@@ -492,7 +492,15 @@ def scenario_ctl(tmp):
                            env=d.env)
         check([json.loads(x)["seq"] for x in out.splitlines()] ==
               [e["seq"] for e in truth[:2]], "replay --limit 2: %r" % out)
-        print("ctl: article, duplicate, stats, metrics, replay ok")
+        # a closed pipe (| head -1) ends newswire-sub quietly with 0
+        p = subprocess.run("'%s' --quiet --since 0 --timeout 10 | head -1; "
+                           "echo rc=${PIPESTATUS[0]}" % tool("newswire-sub"), shell=True,
+                           executable="/bin/bash", env=d.env, capture_output=True, text=True,
+                           timeout=30)
+        check(p.stdout.endswith("rc=0\n") and p.stderr == "" and
+              json.loads(p.stdout.splitlines()[0])["seq"] == truth[0]["seq"],
+              "sub | head -1: %r %r" % (p.stdout, p.stderr))
+        print("ctl: article, duplicate, stats, metrics, replay, sub | head ok")
     finally:
         d.stop()
 
