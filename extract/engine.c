@@ -369,7 +369,7 @@ engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, 
 			negated = true;
 			continue;
 		}
-		if (hit->end > ts || ts - hit->end > window)
+		if (hit->start >= ts || (hit->end <= ts && ts - hit->end > window))
 			continue;
 		if (cue->kind == CUE_NEGATED && hit->start >= clo) {
 			negated = true;
@@ -541,6 +541,43 @@ engine_complete(const struct cand *c)
 	return true;
 }
 
+/* The root of an entity's parent chain. */
+static int
+engine_root(const struct extractor *x, int e)
+{
+	for (int guard = 0; guard < 16 && x->ents[e].parent >= 0; guard++)
+		e = x->ents[e].parent;
+	return e;
+}
+
+/* The rule's owner check: a known agent must share the product's family
+ * (Nvidia does not release DeepSeek-R1 by putting it on its platform). */
+static bool
+engine_owner_ok(const struct ex_doc *d, const struct cand *c)
+{
+	const struct ex_rule *r = c->rule;
+	if (r->owner_agent == NULL)
+		return true;
+	const struct extractor *x = d->x;
+	for (size_t i = 0; i < c->nargs; i++) {
+		if (strcmp(c->args[i].role, r->owner_agent) != 0)
+			continue;
+		const struct ex_mention *a = mention_resolve(d, &d->ments[c->args[i].ment]);
+		if (a->entity < 0)
+			continue;
+		for (size_t k = 0; k < c->nargs; k++) {
+			if (strcmp(c->args[k].role, r->owner_of) != 0)
+				continue;
+			const struct ex_mention *p = mention_resolve(d, &d->ments[c->args[k].ment]);
+			if (p->entity < 0 || x->ents[p->entity].parent < 0)
+				continue;
+			if (engine_root(x, p->entity) != engine_root(x, a->entity))
+				return false;
+		}
+	}
+	return true;
+}
+
 /* Build the candidate of one trigger hit; false when it makes none. */
 static bool
 engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, struct cand *c)
@@ -573,6 +610,8 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, struct cand *
 	engine_attrs(d, c, tr);
 	engine_media(d, c);
 	c->complete = engine_complete(c) && !tr->weak;
+	if (!engine_owner_ok(d, c))
+		return false;
 	c->confidence = r->confidence;
 	if (c->nargs == 0)
 		return tr->weak || r->require.n > 0 ? c->nargs > 0 || tr->weak : false;
@@ -838,6 +877,23 @@ engine_summary(const struct ex_doc *d, const struct cand *c, const char *timev)
 	return out.data;
 }
 
+/* Whether a planned/likely cue ends right before offset i (将于6月30日). */
+static bool
+engine_cue_before(const struct ex_doc *d, size_t i)
+{
+	for (size_t h = mention_hit_from(d, i > 12 ? i - 12 : 0); h < d->nhits; h++) {
+		const struct ex_hit *hit = &d->hits[h];
+		if (hit->start >= i)
+			break;
+		if ((hit->pay >> 24) != PAY_CUE || hit->end > i || i - hit->end > 4)
+			continue;
+		int k = d->x->cues[hit->pay & 0xffffff].kind;
+		if (k == CUE_PLANNED || k == CUE_LIKELY)
+			return true;
+	}
+	return false;
+}
+
 /* Make the nw_event of a candidate. */
 static struct nw_event *
 engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
@@ -873,8 +929,10 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
 			if (tm.m == 0)
 				tm.prec = TP_VAGUE;
 		}
-		bool future = strcmp(c->modality, "planned") == 0 ||
-		    strcmp(c->modality, "likely") == 0;
+		/* a plan's date lies ahead when it follows the trigger or a plan cue (将于) */
+		bool future = (strcmp(c->modality, "planned") == 0 ||
+		    strcmp(c->modality, "likely") == 0) &&
+		    (tm.start >= c->trig_end || engine_cue_before(d, tm.start));
 		timex_value(&tm, &d->pub, future, tv, sizeof tv);
 		char *tt = ex_xstrndup(d->t.s + tm.start, tm.end - tm.start);
 		nw_event_set_time(ev, tv[0] ? tv : NULL, tt);

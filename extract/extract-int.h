@@ -167,6 +167,8 @@ struct ex_rule {
 	size_t nwhen[EX_NLANG];
 	double confidence; /* base */
 	bool needqty;      /* an event without a quantity is dropped (market.milestone) */
+	char *owner_agent; /* "owner A P": a known A must share the family of a known P */
+	char *owner_of;
 };
 
 /* Global cue kinds (data/rules/cues.rules). */

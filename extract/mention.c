@@ -222,6 +222,10 @@ mention_units(struct ex_doc *d, uint8_t *occ)
 		if (cue->kind != CUE_ORGSUFFIX)
 			continue;
 		size_t ss = d->hits[h].start, se = d->hits[h].end;
+		/* a Latin suffix (Labs, Inc) stands on word boundaries */
+		if (mention_alnum(d->t.s[ss]) && ((ss > 0 && mention_alnum(d->t.s[ss - 1])) ||
+		    (se < d->t.len && mention_alnum(d->t.s[se]))))
+			continue;
 		if (!mention_free_span(occ, ss, se)) {
 			/* 集团 of 阿里巴巴集团, or a suffix already taken by a longer one */
 			if (last >= 0 && ss < d->ments[last].end && se > d->ments[last].end &&

@@ -632,6 +632,11 @@ rules_rule_file(struct extractor *x, const char *path, char **cause)
 		} else if (strcmp(tok[0], "key") == 0 && lang < 0) {
 			for (int i = 1; i < n; i++)
 				ex_words_split(&r->key, tok[i]);
+		} else if (strcmp(tok[0], "owner") == 0 && n == 3 && lang < 0) {
+			free(r->owner_agent);
+			free(r->owner_of);
+			r->owner_agent = ex_xstrdup(tok[1]);
+			r->owner_of = ex_xstrdup(tok[2]);
 		} else if (strcmp(tok[0], "needqty") == 0 && n == 1 && lang < 0) {
 			r->needqty = true;
 		} else if (strcmp(tok[0], "confidence") == 0 && n == 2 && lang < 0) {
@@ -813,6 +818,8 @@ rules_free(struct extractor *x)
 		struct ex_rule *r = &x->rules[i];
 		free(r->type);
 		free(r->planned_type);
+		free(r->owner_agent);
+		free(r->owner_of);
 		free(r->summary);
 		free(r->file);
 		ex_words_free(&r->require);
