@@ -500,7 +500,17 @@ def scenario_ctl(tmp):
         check(p.stdout.endswith("rc=0\n") and p.stderr == "" and
               json.loads(p.stdout.splitlines()[0])["seq"] == truth[0]["seq"],
               "sub | head -1: %r %r" % (p.stdout, p.stderr))
-        print("ctl: article, duplicate, stats, metrics, replay, sub | head ok")
+        # examples/sub-jq.sh: newswire-sub | jq, product events as TSV
+        prod = [e for e in truth if e["type"].startswith("product.")]
+        if prod:
+            env = dict(d.env, PATH=os.path.dirname(tool("newswire-sub")) + ":" +
+                       os.environ.get("PATH", ""))
+            rc, out, err = run([os.path.join(SRC, "examples", "sub-jq.sh"), "--quiet",
+                                "--since", "0", "--count", str(len(prod)), "--timeout", "10"],
+                               env=env)
+            check(rc == 0 and [int(x.split("\t")[0]) for x in out.splitlines()] ==
+                  [e["seq"] for e in prod], "sub-jq.sh: %d %r %r" % (rc, out, err))
+        print("ctl: article, duplicate, stats, metrics, replay, sub | head, sub-jq.sh ok")
     finally:
         d.stop()
 
