@@ -3,7 +3,7 @@
 real newswired (bin/newswired) on free 127.0.0.1 ports in a temp dir.
 
 Scenarios: badinput (every tool, bad inputs, no daemon needed), filters,
-gap, alert_restart, webhook, python_example, ctl.
+gap, alert_restart, webhook, python_example, ctl, token.
 """
 import http.server
 import json
@@ -515,12 +515,41 @@ def scenario_ctl(tmp):
         d.stop()
 
 
+# ---- token -----------------------------------------------------------------
+
+def scenario_token(tmp):
+    token = os.path.join(tmp, "token")
+    with open(token, "w") as f:
+        f.write("s3cret-token-for-tests\n")
+    os.chmod(token, 0o600)
+    wrong = os.path.join(tmp, "wrong")
+    with open(wrong, "w") as f:
+        f.write("not-it\n")
+    d = Daemon(tmp, ["--token-file", token])
+    try:
+        art = os.path.join(tmp, "a.txt")
+        with open(art, "w") as f:
+            f.write(article_set("token")[0])
+        rc, out, err = run([tool("newswire-post"), art], env=d.env)
+        one_line_error(rc, err, 1, "a.txt: HTTP 401", "post without a token")
+        rc, out, err = run([tool("newswire-post"), "--token-file", wrong, art], env=d.env)
+        one_line_error(rc, err, 1, "a.txt: HTTP 401", "post with a wrong token")
+        rc, out, err = run([tool("newswire-post"), "--token-file", token, art], env=d.env)
+        check(rc == 0 and out.startswith(art + ": "), "post with the token: %r %r" % (out, err))
+        env = dict(d.env, NEWSWIRE_TOKEN_FILE=token)
+        rc, out, err = run([tool("newswire-post"), art], env=env)
+        check(rc == 0 and out.strip().endswith("duplicate"), "$NEWSWIRE_TOKEN_FILE: %r" % out)
+        print("token: refused without or with a wrong token, accepted with it")
+    finally:
+        d.stop()
+
+
 def main():
     name = sys.argv[1] if len(sys.argv) > 1 else ""
     fn = globals().get("scenario_" + name)
     if fn is None:
         fail("usage: e2e_clients.py badinput|filters|gap|alert_restart|webhook|"
-             "python_example|ctl")
+             "python_example|ctl|token")
     with tempfile.TemporaryDirectory(prefix="nwclients.") as tmp:
         fn(tmp)
 
