@@ -7,6 +7,7 @@ timeout, and the connection cap. The daemon keeps serving throughout."""
 import json
 import os
 import socket
+import subprocess
 import time
 
 from nwd import Daemon, articles, check
@@ -187,6 +188,11 @@ def main():
         d2.stop()
         # The token never appears on the command line.
         check("s3cr3t" not in " ".join(d2.argv()), "token on the command line")
+        # Root is refused unless allowed (the tests run as root in containers).
+        if os.geteuid() == 0:
+            argv = [a for a in d2.argv() if a != "--allow-root"]
+            r = subprocess.run(argv, env=d2.env, capture_output=True, text=True, timeout=30)
+            check(r.returncode == 1 and "refusing to run as root" in r.stderr, "root: %d %r" % (r.returncode, r.stderr))
         print("ok: every bad input refused with its status and a message")
     finally:
         d.cleanup()
