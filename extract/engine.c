@@ -531,13 +531,21 @@ engine_media(const struct ex_doc *d, struct cand *c)
 			c->media[c->nmedia++] = (int)i;
 }
 
-/* Whether every required role is filled. */
+/* Whether every required role is filled (and a "min" role has its count). */
 static bool
 engine_complete(const struct cand *c)
 {
 	for (size_t i = 0; i < c->rule->require.n; i++)
 		if (!engine_filled(c, c->rule->require.w[i]))
 			return false;
+	if (c->rule->min_role != NULL) {
+		int k = 0;
+		for (size_t i = 0; i < c->nargs; i++)
+			if (strcmp(c->args[i].role, c->rule->min_role) == 0)
+				k++;
+		if (k < c->rule->min_count)
+			return false;
+	}
 	return true;
 }
 
@@ -683,6 +691,8 @@ engine_sets(const char **a, size_t na, const char **b, size_t nb, bool *inter)
 
 static bool engine_time_conflict(const struct ex_doc *de, const struct cand *e,
     const struct ex_doc *dc, const struct cand *c);
+static bool engine_rank_conflict(const struct ex_doc *d, const struct cand *e,
+    const struct cand *c);
 
 /* How a later candidate c relates to an earlier event e of the same type. */
 static bool
@@ -704,13 +714,15 @@ engine_same(const struct ex_doc *de, const struct cand *e, const struct ex_doc *
 		if (na > 0 && nb > 0 && !inter)
 			conflict = true;
 	}
-	/* Different attribute values are different happenings. */
-	for (size_t i = 0; i < e->nattrs; i++)
+	/* Different attribute values are different happenings (unless the rule
+	 * merges within a sentence: 加盟…出任 is one move). */
+	bool sentence_merge = r->merge_sentence && e->sent == c->sent && de == dc;
+	for (size_t i = 0; i < e->nattrs && !sentence_merge; i++)
 		for (size_t j = 0; j < c->nattrs; j++)
 			if (strcmp(e->attrs[i].key, c->attrs[j].key) == 0 &&
 			    strcmp(e->attrs[i].value, c->attrs[j].value) != 0)
 				conflict = true;
-	if (engine_time_conflict(de, e, dc, c))
+	if (engine_time_conflict(de, e, dc, c) || (de == dc && engine_rank_conflict(de, e, c)))
 		conflict = true;
 	if (conflict)
 		return false;
@@ -732,11 +744,28 @@ engine_time_conflict(const struct ex_doc *de, const struct cand *e, const struct
 	return a->y != b->y || a->m != b->m || a->d != b->d || a->sub != b->sub;
 }
 
+/* Whether e and c hold different ranks (third overall, first among open models). */
+static bool
+engine_rank_conflict(const struct ex_doc *d, const struct cand *e, const struct cand *c)
+{
+	for (size_t i = 0; i < e->nqty; i++) {
+		const struct ex_qty *a = &d->qtys[e->qty[i]];
+		if (strcmp(a->kind, "rank") != 0)
+			continue;
+		for (size_t k = 0; k < c->nqty; k++) {
+			const struct ex_qty *b = &d->qtys[c->qty[k]];
+			if (strcmp(b->kind, "rank") == 0 && a->value != b->value)
+				return true;
+		}
+	}
+	return false;
+}
+
 /* Whether every filler of c is already a filler of e (any role). */
 static bool
 engine_subset(const struct ex_doc *d, const struct cand *e, const struct cand *c)
 {
-	if (engine_time_conflict(d, e, d, c))
+	if (engine_time_conflict(d, e, d, c) || engine_rank_conflict(d, e, c))
 		return false;
 	if (c->nargs == 0)
 		return true;

@@ -637,6 +637,13 @@ rules_rule_file(struct extractor *x, const char *path, char **cause)
 			free(r->owner_of);
 			r->owner_agent = ex_xstrdup(tok[1]);
 			r->owner_of = ex_xstrdup(tok[2]);
+		} else if (strcmp(tok[0], "min") == 0 && n == 3 && lang < 0) {
+			free(r->min_role);
+			r->min_role = ex_xstrdup(tok[1]);
+			r->min_count = atoi(tok[2]);
+		} else if (strcmp(tok[0], "merge") == 0 && n == 2 && lang < 0 &&
+		    strcmp(tok[1], "sentence") == 0) {
+			r->merge_sentence = true;
 		} else if (strcmp(tok[0], "needqty") == 0 && n == 1 && lang < 0) {
 			r->needqty = true;
 		} else if (strcmp(tok[0], "confidence") == 0 && n == 2 && lang < 0) {
@@ -820,6 +827,7 @@ rules_free(struct extractor *x)
 		free(r->planned_type);
 		free(r->owner_agent);
 		free(r->owner_of);
+		free(r->min_role);
 		free(r->summary);
 		free(r->file);
 		ex_words_free(&r->require);
