@@ -178,8 +178,8 @@ test_modality(void **state)
 		"market.adoption", "negated", {"adopter=openai"}, NULL, 0, NULL},
 	    {"zh", "Perplexity很可能会基于K2进行后训练。", "market.adoption", "likely",
 		{"adopter=perplexity", "product=kimi-k2"}, NULL, 0, NULL},
-	    {"zh", "公司计划在今年第四季度正式推出K2推理版本。月之暗面。", "product.plan", "planned",
-		{}, "2025-36", 0, NULL},
+	    {"zh", "月之暗面计划在今年第四季度正式推出Kimi K2。", "product.plan", "planned",
+		{"agent=moonshot-ai", "product=kimi-k2"}, "2025-36", 0, NULL},
 	};
 	check_all(w, sizeof w / sizeof w[0]);
 }
