@@ -593,11 +593,13 @@ sub_read_one(struct sub *s, size_t pi)
                 sub_notice(s, "%s: dropped a malformed event: %s", p->sp_pub_ep, why);
                 goto done;
         }
-        if ((ev->has_seq && ev->seq != t.seq) || ev->type == NULL ||
+        if (t.seq == 0 || (ev->has_seq && ev->seq != t.seq) || ev->type == NULL ||
             zmq_msg_size(&m[0]) != strlen(ev->type) ||
             memcmp(zmq_msg_data(&m[0]), ev->type, zmq_msg_size(&m[0])) != 0) {
-                sub_notice(s, "%s: dropped event seq %llu: topic or seq disagrees with its body",
-                           p->sp_pub_ep, (unsigned long long)t.seq);
+                sub_notice(
+                    s,
+                    "%s: dropped event seq %llu: bad seq, or topic or seq disagrees with its body",
+                    p->sp_pub_ep, (unsigned long long)t.seq);
                 goto done;
         }
         sub_heard(s, p);
