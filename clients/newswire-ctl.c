@@ -73,7 +73,10 @@ ctl_usage(FILE *f)
         for (i = 0; i < CTL_NCMDS; i++) {
                 snprintf(left, sizeof left, "%s %s", ctl_table[i]->c_name,
                          ctl_table[i]->c_synopsis);
-                fprintf(f, "  %-28s %s\n", left, ctl_table[i]->c_help);
+                if (strlen(left) > 28)
+                        fprintf(f, "  %s\n  %-28s %s\n", left, "", ctl_table[i]->c_help);
+                else
+                        fprintf(f, "  %-28s %s\n", left, ctl_table[i]->c_help);
         }
 }
 

@@ -23,7 +23,10 @@ opt_usage(FILE *f, const char *synopsis, const struct opt *table)
                 else
                         snprintf(left, sizeof left, "    --%s%s%s", o->o_name, o->o_arg ? " " : "",
                                  o->o_arg ? o->o_arg : "");
-                fprintf(f, "  %-28s %s\n", left, o->o_help);
+                if (strlen(left) > 28)
+                        fprintf(f, "  %s\n  %-28s %s\n", left, "", o->o_help);
+                else
+                        fprintf(f, "  %-28s %s\n", left, o->o_help);
         }
         fprintf(f, "  %-28s %s\n", "-h, --help", "show this help");
 }
