@@ -83,6 +83,7 @@ enum ex_kind {
 	EK_NAME,   /* an unknown Latin or capitalised name: org or product */
 	EK_QUOTED, /* a short name in quotes: usually a product or code name */
 	EK_UNIT,   /* an unknown organisation found by its suffix */
+	EK_CHUNK,  /* Chinese text right after a trigger or opening a clause (no suffix) */
 	EK_NKIND
 };
 #define EK_BIT(k) (1u << (k))
@@ -212,6 +213,7 @@ struct extractor {
 	size_t ncues;
 	struct ex_words noise[EX_NLANG];    /* noise lines (start of a line) */
 	struct ex_words abbrev;             /* English abbreviations ending with '.' */
+	struct ex_words notchunk;           /* words that never start a chunk name (这, 该) */
 	struct ex_words stopword[EX_NLANG]; /* words that end a name scan */
 	struct ex_words generic[EX_NLANG];  /* generic stems: 中国, 科技... */
 	struct ex_words listsep[EX_NLANG];  /* 、 和 and */

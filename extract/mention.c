@@ -464,6 +464,76 @@ mention_quoted(struct ex_doc *d, uint8_t *occ)
 	}
 }
 
+/* Length of a chunk of name-like text starting at s[p]: Han characters and
+ * Latin letters or digits up to a stop word, punctuation or a number. */
+static size_t
+mention_chunk_len(const struct ex_doc *d, const uint8_t *occ, size_t p, size_t hi)
+{
+	const char *s = d->t.s;
+	size_t q = p, chars = 0;
+	while (q < hi && chars < 10) {
+		if (occ[q] != OCC_FREE)
+			return 0; /* runs into a known name: not a chunk of its own */
+		if (q > p && ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, q) > 0)
+			break;
+		int k;
+		uint32_t cp = ex_cp_at(s, hi, q, &k);
+		if (ex_is_han(cp) || (cp < 0x80 && mention_alnum((char)cp) && !(cp >= '0' && cp <= '9')))
+			q += (size_t)k, chars++;
+		else
+			break;
+	}
+	if (chars < 2 || chars >= 10)
+		return 0;
+	if (ex_words_starts_at(&d->x->notchunk, s, q, p) > 0)
+		return 0; /* 这种, 该公司: no name */
+	if (mention_generic(d->x, s, p, q))
+		return 0;
+	return q - p;
+}
+
+/* Chunks: the name-like text right after each Chinese trigger (收购南方银谷)
+ * and at the start of each clause (加加食品发布公告称). */
+static void
+mention_chunks(struct ex_doc *d, uint8_t *occ)
+{
+	if (d->lang != EX_ZH)
+		return;
+	const char *s = d->t.s;
+	for (size_t h = 0; h < d->nhits; h++) {
+		if ((d->hits[h].pay >> 24) != PAY_TRIGGER)
+			continue;
+		size_t p = d->hits[h].end;
+		size_t hi = d->t.sent[text_sentence_of(&d->t, p > 0 ? p - 1 : 0)].end;
+		if (p + 3 <= hi && memcmp(s + p, "了", 3) == 0)
+			p += 3;
+		size_t n = mention_chunk_len(d, occ, p, hi);
+		if (n > 0) {
+			mention_push(d, p, p + n, EK_CHUNK, -1);
+			memset(occ + p, OCC_OTHER, n);
+		}
+	}
+	for (size_t c = 0; c < d->t.nclause; c++) {
+		size_t p = d->t.clause[c].start, hi = d->t.clause[c].end;
+		/* only the clause that opens a sentence, or follows a bare date */
+		size_t sent = text_sentence_of(&d->t, p);
+		if (d->t.sent[sent].start != p && c > 0) {
+			size_t ps = d->t.clause[c - 1].start, pe = d->t.clause[c - 1].end;
+			while (ps < pe && s[ps] == ' ')
+				ps++;
+			if (pe - ps > 24 || ps >= pe || !(s[ps] >= '0' && s[ps] <= '9'))
+				continue;
+		}
+		while (p < hi && (s[p] == ' ' || s[p] == '\n'))
+			p++;
+		size_t n = mention_chunk_len(d, occ, p, hi);
+		if (n > 0) {
+			mention_push(d, p, p + n, EK_CHUNK, -1);
+			memset(occ + p, OCC_OTHER, n);
+		}
+	}
+}
+
 /* Anaphors from the cue hits. */
 static void
 mention_anaphors(struct ex_doc *d, uint8_t *occ)
@@ -519,7 +589,7 @@ mention_resolve_all(struct ex_doc *d)
 			const struct ex_mention *r = &d->ments[j - 1];
 			if (sent >= 3 + text_sentence_of(&d->t, r->start))
 				break;
-			if (r->flags & M_NOISE)
+			if ((r->flags & M_NOISE) || r->kind == EK_CHUNK)
 				continue;
 			const struct ex_mention *rr = r;
 			int ri = (int)(j - 1);
@@ -556,6 +626,7 @@ mention_find(struct ex_doc *d)
 	mention_latin(d, occ);
 	mention_quoted(d, occ);
 	mention_anaphors(d, occ);
+	mention_chunks(d, occ);
 	if (d->nments > 1)
 		qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
 	for (size_t i = 0; i < d->nments; i++) {

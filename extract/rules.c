@@ -13,7 +13,7 @@
 #include "extract-int.h"
 
 static const char *rules_kinds[EK_NKIND] = {"org", "product", "person", "place", "media", "gov",
-    "program", "name", "quoted", "unit"};
+    "program", "name", "quoted", "unit", "chunk"};
 
 int
 ex_kind_parse(const char *s)
@@ -763,6 +763,8 @@ rules_cues(struct extractor *x, const char *path, char **cause)
 			ex_words_free(&w);
 		} else if (n == 2 && strcmp(tok[0], "noise") == 0) {
 			ex_words_split(&x->noise[lang], tok[1]);
+		} else if (n == 2 && strcmp(tok[0], "notchunk") == 0) {
+			ex_words_split(&x->notchunk, tok[1]);
 		} else if (n == 2 && strcmp(tok[0], "abbrev") == 0) {
 			ex_words_split(&x->abbrev, tok[1]);
 		} else if (n == 2 && strcmp(tok[0], "stop") == 0) {
@@ -877,5 +879,6 @@ rules_free(struct extractor *x)
 		ex_words_free(&x->unitmap[l]);
 	}
 	ex_words_free(&x->abbrev);
+	ex_words_free(&x->notchunk);
 	acm_destroy(&x->acm);
 }
