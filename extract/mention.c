@@ -18,7 +18,7 @@
 #define MENTION_STEM_MAX 12 /* characters of an unknown organisation before its suffix */
 
 /* Occupancy of text bytes by accepted mentions. */
-enum { OCC_FREE = 0, OCC_LEX = 1, OCC_UNIT = 2, OCC_OTHER = 3 };
+enum { OCC_FREE = 0, OCC_LEX = 1, OCC_UNIT = 2, OCC_OTHER = 3, OCC_TRIG = 4 };
 
 /* Append a mention. */
 static struct ex_mention *
@@ -275,7 +275,9 @@ mention_units(struct ex_doc *d, uint8_t *occ)
 				chars++;
 				continue;
 			}
-			if (cp < 0x80 && (mention_alnum((char)cp) || cp == '-' || cp == '&')) {
+			if (cp < 0x80 && ((mention_alnum((char)cp) && !(cp >= '0' && cp <= '9')) ||
+			    ((cp >= '0' && cp <= '9') && q > 0 && mention_alnum(s[q - 1]) &&
+			    !(s[q - 1] >= '0' && s[q - 1] <= '9')) || cp == '-' || cp == '&')) {
 				p = q;
 				if (chars == 0 || !mention_alnum(s[p + 1]))
 					chars++;
@@ -472,6 +474,8 @@ mention_chunk_len(const struct ex_doc *d, const uint8_t *occ, size_t p, size_t h
 	const char *s = d->t.s;
 	size_t q = p, chars = 0;
 	while (q < hi && chars < 10) {
+		if (occ[q] == OCC_TRIG)
+			break; /* a trigger word ends it */
 		if (occ[q] != OCC_FREE)
 			return 0; /* runs into a known name: not a chunk of its own */
 		if (q > p && ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, q) > 0)
@@ -500,10 +504,19 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
 	if (d->lang != EX_ZH)
 		return;
 	const char *s = d->t.s;
+	for (size_t h = 0; h < d->nhits; h++)
+		if ((d->hits[h].pay >> 24) == PAY_TRIGGER)
+			for (size_t q = d->hits[h].start; q < d->hits[h].end; q++)
+				if (occ[q] == OCC_FREE)
+					occ[q] = OCC_TRIG;
 	for (size_t h = 0; h < d->nhits; h++) {
 		if ((d->hits[h].pay >> 24) != PAY_TRIGGER)
 			continue;
+		const struct ex_trigger *tr = &d->x->trigs[d->hits[h].pay & 0xffffff];
 		size_t p = d->hits[h].end;
+		if (tr->lang != EX_ZH ||
+		    ex_words_starts_at(&tr->unless_after, d->t.low, d->t.len, p) > 0)
+			continue;
 		size_t hi = d->t.sent[text_sentence_of(&d->t, p > 0 ? p - 1 : 0)].end;
 		if (p + 3 <= hi && memcmp(s + p, "了", 3) == 0)
 			p += 3;

@@ -304,6 +304,8 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
 	if ((j = quant_number(s, hi, st, &v)) == 0)
 		return 0;
 	size_t e = st + j;
+	if (s[st] == '0' && e > st + 1 && s[st + 1] >= '0' && s[st + 1] <= '9')
+		return e - i; /* 002621: a stock code */
 	if (e < hi && ((s[e] >= 'A' && s[e] <= 'Z') || (s[e] >= 'a' && s[e] <= 'z') || s[e] == '-')) {
 		/* 256K, 1.6系列 handled below; Latin glue is a name */
 		if (!(s[e] == 'B' || s[e] == 'M' || s[e] == 'K'))
