@@ -586,6 +586,47 @@ engine_owner_ok(const struct ex_doc *d, const struct cand *c)
 	return true;
 }
 
+/* The rule's owner fallback: an empty agent of a known product is its
+ * family's organisation, when the article names it (DeepSeek-V3 → the nearest
+ * mention of DeepSeek). */
+static void
+engine_owner_fill(const struct ex_doc *d, struct cand *c)
+{
+	const struct ex_rule *r = c->rule;
+	if (r->owner_agent == NULL || engine_filled(c, r->owner_agent))
+		return;
+	const struct extractor *x = d->x;
+	for (size_t k = 0; k < c->nargs; k++) {
+		if (strcmp(c->args[k].role, r->owner_of) != 0)
+			continue;
+		const struct ex_mention *p = mention_resolve(d, &d->ments[c->args[k].ment]);
+		if (p->entity < 0 || x->ents[p->entity].parent < 0)
+			continue;
+		int root = engine_root(x, p->entity);
+		if (x->ents[root].kind != EK_ORG)
+			continue;
+		/* the nearest mention of an organisation of that family */
+		size_t at = engine_ment_from(d, c->trig_start);
+		int best = -1;
+		size_t bestd = (size_t)-1;
+		size_t lo = at > 400 ? at - 400 : 0, hi = at + 200 < d->nments ? at + 200 : d->nments;
+		for (size_t i = lo; i < hi; i++) {
+			const struct ex_mention *m = &d->ments[i];
+			if (m->entity < 0 || x->ents[m->entity].kind != EK_ORG ||
+			    engine_root(x, m->entity) != root || (m->flags & M_NOISE))
+				continue;
+			size_t dist = i < at ? at - i : (i - at) * 2;
+			if (dist < bestd) {
+				bestd = dist;
+				best = (int)i;
+			}
+		}
+		if (best >= 0)
+			engine_add_arg(d, c, r->owner_agent, best);
+		return;
+	}
+}
+
 /* Build the candidate of one trigger hit; false when it makes none. */
 static bool
 engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, struct cand *c)
@@ -609,6 +650,7 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, struct cand *
 			continue;
 		engine_role(d, c, ro);
 	}
+	engine_owner_fill(d, c);
 	c->modality = engine_modality(d, tr, hit->start, hit->end, c->sent);
 	c->type = r->type;
 	if (r->planned_type != NULL &&
