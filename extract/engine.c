@@ -823,7 +823,7 @@ engine_merge(struct ex_doc *de, struct cand *e, const struct ex_doc *dc, const s
 {
 	if (de == dc) {
 		/* an incomplete candidate only lends its time, quantities and attributes */
-		for (size_t i = 0; i < c->nargs && c->complete; i++)
+		for (size_t i = 0; i < c->nargs && (c->complete || c->rule->lend); i++)
 			engine_add_arg(de, e, c->args[i].role, c->args[i].ment);
 		if (e->time < 0 || (de->times[e->time].prec == TP_VAGUE && c->time >= 0))
 			e->time = c->time;
@@ -1170,7 +1170,7 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
 				merge = true;
 			else if (!c->complete && near && engine_same(&body, e, &body, c, true))
 				merge = true;
-			else if (!c->complete && same_sent)
+			else if (!c->complete && (same_sent || (near && c->rule->lend)))
 				merge = true;
 			else if (engine_same(&body, e, &body, c, false))
 				merge = true;

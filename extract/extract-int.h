@@ -173,6 +173,7 @@ struct ex_rule {
 	char *min_role;    /* "min R N": a standalone event needs N fillers of R */
 	int min_count;
 	bool merge_sentence; /* "merge sentence": one event per key filler and sentence */
+	bool lend;         /* an incomplete candidate lends its fillers to the event it completes */
 };
 
 /* Global cue kinds (data/rules/cues.rules). */

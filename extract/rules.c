@@ -644,6 +644,8 @@ rules_rule_file(struct extractor *x, const char *path, char **cause)
 		} else if (strcmp(tok[0], "merge") == 0 && n == 2 && lang < 0 &&
 		    strcmp(tok[1], "sentence") == 0) {
 			r->merge_sentence = true;
+		} else if (strcmp(tok[0], "lend") == 0 && n == 1 && lang < 0) {
+			r->lend = true;
 		} else if (strcmp(tok[0], "needqty") == 0 && n == 1 && lang < 0) {
 			r->needqty = true;
 		} else if (strcmp(tok[0], "confidence") == 0 && n == 2 && lang < 0) {
