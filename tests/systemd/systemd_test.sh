@@ -161,9 +161,18 @@ install_layout() {
 	done
 	# Nothing lands outside the FHS places listed above.
 	stray=$(cd "$dest" && find . -type f | sed 's#^\.##' |
-		grep -v -E "^(/usr/s?bin/|/usr/share/newswire/|/usr/share/man/man[1-8]/|/etc/newswire/|$unitdir/|$sysusersdir/)" || true)
+		grep -v -E "^(/usr/s?bin/|/usr/share/newswire/|/usr/share/doc/newswire/|/usr/share/man/man[1-8]/|/etc/newswire/|$unitdir/|$sysusersdir/)" || true)
 	[ -z "$stray" ] || fail "unexpected installed files: $stray"
 	echo "layout: $(cd "$dest" && find . -type f | wc -l) files in place, $n data files identical"
+	# A second install keeps the operator's config.
+	echo "# edited by the operator" >>"$dest/etc/newswire/newswired.conf"
+	DESTDIR=$dest "$cmake" --install "$build" --prefix /usr >"$tmp/install2.log" 2>&1 || {
+		cat "$tmp/install2.log" >&2
+		fail "second cmake --install failed"
+	}
+	grep -q "^# edited by the operator$" "$dest/etc/newswire/newswired.conf" ||
+		fail "a second install overwrote /etc/newswire/newswired.conf"
+	echo "layout: a second install keeps an edited /etc/newswire/newswired.conf"
 }
 
 # --- install_run ---------------------------------------------------------------
