@@ -227,6 +227,7 @@ install_run() {
 		[ -f "$a" ] && articles="$articles $a"
 	done
 	[ -n "$articles" ] || missing_target "the bundled articles (examples/articles/*.txt)"
+	narticles=$(echo "$articles" | wc -w)
 	# shellcheck disable=SC2086
 	"$bin/newswire-extract" $articles >"$tmp/extract.out" 2>"$tmp/extract.err" || {
 		cat "$tmp/extract.err" >&2
@@ -234,7 +235,7 @@ install_run() {
 	}
 	nev=$(grep -c '"type"' "$tmp/extract.out" || true)
 	[ "$nev" -gt 0 ] || fail "installed newswire-extract found no event: $(head -c 400 "$tmp/extract.out")"
-	echo "extract: $nev events from $(echo $articles | wc -w) articles with $(cd "$dest/usr/share/newswire" && find . -type f | wc -l) installed data files"
+	echo "extract: $nev events from $narticles articles with $(cd "$dest/usr/share/newswire" && find . -type f | wc -l) installed data files"
 	# ... and it is those files it reads: without them it finds nothing (unless
 	# a real install on this host gives it a fallback).
 	mv "$dest/usr/share/newswire" "$dest/usr/share/newswire.away"
@@ -319,7 +320,7 @@ install_run() {
 	}
 	got=$(grep -c '"type"' "$tmp/sub.out" || true)
 	[ "$got" -eq "$nev" ] || fail "newswire-sub printed $got events, expected $nev"
-	echo "post+sub: $(echo $articles | wc -w) articles posted, $got events received, as newswire-extract found"
+	echo "post+sub: $narticles articles posted, $got events received, as newswire-extract found"
 
 	# The alert unit's command lines as instance "demo": rules and env file
 	# where the unit looks, run in its state directory as another user.
@@ -336,6 +337,7 @@ install_run() {
 	EOF
 	echo "NW_ALERT_OPTS=--pub ipc://$state/pub.sock --replay ipc://$state/replay.sock --since 0 --count $nev" \
 		>"$dest/etc/newswire/alert/demo.env"
+	# shellcheck disable=SC2034 # expanded by the eval below, as systemd would
 	NW_ALERT_OPTS=$(sed -n 's/^NW_ALERT_OPTS=//p' "$dest/etc/newswire/alert/demo.env")
 	eval "set -- $(unit_argv newswire-alert@.service ExecStartPre | sed 's/%i/demo/g')"
 	# shellcheck disable=SC2086
@@ -360,13 +362,14 @@ install_run() {
 	echo "newswired: WATCHDOG=1 pings"
 
 	# ExecReload, as the unit says it.
+	# shellcheck disable=SC2034 # expanded by the eval below
 	MAINPID=$daemon_pid
 	eval "set -- $(unit_line newswired.service ExecReload)"
 	"$@" || fail "ExecReload $* failed"
-	wait_line "$tmp/notify.log" '^RELOADING=1$' 1 10 && wait_line "$tmp/notify.log" '^READY=1$' 2 10 || {
+	if ! wait_line "$tmp/notify.log" '^RELOADING=1$' 1 10 || ! wait_line "$tmp/notify.log" '^READY=1$' 2 10; then
 		daemon_log
 		fail "SIGHUP: no RELOADING=1 then READY=1"
-	}
+	fi
 	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/healthz" || true)
 	[ "$code" = 200 ] || fail "/healthz answered $code after reload"
 	echo "newswired: ExecReload -> RELOADING=1, READY=1, /healthz 200"
