@@ -571,15 +571,14 @@ engine_owner_ok(const struct ex_doc *d, const struct cand *c)
 		if (strcmp(c->args[i].role, r->owner_agent) != 0)
 			continue;
 		const struct ex_mention *a = mention_resolve(d, &d->ments[c->args[i].ment]);
-		if (a->entity < 0)
-			continue;
 		for (size_t k = 0; k < c->nargs; k++) {
 			if (strcmp(c->args[k].role, r->owner_of) != 0)
 				continue;
 			const struct ex_mention *p = mention_resolve(d, &d->ments[c->args[k].ment]);
 			if (p->entity < 0 || x->ents[p->entity].parent < 0)
 				continue;
-			if (engine_root(x, p->entity) != engine_root(x, a->entity))
+			/* an unknown name does not release a known family's product */
+			if (a->entity < 0 || engine_root(x, p->entity) != engine_root(x, a->entity))
 				return false;
 		}
 	}

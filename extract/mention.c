@@ -369,8 +369,13 @@ mention_latin(struct ex_doc *d, uint8_t *occ)
 			bool listed = mention_listed(&x->notname[EX_EN], s, ws, we) ||
 			    mention_listed(&x->notname[EX_ZH], s, ws, we);
 			bool free = mention_free_span(occ, ws, we);
-			/* .com words are page furniture, never names */
+			/* .com words are page furniture, never names; California-based is
+			 * an adjective */
 			bool dotcom = memmem(s + ws, we - ws, ".com", 4) != NULL;
+			const char *dash = memrchr(s + ws, '-', we - ws);
+			if (dash != NULL && dash + 1 < s + we && dash[1] >= 'a' && dash[1] <= 'z' &&
+			    cap && !inner_cap)
+				listed = true;
 			if (dotcom) {
 				ne = ns; /* discard the whole run */
 				words = -100;
