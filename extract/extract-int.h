@@ -33,7 +33,23 @@ int ex_utf8_encode(uint32_t cp, char out[4]);
 /* A copy of s[0..n) with invalid bytes and NULs replaced by U+FFFD. */
 char *ex_utf8_dup(const char *s, size_t n);
 /* The code point at s[i] (U+FFFD on a bad byte), its length in *k. */
-uint32_t ex_cp_at(const char *s, size_t len, size_t i, int *k);
+uint32_t ex_cp_at_slow(const char *s, size_t len, size_t i, int *k);
+static inline uint32_t
+ex_cp_at(const char *s, size_t len, size_t i, int *k)
+{
+	const unsigned char *u = (const unsigned char *)s + i;
+	if (u[0] < 0x80) {
+		*k = 1;
+		return u[0];
+	}
+	/* the common case of Chinese text: a well-formed three-byte character */
+	if (u[0] >= 0xe1 && u[0] <= 0xec && i + 3 <= len && (u[1] & 0xc0) == 0x80 &&
+	    (u[2] & 0xc0) == 0x80) {
+		*k = 3;
+		return ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+	}
+	return ex_cp_at_slow(s, len, i, k);
+}
 /* The start of the code point that ends right before i. */
 size_t ex_cp_before(const char *s, size_t i);
 bool ex_is_han(uint32_t cp);

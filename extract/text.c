@@ -262,7 +262,42 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
 	t->orig_len = len;
 	struct text_out o = {t, 0};
 	size_t i = 0;
+	/* most text needs no change: room for all of it at once */
+	o.cap = len + 64;
+	t->s = ex_xmalloc(o.cap);
+	t->map = ex_xmalloc(o.cap * sizeof *t->map);
 	while (i < len) {
+		/* a run of bytes kept as they are: printable ASCII but & and <, and
+		 * well-formed CJK characters (E4..E9 lead bytes) */
+		size_t r = i;
+		while (r < len) {
+			unsigned char b = (unsigned char)buf[r];
+			if (b >= 0x20 && b < 0x7f && b != '&' && b != '<') {
+				r++;
+			} else if (b == '\n') {
+				r++;
+			} else if (b >= 0xe4 && b <= 0xe9 && r + 3 <= len &&
+			    ((unsigned char)buf[r + 1] & 0xc0) == 0x80 &&
+			    ((unsigned char)buf[r + 2] & 0xc0) == 0x80) {
+				r += 3;
+			} else {
+				break;
+			}
+		}
+		if (r > i) {
+			if (t->len + (r - i) + 1 > o.cap) {
+				while (t->len + (r - i) + 1 > o.cap)
+					o.cap *= 2;
+				t->s = ex_xrealloc(t->s, o.cap);
+				t->map = ex_xrealloc(t->map, o.cap * sizeof *t->map);
+			}
+			memcpy(t->s + t->len, buf + i, r - i);
+			for (size_t q = 0; q < r - i; q++)
+				t->map[t->len + q] = (uint32_t)(i + q);
+			t->len += r - i;
+			i = r;
+			continue;
+		}
 		unsigned char c = (unsigned char)buf[i];
 		if (c == '&') {
 			uint32_t cp;

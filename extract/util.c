@@ -203,7 +203,7 @@ ex_is_han(uint32_t cp)
 }
 
 uint32_t
-ex_cp_at(const char *s, size_t len, size_t i, int *k)
+ex_cp_at_slow(const char *s, size_t len, size_t i, int *k)
 {
 	uint32_t cp = 0;
 	int n = ex_utf8_decode((const unsigned char *)s + i, len - i, &cp);
