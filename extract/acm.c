@@ -13,167 +13,167 @@
 #include "extract-int.h"
 
 struct acm_out {
-	uint32_t value; /* the caller's payload */
-	uint32_t len;   /* pattern length in bytes */
-	int32_t next;   /* next output of the same state, or -1 */
+        uint32_t value; /* the caller's payload */
+        uint32_t len;   /* pattern length in bytes */
+        int32_t next;   /* next output of the same state, or -1 */
 };
 
 struct acm_node {
-	int32_t child;   /* first child (trie build only) */
-	int32_t sibling; /* next sibling (trie build only) */
-	unsigned char byte;
-	int32_t fail;
-	int32_t out;  /* first output, or -1 */
-	int32_t dict; /* nearest state down the fail chain with outputs, or -1 */
+        int32_t child;   /* first child (trie build only) */
+        int32_t sibling; /* next sibling (trie build only) */
+        unsigned char byte;
+        int32_t fail;
+        int32_t out;  /* first output, or -1 */
+        int32_t dict; /* nearest state down the fail chain with outputs, or -1 */
 };
 
 struct acm {
-	struct acm_node *nodes;
-	size_t nnodes, capnodes;
-	struct acm_out *outs;
-	size_t nouts, capouts;
-	uint8_t cls[256];  /* byte -> class */
-	size_t ncls;
-	int32_t *delta;    /* nnodes * ncls transitions once built */
-	bool built;
+        struct acm_node *nodes;
+        size_t nnodes, capnodes;
+        struct acm_out *outs;
+        size_t nouts, capouts;
+        uint8_t cls[256]; /* byte -> class */
+        size_t ncls;
+        int32_t *delta; /* nnodes * ncls transitions once built */
+        bool built;
 };
 
 /* A new node; returns its index. */
 static int32_t
 acm_node_new(struct acm *a, unsigned char byte)
 {
-	if (a->nnodes == a->capnodes) {
-		a->capnodes = a->capnodes ? a->capnodes * 2 : 256;
-		a->nodes = ex_xrealloc(a->nodes, a->capnodes * sizeof *a->nodes);
-	}
-	struct acm_node *n = &a->nodes[a->nnodes];
-	n->child = n->sibling = -1;
-	n->byte = byte;
-	n->fail = 0;
-	n->out = n->dict = -1;
-	return (int32_t)a->nnodes++;
+        if (a->nnodes == a->capnodes) {
+                a->capnodes = a->capnodes ? a->capnodes * 2 : 256;
+                a->nodes = ex_xrealloc(a->nodes, a->capnodes * sizeof *a->nodes);
+        }
+        struct acm_node *n = &a->nodes[a->nnodes];
+        n->child = n->sibling = -1;
+        n->byte = byte;
+        n->fail = 0;
+        n->out = n->dict = -1;
+        return (int32_t)a->nnodes++;
 }
 
 struct acm *
 acm_new(void)
 {
-	struct acm *a = ex_xcalloc(1, sizeof *a);
-	acm_node_new(a, 0);
-	return a;
+        struct acm *a = ex_xcalloc(1, sizeof *a);
+        acm_node_new(a, 0);
+        return a;
 }
 
 void
 acm_destroy(struct acm **ap)
 {
-	if (ap == NULL || *ap == NULL)
-		return;
-	free((*ap)->nodes);
-	free((*ap)->outs);
-	free((*ap)->delta);
-	free(*ap);
-	*ap = NULL;
+        if (ap == NULL || *ap == NULL)
+                return;
+        free((*ap)->nodes);
+        free((*ap)->outs);
+        free((*ap)->delta);
+        free(*ap);
+        *ap = NULL;
 }
 
 /* The child of node for byte, or -1 (trie form). */
 static int32_t
 acm_child(const struct acm *a, int32_t node, unsigned char byte)
 {
-	for (int32_t c = a->nodes[node].child; c != -1; c = a->nodes[c].sibling)
-		if (a->nodes[c].byte == byte)
-			return c;
-	return -1;
+        for (int32_t c = a->nodes[node].child; c != -1; c = a->nodes[c].sibling)
+                if (a->nodes[c].byte == byte)
+                        return c;
+        return -1;
 }
 
 int
 acm_add(struct acm *a, const char *pat, size_t len, uint32_t value)
 {
-	if (a->built || len == 0 || len > 1024)
-		return -1;
-	int32_t node = 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char b = (unsigned char)pat[i];
-		int32_t c = acm_child(a, node, b);
-		if (c == -1) {
-			c = acm_node_new(a, b);
-			a->nodes[c].sibling = a->nodes[node].child;
-			a->nodes[node].child = c;
-		}
-		node = c;
-		a->cls[b] = 1; /* marked; numbered in acm_build */
-	}
-	if (a->nouts == a->capouts) {
-		a->capouts = a->capouts ? a->capouts * 2 : 256;
-		a->outs = ex_xrealloc(a->outs, a->capouts * sizeof *a->outs);
-	}
-	struct acm_out *o = &a->outs[a->nouts];
-	o->value = value;
-	o->len = (uint32_t)len;
-	o->next = a->nodes[node].out;
-	a->nodes[node].out = (int32_t)a->nouts++;
-	return 0;
+        if (a->built || len == 0 || len > 1024)
+                return -1;
+        int32_t node = 0;
+        for (size_t i = 0; i < len; i++) {
+                unsigned char b = (unsigned char)pat[i];
+                int32_t c = acm_child(a, node, b);
+                if (c == -1) {
+                        c = acm_node_new(a, b);
+                        a->nodes[c].sibling = a->nodes[node].child;
+                        a->nodes[node].child = c;
+                }
+                node = c;
+                a->cls[b] = 1; /* marked; numbered in acm_build */
+        }
+        if (a->nouts == a->capouts) {
+                a->capouts = a->capouts ? a->capouts * 2 : 256;
+                a->outs = ex_xrealloc(a->outs, a->capouts * sizeof *a->outs);
+        }
+        struct acm_out *o = &a->outs[a->nouts];
+        o->value = value;
+        o->len = (uint32_t)len;
+        o->next = a->nodes[node].out;
+        a->nodes[node].out = (int32_t)a->nouts++;
+        return 0;
 }
 
 void
 acm_build(struct acm *a)
 {
-	size_t ncls = 1;
-	for (int b = 0; b < 256; b++)
-		a->cls[b] = a->cls[b] ? (uint8_t)ncls++ : 0;
-	a->ncls = ncls;
-	a->delta = ex_xcalloc(a->nnodes * ncls, sizeof *a->delta);
-	int32_t *queue = ex_xmalloc(a->nnodes * sizeof *queue);
-	size_t qh = 0, qt = 0;
+        size_t ncls = 1;
+        for (int b = 0; b < 256; b++)
+                a->cls[b] = a->cls[b] ? (uint8_t)ncls++ : 0;
+        a->ncls = ncls;
+        a->delta = ex_xcalloc(a->nnodes * ncls, sizeof *a->delta);
+        int32_t *queue = ex_xmalloc(a->nnodes * sizeof *queue);
+        size_t qh = 0, qt = 0;
 
-	/* Root: children go to their node, everything else stays at the root. */
-	for (int32_t c = a->nodes[0].child; c != -1; c = a->nodes[c].sibling) {
-		a->delta[a->cls[a->nodes[c].byte]] = c;
-		a->nodes[c].fail = 0;
-		queue[qt++] = c;
-	}
-	while (qh < qt) {
-		int32_t s = queue[qh++];
-		struct acm_node *n = &a->nodes[s];
-		int32_t f = n->fail;
-		n->dict = a->nodes[f].out != -1 ? f : a->nodes[f].dict;
-		/* Inherit the fail state's row, then override with own children. */
-		memcpy(&a->delta[(size_t)s * ncls], &a->delta[(size_t)f * ncls],
-		    ncls * sizeof *a->delta);
-		for (int32_t c = n->child; c != -1; c = a->nodes[c].sibling) {
-			size_t k = a->cls[a->nodes[c].byte];
-			a->nodes[c].fail = a->delta[(size_t)f * ncls + k];
-			if (a->nodes[c].fail == c)
-				a->nodes[c].fail = 0;
-			a->delta[(size_t)s * ncls + k] = c;
-			queue[qt++] = c;
-		}
-	}
-	free(queue);
-	a->built = true;
+        /* Root: children go to their node, everything else stays at the root. */
+        for (int32_t c = a->nodes[0].child; c != -1; c = a->nodes[c].sibling) {
+                a->delta[a->cls[a->nodes[c].byte]] = c;
+                a->nodes[c].fail = 0;
+                queue[qt++] = c;
+        }
+        while (qh < qt) {
+                int32_t s = queue[qh++];
+                struct acm_node *n = &a->nodes[s];
+                int32_t f = n->fail;
+                n->dict = a->nodes[f].out != -1 ? f : a->nodes[f].dict;
+                /* Inherit the fail state's row, then override with own children. */
+                memcpy(&a->delta[(size_t)s * ncls], &a->delta[(size_t)f * ncls],
+                       ncls * sizeof *a->delta);
+                for (int32_t c = n->child; c != -1; c = a->nodes[c].sibling) {
+                        size_t k = a->cls[a->nodes[c].byte];
+                        a->nodes[c].fail = a->delta[(size_t)f * ncls + k];
+                        if (a->nodes[c].fail == c)
+                                a->nodes[c].fail = 0;
+                        a->delta[(size_t)s * ncls + k] = c;
+                        queue[qt++] = c;
+                }
+        }
+        free(queue);
+        a->built = true;
 }
 
 size_t
 acm_states(const struct acm *a)
 {
-	return a->nnodes;
+        return a->nnodes;
 }
 
 void
 acm_scan(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
 {
-	const int32_t *delta = a->delta;
-	const uint8_t *cls = a->cls;
-	size_t ncls = a->ncls;
-	int32_t st = 0;
+        const int32_t *delta = a->delta;
+        const uint8_t *cls = a->cls;
+        size_t ncls = a->ncls;
+        int32_t st = 0;
 
-	if (!a->built)
-		return;
-	for (size_t i = 0; i < len; i++) {
-		st = delta[(size_t)st * ncls + cls[(unsigned char)s[i]]];
-		int32_t o = a->nodes[st].out != -1 ? st : a->nodes[st].dict;
-		while (o != -1) {
-			for (int32_t k = a->nodes[o].out; k != -1; k = a->outs[k].next)
-				cb(arg, i + 1 - a->outs[k].len, i + 1, a->outs[k].value);
-			o = a->nodes[o].dict;
-		}
-	}
+        if (!a->built)
+                return;
+        for (size_t i = 0; i < len; i++) {
+                st = delta[(size_t)st * ncls + cls[(unsigned char)s[i]]];
+                int32_t o = a->nodes[st].out != -1 ? st : a->nodes[st].dict;
+                while (o != -1) {
+                        for (int32_t k = a->nodes[o].out; k != -1; k = a->outs[k].next)
+                                cb(arg, i + 1 - a->outs[k].len, i + 1, a->outs[k].value);
+                        o = a->nodes[o].dict;
+                }
+        }
 }

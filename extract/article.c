@@ -14,247 +14,247 @@
 static void
 article_fail(char **cause, const char *msg)
 {
-	if (cause != NULL)
-		*cause = ex_xstrdup(msg);
+        if (cause != NULL)
+                *cause = ex_xstrdup(msg);
 }
 
 /* Whether line[0..n) is a "Name: value" header line. */
 static bool
 article_header_line(const char *line, size_t n, size_t *colon)
 {
-	size_t i = 0;
+        size_t i = 0;
 
-	while (i < n && ((line[i] >= 'A' && line[i] <= 'Z') || (line[i] >= 'a' && line[i] <= 'z') ||
-	    line[i] == '-' || line[i] == '_'))
-		i++;
-	if (i == 0 || i > 32 || i >= n || line[i] != ':')
-		return false;
-	*colon = i;
-	return true;
+        while (i < n && ((line[i] >= 'A' && line[i] <= 'Z') || (line[i] >= 'a' && line[i] <= 'z') ||
+                         line[i] == '-' || line[i] == '_'))
+                i++;
+        if (i == 0 || i > 32 || i >= n || line[i] != ':')
+                return false;
+        *colon = i;
+        return true;
 }
 
 /* A trimmed, UTF-8-safe copy of s[0..n), or NULL when empty. */
 static char *
 article_value(const char *s, size_t n)
 {
-	while (n > 0 && (*s == ' ' || *s == '\t')) {
-		s++;
-		n--;
-	}
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
-	if (n == 0)
-		return NULL;
-	return ex_utf8_dup(s, n);
+        while (n > 0 && (*s == ' ' || *s == '\t')) {
+                s++;
+                n--;
+        }
+        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+                n--;
+        if (n == 0)
+                return NULL;
+        return ex_utf8_dup(s, n);
 }
 
 /* Store one header into a (known names only; others are ignored). */
 static void
 article_set_header(struct article *a, const char *name, size_t nlen, const char *v, size_t vlen)
 {
-	char **slot = NULL;
+        char **slot = NULL;
 
-	if (nlen == 5 && strncasecmp(name, "title", 5) == 0)
-		slot = &a->title;
-	else if (nlen == 3 && strncasecmp(name, "url", 3) == 0)
-		slot = &a->url;
-	else if (nlen == 9 && strncasecmp(name, "published", 9) == 0)
-		slot = &a->published;
-	else if (nlen == 6 && strncasecmp(name, "source", 6) == 0)
-		slot = &a->source;
-	else if ((nlen == 8 && strncasecmp(name, "language", 8) == 0) ||
-	    (nlen == 4 && strncasecmp(name, "lang", 4) == 0))
-		slot = &a->lang;
-	if (slot == NULL)
-		return;
-	free(*slot);
-	*slot = article_value(v, vlen);
+        if (nlen == 5 && strncasecmp(name, "title", 5) == 0)
+                slot = &a->title;
+        else if (nlen == 3 && strncasecmp(name, "url", 3) == 0)
+                slot = &a->url;
+        else if (nlen == 9 && strncasecmp(name, "published", 9) == 0)
+                slot = &a->published;
+        else if (nlen == 6 && strncasecmp(name, "source", 6) == 0)
+                slot = &a->source;
+        else if ((nlen == 8 && strncasecmp(name, "language", 8) == 0) ||
+                 (nlen == 4 && strncasecmp(name, "lang", 4) == 0))
+                slot = &a->lang;
+        if (slot == NULL)
+                return;
+        free(*slot);
+        *slot = article_value(v, vlen);
 }
 
 /* Guess "zh" or "en" from the share of Han characters among letters. */
 const char *
 article_detect_lang(const char *s, size_t n)
 {
-	size_t han = 0, latin = 0, i = 0;
+        size_t han = 0, latin = 0, i = 0;
 
-	while (i < n && i < 65536) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80) {
-			if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-				latin++;
-			i++;
-			continue;
-		}
-		uint32_t cp;
-		int k = ex_utf8_decode((const unsigned char *)s + i, n - i, &cp);
-		if (k < 0) {
-			i += (size_t)-k;
-			continue;
-		}
-		if (cp >= 0x4e00 && cp <= 0x9fff)
-			han++;
-		i += (size_t)k;
-	}
-	/* A Han character carries about as much as a short Latin word. */
-	return han * 4 >= latin / 2 && han > 0 ? "zh" : "en";
+        while (i < n && i < 65536) {
+                unsigned char c = (unsigned char)s[i];
+                if (c < 0x80) {
+                        if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+                                latin++;
+                        i++;
+                        continue;
+                }
+                uint32_t cp;
+                int k = ex_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+                if (k < 0) {
+                        i += (size_t)-k;
+                        continue;
+                }
+                if (cp >= 0x4e00 && cp <= 0x9fff)
+                        han++;
+                i += (size_t)k;
+        }
+        /* A Han character carries about as much as a short Latin word. */
+        return han * 4 >= latin / 2 && han > 0 ? "zh" : "en";
 }
 
 /* Whether the body holds anything but white space. */
 static bool
 article_has_text(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
-			return true;
-	return false;
+        for (size_t i = 0; i < n; i++)
+                if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+                        return true;
+        return false;
 }
 
 /* Fill the body, lang (when missing) and id of a; -1 when the body is empty. */
 static int
 article_finish(struct article *a, const char *body, size_t len, char **cause)
 {
-	if (!article_has_text(body, len)) {
-		article_fail(cause, "no article: the body is empty");
-		return -1;
-	}
-	a->body = ex_xmalloc(len + 1);
-	memcpy(a->body, body, len);
-	a->body[len] = '\0';
-	a->body_len = len;
-	if (a->lang != NULL) {
-		/* Keep only the primary subtag: zh-CN -> zh. */
-		char *dash = strpbrk(a->lang, "-_");
-		if (dash != NULL)
-			*dash = '\0';
-		for (char *p = a->lang; *p; p++)
-			if (*p >= 'A' && *p <= 'Z')
-				*p += 'a' - 'A';
-	}
-	if (a->lang == NULL || (strcmp(a->lang, "zh") != 0 && strcmp(a->lang, "en") != 0)) {
-		free(a->lang);
-		a->lang = ex_xstrdup(article_detect_lang(body, len));
-	}
-	/* The id hashes the body without surrounding white space and CRs. */
-	size_t s = 0, e = len;
-	while (s < e && (body[s] == ' ' || body[s] == '\t' || body[s] == '\r' || body[s] == '\n'))
-		s++;
-	while (e > s && (body[e - 1] == ' ' || body[e - 1] == '\t' || body[e - 1] == '\r' ||
-	    body[e - 1] == '\n'))
-		e--;
-	char *tmp = ex_xmalloc(e - s + 1);
-	size_t k = 0;
-	for (size_t i = s; i < e; i++)
-		if (body[i] != '\r')
-			tmp[k++] = body[i];
-	char hex[65];
-	nw_sha256_hex(tmp, k, hex);
-	free(tmp);
-	memcpy(a->id, hex, 16);
-	a->id[16] = '\0';
-	return 0;
+        if (!article_has_text(body, len)) {
+                article_fail(cause, "no article: the body is empty");
+                return -1;
+        }
+        a->body = ex_xmalloc(len + 1);
+        memcpy(a->body, body, len);
+        a->body[len] = '\0';
+        a->body_len = len;
+        if (a->lang != NULL) {
+                /* Keep only the primary subtag: zh-CN -> zh. */
+                char *dash = strpbrk(a->lang, "-_");
+                if (dash != NULL)
+                        *dash = '\0';
+                for (char *p = a->lang; *p; p++)
+                        if (*p >= 'A' && *p <= 'Z')
+                                *p += 'a' - 'A';
+        }
+        if (a->lang == NULL || (strcmp(a->lang, "zh") != 0 && strcmp(a->lang, "en") != 0)) {
+                free(a->lang);
+                a->lang = ex_xstrdup(article_detect_lang(body, len));
+        }
+        /* The id hashes the body without surrounding white space and CRs. */
+        size_t s = 0, e = len;
+        while (s < e && (body[s] == ' ' || body[s] == '\t' || body[s] == '\r' || body[s] == '\n'))
+                s++;
+        while (e > s && (body[e - 1] == ' ' || body[e - 1] == '\t' || body[e - 1] == '\r' ||
+                         body[e - 1] == '\n'))
+                e--;
+        char *tmp = ex_xmalloc(e - s + 1);
+        size_t k = 0;
+        for (size_t i = s; i < e; i++)
+                if (body[i] != '\r')
+                        tmp[k++] = body[i];
+        char hex[65];
+        nw_sha256_hex(tmp, k, hex);
+        free(tmp);
+        memcpy(a->id, hex, 16);
+        a->id[16] = '\0';
+        return 0;
 }
 
 struct article *
 article_parse(const char *buf, size_t len, char **cause)
 {
-	struct article *a = ex_xcalloc(1, sizeof *a);
-	size_t pos = 0;
+        struct article *a = ex_xcalloc(1, sizeof *a);
+        size_t pos = 0;
 
-	if (buf == NULL)
-		len = 0;
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		pos = 3;
-	/* A header block only when the first line is a header. */
-	size_t colon;
-	const char *nl = len > pos ? memchr(buf + pos, '\n', len - pos) : NULL;
-	size_t first = (nl != NULL ? (size_t)(nl - buf) : len) - pos;
-	if (len > pos && article_header_line(buf + pos, first, &colon)) {
-		while (pos < len) {
-			nl = memchr(buf + pos, '\n', len - pos);
-			size_t end = nl != NULL ? (size_t)(nl - buf) : len;
-			size_t ll = end - pos;
-			if (ll > 0 && buf[end - 1] == '\r')
-				ll--;
-			if (ll == 0) {
-				pos = end < len ? end + 1 : len;
-				break;
-			}
-			if (article_header_line(buf + pos, ll, &colon))
-				article_set_header(a, buf + pos, colon, buf + pos + colon + 1,
-				    ll - colon - 1);
-			else
-				break; /* not a header: the body starts here */
-			pos = end < len ? end + 1 : len;
-		}
-	}
-	if (article_finish(a, buf + pos, len - pos, cause) != 0) {
-		article_destroy(&a);
-		return NULL;
-	}
-	return a;
+        if (buf == NULL)
+                len = 0;
+        if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+                pos = 3;
+        /* A header block only when the first line is a header. */
+        size_t colon;
+        const char *nl = len > pos ? memchr(buf + pos, '\n', len - pos) : NULL;
+        size_t first = (nl != NULL ? (size_t)(nl - buf) : len) - pos;
+        if (len > pos && article_header_line(buf + pos, first, &colon)) {
+                while (pos < len) {
+                        nl = memchr(buf + pos, '\n', len - pos);
+                        size_t end = nl != NULL ? (size_t)(nl - buf) : len;
+                        size_t ll = end - pos;
+                        if (ll > 0 && buf[end - 1] == '\r')
+                                ll--;
+                        if (ll == 0) {
+                                pos = end < len ? end + 1 : len;
+                                break;
+                        }
+                        if (article_header_line(buf + pos, ll, &colon))
+                                article_set_header(a, buf + pos, colon, buf + pos + colon + 1,
+                                                   ll - colon - 1);
+                        else
+                                break; /* not a header: the body starts here */
+                        pos = end < len ? end + 1 : len;
+                }
+        }
+        if (article_finish(a, buf + pos, len - pos, cause) != 0) {
+                article_destroy(&a);
+                return NULL;
+        }
+        return a;
 }
 
 /* A string member of o as a new UTF-8-safe string, or NULL. */
 static char *
 article_json_str(json_t *o, const char *key)
 {
-	json_t *v = json_object_get(o, key);
-	if (!json_is_string(v) || json_string_length(v) == 0)
-		return NULL;
-	return ex_utf8_dup(json_string_value(v), json_string_length(v));
+        json_t *v = json_object_get(o, key);
+        if (!json_is_string(v) || json_string_length(v) == 0)
+                return NULL;
+        return ex_utf8_dup(json_string_value(v), json_string_length(v));
 }
 
 struct article *
 article_from_json(const char *buf, size_t len, char **cause)
 {
-	json_error_t err;
-	json_t *o = json_loadb(buf != NULL ? buf : "", buf != NULL ? len : 0,
-	    JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
+        json_error_t err;
+        json_t *o = json_loadb(buf != NULL ? buf : "", buf != NULL ? len : 0,
+                               JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
 
-	if (o == NULL) {
-		if (cause != NULL)
-			*cause = ex_xprintf("not JSON: %s (line %d column %d)", err.text, err.line,
-			    err.column);
-		return NULL;
-	}
-	if (!json_is_object(o)) {
-		json_decref(o);
-		article_fail(cause, "not an article: the JSON is not an object");
-		return NULL;
-	}
-	json_t *text = json_object_get(o, "text");
-	if (!json_is_string(text)) {
-		json_decref(o);
-		article_fail(cause, "not an article: no \"text\" string");
-		return NULL;
-	}
-	struct article *a = ex_xcalloc(1, sizeof *a);
-	a->title = article_json_str(o, "title");
-	a->url = article_json_str(o, "url");
-	a->published = article_json_str(o, "published");
-	a->source = article_json_str(o, "source");
-	a->lang = article_json_str(o, "language");
-	if (a->lang == NULL)
-		a->lang = article_json_str(o, "lang");
-	int rc = article_finish(a, json_string_value(text), json_string_length(text), cause);
-	json_decref(o);
-	if (rc != 0)
-		article_destroy(&a);
-	return a;
+        if (o == NULL) {
+                if (cause != NULL)
+                        *cause = ex_xprintf("not JSON: %s (line %d column %d)", err.text, err.line,
+                                            err.column);
+                return NULL;
+        }
+        if (!json_is_object(o)) {
+                json_decref(o);
+                article_fail(cause, "not an article: the JSON is not an object");
+                return NULL;
+        }
+        json_t *text = json_object_get(o, "text");
+        if (!json_is_string(text)) {
+                json_decref(o);
+                article_fail(cause, "not an article: no \"text\" string");
+                return NULL;
+        }
+        struct article *a = ex_xcalloc(1, sizeof *a);
+        a->title = article_json_str(o, "title");
+        a->url = article_json_str(o, "url");
+        a->published = article_json_str(o, "published");
+        a->source = article_json_str(o, "source");
+        a->lang = article_json_str(o, "language");
+        if (a->lang == NULL)
+                a->lang = article_json_str(o, "lang");
+        int rc = article_finish(a, json_string_value(text), json_string_length(text), cause);
+        json_decref(o);
+        if (rc != 0)
+                article_destroy(&a);
+        return a;
 }
 
 void
 article_destroy(struct article **ap)
 {
-	if (ap == NULL || *ap == NULL)
-		return;
-	struct article *a = *ap;
-	free(a->title);
-	free(a->url);
-	free(a->published);
-	free(a->source);
-	free(a->lang);
-	free(a->body);
-	free(a);
-	*ap = NULL;
+        if (ap == NULL || *ap == NULL)
+                return;
+        struct article *a = *ap;
+        free(a->title);
+        free(a->url);
+        free(a->published);
+        free(a->source);
+        free(a->lang);
+        free(a->body);
+        free(a);
+        *ap = NULL;
 }

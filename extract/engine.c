@@ -21,541 +21,545 @@
 #include "extract-int.h"
 
 #define ENGINE_MAX_ARGS 24
-#define ENGINE_MAX_QTY 8
+#define ENGINE_MAX_QTY  8
 
 struct cand_arg {
-	const char *role;
-	int ment; /* mention index */
+        const char *role;
+        int ment; /* mention index */
 };
 
 struct cand {
-	const struct ex_rule *rule;
-	const char *type;
-	const char *modality;
-	size_t trig_start, trig_end;
-	size_t sent;
-	struct cand_arg args[ENGINE_MAX_ARGS];
-	size_t nargs;
-	struct ex_kv attrs[8]; /* borrowed strings */
-	size_t nattrs;
-	int time; /* index into times, or -1 */
-	int qty[ENGINE_MAX_QTY];
-	size_t nqty;
-	int media[4];
-	size_t nmedia;
-	bool complete;
-	bool dead;
-	bool title; /* from the title: completes, never stands alone */
-	double confidence;
-	/* Merged-in surface for args that came from another doc (the title). */
-	struct ex_doc *doc;
+        const struct ex_rule *rule;
+        const char *type;
+        const char *modality;
+        size_t trig_start, trig_end;
+        size_t sent;
+        struct cand_arg args[ENGINE_MAX_ARGS];
+        size_t nargs;
+        struct ex_kv attrs[8]; /* borrowed strings */
+        size_t nattrs;
+        int time; /* index into times, or -1 */
+        int qty[ENGINE_MAX_QTY];
+        size_t nqty;
+        int media[4];
+        size_t nmedia;
+        bool complete;
+        bool dead;
+        bool title; /* from the title: completes, never stands alone */
+        double confidence;
+        /* Merged-in surface for args that came from another doc (the title). */
+        struct ex_doc *doc;
 };
 
 struct engine {
-	struct ex_doc *d;
-	struct cand *c;
-	size_t nc, capc;
+        struct ex_doc *d;
+        struct cand *c;
+        size_t nc, capc;
 };
 
 /* Automaton callback: collect hits. */
 static void
 engine_hit(void *arg, size_t start, size_t end, uint32_t value)
 {
-	struct ex_doc *d = arg;
-	if (d->nhits == d->caphits) {
-		d->caphits = d->caphits ? d->caphits * 2 : 256;
-		d->hits = ex_xrealloc(d->hits, d->caphits * sizeof *d->hits);
-	}
-	d->hits[d->nhits].start = start;
-	d->hits[d->nhits].end = end;
-	d->hits[d->nhits].pay = value;
-	d->nhits++;
+        struct ex_doc *d = arg;
+        if (d->nhits == d->caphits) {
+                d->caphits = d->caphits ? d->caphits * 2 : 256;
+                d->hits = ex_xrealloc(d->hits, d->caphits * sizeof *d->hits);
+        }
+        d->hits[d->nhits].start = start;
+        d->hits[d->nhits].end = end;
+        d->hits[d->nhits].pay = value;
+        d->nhits++;
 }
 
 /* Hits by start, longer first. */
 static int
 engine_cmp_hit(const void *pa, const void *pb)
 {
-	const struct ex_hit *a = pa, *b = pb;
-	if (a->start != b->start)
-		return a->start < b->start ? -1 : 1;
-	if (a->end != b->end)
-		return a->end > b->end ? -1 : 1;
-	return a->pay < b->pay ? -1 : a->pay > b->pay;
+        const struct ex_hit *a = pa, *b = pb;
+        if (a->start != b->start)
+                return a->start < b->start ? -1 : 1;
+        if (a->end != b->end)
+                return a->end > b->end ? -1 : 1;
+        return a->pay < b->pay ? -1 : a->pay > b->pay;
 }
 
 void
 engine_doc(struct ex_doc *d, const struct extractor *x, const struct article *a, const char *buf,
-    size_t len, int lang)
+           size_t len, int lang)
 {
-	memset(d, 0, sizeof *d);
-	d->x = x;
-	d->a = a;
-	d->lang = lang;
-	timex_parse_date(a->published, &d->pub);
-	text_init(&d->t, x, buf, len, lang);
-	acm_scan(x->acm, d->t.low, d->t.len, engine_hit, d);
-	if (d->nhits > 1)
-		qsort(d->hits, d->nhits, sizeof *d->hits, engine_cmp_hit);
-	mention_find(d);
-	timex_scan(&d->t, lang, &d->pub, 0, d->t.len, &d->times, &d->ntimes, &d->captimes);
-	quant_scan(x, &d->t, lang, 0, d->t.len, d->times, d->ntimes, &d->qtys, &d->nqtys,
-	    &d->capqtys);
+        memset(d, 0, sizeof *d);
+        d->x = x;
+        d->a = a;
+        d->lang = lang;
+        timex_parse_date(a->published, &d->pub);
+        text_init(&d->t, x, buf, len, lang);
+        acm_scan(x->acm, d->t.low, d->t.len, engine_hit, d);
+        if (d->nhits > 1)
+                qsort(d->hits, d->nhits, sizeof *d->hits, engine_cmp_hit);
+        mention_find(d);
+        timex_scan(&d->t, lang, &d->pub, 0, d->t.len, &d->times, &d->ntimes, &d->captimes);
+        quant_scan(x, &d->t, lang, 0, d->t.len, d->times, d->ntimes, &d->qtys, &d->nqtys,
+                   &d->capqtys);
 }
 
 void
 engine_doc_free(struct ex_doc *d)
 {
-	mention_free(d);
-	free(d->hits);
-	free(d->times);
-	free(d->qtys);
-	text_free(&d->t);
+        mention_free(d);
+        free(d->hits);
+        free(d->times);
+        free(d->qtys);
+        text_free(&d->t);
 }
 
 /* The first mention index whose start is >= i. */
 static size_t
 engine_ment_from(const struct ex_doc *d, size_t i)
 {
-	size_t lo = 0, hi = d->nments;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (d->ments[mid].start < i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+        size_t lo = 0, hi = d->nments;
+        while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (d->ments[mid].start < i)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
 }
 
 /* Whether mention m (resolved) is of a kind the role accepts. */
 static bool
 engine_kind_ok(const struct ex_doc *d, const struct ex_mention *m, uint32_t kinds)
 {
-	const struct ex_mention *r = mention_resolve(d, m);
-	if ((m->flags & M_ANAPHOR) && m->ref < 0)
-		return false;
-	if (r->flags & M_NOISE)
-		return false;
-	return (kinds & EK_BIT(r->kind)) != 0;
+        const struct ex_mention *r = mention_resolve(d, m);
+        if ((m->flags & M_ANAPHOR) && m->ref < 0)
+                return false;
+        if (r->flags & M_NOISE)
+                return false;
+        return (kinds & EK_BIT(r->kind)) != 0;
 }
 
 /* Skip spaces backwards from i. */
 static size_t
 engine_back_space(const char *s, size_t lo, size_t i)
 {
-	while (i > lo && s[i - 1] == ' ')
-		i--;
-	return i;
+        while (i > lo && s[i - 1] == ' ')
+                i--;
+        return i;
 }
 
 /* Whether arg list already holds mention m (by resolved identity). */
 static bool
 engine_has(const struct ex_doc *d, const struct cand *c, int m)
 {
-	const char *id = mention_id(d, &d->ments[m]);
-	for (size_t i = 0; i < c->nargs; i++) {
-		if (c->args[i].ment == m)
-			return true;
-		const char *o = mention_id(d, &d->ments[c->args[i].ment]);
-		if (id != NULL && o != NULL && strcmp(id, o) == 0)
-			return true;
-	}
-	return false;
+        const char *id = mention_id(d, &d->ments[m]);
+        for (size_t i = 0; i < c->nargs; i++) {
+                if (c->args[i].ment == m)
+                        return true;
+                const char *o = mention_id(d, &d->ments[c->args[i].ment]);
+                if (id != NULL && o != NULL && strcmp(id, o) == 0)
+                        return true;
+        }
+        return false;
 }
 
 /* Add an argument. */
 static void
 engine_add_arg(const struct ex_doc *d, struct cand *c, const char *role, int m)
 {
-	if (c->nargs >= ENGINE_MAX_ARGS || engine_has(d, c, m))
-		return;
-	c->args[c->nargs].role = role;
-	c->args[c->nargs].ment = m;
-	c->nargs++;
+        if (c->nargs >= ENGINE_MAX_ARGS || engine_has(d, c, m))
+                return;
+        c->args[c->nargs].role = role;
+        c->args[c->nargs].ment = m;
+        c->nargs++;
 }
 
 /* Whether the role's cue conditions hold for mention m. */
 static bool
 engine_cue_ok(const struct ex_doc *d, const struct ex_role *ro, const struct ex_mention *m,
-    size_t lo, size_t ts, size_t te)
+              size_t lo, size_t ts, size_t te)
 {
-	const char *s = d->t.low;
-	size_t b = engine_back_space(s, lo, m->start);
-	if (ro->cue.n > 0 && ex_words_ends_at(&ro->cue, s, lo, b) == 0)
-		return false;
-	if (ro->nocue.n > 0 && ex_words_ends_at(&ro->nocue, s, lo, b) > 0)
-		return false;
-	if (ro->after.n > 0) {
-		size_t from = m->start >= te ? te : lo;
-		if (!ex_words_in(&ro->after, s, from, m->start))
-			return false;
-	}
-	if (ro->gap > 0) {
-		size_t dist = m->start >= te ? m->start - te : ts - m->end;
-		if (dist > (size_t)ro->gap * 3)
-			return false;
-	}
-	return true;
+        const char *s = d->t.low;
+        size_t b = engine_back_space(s, lo, m->start);
+        if (ro->cue.n > 0 && ex_words_ends_at(&ro->cue, s, lo, b) == 0)
+                return false;
+        if (ro->nocue.n > 0 && ex_words_ends_at(&ro->nocue, s, lo, b) > 0)
+                return false;
+        if (ro->after.n > 0) {
+                size_t from = m->start >= te ? te : lo;
+                if (!ex_words_in(&ro->after, s, from, m->start))
+                        return false;
+        }
+        if (ro->gap > 0) {
+                size_t dist = m->start >= te ? m->start - te : ts - m->end;
+                if (dist > (size_t)ro->gap * 3)
+                        return false;
+        }
+        return true;
 }
 
 /* Extend a chosen filler over the list it stands in: A、B和C. */
 static void
 engine_list(const struct ex_doc *d, struct cand *c, const struct ex_role *ro, int m, size_t lo,
-    size_t hi)
+            size_t hi)
 {
-	const struct ex_words *sep = &d->x->listsep[d->lang];
-	const char *s = d->t.low;
-	/* rightwards */
-	int cur = m;
-	for (int guard = 0; guard < 12; guard++) {
-		size_t e = d->ments[cur].end;
-		while (e < hi && s[e] == ' ')
-			e++;
-		size_t k = ex_words_starts_at(sep, s, hi, e);
-		if (k == 0)
-			break;
-		e += k;
-		while (e < hi && s[e] == ' ')
-			e++;
-		size_t n = engine_ment_from(d, e);
-		if (n >= d->nments || d->ments[n].start != e || d->ments[n].end > hi)
-			break;
-		if (!engine_kind_ok(d, &d->ments[n], ro->kinds))
-			break;
-		engine_add_arg(d, c, ro->name, (int)n);
-		cur = (int)n;
-	}
-	/* leftwards */
-	cur = m;
-	for (int guard = 0; guard < 12; guard++) {
-		size_t b = engine_back_space(s, lo, d->ments[cur].start);
-		size_t k = ex_words_ends_at(sep, s, lo, b);
-		if (k == 0)
-			break;
-		b = engine_back_space(s, lo, b - k);
-		size_t n = engine_ment_from(d, b);
-		/* the mention ending at b */
-		int found = -1;
-		for (size_t q = n; q > 0 && q + 8 > n; q--)
-			if (d->ments[q - 1].end == b) {
-				found = (int)(q - 1);
-				break;
-			}
-		if (found < 0 || d->ments[found].start < lo)
-			break;
-		if (!engine_kind_ok(d, &d->ments[found], ro->kinds))
-			break;
-		engine_add_arg(d, c, ro->name, found);
-		cur = found;
-	}
+        const struct ex_words *sep = &d->x->listsep[d->lang];
+        const char *s = d->t.low;
+        /* rightwards */
+        int cur = m;
+        for (int guard = 0; guard < 12; guard++) {
+                size_t e = d->ments[cur].end;
+                while (e < hi && s[e] == ' ')
+                        e++;
+                size_t k = ex_words_starts_at(sep, s, hi, e);
+                if (k == 0)
+                        break;
+                e += k;
+                while (e < hi && s[e] == ' ')
+                        e++;
+                size_t n = engine_ment_from(d, e);
+                if (n >= d->nments || d->ments[n].start != e || d->ments[n].end > hi)
+                        break;
+                if (!engine_kind_ok(d, &d->ments[n], ro->kinds))
+                        break;
+                engine_add_arg(d, c, ro->name, (int)n);
+                cur = (int)n;
+        }
+        /* leftwards */
+        cur = m;
+        for (int guard = 0; guard < 12; guard++) {
+                size_t b = engine_back_space(s, lo, d->ments[cur].start);
+                size_t k = ex_words_ends_at(sep, s, lo, b);
+                if (k == 0)
+                        break;
+                b = engine_back_space(s, lo, b - k);
+                size_t n = engine_ment_from(d, b);
+                /* the mention ending at b */
+                int found = -1;
+                for (size_t q = n; q > 0 && q + 8 > n; q--)
+                        if (d->ments[q - 1].end == b) {
+                                found = (int)(q - 1);
+                                break;
+                        }
+                if (found < 0 || d->ments[found].start < lo)
+                        break;
+                if (!engine_kind_ok(d, &d->ments[found], ro->kinds))
+                        break;
+                engine_add_arg(d, c, ro->name, found);
+                cur = found;
+        }
 }
 
 /* Whether the role name is already filled. */
 static bool
 engine_filled(const struct cand *c, const char *role)
 {
-	for (size_t i = 0; i < c->nargs; i++)
-		if (strcmp(c->args[i].role, role) == 0)
-			return true;
-	return false;
+        for (size_t i = 0; i < c->nargs; i++)
+                if (strcmp(c->args[i].role, role) == 0)
+                        return true;
+        return false;
 }
 
 /* Fill one role spec. */
 static void
 engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro)
 {
-	size_t sent = c->sent;
-	size_t lo = d->t.sent[sent].start, hi = d->t.sent[sent].end;
-	if (ro->clause) {
-		size_t cl = text_clause_of(&d->t, c->trig_start);
-		lo = d->t.clause[cl].start;
-		hi = d->t.clause[cl].end;
-	}
-	if (ro->cont && ro->side != SIDE_LEFT && sent + 1 < d->t.nsent) {
-		size_t ns = d->t.sent[sent + 1].start;
-		while (ns < d->t.len && (d->t.s[ns] == ' ' || d->t.s[ns] == '\n'))
-			ns++;
-		if (ex_words_starts_at(&d->x->cont[d->lang], d->t.s, d->t.len, ns) > 0)
-			hi = d->t.sent[sent + 1].end;
-	}
-	size_t ts = c->trig_start, te = c->trig_end;
-	size_t first = engine_ment_from(d, ts);
-	/* Walk outwards: left candidates from first-1 down, right from the first at >= te. */
-	size_t right = engine_ment_from(d, te);
-	size_t li = first, ri = right;
-	int chosen = -1;
-	for (int steps = 0; steps < 200; steps++) {
-		int pick = -1;
-		bool lok = ro->side != SIDE_RIGHT && li > 0 && d->ments[li - 1].start >= lo;
-		bool rok = ro->side != SIDE_LEFT && ri < d->nments && d->ments[ri].end <= hi;
-		if (lok && li > 0 && d->ments[li - 1].end > ts) {
-			/* overlaps the trigger: skip it */
-			li--;
-			continue;
-		}
-		if (!lok && !rok)
-			break;
-		if (lok && rok) {
-			size_t dl = ts - d->ments[li - 1].end, dr = d->ments[ri].start - te;
-			pick = dl <= dr ? (int)--li : (int)ri++;
-		} else if (lok) {
-			pick = (int)--li;
-		} else {
-			pick = (int)ri++;
-		}
-		const struct ex_mention *m = &d->ments[pick];
-		if (!engine_kind_ok(d, m, ro->kinds))
-			continue;
-		if (engine_has(d, c, pick))
-			continue;
-		if (!engine_cue_ok(d, ro, m, lo, ts, te))
-			continue;
-		if (ro->all) {
-			engine_add_arg(d, c, ro->name, pick);
-			continue;
-		}
-		chosen = pick;
-		if (ro->first)
-			continue; /* keep going: the farthest one wins */
-		break;
-	}
-	if (chosen < 0)
-		return;
-	engine_add_arg(d, c, ro->name, chosen);
-	if (ro->list)
-		engine_list(d, c, ro, chosen, lo, hi);
+        size_t sent = c->sent;
+        size_t lo = d->t.sent[sent].start, hi = d->t.sent[sent].end;
+        if (ro->clause) {
+                size_t cl = text_clause_of(&d->t, c->trig_start);
+                lo = d->t.clause[cl].start;
+                hi = d->t.clause[cl].end;
+        }
+        if (ro->cont && ro->side != SIDE_LEFT && sent + 1 < d->t.nsent) {
+                size_t ns = d->t.sent[sent + 1].start;
+                while (ns < d->t.len && (d->t.s[ns] == ' ' || d->t.s[ns] == '\n'))
+                        ns++;
+                if (ex_words_starts_at(&d->x->cont[d->lang], d->t.s, d->t.len, ns) > 0)
+                        hi = d->t.sent[sent + 1].end;
+        }
+        size_t ts = c->trig_start, te = c->trig_end;
+        size_t first = engine_ment_from(d, ts);
+        /* Walk outwards: left candidates from first-1 down, right from the first at >= te. */
+        size_t right = engine_ment_from(d, te);
+        size_t li = first, ri = right;
+        int chosen = -1;
+        for (int steps = 0; steps < 200; steps++) {
+                int pick = -1;
+                bool lok = ro->side != SIDE_RIGHT && li > 0 && d->ments[li - 1].start >= lo;
+                bool rok = ro->side != SIDE_LEFT && ri < d->nments && d->ments[ri].end <= hi;
+                if (lok && li > 0 && d->ments[li - 1].end > ts) {
+                        /* overlaps the trigger: skip it */
+                        li--;
+                        continue;
+                }
+                if (!lok && !rok)
+                        break;
+                if (lok && rok) {
+                        size_t dl = ts - d->ments[li - 1].end, dr = d->ments[ri].start - te;
+                        pick = dl <= dr ? (int)--li : (int)ri++;
+                } else if (lok) {
+                        pick = (int)--li;
+                } else {
+                        pick = (int)ri++;
+                }
+                const struct ex_mention *m = &d->ments[pick];
+                if (!engine_kind_ok(d, m, ro->kinds))
+                        continue;
+                if (engine_has(d, c, pick))
+                        continue;
+                if (!engine_cue_ok(d, ro, m, lo, ts, te))
+                        continue;
+                if (ro->all) {
+                        engine_add_arg(d, c, ro->name, pick);
+                        continue;
+                }
+                chosen = pick;
+                if (ro->first)
+                        continue; /* keep going: the farthest one wins */
+                break;
+        }
+        if (chosen < 0)
+                return;
+        engine_add_arg(d, c, ro->name, chosen);
+        if (ro->list)
+                engine_list(d, c, ro, chosen, lo, hi);
 }
 
 /* Modality from cue words around the trigger. */
 static const char *
 engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, size_t te,
-    size_t sent)
+                size_t sent)
 {
-	if (tr->modality != NULL)
-		return tr->modality;
-	size_t lo = d->t.sent[sent].start, hi = d->t.sent[sent].end;
-	size_t cl = text_clause_of(&d->t, ts);
-	size_t clo = d->t.clause[cl].start;
-	size_t window = d->lang == EX_ZH ? 90 : 120; /* bytes before the trigger */
-	int best = -1;
-	size_t bestpos = 0;
-	bool negated = false;
-	for (size_t h = mention_hit_from(d, lo > 16 ? lo - 16 : 0); h < d->nhits; h++) {
-		const struct ex_hit *hit = &d->hits[h];
-		if (hit->start >= hi)
-			break;
-		if (hit->end <= lo || (hit->pay >> 24) != PAY_CUE)
-			continue;
-		const struct ex_cue *cue = &d->x->cues[hit->pay & 0xffffff];
-		if (cue->lang != d->lang)
-			continue;
-		if (d->lang == EX_EN && ((hit->start > 0 && d->t.low[hit->start - 1] >= 'a' &&
-		    d->t.low[hit->start - 1] <= 'z') || (hit->end < d->t.len &&
-		    d->t.low[hit->end] >= 'a' && d->t.low[hit->end] <= 'z')))
-			continue;
-		/* a cue word that is part of a time (In May) is no hedge */
-		size_t tlo = 0, thi = d->ntimes;
-		while (tlo < thi) {
-			size_t mid = (tlo + thi) / 2;
-			if (d->times[mid].start <= hit->start)
-				tlo = mid + 1;
-			else
-				thi = mid;
-		}
-		if (tlo > 0 && d->times[tlo - 1].end >= hit->end)
-			continue;
-		if (cue->kind == CUE_NEGATED_S && hit->start >= te) {
-			negated = true;
-			continue;
-		}
-		if (hit->start >= ts || (hit->end <= ts && ts - hit->end > window))
-			continue;
-		if (cue->kind == CUE_NEGATED && hit->start >= clo) {
-			negated = true;
-			continue;
-		}
-		if (cue->kind == CUE_PLANNED || cue->kind == CUE_LIKELY) {
-			/* the strongest hedge wins, then the nearest */
-			if (best < 0 || cue->kind > best || (cue->kind == best && hit->start >= bestpos)) {
-				best = cue->kind;
-				bestpos = hit->start;
-			}
-		}
-	}
-	if (negated)
-		return "negated";
-	if (best == CUE_LIKELY)
-		return "likely";
-	if (best == CUE_PLANNED)
-		return "planned";
-	return "asserted";
+        if (tr->modality != NULL)
+                return tr->modality;
+        size_t lo = d->t.sent[sent].start, hi = d->t.sent[sent].end;
+        size_t cl = text_clause_of(&d->t, ts);
+        size_t clo = d->t.clause[cl].start;
+        size_t window = d->lang == EX_ZH ? 90 : 120; /* bytes before the trigger */
+        int best = -1;
+        size_t bestpos = 0;
+        bool negated = false;
+        for (size_t h = mention_hit_from(d, lo > 16 ? lo - 16 : 0); h < d->nhits; h++) {
+                const struct ex_hit *hit = &d->hits[h];
+                if (hit->start >= hi)
+                        break;
+                if (hit->end <= lo || (hit->pay >> 24) != PAY_CUE)
+                        continue;
+                const struct ex_cue *cue = &d->x->cues[hit->pay & 0xffffff];
+                if (cue->lang != d->lang)
+                        continue;
+                if (d->lang == EX_EN && ((hit->start > 0 && d->t.low[hit->start - 1] >= 'a' &&
+                                          d->t.low[hit->start - 1] <= 'z') ||
+                                         (hit->end < d->t.len && d->t.low[hit->end] >= 'a' &&
+                                          d->t.low[hit->end] <= 'z')))
+                        continue;
+                /* a cue word that is part of a time (In May) is no hedge */
+                size_t tlo = 0, thi = d->ntimes;
+                while (tlo < thi) {
+                        size_t mid = (tlo + thi) / 2;
+                        if (d->times[mid].start <= hit->start)
+                                tlo = mid + 1;
+                        else
+                                thi = mid;
+                }
+                if (tlo > 0 && d->times[tlo - 1].end >= hit->end)
+                        continue;
+                if (cue->kind == CUE_NEGATED_S && hit->start >= te) {
+                        negated = true;
+                        continue;
+                }
+                if (hit->start >= ts || (hit->end <= ts && ts - hit->end > window))
+                        continue;
+                if (cue->kind == CUE_NEGATED && hit->start >= clo) {
+                        negated = true;
+                        continue;
+                }
+                if (cue->kind == CUE_PLANNED || cue->kind == CUE_LIKELY) {
+                        /* the strongest hedge wins, then the nearest */
+                        if (best < 0 || cue->kind > best ||
+                            (cue->kind == best && hit->start >= bestpos)) {
+                                best = cue->kind;
+                                bestpos = hit->start;
+                        }
+                }
+        }
+        if (negated)
+                return "negated";
+        if (best == CUE_LIKELY)
+                return "likely";
+        if (best == CUE_PLANNED)
+                return "planned";
+        return "asserted";
 }
 
 /* The time of a trigger: nearest before it in the clause, then the sentence, then after. */
 static int
 engine_time(const struct ex_doc *d, size_t ts, size_t te, size_t sent)
 {
-	size_t lo = d->t.sent[sent].start, hi = d->t.sent[sent].end;
-	size_t cl = text_clause_of(&d->t, ts);
-	size_t clo = d->t.clause[cl].start, chi = d->t.clause[cl].end;
-	int before_clause = -1, before = -1, after_clause = -1, after = -1, initial = -1;
-	size_t first = 0, hi2 = d->ntimes;
-	while (first < hi2) {
-		size_t mid = (first + hi2) / 2;
-		if (d->times[mid].start < lo)
-			first = mid + 1;
-		else
-			hi2 = mid;
-	}
-	for (size_t i = first; i < d->ntimes; i++) {
-		const struct ex_time *tm = &d->times[i];
-		if (tm->end <= lo)
-			continue;
-		if (tm->start >= hi)
-			break;
-		if (tm->end <= ts) {
-			before = (int)i;
-			/* adverbial: at the start of its clause (after 在/于/on) */
-			size_t tc = text_clause_of(&d->t, tm->start);
-			size_t cs0 = d->t.clause[tc].start;
-			while (cs0 < tm->start && d->t.s[cs0] == ' ')
-				cs0++;
-			if (tm->start - cs0 <= 6 && tm->prec != TP_VAGUE)
-				initial = (int)i;
-			if (tm->start >= clo)
-				before_clause = (int)i;
-		} else if (tm->start >= te) {
-			if (after < 0)
-				after = (int)i;
-			if (after_clause < 0 && tm->end <= chi)
-				after_clause = (int)i;
-		}
-	}
-	if (before_clause >= 0)
-		return before_clause;
-	if (after_clause >= 0)
-		return after_clause;
-	if (initial >= 0)
-		return initial;
-	if (before >= 0)
-		return before;
-	return after;
+        size_t lo = d->t.sent[sent].start, hi = d->t.sent[sent].end;
+        size_t cl = text_clause_of(&d->t, ts);
+        size_t clo = d->t.clause[cl].start, chi = d->t.clause[cl].end;
+        int before_clause = -1, before = -1, after_clause = -1, after = -1, initial = -1;
+        size_t first = 0, hi2 = d->ntimes;
+        while (first < hi2) {
+                size_t mid = (first + hi2) / 2;
+                if (d->times[mid].start < lo)
+                        first = mid + 1;
+                else
+                        hi2 = mid;
+        }
+        for (size_t i = first; i < d->ntimes; i++) {
+                const struct ex_time *tm = &d->times[i];
+                if (tm->end <= lo)
+                        continue;
+                if (tm->start >= hi)
+                        break;
+                if (tm->end <= ts) {
+                        before = (int)i;
+                        /* adverbial: at the start of its clause (after 在/于/on) */
+                        size_t tc = text_clause_of(&d->t, tm->start);
+                        size_t cs0 = d->t.clause[tc].start;
+                        while (cs0 < tm->start && d->t.s[cs0] == ' ')
+                                cs0++;
+                        if (tm->start - cs0 <= 6 && tm->prec != TP_VAGUE)
+                                initial = (int)i;
+                        if (tm->start >= clo)
+                                before_clause = (int)i;
+                } else if (tm->start >= te) {
+                        if (after < 0)
+                                after = (int)i;
+                        if (after_clause < 0 && tm->end <= chi)
+                                after_clause = (int)i;
+                }
+        }
+        if (before_clause >= 0)
+                return before_clause;
+        if (after_clause >= 0)
+                return after_clause;
+        if (initial >= 0)
+                return initial;
+        if (before >= 0)
+                return before;
+        return after;
 }
 
 /* Whether the trigger hit passes its unless / needs words. */
 static bool
 engine_trigger_ok(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, size_t te,
-    size_t sent)
+                  size_t sent)
 {
-	const char *s = d->t.low;
-	size_t lo = d->t.sent[sent].start, hi = d->t.sent[sent].end;
-	if (d->lang == EX_EN || ((unsigned char)tr->word[0] < 0x80)) {
-		/* Latin trigger words stand on word boundaries. */
-		char b = ts > 0 ? s[ts - 1] : ' ';
-		char a = te < d->t.len ? s[te] : ' ';
-		if ((b >= 'a' && b <= 'z') || (a >= 'a' && a <= 'z'))
-			return false;
-	}
-	if (tr->unless.n > 0 && ex_words_ends_at(&tr->unless, s, lo, ts) > 0)
-		return false;
-	if (tr->unless_after.n > 0 && ex_words_starts_at(&tr->unless_after, s, hi, te) > 0)
-		return false;
-	if (tr->needs.n > 0) {
-		/* the trigger's clause and the one before it */
-		size_t cl = text_clause_of(&d->t, ts);
-		size_t from = d->t.clause[cl > 0 && d->t.clause[cl - 1].start >= lo ? cl - 1 : cl].start;
-		if (!ex_words_in(&tr->needs, s, from, d->t.clause[cl].end))
-			return false;
-	}
-	return true;
+        const char *s = d->t.low;
+        size_t lo = d->t.sent[sent].start, hi = d->t.sent[sent].end;
+        if (d->lang == EX_EN || ((unsigned char)tr->word[0] < 0x80)) {
+                /* Latin trigger words stand on word boundaries. */
+                char b = ts > 0 ? s[ts - 1] : ' ';
+                char a = te < d->t.len ? s[te] : ' ';
+                if ((b >= 'a' && b <= 'z') || (a >= 'a' && a <= 'z'))
+                        return false;
+        }
+        if (tr->unless.n > 0 && ex_words_ends_at(&tr->unless, s, lo, ts) > 0)
+                return false;
+        if (tr->unless_after.n > 0 && ex_words_starts_at(&tr->unless_after, s, hi, te) > 0)
+                return false;
+        if (tr->needs.n > 0) {
+                /* the trigger's clause and the one before it */
+                size_t cl = text_clause_of(&d->t, ts);
+                size_t from =
+                    d->t.clause[cl > 0 && d->t.clause[cl - 1].start >= lo ? cl - 1 : cl].start;
+                if (!ex_words_in(&tr->needs, s, from, d->t.clause[cl].end))
+                        return false;
+        }
+        return true;
 }
 
 /* Attributes from the trigger and the rule's "when" cues. */
 static void
 engine_attrs(const struct ex_doc *d, struct cand *c, const struct ex_trigger *tr)
 {
-	for (int i = 0; i < tr->nattrs && c->nattrs < 8; i++)
-		c->attrs[c->nattrs++] = tr->attrs[i];
-	const struct ex_rule *r = c->rule;
-	size_t lo = d->t.sent[c->sent].start, hi = d->t.sent[c->sent].end;
-	size_t cl = text_clause_of(&d->t, c->trig_start);
-	for (size_t w = 0; w < r->nwhen[d->lang] && c->nattrs < 8; w++) {
-		const struct ex_attr_when *aw = &r->when[d->lang][w];
-		bool have = false;
-		for (size_t i = 0; i < c->nattrs; i++)
-			if (strcmp(c->attrs[i].key, aw->kv.key) == 0)
-				have = true;
-		if (have)
-			continue;
-		/* nearest first: the trigger's clause and the two before it */
-		size_t from = cl;
-		while (!aw->clause && from > 0 && cl - from < 2 && d->t.clause[from - 1].start >= lo)
-			from--;
-		if (ex_words_in(&aw->when, d->t.low, d->t.clause[from].start, d->t.clause[cl].end))
-			c->attrs[c->nattrs++] = aw->kv;
-	}
-	for (size_t w = 0; w < r->nwhen[d->lang] && c->nattrs < 8; w++) {
-		const struct ex_attr_when *aw = &r->when[d->lang][w];
-		bool have = false;
-		for (size_t i = 0; i < c->nattrs; i++)
-			if (strcmp(c->attrs[i].key, aw->kv.key) == 0)
-				have = true;
-		if (have || aw->clause)
-			continue;
-		if (ex_words_in(&aw->when, d->t.low, lo, hi))
-			c->attrs[c->nattrs++] = aw->kv;
-	}
+        for (int i = 0; i < tr->nattrs && c->nattrs < 8; i++)
+                c->attrs[c->nattrs++] = tr->attrs[i];
+        const struct ex_rule *r = c->rule;
+        size_t lo = d->t.sent[c->sent].start, hi = d->t.sent[c->sent].end;
+        size_t cl = text_clause_of(&d->t, c->trig_start);
+        for (size_t w = 0; w < r->nwhen[d->lang] && c->nattrs < 8; w++) {
+                const struct ex_attr_when *aw = &r->when[d->lang][w];
+                bool have = false;
+                for (size_t i = 0; i < c->nattrs; i++)
+                        if (strcmp(c->attrs[i].key, aw->kv.key) == 0)
+                                have = true;
+                if (have)
+                        continue;
+                /* nearest first: the trigger's clause and the two before it */
+                size_t from = cl;
+                while (!aw->clause && from > 0 && cl - from < 2 &&
+                       d->t.clause[from - 1].start >= lo)
+                        from--;
+                if (ex_words_in(&aw->when, d->t.low, d->t.clause[from].start, d->t.clause[cl].end))
+                        c->attrs[c->nattrs++] = aw->kv;
+        }
+        for (size_t w = 0; w < r->nwhen[d->lang] && c->nattrs < 8; w++) {
+                const struct ex_attr_when *aw = &r->when[d->lang][w];
+                bool have = false;
+                for (size_t i = 0; i < c->nattrs; i++)
+                        if (strcmp(c->attrs[i].key, aw->kv.key) == 0)
+                                have = true;
+                if (have || aw->clause)
+                        continue;
+                if (ex_words_in(&aw->when, d->t.low, lo, hi))
+                        c->attrs[c->nattrs++] = aw->kv;
+        }
 }
 
 /* Media names in the sentence, when it carries an attribution cue. */
 static void
 engine_media(const struct ex_doc *d, struct cand *c)
 {
-	size_t lo = d->t.sent[c->sent].start, hi = d->t.sent[c->sent].end;
-	bool cue = false;
-	for (size_t h = mention_hit_from(d, lo); h < d->nhits && !cue; h++) {
-		const struct ex_hit *hit = &d->hits[h];
-		if (hit->start >= hi)
-			break;
-		if (hit->start < lo || (hit->pay >> 24) != PAY_CUE)
-			continue;
-		const struct ex_cue *q = &d->x->cues[hit->pay & 0xffffff];
-		if (q->kind == CUE_REPORT && q->lang == d->lang)
-			cue = true;
-	}
-	if (!cue)
-		return;
-	for (size_t i = engine_ment_from(d, lo); i < d->nments && d->ments[i].start < hi; i++)
-		if (d->ments[i].kind == EK_MEDIA && !(d->ments[i].flags & M_NOISE) && c->nmedia < 4)
-			c->media[c->nmedia++] = (int)i;
+        size_t lo = d->t.sent[c->sent].start, hi = d->t.sent[c->sent].end;
+        bool cue = false;
+        for (size_t h = mention_hit_from(d, lo); h < d->nhits && !cue; h++) {
+                const struct ex_hit *hit = &d->hits[h];
+                if (hit->start >= hi)
+                        break;
+                if (hit->start < lo || (hit->pay >> 24) != PAY_CUE)
+                        continue;
+                const struct ex_cue *q = &d->x->cues[hit->pay & 0xffffff];
+                if (q->kind == CUE_REPORT && q->lang == d->lang)
+                        cue = true;
+        }
+        if (!cue)
+                return;
+        for (size_t i = engine_ment_from(d, lo); i < d->nments && d->ments[i].start < hi; i++)
+                if (d->ments[i].kind == EK_MEDIA && !(d->ments[i].flags & M_NOISE) && c->nmedia < 4)
+                        c->media[c->nmedia++] = (int)i;
 }
 
 /* Whether every required role is filled (and a "min" role has its count). */
 static bool
 engine_complete(const struct cand *c)
 {
-	for (size_t i = 0; i < c->rule->require.n; i++)
-		if (!engine_filled(c, c->rule->require.w[i]))
-			return false;
-	if (c->rule->min_role != NULL) {
-		int k = 0;
-		for (size_t i = 0; i < c->nargs; i++)
-			if (strcmp(c->args[i].role, c->rule->min_role) == 0)
-				k++;
-		if (k < c->rule->min_count)
-			return false;
-	}
-	return true;
+        for (size_t i = 0; i < c->rule->require.n; i++)
+                if (!engine_filled(c, c->rule->require.w[i]))
+                        return false;
+        if (c->rule->min_role != NULL) {
+                int k = 0;
+                for (size_t i = 0; i < c->nargs; i++)
+                        if (strcmp(c->args[i].role, c->rule->min_role) == 0)
+                                k++;
+                if (k < c->rule->min_count)
+                        return false;
+        }
+        return true;
 }
 
 /* The root of an entity's parent chain. */
 static int
 engine_root(const struct extractor *x, int e)
 {
-	for (int guard = 0; guard < 16 && x->ents[e].parent >= 0; guard++)
-		e = x->ents[e].parent;
-	return e;
+        for (int guard = 0; guard < 16 && x->ents[e].parent >= 0; guard++)
+                e = x->ents[e].parent;
+        return e;
 }
 
 /* The rule's owner check: a known agent must share the product's family
@@ -563,26 +567,26 @@ engine_root(const struct extractor *x, int e)
 static bool
 engine_owner_ok(const struct ex_doc *d, const struct cand *c)
 {
-	const struct ex_rule *r = c->rule;
-	if (r->owner_agent == NULL)
-		return true;
-	const struct extractor *x = d->x;
-	for (size_t i = 0; i < c->nargs; i++) {
-		if (strcmp(c->args[i].role, r->owner_agent) != 0)
-			continue;
-		const struct ex_mention *a = mention_resolve(d, &d->ments[c->args[i].ment]);
-		for (size_t k = 0; k < c->nargs; k++) {
-			if (strcmp(c->args[k].role, r->owner_of) != 0)
-				continue;
-			const struct ex_mention *p = mention_resolve(d, &d->ments[c->args[k].ment]);
-			if (p->entity < 0 || x->ents[p->entity].parent < 0)
-				continue;
-			/* an unknown name does not release a known family's product */
-			if (a->entity < 0 || engine_root(x, p->entity) != engine_root(x, a->entity))
-				return false;
-		}
-	}
-	return true;
+        const struct ex_rule *r = c->rule;
+        if (r->owner_agent == NULL)
+                return true;
+        const struct extractor *x = d->x;
+        for (size_t i = 0; i < c->nargs; i++) {
+                if (strcmp(c->args[i].role, r->owner_agent) != 0)
+                        continue;
+                const struct ex_mention *a = mention_resolve(d, &d->ments[c->args[i].ment]);
+                for (size_t k = 0; k < c->nargs; k++) {
+                        if (strcmp(c->args[k].role, r->owner_of) != 0)
+                                continue;
+                        const struct ex_mention *p = mention_resolve(d, &d->ments[c->args[k].ment]);
+                        if (p->entity < 0 || x->ents[p->entity].parent < 0)
+                                continue;
+                        /* an unknown name does not release a known family's product */
+                        if (a->entity < 0 || engine_root(x, p->entity) != engine_root(x, a->entity))
+                                return false;
+                }
+        }
+        return true;
 }
 
 /* The rule's owner fallback: an empty agent of a known product is its
@@ -591,665 +595,668 @@ engine_owner_ok(const struct ex_doc *d, const struct cand *c)
 static void
 engine_owner_fill(const struct ex_doc *d, struct cand *c)
 {
-	const struct ex_rule *r = c->rule;
-	if (r->owner_agent == NULL || engine_filled(c, r->owner_agent))
-		return;
-	const struct extractor *x = d->x;
-	for (size_t k = 0; k < c->nargs; k++) {
-		if (strcmp(c->args[k].role, r->owner_of) != 0)
-			continue;
-		const struct ex_mention *p = mention_resolve(d, &d->ments[c->args[k].ment]);
-		if (p->entity < 0 || x->ents[p->entity].parent < 0)
-			continue;
-		int root = engine_root(x, p->entity);
-		if (x->ents[root].kind != EK_ORG)
-			continue;
-		/* the nearest mention of an organisation of that family */
-		size_t at = engine_ment_from(d, c->trig_start);
-		int best = -1;
-		size_t bestd = (size_t)-1;
-		size_t lo = at > 400 ? at - 400 : 0, hi = at + 200 < d->nments ? at + 200 : d->nments;
-		for (size_t i = lo; i < hi; i++) {
-			const struct ex_mention *m = &d->ments[i];
-			if (m->entity < 0 || x->ents[m->entity].kind != EK_ORG ||
-			    engine_root(x, m->entity) != root || (m->flags & M_NOISE))
-				continue;
-			size_t dist = i < at ? at - i : (i - at) * 2;
-			if (dist < bestd) {
-				bestd = dist;
-				best = (int)i;
-			}
-		}
-		if (best >= 0)
-			engine_add_arg(d, c, r->owner_agent, best);
-		return;
-	}
+        const struct ex_rule *r = c->rule;
+        if (r->owner_agent == NULL || engine_filled(c, r->owner_agent))
+                return;
+        const struct extractor *x = d->x;
+        for (size_t k = 0; k < c->nargs; k++) {
+                if (strcmp(c->args[k].role, r->owner_of) != 0)
+                        continue;
+                const struct ex_mention *p = mention_resolve(d, &d->ments[c->args[k].ment]);
+                if (p->entity < 0 || x->ents[p->entity].parent < 0)
+                        continue;
+                int root = engine_root(x, p->entity);
+                if (x->ents[root].kind != EK_ORG)
+                        continue;
+                /* the nearest mention of an organisation of that family */
+                size_t at = engine_ment_from(d, c->trig_start);
+                int best = -1;
+                size_t bestd = (size_t)-1;
+                size_t lo = at > 400 ? at - 400 : 0,
+                       hi = at + 200 < d->nments ? at + 200 : d->nments;
+                for (size_t i = lo; i < hi; i++) {
+                        const struct ex_mention *m = &d->ments[i];
+                        if (m->entity < 0 || x->ents[m->entity].kind != EK_ORG ||
+                            engine_root(x, m->entity) != root || (m->flags & M_NOISE))
+                                continue;
+                        size_t dist = i < at ? at - i : (i - at) * 2;
+                        if (dist < bestd) {
+                                bestd = dist;
+                                best = (int)i;
+                        }
+                }
+                if (best >= 0)
+                        engine_add_arg(d, c, r->owner_agent, best);
+                return;
+        }
 }
 
 /* Build the candidate of one trigger hit; false when it makes none. */
 static bool
 engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, struct cand *c)
 {
-	const struct extractor *x = d->x;
-	const struct ex_trigger *tr = &x->trigs[hit->pay & 0xffffff];
-	if (tr->lang != d->lang)
-		return false;
-	memset(c, 0, sizeof *c);
-	c->rule = &x->rules[tr->rule];
-	c->trig_start = hit->start;
-	c->trig_end = hit->end;
-	c->sent = text_sentence_of(&d->t, hit->start);
-	c->time = -1;
-	if (!engine_trigger_ok(d, tr, hit->start, hit->end, c->sent))
-		return false;
-	const struct ex_rule *r = c->rule;
-	for (size_t i = 0; i < r->nroles[d->lang]; i++) {
-		const struct ex_role *ro = &r->roles[d->lang][i];
-		if (!ro->add && engine_filled(c, ro->name))
-			continue;
-		engine_role(d, c, ro);
-	}
-	engine_owner_fill(d, c);
-	c->modality = engine_modality(d, tr, hit->start, hit->end, c->sent);
-	c->type = r->type;
-	if (r->planned_type != NULL &&
-	    (strcmp(c->modality, "planned") == 0 || strcmp(c->modality, "likely") == 0))
-		c->type = r->planned_type;
-	c->time = engine_time(d, hit->start, hit->end, c->sent);
-	engine_attrs(d, c, tr);
-	engine_media(d, c);
-	c->complete = engine_complete(c) && !tr->weak;
-	if (!engine_owner_ok(d, c))
-		return false;
-	c->confidence = r->confidence;
-	if (c->nargs == 0)
-		return tr->weak || r->require.n > 0 ? c->nargs > 0 || tr->weak : false;
-	return true;
+        const struct extractor *x = d->x;
+        const struct ex_trigger *tr = &x->trigs[hit->pay & 0xffffff];
+        if (tr->lang != d->lang)
+                return false;
+        memset(c, 0, sizeof *c);
+        c->rule = &x->rules[tr->rule];
+        c->trig_start = hit->start;
+        c->trig_end = hit->end;
+        c->sent = text_sentence_of(&d->t, hit->start);
+        c->time = -1;
+        if (!engine_trigger_ok(d, tr, hit->start, hit->end, c->sent))
+                return false;
+        const struct ex_rule *r = c->rule;
+        for (size_t i = 0; i < r->nroles[d->lang]; i++) {
+                const struct ex_role *ro = &r->roles[d->lang][i];
+                if (!ro->add && engine_filled(c, ro->name))
+                        continue;
+                engine_role(d, c, ro);
+        }
+        engine_owner_fill(d, c);
+        c->modality = engine_modality(d, tr, hit->start, hit->end, c->sent);
+        c->type = r->type;
+        if (r->planned_type != NULL &&
+            (strcmp(c->modality, "planned") == 0 || strcmp(c->modality, "likely") == 0))
+                c->type = r->planned_type;
+        c->time = engine_time(d, hit->start, hit->end, c->sent);
+        engine_attrs(d, c, tr);
+        engine_media(d, c);
+        c->complete = engine_complete(c) && !tr->weak;
+        if (!engine_owner_ok(d, c))
+                return false;
+        c->confidence = r->confidence;
+        if (c->nargs == 0)
+                return tr->weak || r->require.n > 0 ? c->nargs > 0 || tr->weak : false;
+        return true;
 }
 
 /* Attach each quantity of a sentence to the nearest candidate of that sentence. */
 static void
 engine_quantities(const struct ex_doc *d, struct cand *cs, size_t n)
 {
-	for (size_t q = 0; q < d->nqtys; q++) {
-		const struct ex_qty *qt = &d->qtys[q];
-		size_t sent = text_sentence_of(&d->t, qt->start);
-		struct cand *best = NULL;
-		size_t bestd = (size_t)-1;
-		/* candidates are in text order: find the sentence's first one */
-		size_t lo = 0, hi = n;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (cs[mid].sent < sent)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (size_t i = lo; i < n && cs[i].sent == sent; i++) {
-			struct cand *c = &cs[i];
-			if (c->dead || !c->complete)
-				continue;
-			size_t dist = qt->start >= c->trig_end ? qt->start - c->trig_end :
-			    c->trig_start > qt->end ? c->trig_start - qt->end : 0;
-			if (dist < bestd) {
-				bestd = dist;
-				best = c;
-			}
-		}
-		if (best != NULL && best->nqty < ENGINE_MAX_QTY)
-			best->qty[best->nqty++] = (int)q;
-	}
+        for (size_t q = 0; q < d->nqtys; q++) {
+                const struct ex_qty *qt = &d->qtys[q];
+                size_t sent = text_sentence_of(&d->t, qt->start);
+                struct cand *best = NULL;
+                size_t bestd = (size_t)-1;
+                /* candidates are in text order: find the sentence's first one */
+                size_t lo = 0, hi = n;
+                while (lo < hi) {
+                        size_t mid = (lo + hi) / 2;
+                        if (cs[mid].sent < sent)
+                                lo = mid + 1;
+                        else
+                                hi = mid;
+                }
+                for (size_t i = lo; i < n && cs[i].sent == sent; i++) {
+                        struct cand *c = &cs[i];
+                        if (c->dead || !c->complete)
+                                continue;
+                        size_t dist = qt->start >= c->trig_end  ? qt->start - c->trig_end
+                                      : c->trig_start > qt->end ? c->trig_start - qt->end
+                                                                : 0;
+                        if (dist < bestd) {
+                                bestd = dist;
+                                best = c;
+                        }
+                }
+                if (best != NULL && best->nqty < ENGINE_MAX_QTY)
+                        best->qty[best->nqty++] = (int)q;
+        }
 }
 
 /* Filler id sets of role in c. */
 static size_t
 engine_role_ids(const struct ex_doc *d, const struct cand *c, const char *role, const char **ids,
-    size_t max)
+                size_t max)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < c->nargs && n < max; i++)
-		if (strcmp(c->args[i].role, role) == 0) {
-			const char *id = mention_id(d, &d->ments[c->args[i].ment]);
-			ids[n++] = id != NULL ? id : "";
-		}
-	return n;
+        size_t n = 0;
+        for (size_t i = 0; i < c->nargs && n < max; i++)
+                if (strcmp(c->args[i].role, role) == 0) {
+                        const char *id = mention_id(d, &d->ments[c->args[i].ment]);
+                        ids[n++] = id != NULL ? id : "";
+                }
+        return n;
 }
 
 /* Whether two id sets are equal (as sets); inter: whether they share one. */
 static bool
 engine_sets(const char **a, size_t na, const char **b, size_t nb, bool *inter)
 {
-	size_t common = 0;
-	for (size_t i = 0; i < na; i++)
-		for (size_t j = 0; j < nb; j++)
-			if (strcmp(a[i], b[j]) == 0) {
-				common++;
-				break;
-			}
-	*inter = common > 0;
-	return common == na && na == nb;
+        size_t common = 0;
+        for (size_t i = 0; i < na; i++)
+                for (size_t j = 0; j < nb; j++)
+                        if (strcmp(a[i], b[j]) == 0) {
+                                common++;
+                                break;
+                        }
+        *inter = common > 0;
+        return common == na && na == nb;
 }
 
 static bool engine_time_conflict(const struct ex_doc *de, const struct cand *e,
-    const struct ex_doc *dc, const struct cand *c);
+                                 const struct ex_doc *dc, const struct cand *c);
 static bool engine_rank_conflict(const struct ex_doc *d, const struct cand *e,
-    const struct cand *c);
+                                 const struct cand *c);
 
 /* How a later candidate c relates to an earlier event e of the same type. */
 static bool
 engine_same(const struct ex_doc *de, const struct cand *e, const struct ex_doc *dc,
-    const struct cand *c, bool loose)
+            const struct cand *c, bool loose)
 {
-	const struct ex_rule *r = e->rule;
-	bool all_equal = true, any_inter = false, conflict = false;
-	for (size_t k = 0; k < r->key.n; k++) {
-		const char *a[ENGINE_MAX_ARGS], *b[ENGINE_MAX_ARGS];
-		size_t na = engine_role_ids(de, e, r->key.w[k], a, ENGINE_MAX_ARGS);
-		size_t nb = engine_role_ids(dc, c, r->key.w[k], b, ENGINE_MAX_ARGS);
-		bool inter;
-		bool eq = engine_sets(a, na, b, nb, &inter);
-		if (!eq)
-			all_equal = false;
-		if (inter)
-			any_inter = true;
-		if (na > 0 && nb > 0 && !inter)
-			conflict = true;
-	}
-	/* Different attribute values are different happenings (unless the rule
-	 * merges within a sentence: 加盟…出任 is one move). */
-	bool sentence_merge = r->merge_sentence && e->sent == c->sent && de == dc;
-	for (size_t i = 0; i < e->nattrs && !sentence_merge; i++)
-		for (size_t j = 0; j < c->nattrs; j++)
-			if (strcmp(e->attrs[i].key, c->attrs[j].key) == 0 &&
-			    strcmp(e->attrs[i].value, c->attrs[j].value) != 0)
-				conflict = true;
-	if (engine_time_conflict(de, e, dc, c) || (de == dc && engine_rank_conflict(de, e, c)))
-		conflict = true;
-	if (conflict)
-		return false;
-	if (loose)
-		return any_inter || r->key.n == 0;
-	return all_equal && r->key.n > 0;
+        const struct ex_rule *r = e->rule;
+        bool all_equal = true, any_inter = false, conflict = false;
+        for (size_t k = 0; k < r->key.n; k++) {
+                const char *a[ENGINE_MAX_ARGS], *b[ENGINE_MAX_ARGS];
+                size_t na = engine_role_ids(de, e, r->key.w[k], a, ENGINE_MAX_ARGS);
+                size_t nb = engine_role_ids(dc, c, r->key.w[k], b, ENGINE_MAX_ARGS);
+                bool inter;
+                bool eq = engine_sets(a, na, b, nb, &inter);
+                if (!eq)
+                        all_equal = false;
+                if (inter)
+                        any_inter = true;
+                if (na > 0 && nb > 0 && !inter)
+                        conflict = true;
+        }
+        /* Different attribute values are different happenings (unless the rule
+         * merges within a sentence: 加盟…出任 is one move). */
+        bool sentence_merge = r->merge_sentence && e->sent == c->sent && de == dc;
+        for (size_t i = 0; i < e->nattrs && !sentence_merge; i++)
+                for (size_t j = 0; j < c->nattrs; j++)
+                        if (strcmp(e->attrs[i].key, c->attrs[j].key) == 0 &&
+                            strcmp(e->attrs[i].value, c->attrs[j].value) != 0)
+                                conflict = true;
+        if (engine_time_conflict(de, e, dc, c) || (de == dc && engine_rank_conflict(de, e, c)))
+                conflict = true;
+        if (conflict)
+                return false;
+        if (loose)
+                return any_inter || r->key.n == 0;
+        return all_equal && r->key.n > 0;
 }
 
 /* Whether e and c carry different, non-vague times. */
 static bool
 engine_time_conflict(const struct ex_doc *de, const struct cand *e, const struct ex_doc *dc,
-    const struct cand *c)
+                     const struct cand *c)
 {
-	if (e->time < 0 || c->time < 0 || de != dc || e->time == c->time)
-		return false;
-	const struct ex_time *a = &de->times[e->time], *b = &dc->times[c->time];
-	if (a->prec == TP_VAGUE || b->prec == TP_VAGUE)
-		return false;
-	return a->y != b->y || a->m != b->m || a->d != b->d || a->sub != b->sub;
+        if (e->time < 0 || c->time < 0 || de != dc || e->time == c->time)
+                return false;
+        const struct ex_time *a = &de->times[e->time], *b = &dc->times[c->time];
+        if (a->prec == TP_VAGUE || b->prec == TP_VAGUE)
+                return false;
+        return a->y != b->y || a->m != b->m || a->d != b->d || a->sub != b->sub;
 }
 
 /* Whether e and c hold different ranks (third overall, first among open models). */
 static bool
 engine_rank_conflict(const struct ex_doc *d, const struct cand *e, const struct cand *c)
 {
-	for (size_t i = 0; i < e->nqty; i++) {
-		const struct ex_qty *a = &d->qtys[e->qty[i]];
-		if (strcmp(a->kind, "rank") != 0)
-			continue;
-		for (size_t k = 0; k < c->nqty; k++) {
-			const struct ex_qty *b = &d->qtys[c->qty[k]];
-			if (strcmp(b->kind, "rank") == 0 && a->value != b->value)
-				return true;
-		}
-	}
-	return false;
+        for (size_t i = 0; i < e->nqty; i++) {
+                const struct ex_qty *a = &d->qtys[e->qty[i]];
+                if (strcmp(a->kind, "rank") != 0)
+                        continue;
+                for (size_t k = 0; k < c->nqty; k++) {
+                        const struct ex_qty *b = &d->qtys[c->qty[k]];
+                        if (strcmp(b->kind, "rank") == 0 && a->value != b->value)
+                                return true;
+                }
+        }
+        return false;
 }
 
 /* Whether every filler of c is already a filler of e (any role). */
 static bool
 engine_subset(const struct ex_doc *d, const struct cand *e, const struct cand *c)
 {
-	if (engine_time_conflict(d, e, d, c) || engine_rank_conflict(d, e, c))
-		return false;
-	if (c->nargs == 0)
-		return true;
-	for (size_t i = 0; i < c->nargs; i++)
-		if (!engine_has(d, e, c->args[i].ment))
-			return false;
-	return true;
+        if (engine_time_conflict(d, e, d, c) || engine_rank_conflict(d, e, c))
+                return false;
+        if (c->nargs == 0)
+                return true;
+        for (size_t i = 0; i < c->nargs; i++)
+                if (!engine_has(d, e, c->args[i].ment))
+                        return false;
+        return true;
 }
 
 /* Merge candidate c (of doc dc) into e (of doc de): fill what e lacks. */
 static void
 engine_merge(struct ex_doc *de, struct cand *e, const struct ex_doc *dc, const struct cand *c)
 {
-	if (de == dc) {
-		/* an incomplete candidate only lends its time, quantities and attributes */
-		for (size_t i = 0; i < c->nargs && (c->complete || c->rule->lend); i++)
-			engine_add_arg(de, e, c->args[i].role, c->args[i].ment);
-		if (e->time < 0 || (de->times[e->time].prec == TP_VAGUE && c->time >= 0))
-			e->time = c->time;
-		for (size_t i = 0; i < c->nqty && e->nqty < ENGINE_MAX_QTY; i++)
-			e->qty[e->nqty++] = c->qty[i];
-		for (size_t i = 0; i < c->nmedia && e->nmedia < 4; i++)
-			e->media[e->nmedia++] = c->media[i];
-	}
-	for (size_t j = 0; j < c->nattrs && e->nattrs < 8; j++) {
-		bool have = false;
-		for (size_t i = 0; i < e->nattrs; i++)
-			if (strcmp(e->attrs[i].key, c->attrs[j].key) == 0)
-				have = true;
-		if (!have)
-			e->attrs[e->nattrs++] = c->attrs[j];
-	}
-	e->complete = e->complete || engine_complete(e);
-	e->confidence += (1 - e->confidence) * 0.2; /* restated: more sure */
+        if (de == dc) {
+                /* an incomplete candidate only lends its time, quantities and attributes */
+                for (size_t i = 0; i < c->nargs && (c->complete || c->rule->lend); i++)
+                        engine_add_arg(de, e, c->args[i].role, c->args[i].ment);
+                if (e->time < 0 || (de->times[e->time].prec == TP_VAGUE && c->time >= 0))
+                        e->time = c->time;
+                for (size_t i = 0; i < c->nqty && e->nqty < ENGINE_MAX_QTY; i++)
+                        e->qty[e->nqty++] = c->qty[i];
+                for (size_t i = 0; i < c->nmedia && e->nmedia < 4; i++)
+                        e->media[e->nmedia++] = c->media[i];
+        }
+        for (size_t j = 0; j < c->nattrs && e->nattrs < 8; j++) {
+                bool have = false;
+                for (size_t i = 0; i < e->nattrs; i++)
+                        if (strcmp(e->attrs[i].key, c->attrs[j].key) == 0)
+                                have = true;
+                if (!have)
+                        e->attrs[e->nattrs++] = c->attrs[j];
+        }
+        e->complete = e->complete || engine_complete(e);
+        e->confidence += (1 - e->confidence) * 0.2; /* restated: more sure */
 }
 
 /* Title candidates only complete body events: args they lack come as copies. */
 struct title_arg {
-	size_t event;
-	char *role, *id, *text;
+        size_t event;
+        char *role, *id, *text;
 };
 
 /* The display text of a mention (resolved). */
 static char *
 engine_ment_text(const struct ex_doc *d, const struct ex_mention *m)
 {
-	m = mention_resolve(d, m);
-	return ex_xstrndup(d->t.s + m->start, m->end - m->start);
+        m = mention_resolve(d, m);
+        return ex_xstrndup(d->t.s + m->start, m->end - m->start);
 }
 
 /* English display name of a mention for summaries. */
 static char *
 engine_display(const struct ex_doc *d, const struct ex_mention *m)
 {
-	m = mention_resolve(d, m);
-	if (m->entity >= 0 && d->x->ents[m->entity].display != NULL)
-		return ex_xstrdup(d->x->ents[m->entity].display);
-	return ex_xstrndup(d->t.s + m->start, m->end - m->start);
+        m = mention_resolve(d, m);
+        if (m->entity >= 0 && d->x->ents[m->entity].display != NULL)
+                return ex_xstrdup(d->x->ents[m->entity].display);
+        return ex_xstrndup(d->t.s + m->start, m->end - m->start);
 }
 
 /* Render the summary template: {role} fillers, {time}; [..] drops when empty. */
 static char *
 engine_summary(const struct ex_doc *d, const struct cand *c, const char *timev)
 {
-	const char *tpl = c->rule->summary ? c->rule->summary : "{type}";
-	struct ex_buf out = {0};
-	struct ex_buf opt = {0};
-	bool in_opt = false, opt_empty = false;
-	for (const char *p = tpl; *p;) {
-		struct ex_buf *b = in_opt ? &opt : &out;
-		if (*p == '[') {
-			in_opt = true;
-			opt_empty = false;
-			opt.len = 0;
-			if (opt.data)
-				opt.data[0] = '\0';
-			p++;
-			continue;
-		}
-		if (*p == ']' && in_opt) {
-			if (!opt_empty && opt.len > 0)
-				ex_buf_add(&out, opt.data, opt.len);
-			in_opt = false;
-			p++;
-			continue;
-		}
-		if (*p == '{') {
-			const char *e = strchr(p, '}');
-			if (e == NULL)
-				break;
-			char name[32];
-			size_t n = (size_t)(e - p - 1) < sizeof name - 1 ? (size_t)(e - p - 1) :
-			    sizeof name - 1;
-			memcpy(name, p + 1, n);
-			name[n] = '\0';
-			size_t before = b->len;
-			if (strcmp(name, "type") == 0) {
-				ex_buf_adds(b, c->type);
-			} else if (strcmp(name, "time") == 0) {
-				if (timev != NULL && *timev)
-					ex_buf_adds(b, timev);
-			} else if (strcmp(name, "qty") == 0) {
-				if (c->nqty > 0) {
-					const struct ex_qty *q = &d->qtys[c->qty[0]];
-					ex_buf_addf(b, "%.15g %s", q->value, q->unit);
-				}
-			} else if (strncmp(name, "attr.", 5) == 0) {
-				for (size_t i = 0; i < c->nattrs; i++)
-					if (strcmp(c->attrs[i].key, name + 5) == 0) {
-						ex_buf_adds(b, c->attrs[i].value);
-						break;
-					}
-			} else {
-				int k = 0;
-				for (size_t i = 0; i < c->nargs; i++) {
-					if (strcmp(c->args[i].role, name) != 0)
-						continue;
-					char *t = engine_display(d, &d->ments[c->args[i].ment]);
-					if (k++ > 0)
-						ex_buf_adds(b, " and ");
-					ex_buf_adds(b, t);
-					free(t);
-				}
-				if (k == 0 && !in_opt)
-					ex_buf_adds(b, "someone");
-			}
-			if (b->len == before && in_opt)
-				opt_empty = true;
-			p = e + 1;
-			continue;
-		}
-		ex_buf_add(b, p, 1);
-		p++;
-	}
-	free(opt.data);
-	if (out.data == NULL)
-		out.data = ex_xstrdup(c->type);
-	return out.data;
+        const char *tpl = c->rule->summary ? c->rule->summary : "{type}";
+        struct ex_buf out = {0};
+        struct ex_buf opt = {0};
+        bool in_opt = false, opt_empty = false;
+        for (const char *p = tpl; *p;) {
+                struct ex_buf *b = in_opt ? &opt : &out;
+                if (*p == '[') {
+                        in_opt = true;
+                        opt_empty = false;
+                        opt.len = 0;
+                        if (opt.data)
+                                opt.data[0] = '\0';
+                        p++;
+                        continue;
+                }
+                if (*p == ']' && in_opt) {
+                        if (!opt_empty && opt.len > 0)
+                                ex_buf_add(&out, opt.data, opt.len);
+                        in_opt = false;
+                        p++;
+                        continue;
+                }
+                if (*p == '{') {
+                        const char *e = strchr(p, '}');
+                        if (e == NULL)
+                                break;
+                        char name[32];
+                        size_t n = (size_t)(e - p - 1) < sizeof name - 1 ? (size_t)(e - p - 1)
+                                                                         : sizeof name - 1;
+                        memcpy(name, p + 1, n);
+                        name[n] = '\0';
+                        size_t before = b->len;
+                        if (strcmp(name, "type") == 0) {
+                                ex_buf_adds(b, c->type);
+                        } else if (strcmp(name, "time") == 0) {
+                                if (timev != NULL && *timev)
+                                        ex_buf_adds(b, timev);
+                        } else if (strcmp(name, "qty") == 0) {
+                                if (c->nqty > 0) {
+                                        const struct ex_qty *q = &d->qtys[c->qty[0]];
+                                        ex_buf_addf(b, "%.15g %s", q->value, q->unit);
+                                }
+                        } else if (strncmp(name, "attr.", 5) == 0) {
+                                for (size_t i = 0; i < c->nattrs; i++)
+                                        if (strcmp(c->attrs[i].key, name + 5) == 0) {
+                                                ex_buf_adds(b, c->attrs[i].value);
+                                                break;
+                                        }
+                        } else {
+                                int k = 0;
+                                for (size_t i = 0; i < c->nargs; i++) {
+                                        if (strcmp(c->args[i].role, name) != 0)
+                                                continue;
+                                        char *t = engine_display(d, &d->ments[c->args[i].ment]);
+                                        if (k++ > 0)
+                                                ex_buf_adds(b, " and ");
+                                        ex_buf_adds(b, t);
+                                        free(t);
+                                }
+                                if (k == 0 && !in_opt)
+                                        ex_buf_adds(b, "someone");
+                        }
+                        if (b->len == before && in_opt)
+                                opt_empty = true;
+                        p = e + 1;
+                        continue;
+                }
+                ex_buf_add(b, p, 1);
+                p++;
+        }
+        free(opt.data);
+        if (out.data == NULL)
+                out.data = ex_xstrdup(c->type);
+        return out.data;
 }
 
 /* Whether a planned/likely cue ends right before offset i (将于6月30日). */
 static bool
 engine_cue_before(const struct ex_doc *d, size_t i)
 {
-	for (size_t h = mention_hit_from(d, i > 12 ? i - 12 : 0); h < d->nhits; h++) {
-		const struct ex_hit *hit = &d->hits[h];
-		if (hit->start >= i)
-			break;
-		if ((hit->pay >> 24) != PAY_CUE || hit->end > i || i - hit->end > 4)
-			continue;
-		int k = d->x->cues[hit->pay & 0xffffff].kind;
-		if (k == CUE_PLANNED || k == CUE_LIKELY)
-			return true;
-	}
-	return false;
+        for (size_t h = mention_hit_from(d, i > 12 ? i - 12 : 0); h < d->nhits; h++) {
+                const struct ex_hit *hit = &d->hits[h];
+                if (hit->start >= i)
+                        break;
+                if ((hit->pay >> 24) != PAY_CUE || hit->end > i || i - hit->end > 4)
+                        continue;
+                int k = d->x->cues[hit->pay & 0xffffff].kind;
+                if (k == CUE_PLANNED || k == CUE_LIKELY)
+                        return true;
+        }
+        return false;
 }
 
 /* Make the nw_event of a candidate. */
 static struct nw_event *
 engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
-    const struct title_arg *extra, size_t nextra, size_t self)
+             const struct title_arg *extra, size_t nextra, size_t self)
 {
-	struct nw_event *ev = nw_event_new();
-	nw_event_set_type(ev, c->type);
-	nw_event_set_modality(ev, c->modality);
-	for (size_t i = 0; i < c->nargs; i++) {
-		const struct ex_mention *m = &d->ments[c->args[i].ment];
-		char *text = engine_ment_text(d, m);
-		nw_event_add_arg(ev, c->args[i].role, mention_id(d, m), text);
-		free(text);
-	}
-	for (size_t i = 0; i < nextra; i++)
-		if (extra[i].event == self)
-			nw_event_add_arg(ev, extra[i].role, extra[i].id, extra[i].text);
-	for (size_t i = 0; i < c->nattrs; i++)
-		nw_event_set_attr(ev, c->attrs[i].key, c->attrs[i].value);
-	char tv[32] = "";
-	if (c->time >= 0) {
-		struct ex_time tm = d->times[c->time];
-		if (tm.rel_month) {
-			/* 同月: the month of the previous dated time */
-			for (int k = c->time - 1; k >= 0; k--)
-				if (d->times[k].prec >= TP_MONTH && !d->times[k].rel_month &&
-				    d->times[k].prec != TP_SUB) {
-					tm.y = d->times[k].y;
-					tm.m = d->times[k].m;
-					tm.year_implied = d->times[k].year_implied;
-					break;
-				}
-			if (tm.m == 0)
-				tm.prec = TP_VAGUE;
-		}
-		/* a plan's date lies ahead when it follows the trigger or a plan cue (将于) */
-		bool future = (strcmp(c->modality, "planned") == 0 ||
-		    strcmp(c->modality, "likely") == 0) &&
-		    (tm.start >= c->trig_end || engine_cue_before(d, tm.start));
-		timex_value(&tm, &d->pub, future, tv, sizeof tv);
-		char *tt = ex_xstrndup(d->t.s + tm.start, tm.end - tm.start);
-		nw_event_set_time(ev, tv[0] ? tv : NULL, tt);
-		free(tt);
-	}
-	for (size_t i = 0; i < c->nqty; i++) {
-		const struct ex_qty *q = &d->qtys[c->qty[i]];
-		bool dup = false;
-		for (size_t k = 0; k < i; k++)
-			if (c->qty[k] == c->qty[i])
-				dup = true;
-		if (dup)
-			continue;
-		char *qt = ex_xstrndup(d->t.s + q->start, q->end - q->start);
-		nw_event_add_quantity(ev, q->kind, q->value, q->unit, qt);
-		free(qt);
-	}
-	for (size_t i = 0; i < c->nmedia; i++) {
-		const struct ex_mention *m = &d->ments[c->media[i]];
-		bool dup = false;
-		for (size_t k = 0; k < i; k++)
-			if (d->ments[c->media[k]].entity == m->entity)
-				dup = true;
-		if (dup)
-			continue;
-		char *text = engine_ment_text(d, m);
-		nw_event_add_reported_by(ev, mention_id(d, m), text);
-		free(text);
-	}
-	char *sum = engine_summary(d, c, tv);
-	nw_event_set_summary(ev, sum);
-	free(sum);
-	/* Evidence: the sentence, as offsets into the original body. */
-	const struct ex_span *sp = &d->t.sent[c->sent];
-	size_t s = sp->start, e = sp->end;
-	while (s < e && (d->t.s[s] == ' ' || d->t.s[s] == '\n'))
-		s++;
-	while (e > s && (d->t.s[e - 1] == ' ' || d->t.s[e - 1] == '\n'))
-		e--;
-	size_t os = d->t.map[s], oe = e < d->t.len ? d->t.map[e] : d->t.orig_len;
-	if (e > s && e <= d->t.len) {
-		/* end: one past the last byte of the last character */
-		size_t last = d->t.map[e - 1];
-		int k;
-		ex_cp_at(d->t.orig, d->t.orig_len, last, &k);
-		if (last + (size_t)k > oe || oe < last)
-			oe = last + (size_t)k;
-	}
-	if (oe < os)
-		oe = os;
-	nw_event_set_evidence(ev, d->t.orig + os, oe - os, os, oe);
-	/* Confidence: the rule's, more when complete with known entities. */
-	double conf = c->confidence;
-	size_t known = 0;
-	for (size_t i = 0; i < c->nargs; i++)
-		if (mention_resolve(d, &d->ments[c->args[i].ment])->entity >= 0)
-			known++;
-	if (c->nargs > 0)
-		conf += 0.1 * (double)known / (double)c->nargs;
-	if (!c->complete)
-		conf -= 0.2;
-	if (conf > 0.99)
-		conf = 0.99;
-	if (conf < 0.05)
-		conf = 0.05;
-	ev->confidence = conf;
-	struct nw_article_ref ar = {(char *)a->id, a->url, a->title, a->published, a->source,
-	    a->lang};
-	nw_event_set_article(ev, &ar);
-	/* Deterministic id: article, type, sentence offset, trigger offset. */
-	char *seed = ex_xprintf("%s|%s|%zu|%zu", a->id, c->type, os, c->trig_start);
-	char hex[65];
-	nw_sha256_hex(seed, strlen(seed), hex);
-	free(seed);
-	char id[24];
-	snprintf(id, sizeof id, "%.16s", hex);
-	nw_event_set_id(ev, id);
-	return ev;
+        struct nw_event *ev = nw_event_new();
+        nw_event_set_type(ev, c->type);
+        nw_event_set_modality(ev, c->modality);
+        for (size_t i = 0; i < c->nargs; i++) {
+                const struct ex_mention *m = &d->ments[c->args[i].ment];
+                char *text = engine_ment_text(d, m);
+                nw_event_add_arg(ev, c->args[i].role, mention_id(d, m), text);
+                free(text);
+        }
+        for (size_t i = 0; i < nextra; i++)
+                if (extra[i].event == self)
+                        nw_event_add_arg(ev, extra[i].role, extra[i].id, extra[i].text);
+        for (size_t i = 0; i < c->nattrs; i++)
+                nw_event_set_attr(ev, c->attrs[i].key, c->attrs[i].value);
+        char tv[32] = "";
+        if (c->time >= 0) {
+                struct ex_time tm = d->times[c->time];
+                if (tm.rel_month) {
+                        /* 同月: the month of the previous dated time */
+                        for (int k = c->time - 1; k >= 0; k--)
+                                if (d->times[k].prec >= TP_MONTH && !d->times[k].rel_month &&
+                                    d->times[k].prec != TP_SUB) {
+                                        tm.y = d->times[k].y;
+                                        tm.m = d->times[k].m;
+                                        tm.year_implied = d->times[k].year_implied;
+                                        break;
+                                }
+                        if (tm.m == 0)
+                                tm.prec = TP_VAGUE;
+                }
+                /* a plan's date lies ahead when it follows the trigger or a plan cue (将于) */
+                bool future =
+                    (strcmp(c->modality, "planned") == 0 || strcmp(c->modality, "likely") == 0) &&
+                    (tm.start >= c->trig_end || engine_cue_before(d, tm.start));
+                timex_value(&tm, &d->pub, future, tv, sizeof tv);
+                char *tt = ex_xstrndup(d->t.s + tm.start, tm.end - tm.start);
+                nw_event_set_time(ev, tv[0] ? tv : NULL, tt);
+                free(tt);
+        }
+        for (size_t i = 0; i < c->nqty; i++) {
+                const struct ex_qty *q = &d->qtys[c->qty[i]];
+                bool dup = false;
+                for (size_t k = 0; k < i; k++)
+                        if (c->qty[k] == c->qty[i])
+                                dup = true;
+                if (dup)
+                        continue;
+                char *qt = ex_xstrndup(d->t.s + q->start, q->end - q->start);
+                nw_event_add_quantity(ev, q->kind, q->value, q->unit, qt);
+                free(qt);
+        }
+        for (size_t i = 0; i < c->nmedia; i++) {
+                const struct ex_mention *m = &d->ments[c->media[i]];
+                bool dup = false;
+                for (size_t k = 0; k < i; k++)
+                        if (d->ments[c->media[k]].entity == m->entity)
+                                dup = true;
+                if (dup)
+                        continue;
+                char *text = engine_ment_text(d, m);
+                nw_event_add_reported_by(ev, mention_id(d, m), text);
+                free(text);
+        }
+        char *sum = engine_summary(d, c, tv);
+        nw_event_set_summary(ev, sum);
+        free(sum);
+        /* Evidence: the sentence, as offsets into the original body. */
+        const struct ex_span *sp = &d->t.sent[c->sent];
+        size_t s = sp->start, e = sp->end;
+        while (s < e && (d->t.s[s] == ' ' || d->t.s[s] == '\n'))
+                s++;
+        while (e > s && (d->t.s[e - 1] == ' ' || d->t.s[e - 1] == '\n'))
+                e--;
+        size_t os = d->t.map[s], oe = e < d->t.len ? d->t.map[e] : d->t.orig_len;
+        if (e > s && e <= d->t.len) {
+                /* end: one past the last byte of the last character */
+                size_t last = d->t.map[e - 1];
+                int k;
+                ex_cp_at(d->t.orig, d->t.orig_len, last, &k);
+                if (last + (size_t)k > oe || oe < last)
+                        oe = last + (size_t)k;
+        }
+        if (oe < os)
+                oe = os;
+        nw_event_set_evidence(ev, d->t.orig + os, oe - os, os, oe);
+        /* Confidence: the rule's, more when complete with known entities. */
+        double conf = c->confidence;
+        size_t known = 0;
+        for (size_t i = 0; i < c->nargs; i++)
+                if (mention_resolve(d, &d->ments[c->args[i].ment])->entity >= 0)
+                        known++;
+        if (c->nargs > 0)
+                conf += 0.1 * (double)known / (double)c->nargs;
+        if (!c->complete)
+                conf -= 0.2;
+        if (conf > 0.99)
+                conf = 0.99;
+        if (conf < 0.05)
+                conf = 0.05;
+        ev->confidence = conf;
+        struct nw_article_ref ar = {(char *)a->id, a->url,    a->title,
+                                    a->published,  a->source, a->lang};
+        nw_event_set_article(ev, &ar);
+        /* Deterministic id: article, type, sentence offset, trigger offset. */
+        char *seed = ex_xprintf("%s|%s|%zu|%zu", a->id, c->type, os, c->trig_start);
+        char hex[65];
+        nw_sha256_hex(seed, strlen(seed), hex);
+        free(seed);
+        char id[24];
+        snprintf(id, sizeof id, "%.16s", hex);
+        nw_event_set_id(ev, id);
+        return ev;
 }
 
 /* Collect the candidates of a document. */
 static void
 engine_collect(struct ex_doc *d, struct cand **out, size_t *n, size_t *cap)
 {
-	const struct extractor *x = d->x;
-	for (size_t h = 0; h < d->nhits; h++) {
-		const struct ex_hit *hit = &d->hits[h];
-		if ((hit->pay >> 24) != PAY_TRIGGER)
-			continue;
-		if (x->trigs[hit->pay & 0xffffff].lang != d->lang)
-			continue;
-		/* A longer trigger covering this one wins (闭源发布 over 发布). */
-		bool covered = false;
-		for (size_t k = h; k > 0 && !covered; k--) {
-			const struct ex_hit *o = &d->hits[k - 1];
-			if (o->end + 64 < hit->start)
-				break;
-			if ((o->pay >> 24) == PAY_TRIGGER && o->start <= hit->start &&
-			    o->end >= hit->end && (o->end - o->start) > (hit->end - hit->start) &&
-			    x->trigs[o->pay & 0xffffff].lang == d->lang)
-				covered = true;
-		}
-		for (size_t k = h + 1; k < d->nhits && !covered; k++) {
-			const struct ex_hit *o = &d->hits[k];
-			if (o->start > hit->start)
-				break;
-			if ((o->pay >> 24) == PAY_TRIGGER && o->end > hit->end &&
-			    x->trigs[o->pay & 0xffffff].lang == d->lang)
-				covered = true;
-		}
-		if (covered)
-			continue;
-		/* A trigger inside a name is part of the name. */
-		size_t mi = engine_ment_from(d, hit->start);
-		bool inname = false;
-		if (mi > 0 && d->ments[mi - 1].end > hit->start && d->ments[mi - 1].entity >= 0)
-			inname = true;
-		if (mi < d->nments && d->ments[mi].start == hit->start &&
-		    d->ments[mi].end >= hit->end && d->ments[mi].entity >= 0)
-			inname = true;
-		if (inname)
-			continue;
-		if (*n == *cap) {
-			*cap = *cap ? *cap * 2 : 32;
-			*out = ex_xrealloc(*out, *cap * sizeof **out);
-		}
-		if (engine_candidate(d, hit, &(*out)[*n])) {
-			(*out)[*n].doc = d;
-			(*n)++;
-		}
-	}
-	engine_quantities(d, *out, *n);
+        const struct extractor *x = d->x;
+        for (size_t h = 0; h < d->nhits; h++) {
+                const struct ex_hit *hit = &d->hits[h];
+                if ((hit->pay >> 24) != PAY_TRIGGER)
+                        continue;
+                if (x->trigs[hit->pay & 0xffffff].lang != d->lang)
+                        continue;
+                /* A longer trigger covering this one wins (闭源发布 over 发布). */
+                bool covered = false;
+                for (size_t k = h; k > 0 && !covered; k--) {
+                        const struct ex_hit *o = &d->hits[k - 1];
+                        if (o->end + 64 < hit->start)
+                                break;
+                        if ((o->pay >> 24) == PAY_TRIGGER && o->start <= hit->start &&
+                            o->end >= hit->end && (o->end - o->start) > (hit->end - hit->start) &&
+                            x->trigs[o->pay & 0xffffff].lang == d->lang)
+                                covered = true;
+                }
+                for (size_t k = h + 1; k < d->nhits && !covered; k++) {
+                        const struct ex_hit *o = &d->hits[k];
+                        if (o->start > hit->start)
+                                break;
+                        if ((o->pay >> 24) == PAY_TRIGGER && o->end > hit->end &&
+                            x->trigs[o->pay & 0xffffff].lang == d->lang)
+                                covered = true;
+                }
+                if (covered)
+                        continue;
+                /* A trigger inside a name is part of the name. */
+                size_t mi = engine_ment_from(d, hit->start);
+                bool inname = false;
+                if (mi > 0 && d->ments[mi - 1].end > hit->start && d->ments[mi - 1].entity >= 0)
+                        inname = true;
+                if (mi < d->nments && d->ments[mi].start == hit->start &&
+                    d->ments[mi].end >= hit->end && d->ments[mi].entity >= 0)
+                        inname = true;
+                if (inname)
+                        continue;
+                if (*n == *cap) {
+                        *cap = *cap ? *cap * 2 : 32;
+                        *out = ex_xrealloc(*out, *cap * sizeof **out);
+                }
+                if (engine_candidate(d, hit, &(*out)[*n])) {
+                        (*out)[*n].doc = d;
+                        (*n)++;
+                }
+        }
+        engine_quantities(d, *out, *n);
 }
 
 int
 engine_run(const struct extractor *x, const struct article *a, struct nw_event ***events,
-    size_t *nevents, char **cause)
+           size_t *nevents, char **cause)
 {
-	int lang = a->lang != NULL && strcmp(a->lang, "en") == 0 ? EX_EN : EX_ZH;
-	struct ex_doc body, title;
-	engine_doc(&body, x, a, a->body, a->body_len, lang);
-	bool has_title = a->title != NULL && *a->title;
-	if (has_title)
-		engine_doc(&title, x, a, a->title, strlen(a->title), lang);
+        int lang = a->lang != NULL && strcmp(a->lang, "en") == 0 ? EX_EN : EX_ZH;
+        struct ex_doc body, title;
+        engine_doc(&body, x, a, a->body, a->body_len, lang);
+        bool has_title = a->title != NULL && *a->title;
+        if (has_title)
+                engine_doc(&title, x, a, a->title, strlen(a->title), lang);
 
-	struct cand *cs = NULL, *ts = NULL;
-	size_t nc = 0, capc = 0, nt = 0, capt = 0;
-	engine_collect(&body, &cs, &nc, &capc);
-	if (has_title)
-		engine_collect(&title, &ts, &nt, &capt);
+        struct cand *cs = NULL, *ts = NULL;
+        size_t nc = 0, capc = 0, nt = 0, capt = 0;
+        engine_collect(&body, &cs, &nc, &capc);
+        if (has_title)
+                engine_collect(&title, &ts, &nt, &capt);
 
-	/* Merge in text order. */
-	for (size_t i = 0; i < nc; i++) {
-		struct cand *c = &cs[i];
-		for (size_t j = i; j > 0 && i - j < 256; j--) {
-			struct cand *e = &cs[j - 1];
-			if (e->dead || strcmp(e->type, c->type) != 0)
-				continue;
-			bool same_sent = e->sent == c->sent;
-			bool near = c->sent <= e->sent + 2;
-			bool merge = false;
-			if (same_sent && (engine_same(&body, e, &body, c, true) ||
-			    engine_subset(&body, e, c)))
-				merge = true;
-			else if (!c->complete && near && engine_same(&body, e, &body, c, true))
-				merge = true;
-			else if (!c->complete && (same_sent || (near && c->rule->lend)))
-				merge = true;
-			else if (engine_same(&body, e, &body, c, false))
-				merge = true;
-			if (merge) {
-				engine_merge(&body, e, &body, c);
-				c->dead = true;
-				break;
-			}
-		}
-	}
-	/* Title candidates: only fill body events (copied args). */
-	struct title_arg *extra = NULL;
-	size_t nextra = 0;
-	for (size_t i = 0; i < nt; i++) {
-		struct cand *c = &ts[i];
-		for (size_t j = 0; j < nc; j++) {
-			struct cand *e = &cs[j];
-			if (e->dead || strcmp(e->rule->type, c->rule->type) != 0)
-				continue;
-			/* same key filler by id */
-			bool match = false;
-			for (size_t k = 0; k < e->rule->key.n && !match; k++) {
-				const char *ea[ENGINE_MAX_ARGS], *ca[ENGINE_MAX_ARGS];
-				size_t na = engine_role_ids(&body, e, e->rule->key.w[k], ea,
-				    ENGINE_MAX_ARGS);
-				size_t nb = engine_role_ids(&title, c, e->rule->key.w[k], ca,
-				    ENGINE_MAX_ARGS);
-				bool inter;
-				engine_sets(ea, na, ca, nb, &inter);
-				match = inter;
-			}
-			if (!match)
-				continue;
-			for (size_t k = 0; k < c->nargs; k++) {
-				if (engine_filled(e, c->args[k].role))
-					continue;
-				bool dup = false;
-				for (size_t q = 0; q < nextra; q++)
-					if (extra[q].event == j && strcmp(extra[q].role, c->args[k].role) == 0)
-						dup = true;
-				if (dup)
-					continue;
-				const struct ex_mention *m = &title.ments[c->args[k].ment];
-				extra = ex_xrealloc(extra, (nextra + 1) * sizeof *extra);
-				extra[nextra].event = j;
-				extra[nextra].role = ex_xstrdup(c->args[k].role);
-				extra[nextra].id = ex_xstrdup(mention_id(&title, m));
-				extra[nextra].text = engine_ment_text(&title, m);
-				nextra++;
-			}
-			break;
-		}
-	}
-	/* Emit. */
-	size_t n = 0;
-	for (size_t i = 0; i < nc; i++) {
-		if (cs[i].rule->needqty && cs[i].nqty == 0)
-			cs[i].dead = true;
-		if (!cs[i].dead && cs[i].complete)
-			n++;
-	}
-	*events = ex_xcalloc(n ? n : 1, sizeof **events);
-	size_t k = 0;
-	for (size_t i = 0; i < nc; i++) {
-		if (cs[i].dead || !cs[i].complete)
-			continue;
-		(*events)[k++] = engine_event(&body, a, &cs[i], extra, nextra, i);
-	}
-	*nevents = k;
-	for (size_t i = 0; i < nextra; i++) {
-		free(extra[i].role);
-		free(extra[i].id);
-		free(extra[i].text);
-	}
-	free(extra);
-	free(cs);
-	free(ts);
-	engine_doc_free(&body);
-	if (has_title)
-		engine_doc_free(&title);
-	(void)cause;
-	return 0;
+        /* Merge in text order. */
+        for (size_t i = 0; i < nc; i++) {
+                struct cand *c = &cs[i];
+                for (size_t j = i; j > 0 && i - j < 256; j--) {
+                        struct cand *e = &cs[j - 1];
+                        if (e->dead || strcmp(e->type, c->type) != 0)
+                                continue;
+                        bool same_sent = e->sent == c->sent;
+                        bool near = c->sent <= e->sent + 2;
+                        bool merge = false;
+                        if (same_sent &&
+                            (engine_same(&body, e, &body, c, true) || engine_subset(&body, e, c)))
+                                merge = true;
+                        else if (!c->complete && near && engine_same(&body, e, &body, c, true))
+                                merge = true;
+                        else if (!c->complete && (same_sent || (near && c->rule->lend)))
+                                merge = true;
+                        else if (engine_same(&body, e, &body, c, false))
+                                merge = true;
+                        if (merge) {
+                                engine_merge(&body, e, &body, c);
+                                c->dead = true;
+                                break;
+                        }
+                }
+        }
+        /* Title candidates: only fill body events (copied args). */
+        struct title_arg *extra = NULL;
+        size_t nextra = 0;
+        for (size_t i = 0; i < nt; i++) {
+                struct cand *c = &ts[i];
+                for (size_t j = 0; j < nc; j++) {
+                        struct cand *e = &cs[j];
+                        if (e->dead || strcmp(e->rule->type, c->rule->type) != 0)
+                                continue;
+                        /* same key filler by id */
+                        bool match = false;
+                        for (size_t k = 0; k < e->rule->key.n && !match; k++) {
+                                const char *ea[ENGINE_MAX_ARGS], *ca[ENGINE_MAX_ARGS];
+                                size_t na = engine_role_ids(&body, e, e->rule->key.w[k], ea,
+                                                            ENGINE_MAX_ARGS);
+                                size_t nb = engine_role_ids(&title, c, e->rule->key.w[k], ca,
+                                                            ENGINE_MAX_ARGS);
+                                bool inter;
+                                engine_sets(ea, na, ca, nb, &inter);
+                                match = inter;
+                        }
+                        if (!match)
+                                continue;
+                        for (size_t k = 0; k < c->nargs; k++) {
+                                if (engine_filled(e, c->args[k].role))
+                                        continue;
+                                bool dup = false;
+                                for (size_t q = 0; q < nextra; q++)
+                                        if (extra[q].event == j &&
+                                            strcmp(extra[q].role, c->args[k].role) == 0)
+                                                dup = true;
+                                if (dup)
+                                        continue;
+                                const struct ex_mention *m = &title.ments[c->args[k].ment];
+                                extra = ex_xrealloc(extra, (nextra + 1) * sizeof *extra);
+                                extra[nextra].event = j;
+                                extra[nextra].role = ex_xstrdup(c->args[k].role);
+                                extra[nextra].id = ex_xstrdup(mention_id(&title, m));
+                                extra[nextra].text = engine_ment_text(&title, m);
+                                nextra++;
+                        }
+                        break;
+                }
+        }
+        /* Emit. */
+        size_t n = 0;
+        for (size_t i = 0; i < nc; i++) {
+                if (cs[i].rule->needqty && cs[i].nqty == 0)
+                        cs[i].dead = true;
+                if (!cs[i].dead && cs[i].complete)
+                        n++;
+        }
+        *events = ex_xcalloc(n ? n : 1, sizeof **events);
+        size_t k = 0;
+        for (size_t i = 0; i < nc; i++) {
+                if (cs[i].dead || !cs[i].complete)
+                        continue;
+                (*events)[k++] = engine_event(&body, a, &cs[i], extra, nextra, i);
+        }
+        *nevents = k;
+        for (size_t i = 0; i < nextra; i++) {
+                free(extra[i].role);
+                free(extra[i].id);
+                free(extra[i].text);
+        }
+        free(extra);
+        free(cs);
+        free(ts);
+        engine_doc_free(&body);
+        if (has_title)
+                engine_doc_free(&title);
+        (void)cause;
+        return 0;
 }

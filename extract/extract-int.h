@@ -37,27 +37,28 @@ uint32_t ex_cp_at_slow(const char *s, size_t len, size_t i, int *k);
 static inline uint32_t
 ex_cp_at(const char *s, size_t len, size_t i, int *k)
 {
-	const unsigned char *u = (const unsigned char *)s + i;
-	if (u[0] < 0x80) {
-		*k = 1;
-		return u[0];
-	}
-	/* the common case of Chinese text: a well-formed three-byte character */
-	if (u[0] >= 0xe1 && u[0] <= 0xec && i + 3 <= len && (u[1] & 0xc0) == 0x80 &&
-	    (u[2] & 0xc0) == 0x80) {
-		*k = 3;
-		return ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
-	}
-	return ex_cp_at_slow(s, len, i, k);
+        const unsigned char *u = (const unsigned char *)s + i;
+        if (u[0] < 0x80) {
+                *k = 1;
+                return u[0];
+        }
+        /* the common case of Chinese text: a well-formed three-byte character */
+        if (u[0] >= 0xe1 && u[0] <= 0xec && i + 3 <= len && (u[1] & 0xc0) == 0x80 &&
+            (u[2] & 0xc0) == 0x80) {
+                *k = 3;
+                return ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) |
+                       (u[2] & 0x3f);
+        }
+        return ex_cp_at_slow(s, len, i, k);
 }
 /* The start of the code point that ends right before i. */
 size_t ex_cp_before(const char *s, size_t i);
 bool ex_is_han(uint32_t cp);
 
 struct ex_buf {
-	char *data;
-	size_t len;
-	size_t cap;
+        char *data;
+        size_t len;
+        size_t cap;
 };
 void ex_buf_add(struct ex_buf *b, const void *p, size_t n);
 void ex_buf_adds(struct ex_buf *b, const char *s);
@@ -89,158 +90,158 @@ enum ex_lang { EX_ZH = 0, EX_EN = 1, EX_NLANG = 2 };
 
 /* Entity kinds; a role names the kinds it accepts as a bit set. */
 enum ex_kind {
-	EK_ORG,
-	EK_PRODUCT,
-	EK_PERSON,
-	EK_PLACE,
-	EK_MEDIA,
-	EK_GOV,
-	EK_PROGRAM,
-	EK_NAME,   /* an unknown Latin or capitalised name: org or product */
-	EK_QUOTED, /* a short name in quotes: usually a product or code name */
-	EK_UNIT,   /* an unknown organisation found by its suffix */
-	EK_CHUNK,  /* Chinese text right after a trigger or opening a clause (no suffix) */
-	EK_NKIND
+        EK_ORG,
+        EK_PRODUCT,
+        EK_PERSON,
+        EK_PLACE,
+        EK_MEDIA,
+        EK_GOV,
+        EK_PROGRAM,
+        EK_NAME,   /* an unknown Latin or capitalised name: org or product */
+        EK_QUOTED, /* a short name in quotes: usually a product or code name */
+        EK_UNIT,   /* an unknown organisation found by its suffix */
+        EK_CHUNK,  /* Chinese text right after a trigger or opening a clause (no suffix) */
+        EK_NKIND
 };
 #define EK_BIT(k) (1u << (k))
 
 /* A list of words. */
 struct ex_words {
-	char **w;
-	size_t *l; /* lengths */
-	size_t n;
+        char **w;
+        size_t *l; /* lengths */
+        size_t n;
 };
 
 struct ex_entity {
-	char *id;
-	int kind;   /* enum ex_kind */
-	int parent; /* index, or -1 */
-	const char *display; /* the first Latin alias (for summaries), or NULL */
+        char *id;
+        int kind;            /* enum ex_kind */
+        int parent;          /* index, or -1 */
+        const char *display; /* the first Latin alias (for summaries), or NULL */
 };
 
 struct ex_alias {
-	int entity;
-	char *text;    /* as written (without the leading '=') */
-	bool exact;    /* '=': case-sensitive */
-	bool latin_l;  /* starts with an ASCII letter or digit: needs a word boundary */
-	bool latin_r;  /* ends with one */
+        int entity;
+        char *text;   /* as written (without the leading '=') */
+        bool exact;   /* '=': case-sensitive */
+        bool latin_l; /* starts with an ASCII letter or digit: needs a word boundary */
+        bool latin_r; /* ends with one */
 };
 
 struct ex_kv {
-	char *key;
-	char *value;
+        char *key;
+        char *value;
 };
 
 /* Where a role looks for its filler relative to the trigger. */
 enum ex_side { SIDE_LEFT, SIDE_RIGHT, SIDE_EITHER };
 
 struct ex_role {
-	char *name;
-	int side;          /* enum ex_side */
-	uint32_t kinds;    /* EK_BIT set */
-	struct ex_words cue;  /* filler must follow one of these directly (empty: any) */
-	struct ex_words after; /* filler must come after one of these, in the clause */
-	struct ex_words nocue; /* filler must not follow one of these directly */
-	bool clause;       /* stay in the trigger's clause (else the sentence) */
-	bool list;         /* take the list the filler stands in (A、B和C) */
-	bool all;          /* take every filler of the right kind on that side */
-	bool first;        /* take the farthest filler (the sentence's subject), not the nearest */
-	bool add;          /* adds fillers even when an earlier line filled the role */
-	bool cont;         /* may reach into the next sentence when it continues this one */
-	int gap;           /* max characters between filler and trigger (0: unlimited) */
+        char *name;
+        int side;              /* enum ex_side */
+        uint32_t kinds;        /* EK_BIT set */
+        struct ex_words cue;   /* filler must follow one of these directly (empty: any) */
+        struct ex_words after; /* filler must come after one of these, in the clause */
+        struct ex_words nocue; /* filler must not follow one of these directly */
+        bool clause;           /* stay in the trigger's clause (else the sentence) */
+        bool list;             /* take the list the filler stands in (A、B和C) */
+        bool all;              /* take every filler of the right kind on that side */
+        bool first; /* take the farthest filler (the sentence's subject), not the nearest */
+        bool add;   /* adds fillers even when an earlier line filled the role */
+        bool cont;  /* may reach into the next sentence when it continues this one */
+        int gap;    /* max characters between filler and trigger (0: unlimited) */
 };
 
 struct ex_attr_when {
-	struct ex_kv kv;
-	struct ex_words when; /* cue words in the sentence */
-	bool clause;          /* only in the trigger's clause */
+        struct ex_kv kv;
+        struct ex_words when; /* cue words in the sentence */
+        bool clause;          /* only in the trigger's clause */
 };
 
 struct ex_rule;
 
 struct ex_trigger {
-	int rule;
-	int lang;
-	char *word;
-	struct ex_kv attrs[4];
-	int nattrs;
-	char *modality;         /* forced modality, or NULL */
-	struct ex_words unless; /* not when one of these stands right before */
-	struct ex_words unless_after; /* not when one of these follows right after */
-	struct ex_words needs;  /* only when one of these is in the clause */
-	bool weak;              /* completes an event, never makes one alone */
+        int rule;
+        int lang;
+        char *word;
+        struct ex_kv attrs[4];
+        int nattrs;
+        char *modality;               /* forced modality, or NULL */
+        struct ex_words unless;       /* not when one of these stands right before */
+        struct ex_words unless_after; /* not when one of these follows right after */
+        struct ex_words needs;        /* only when one of these is in the clause */
+        bool weak;                    /* completes an event, never makes one alone */
 };
 
 struct ex_rule {
-	char *type;
-	char *planned_type; /* the type when modality is planned/likely, or NULL */
-	char *summary;      /* template: {role} {time} {qty} */
-	char *file;
-	struct ex_words require; /* roles a standalone event needs */
-	struct ex_words key;     /* roles whose fillers identify the happening */
-	struct ex_role *roles[EX_NLANG];
-	size_t nroles[EX_NLANG];
-	struct ex_attr_when *when[EX_NLANG];
-	size_t nwhen[EX_NLANG];
-	double confidence; /* base */
-	bool needqty;      /* an event without a quantity is dropped (market.milestone) */
-	char *owner_agent; /* "owner A P": a known A must share the family of a known P */
-	char *owner_of;
-	char *min_role;    /* "min R N": a standalone event needs N fillers of R */
-	int min_count;
-	bool merge_sentence; /* "merge sentence": one event per key filler and sentence */
-	bool lend;         /* an incomplete candidate lends its fillers to the event it completes */
+        char *type;
+        char *planned_type; /* the type when modality is planned/likely, or NULL */
+        char *summary;      /* template: {role} {time} {qty} */
+        char *file;
+        struct ex_words require; /* roles a standalone event needs */
+        struct ex_words key;     /* roles whose fillers identify the happening */
+        struct ex_role *roles[EX_NLANG];
+        size_t nroles[EX_NLANG];
+        struct ex_attr_when *when[EX_NLANG];
+        size_t nwhen[EX_NLANG];
+        double confidence; /* base */
+        bool needqty;      /* an event without a quantity is dropped (market.milestone) */
+        char *owner_agent; /* "owner A P": a known A must share the family of a known P */
+        char *owner_of;
+        char *min_role; /* "min R N": a standalone event needs N fillers of R */
+        int min_count;
+        bool merge_sentence; /* "merge sentence": one event per key filler and sentence */
+        bool lend; /* an incomplete candidate lends its fillers to the event it completes */
 };
 
 /* Global cue kinds (data/rules/cues.rules). */
 enum ex_cue_kind {
-	CUE_PLANNED,    /* modality planned, before the trigger in its clause */
-	CUE_LIKELY,
-	CUE_NEGATED,
-	CUE_NEGATED_S,  /* negated from anywhere later in the sentence (否认) */
-	CUE_REPORT,     /* attribution: a media entity near it reports */
-	CUE_ANAPHOR,    /* a pronoun or 该公司: resolves to an earlier entity */
-	CUE_ORGSUFFIX,  /* 公司, 集团...: ends an unknown organisation */
-	CUE_NKIND
+        CUE_PLANNED, /* modality planned, before the trigger in its clause */
+        CUE_LIKELY,
+        CUE_NEGATED,
+        CUE_NEGATED_S, /* negated from anywhere later in the sentence (否认) */
+        CUE_REPORT,    /* attribution: a media entity near it reports */
+        CUE_ANAPHOR,   /* a pronoun or 该公司: resolves to an earlier entity */
+        CUE_ORGSUFFIX, /* 公司, 集团...: ends an unknown organisation */
+        CUE_NKIND
 };
 
 struct ex_cue {
-	int kind; /* enum ex_cue_kind */
-	int lang;
-	int arg;  /* CUE_ANAPHOR: EK_BIT set of the kinds it stands for */
-	char *text;
+        int kind; /* enum ex_cue_kind */
+        int lang;
+        int arg; /* CUE_ANAPHOR: EK_BIT set of the kinds it stands for */
+        char *text;
 };
 
 /* Payload of an automaton output: high byte what, low 24 bits the index. */
-#define PAY_ALIAS 1u
-#define PAY_TRIGGER 2u
-#define PAY_CUE 3u
+#define PAY_ALIAS    1u
+#define PAY_TRIGGER  2u
+#define PAY_CUE      3u
 #define PAY(what, i) (((uint32_t)(what) << 24) | (uint32_t)(i))
 
 struct extractor {
-	struct ex_entity *ents;
-	size_t nents;
-	struct ex_alias *aliases;
-	size_t naliases;
-	struct ex_rule *rules;
-	size_t nrules;
-	struct ex_trigger *trigs;
-	size_t ntrigs;
-	struct ex_cue *cues;
-	size_t ncues;
-	struct ex_words noise[EX_NLANG];    /* noise lines (start of a line) */
-	struct ex_words abbrev;             /* English abbreviations ending with '.' */
-	struct ex_words notchunk;           /* words that never start a chunk name (这, 该) */
-	struct ex_words stopword[EX_NLANG]; /* words that end a name scan */
-	struct ex_words generic[EX_NLANG];  /* generic stems: 中国, 科技... */
-	struct ex_words listsep[EX_NLANG];  /* 、 和 and */
-	struct ex_words cont[EX_NLANG];     /* continuation cues: 这里面涵盖了 */
-	struct ex_words notname[EX_NLANG];  /* capitalised words that are no names */
-	struct ex_words notanaphor[EX_NLANG]; /* words holding an anaphor that are none: 其中 */
-	struct ex_words units[EX_NLANG];    /* "word unit": 用户 users */
-	struct ex_words unitmap[EX_NLANG];  /* parallel to units: the unit names */
-	struct acm *acm;
-	char *datadir;
+        struct ex_entity *ents;
+        size_t nents;
+        struct ex_alias *aliases;
+        size_t naliases;
+        struct ex_rule *rules;
+        size_t nrules;
+        struct ex_trigger *trigs;
+        size_t ntrigs;
+        struct ex_cue *cues;
+        size_t ncues;
+        struct ex_words noise[EX_NLANG];      /* noise lines (start of a line) */
+        struct ex_words abbrev;               /* English abbreviations ending with '.' */
+        struct ex_words notchunk;             /* words that never start a chunk name (这, 该) */
+        struct ex_words stopword[EX_NLANG];   /* words that end a name scan */
+        struct ex_words generic[EX_NLANG];    /* generic stems: 中国, 科技... */
+        struct ex_words listsep[EX_NLANG];    /* 、 和 and */
+        struct ex_words cont[EX_NLANG];       /* continuation cues: 这里面涵盖了 */
+        struct ex_words notname[EX_NLANG];    /* capitalised words that are no names */
+        struct ex_words notanaphor[EX_NLANG]; /* words holding an anaphor that are none: 其中 */
+        struct ex_words units[EX_NLANG];      /* "word unit": 用户 users */
+        struct ex_words unitmap[EX_NLANG];    /* parallel to units: the unit names */
+        struct acm *acm;
+        char *datadir;
 };
 
 void ex_words_free(struct ex_words *w);
@@ -262,21 +263,21 @@ void rules_free(struct extractor *x);
 /* ---- text.c: normalisation, sentences, clauses ---- */
 
 struct ex_span {
-	size_t start, end;
+        size_t start, end;
 };
 
 struct text {
-	const char *orig;
-	size_t orig_len;
-	char *s;       /* normalised text */
-	char *low;     /* s with ASCII letters lowered */
-	uint32_t *map; /* map[i]: offset in orig of s[i]; map[len] = orig_len */
-	size_t len;
-	size_t bad;    /* invalid bytes replaced */
-	struct ex_span *sent;
-	size_t nsent;
-	struct ex_span *clause;
-	size_t nclause;
+        const char *orig;
+        size_t orig_len;
+        char *s;       /* normalised text */
+        char *low;     /* s with ASCII letters lowered */
+        uint32_t *map; /* map[i]: offset in orig of s[i]; map[len] = orig_len */
+        size_t len;
+        size_t bad; /* invalid bytes replaced */
+        struct ex_span *sent;
+        size_t nsent;
+        struct ex_span *clause;
+        size_t nclause;
 };
 
 /* Normalise buf into t (see text.c); lang decides the sentence rules. */
@@ -291,75 +292,76 @@ size_t text_clause_of(const struct text *t, size_t i);
 enum ex_tprec { TP_VAGUE, TP_YEAR, TP_MONTH, TP_DAY, TP_SUB };
 
 struct ex_time {
-	size_t start, end;
-	int prec;          /* enum ex_tprec */
-	int y, m, d, sub;  /* sub: EDTF 21-24 seasons, 33-36 quarters, 40-41 halves */
-	bool year_implied; /* month/day without a year: resolved by modality */
-	bool rel_month;    /* same month as the previous time (同月) */
+        size_t start, end;
+        int prec;          /* enum ex_tprec */
+        int y, m, d, sub;  /* sub: EDTF 21-24 seasons, 33-36 quarters, 40-41 halves */
+        bool year_implied; /* month/day without a year: resolved by modality */
+        bool rel_month;    /* same month as the previous time (同月) */
 };
 
 struct ex_date {
-	int y, m, d; /* 0 when unknown */
+        int y, m, d; /* 0 when unknown */
 };
 
 /* Find the times of t[lo..hi) and append them to *out. */
 void timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo, size_t hi,
-    struct ex_time **out, size_t *n, size_t *cap);
+                struct ex_time **out, size_t *n, size_t *cap);
 /* Render tm as ISO 8601 / EDTF into buf (empty for vague); future picks the
  * year of an implied-year date forward rather than back. */
 void timex_value(const struct ex_time *tm, const struct ex_date *pub, bool future, char *buf,
-    size_t cap);
+                 size_t cap);
 void timex_parse_date(const char *s, struct ex_date *d);
 
 /* ---- quant.c ---- */
 
 struct ex_qty {
-	size_t start, end;
-	char kind[12];
-	double value;
-	char unit[24];
+        size_t start, end;
+        char kind[12];
+        double value;
+        char unit[24];
 };
 
 /* Find the quantities of t[lo..hi), skipping spans covered by times. */
 void quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo, size_t hi,
-    const struct ex_time *times, size_t ntimes, struct ex_qty **out, size_t *n, size_t *cap);
+                const struct ex_time *times, size_t ntimes, struct ex_qty **out, size_t *n,
+                size_t *cap);
 /* Parse a number (Arabic, Chinese or mixed) at s[i]; 0 when none, else its length. */
 size_t quant_number(const char *s, size_t len, size_t i, double *v);
 
 /* ---- mention.c ---- */
 
-#define M_NOISE 1u   /* glued to another name: injected noise, never an argument */
+#define M_NOISE   1u /* glued to another name: injected noise, never an argument */
 #define M_ANAPHOR 2u /* stands for an earlier entity */
 
 struct ex_mention {
-	size_t start, end;
-	int kind;   /* enum ex_kind */
-	int entity; /* lexicon index, or -1 */
-	char *id;   /* owned: derived id for unknown names */
-	unsigned flags;
-	int ref;    /* M_ANAPHOR: the mention it resolves to, or -1 */
+        size_t start, end;
+        int kind;   /* enum ex_kind */
+        int entity; /* lexicon index, or -1 */
+        char *id;   /* owned: derived id for unknown names */
+        unsigned flags;
+        int ref; /* M_ANAPHOR: the mention it resolves to, or -1 */
 };
 
 struct ex_hit {
-	size_t start, end;
-	uint32_t pay;
+        size_t start, end;
+        uint32_t pay;
 };
 
 struct ex_doc {
-	const struct extractor *x;
-	const struct article *a;
-	struct text t;
-	int lang;
-	struct ex_date pub;
-	struct ex_hit *hits;
-	size_t nhits, caphits;
-	struct ex_mention *ments;
-	size_t nments, capments;
-	size_t nlex; /* while finding: the first nlex mentions are lexicon ones, by start */
-	struct ex_time *times;
-	size_t ntimes, captimes;
-	struct ex_qty *qtys;
-	size_t nqtys, capqtys;
+        const struct extractor *x;
+        const struct article *a;
+        struct text t;
+        int lang;
+        struct ex_date pub;
+        struct ex_hit *hits;
+        size_t nhits, caphits;
+        struct ex_mention *ments;
+        size_t nments, capments;
+        size_t nlex; /* while finding: the first nlex mentions are lexicon ones, by start */
+        struct ex_time *times;
+        size_t ntimes, captimes;
+        struct ex_qty *qtys;
+        size_t nqtys, capqtys;
 };
 
 /* Turn alias hits into mentions (longest wins), add unknown organisations,
@@ -376,10 +378,10 @@ const char *mention_id(const struct ex_doc *d, const struct ex_mention *m);
 
 /* Prepare a document: normalise buf, scan it, find names, times, quantities. */
 void engine_doc(struct ex_doc *d, const struct extractor *x, const struct article *a,
-    const char *buf, size_t len, int lang);
+                const char *buf, size_t len, int lang);
 void engine_doc_free(struct ex_doc *d);
 
 int engine_run(const struct extractor *x, const struct article *a, struct nw_event ***events,
-    size_t *nevents, char **cause);
+               size_t *nevents, char **cause);
 
 #endif /* NW_EXTRACT_INT_H */

@@ -24,451 +24,461 @@ enum { OCC_FREE = 0, OCC_LEX = 1, OCC_UNIT = 2, OCC_OTHER = 3, OCC_TRIG = 4 };
 static struct ex_mention *
 mention_push(struct ex_doc *d, size_t start, size_t end, int kind, int entity)
 {
-	if (d->nments == d->capments) {
-		d->capments = d->capments ? d->capments * 2 : 64;
-		d->ments = ex_xrealloc(d->ments, d->capments * sizeof *d->ments);
-	}
-	struct ex_mention *m = &d->ments[d->nments++];
-	memset(m, 0, sizeof *m);
-	m->start = start;
-	m->end = end;
-	m->kind = kind;
-	m->entity = entity;
-	m->ref = -1;
-	return m;
+        if (d->nments == d->capments) {
+                d->capments = d->capments ? d->capments * 2 : 64;
+                d->ments = ex_xrealloc(d->ments, d->capments * sizeof *d->ments);
+        }
+        struct ex_mention *m = &d->ments[d->nments++];
+        memset(m, 0, sizeof *m);
+        m->start = start;
+        m->end = end;
+        m->kind = kind;
+        m->entity = entity;
+        m->ref = -1;
+        return m;
 }
 
 /* Whether the ASCII byte c is a letter or digit. */
 static bool
 mention_alnum(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
 /* Whether a Latin alias hit at [s,e) stands on word boundaries. */
 static bool
 mention_boundary(const struct text *t, const struct ex_alias *a, size_t s, size_t e)
 {
-	const char *x = t->s;
-	if (a->latin_l && s > 0 && mention_alnum(x[s - 1]))
-		return false;
-	if (a->latin_r && e < t->len) {
-		if (mention_alnum(x[e]))
-			return false;
-		/* GLM-4.5 inside GLM-4.5V or GLM-4.5-Air: the name goes on. */
-		if ((x[e] == '-' || x[e] == '.') && e + 1 < t->len && mention_alnum(x[e + 1]))
-			return false;
-	}
-	return true;
+        const char *x = t->s;
+        if (a->latin_l && s > 0 && mention_alnum(x[s - 1]))
+                return false;
+        if (a->latin_r && e < t->len) {
+                if (mention_alnum(x[e]))
+                        return false;
+                /* GLM-4.5 inside GLM-4.5V or GLM-4.5-Air: the name goes on. */
+                if ((x[e] == '-' || x[e] == '.') && e + 1 < t->len && mention_alnum(x[e + 1]))
+                        return false;
+        }
+        return true;
 }
 
 /* Sort order: longer first, then earlier. */
 static int
 mention_cmp_len(const void *pa, const void *pb)
 {
-	const struct ex_hit *a = pa, *b = pb;
-	size_t la = a->end - a->start, lb = b->end - b->start;
-	if (la != lb)
-		return la > lb ? -1 : 1;
-	if (a->start != b->start)
-		return a->start < b->start ? -1 : 1;
-	return a->pay < b->pay ? -1 : a->pay > b->pay;
+        const struct ex_hit *a = pa, *b = pb;
+        size_t la = a->end - a->start, lb = b->end - b->start;
+        if (la != lb)
+                return la > lb ? -1 : 1;
+        if (a->start != b->start)
+                return a->start < b->start ? -1 : 1;
+        return a->pay < b->pay ? -1 : a->pay > b->pay;
 }
 
 /* Sort order of mentions: by start, longer first. */
 static int
 mention_cmp_start(const void *pa, const void *pb)
 {
-	const struct ex_mention *a = pa, *b = pb;
-	if (a->start != b->start)
-		return a->start < b->start ? -1 : 1;
-	if (a->end != b->end)
-		return a->end > b->end ? -1 : 1;
-	return 0;
+        const struct ex_mention *a = pa, *b = pb;
+        if (a->start != b->start)
+                return a->start < b->start ? -1 : 1;
+        if (a->end != b->end)
+                return a->end > b->end ? -1 : 1;
+        return 0;
 }
 
 /* Whether occ[s..e) is all free. */
 static bool
 mention_free_span(const uint8_t *occ, size_t s, size_t e)
 {
-	for (size_t i = s; i < e; i++)
-		if (occ[i] != OCC_FREE)
-			return false;
-	return true;
+        for (size_t i = s; i < e; i++)
+                if (occ[i] != OCC_FREE)
+                        return false;
+        return true;
 }
 
 /* Derive an id for an unknown name: a slug for Latin, a hash otherwise. */
 static char *
 mention_derive_id(const char *s, size_t n)
 {
-	bool latin = true;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			latin = false;
-	struct ex_buf b = {0};
-	if (latin)
-		ex_slug(s, n, &b);
-	if (b.len == 0) {
-		char hex[65];
-		nw_sha256_hex(s, n, hex);
-		ex_buf_addf(&b, "x-%.10s", hex);
-	}
-	return b.data;
+        bool latin = true;
+        for (size_t i = 0; i < n; i++)
+                if ((unsigned char)s[i] >= 0x80)
+                        latin = false;
+        struct ex_buf b = {0};
+        if (latin)
+                ex_slug(s, n, &b);
+        if (b.len == 0) {
+                char hex[65];
+                nw_sha256_hex(s, n, hex);
+                ex_buf_addf(&b, "x-%.10s", hex);
+        }
+        return b.data;
 }
 
 /* Whether the stem [s,e) is made only of generic words (中国科技, 全球). */
 static bool
 mention_generic(const struct extractor *x, const char *t, size_t s, size_t e)
 {
-	size_t i = s;
-	while (i < e) {
-		size_t k = ex_words_starts_at(&x->generic[EX_ZH], t, e, i);
-		if (k == 0)
-			return false;
-		i += k;
-	}
-	return true;
+        size_t i = s;
+        while (i < e) {
+                size_t k = ex_words_starts_at(&x->generic[EX_ZH], t, e, i);
+                if (k == 0)
+                        return false;
+                i += k;
+        }
+        return true;
 }
 
 /* Lexicon aliases: check boundaries and case, keep the longest. */
 static void
 mention_lexicon(struct ex_doc *d, uint8_t *occ)
 {
-	const struct extractor *x = d->x;
-	struct ex_hit *c = ex_xmalloc((d->nhits + 1) * sizeof *c);
-	size_t nc = 0;
-	for (size_t i = 0; i < d->nhits; i++) {
-		if ((d->hits[i].pay >> 24) != PAY_ALIAS)
-			continue;
-		const struct ex_alias *a = &x->aliases[d->hits[i].pay & 0xffffff];
-		size_t s = d->hits[i].start, e = d->hits[i].end;
-		if (!mention_boundary(&d->t, a, s, e))
-			continue;
-		if (a->exact && memcmp(d->t.s + s, a->text, e - s) != 0)
-			continue;
-		c[nc++] = d->hits[i];
-	}
-	if (nc > 1)
-		qsort(c, nc, sizeof *c, mention_cmp_len);
-	for (size_t i = 0; i < nc; i++) {
-		if (!mention_free_span(occ, c[i].start, c[i].end))
-			continue;
-		const struct ex_alias *a = &x->aliases[c[i].pay & 0xffffff];
-		mention_push(d, c[i].start, c[i].end, x->ents[a->entity].kind, a->entity);
-		memset(occ + c[i].start, OCC_LEX, c[i].end - c[i].start);
-	}
-	free(c);
+        const struct extractor *x = d->x;
+        struct ex_hit *c = ex_xmalloc((d->nhits + 1) * sizeof *c);
+        size_t nc = 0;
+        for (size_t i = 0; i < d->nhits; i++) {
+                if ((d->hits[i].pay >> 24) != PAY_ALIAS)
+                        continue;
+                const struct ex_alias *a = &x->aliases[d->hits[i].pay & 0xffffff];
+                size_t s = d->hits[i].start, e = d->hits[i].end;
+                if (!mention_boundary(&d->t, a, s, e))
+                        continue;
+                if (a->exact && memcmp(d->t.s + s, a->text, e - s) != 0)
+                        continue;
+                c[nc++] = d->hits[i];
+        }
+        if (nc > 1)
+                qsort(c, nc, sizeof *c, mention_cmp_len);
+        for (size_t i = 0; i < nc; i++) {
+                if (!mention_free_span(occ, c[i].start, c[i].end))
+                        continue;
+                const struct ex_alias *a = &x->aliases[c[i].pay & 0xffffff];
+                mention_push(d, c[i].start, c[i].end, x->ents[a->entity].kind, a->entity);
+                memset(occ + c[i].start, OCC_LEX, c[i].end - c[i].start);
+        }
+        free(c);
 }
 
 size_t
 mention_hit_from(const struct ex_doc *d, size_t pos)
 {
-	size_t lo = 0, hi = d->nhits;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (d->hits[mid].start < pos)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+        size_t lo = 0, hi = d->nhits;
+        while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (d->hits[mid].start < pos)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
 }
 
 /* The first lexicon mention (of the first nlex) ending after e. */
 static size_t
 mention_lex_after(const struct ex_doc *d, size_t e)
 {
-	size_t lo = 0, hi = d->nlex;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (d->ments[mid].end <= e)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+        size_t lo = 0, hi = d->nlex;
+        while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (d->ments[mid].end <= e)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
 }
 
 /* The lexicon mention ending at e, or -1 (lexicon mentions do not overlap). */
 static int
 mention_ending_at(const struct ex_doc *d, size_t e)
 {
-	size_t i = mention_lex_after(d, e - 1);
-	if (i < d->nlex && d->ments[i].end == e)
-		return (int)i;
-	return -1;
+        size_t i = mention_lex_after(d, e - 1);
+        if (i < d->nlex && d->ments[i].end == e)
+                return (int)i;
+        return -1;
 }
 
 /* Whether cp at s[i] stops a backward name scan. */
 static bool
 mention_stop(const struct extractor *x, const char *s, size_t lo, size_t i, size_t *skip)
 {
-	*skip = ex_words_ends_at(&x->stopword[EX_ZH], s, lo, i);
-	return *skip > 0;
+        *skip = ex_words_ends_at(&x->stopword[EX_ZH], s, lo, i);
+        return *skip > 0;
 }
 
 /* Unknown Chinese organisations: a stem before suffix words. */
 static void
 mention_units(struct ex_doc *d, uint8_t *occ)
 {
-	const struct extractor *x = d->x;
-	const char *s = d->t.s;
-	size_t last_end = (size_t)-1; /* end of the last unit found */
-	int last = -1;
-	for (size_t h = 0; h < d->nhits; h++) {
-		if ((d->hits[h].pay >> 24) != PAY_CUE)
-			continue;
-		const struct ex_cue *cue = &x->cues[d->hits[h].pay & 0xffffff];
-		if (cue->kind != CUE_ORGSUFFIX)
-			continue;
-		size_t ss = d->hits[h].start, se = d->hits[h].end;
-		/* a Latin suffix (Labs, Inc) stands on word boundaries */
-		if (mention_alnum(d->t.s[ss]) && ((ss > 0 && mention_alnum(d->t.s[ss - 1])) ||
-		    (se < d->t.len && mention_alnum(d->t.s[se]))))
-			continue;
-		if (!mention_free_span(occ, ss, se)) {
-			/* 集团 of 阿里巴巴集团, or a suffix already taken by a longer one */
-			if (last >= 0 && ss < d->ments[last].end && se > d->ments[last].end &&
-			    occ[ss] == OCC_UNIT) {
-				memset(occ + d->ments[last].end, OCC_UNIT, se - d->ments[last].end);
-				d->ments[last].end = se;
-				last_end = se;
-			}
-			continue;
-		}
-		/* A suffix right after a unit extends it: 科技 + 有限公司. */
-		if (last >= 0 && last_end == ss) {
-			memset(occ + ss, OCC_UNIT, se - ss);
-			d->ments[last].end = se;
-			last_end = se;
-			continue;
-		}
-		/* Scan back over the stem. */
-		size_t p = ss, chars = 0;
-		bool glued = false;
-		size_t sentlo = d->t.sent[text_sentence_of(&d->t, ss)].start;
-		while (p > sentlo && chars < MENTION_STEM_MAX) {
-			if (occ[p - 1] == OCC_LEX) {
-				int m = mention_ending_at(d, p);
-				if (m >= 0 && d->ments[m].kind == EK_PLACE &&
-				    chars > 0) {
-					/* 北京 + 智谱华章科技: swallow a place or short org */
-					p = d->ments[m].start;
-					chars += 2;
-					continue;
-				}
-				glued = chars > 0 && m >= 0;
-				break;
-			}
-			if (occ[p - 1] == OCC_UNIT) {
-				glued = chars > 0;
-				break;
-			}
-			size_t skip;
-			if (mention_stop(x, s, sentlo, p, &skip))
-				break;
-			size_t q = ex_cp_before(s, p);
-			int k;
-			uint32_t cp = ex_cp_at(s, d->t.len, q, &k);
-			if (ex_is_han(cp)) {
-				p = q;
-				chars++;
-				continue;
-			}
-			if (cp < 0x80 && ((mention_alnum((char)cp) && !(cp >= '0' && cp <= '9')) ||
-			    ((cp >= '0' && cp <= '9') && q > 0 && mention_alnum(s[q - 1]) &&
-			    !(s[q - 1] >= '0' && s[q - 1] <= '9')) || cp == '-' || cp == '&')) {
-				p = q;
-				if (chars == 0 || !mention_alnum(s[p + 1]))
-					chars++;
-				continue;
-			}
-			break;
-		}
-		/* Leading Latin glue characters are not part of a name. */
-		while (p < ss && (s[p] == '-' || s[p] == '&'))
-			p++;
-		if (p == ss || mention_generic(x, s, p, ss))
-			continue;
-		/* Strip leading generic words (中国 of 中国平安 stays: only whole-word stems
-		 * are generic); require two characters. */
-		size_t stem_chars = 0;
-		for (size_t i = p; i < ss;) {
-			int k;
-			ex_cp_at(s, ss, i, &k);
-			stem_chars++;
-			i += (size_t)k;
-		}
-		if (stem_chars < 2)
-			continue;
-		/* Swallowed lexicon mentions give way to the longer name. */
-		for (size_t m = mention_lex_after(d, p); m < d->nlex && d->ments[m].start < ss; m++)
-			if (d->ments[m].start >= p && d->ments[m].end <= ss && d->ments[m].entity >= 0)
-				d->ments[m].flags |= M_NOISE | 0x100; /* removed below */
-		struct ex_mention *mm = mention_push(d, p, se, EK_UNIT, -1);
-		if (glued)
-			mm->flags |= M_NOISE;
-		memset(occ + p, OCC_UNIT, se - p);
-		last = (int)(d->nments - 1);
-		last_end = se;
-	}
-	/* Drop swallowed mentions. */
-	size_t k = 0;
-	for (size_t m = 0; m < d->nments; m++) {
-		if (d->ments[m].flags & 0x100)
-			continue;
-		d->ments[k++] = d->ments[m];
-	}
-	d->nments = k;
-	d->nlex = 0;
+        const struct extractor *x = d->x;
+        const char *s = d->t.s;
+        size_t last_end = (size_t)-1; /* end of the last unit found */
+        int last = -1;
+        for (size_t h = 0; h < d->nhits; h++) {
+                if ((d->hits[h].pay >> 24) != PAY_CUE)
+                        continue;
+                const struct ex_cue *cue = &x->cues[d->hits[h].pay & 0xffffff];
+                if (cue->kind != CUE_ORGSUFFIX)
+                        continue;
+                size_t ss = d->hits[h].start, se = d->hits[h].end;
+                /* a Latin suffix (Labs, Inc) stands on word boundaries */
+                if (mention_alnum(d->t.s[ss]) && ((ss > 0 && mention_alnum(d->t.s[ss - 1])) ||
+                                                  (se < d->t.len && mention_alnum(d->t.s[se]))))
+                        continue;
+                if (!mention_free_span(occ, ss, se)) {
+                        /* 集团 of 阿里巴巴集团, or a suffix already taken by a longer one */
+                        if (last >= 0 && ss < d->ments[last].end && se > d->ments[last].end &&
+                            occ[ss] == OCC_UNIT) {
+                                memset(occ + d->ments[last].end, OCC_UNIT, se - d->ments[last].end);
+                                d->ments[last].end = se;
+                                last_end = se;
+                        }
+                        continue;
+                }
+                /* A suffix right after a unit extends it: 科技 + 有限公司. */
+                if (last >= 0 && last_end == ss) {
+                        memset(occ + ss, OCC_UNIT, se - ss);
+                        d->ments[last].end = se;
+                        last_end = se;
+                        continue;
+                }
+                /* Scan back over the stem. */
+                size_t p = ss, chars = 0;
+                bool glued = false;
+                size_t sentlo = d->t.sent[text_sentence_of(&d->t, ss)].start;
+                while (p > sentlo && chars < MENTION_STEM_MAX) {
+                        if (occ[p - 1] == OCC_LEX) {
+                                int m = mention_ending_at(d, p);
+                                if (m >= 0 && d->ments[m].kind == EK_PLACE && chars > 0) {
+                                        /* 北京 + 智谱华章科技: swallow a place or short org */
+                                        p = d->ments[m].start;
+                                        chars += 2;
+                                        continue;
+                                }
+                                glued = chars > 0 && m >= 0;
+                                break;
+                        }
+                        if (occ[p - 1] == OCC_UNIT) {
+                                glued = chars > 0;
+                                break;
+                        }
+                        size_t skip;
+                        if (mention_stop(x, s, sentlo, p, &skip))
+                                break;
+                        size_t q = ex_cp_before(s, p);
+                        int k;
+                        uint32_t cp = ex_cp_at(s, d->t.len, q, &k);
+                        if (ex_is_han(cp)) {
+                                p = q;
+                                chars++;
+                                continue;
+                        }
+                        if (cp < 0x80 &&
+                            ((mention_alnum((char)cp) && !(cp >= '0' && cp <= '9')) ||
+                             ((cp >= '0' && cp <= '9') && q > 0 && mention_alnum(s[q - 1]) &&
+                              !(s[q - 1] >= '0' && s[q - 1] <= '9')) ||
+                             cp == '-' || cp == '&')) {
+                                p = q;
+                                if (chars == 0 || !mention_alnum(s[p + 1]))
+                                        chars++;
+                                continue;
+                        }
+                        break;
+                }
+                /* Leading Latin glue characters are not part of a name. */
+                while (p < ss && (s[p] == '-' || s[p] == '&'))
+                        p++;
+                if (p == ss || mention_generic(x, s, p, ss))
+                        continue;
+                /* Strip leading generic words (中国 of 中国平安 stays: only whole-word stems
+                 * are generic); require two characters. */
+                size_t stem_chars = 0;
+                for (size_t i = p; i < ss;) {
+                        int k;
+                        ex_cp_at(s, ss, i, &k);
+                        stem_chars++;
+                        i += (size_t)k;
+                }
+                if (stem_chars < 2)
+                        continue;
+                /* Swallowed lexicon mentions give way to the longer name. */
+                for (size_t m = mention_lex_after(d, p); m < d->nlex && d->ments[m].start < ss; m++)
+                        if (d->ments[m].start >= p && d->ments[m].end <= ss &&
+                            d->ments[m].entity >= 0)
+                                d->ments[m].flags |= M_NOISE | 0x100; /* removed below */
+                struct ex_mention *mm = mention_push(d, p, se, EK_UNIT, -1);
+                if (glued)
+                        mm->flags |= M_NOISE;
+                memset(occ + p, OCC_UNIT, se - p);
+                last = (int)(d->nments - 1);
+                last_end = se;
+        }
+        /* Drop swallowed mentions. */
+        size_t k = 0;
+        for (size_t m = 0; m < d->nments; m++) {
+                if (d->ments[m].flags & 0x100)
+                        continue;
+                d->ments[k++] = d->ments[m];
+        }
+        d->nments = k;
+        d->nlex = 0;
 }
 
 /* Whether [s,e) of the text is a word listed in w (exact, case-sensitive). */
 static bool
 mention_listed(const struct ex_words *w, const char *t, size_t s, size_t e)
 {
-	for (size_t k = 0; k < w->n; k++)
-		if (w->l[k] == e - s && w->w[k][0] == t[s] && memcmp(w->w[k], t + s, e - s) == 0)
-			return true;
-	return false;
+        for (size_t k = 0; k < w->n; k++)
+                if (w->l[k] == e - s && w->w[k][0] == t[s] && memcmp(w->w[k], t + s, e - s) == 0)
+                        return true;
+        return false;
 }
 
 /* Latin-script names: capitalised sequences (English) or Latin runs in Chinese text. */
 static void
 mention_latin(struct ex_doc *d, uint8_t *occ)
 {
-	const struct extractor *x = d->x;
-	const char *s = d->t.s;
-	size_t len = d->t.len;
-	size_t i = 0;
-	while (i < len) {
-		char c = s[i];
-		bool start = mention_alnum(c) && (i == 0 || !(mention_alnum(s[i - 1]) ||
-		    s[i - 1] == '-' || s[i - 1] == '.' || s[i - 1] == '\''));
-		if (!start || occ[i] != OCC_FREE || (c >= '0' && c <= '9')) {
-			i++;
-			continue;
-		}
-		/* Collect words: each word [ws, we). */
-		size_t ns = i, ne = i, j = i;
-		int words = 0;
-		bool any_cap = false;
-		while (j < len) {
-			size_t ws = j;
-			while (j < len && (mention_alnum(s[j]) || ((s[j] == '-' || s[j] == '.') &&
-			    j + 1 < len && mention_alnum(s[j + 1]))))
-				j++;
-			size_t we = j;
-			if (we == ws)
-				break;
-			bool cap = (s[ws] >= 'A' && s[ws] <= 'Z') || (s[ws] >= '0' && s[ws] <= '9');
-			bool inner_cap = false;
-			for (size_t q = ws + 1; q < we; q++)
-				if ((s[q] >= 'A' && s[q] <= 'Z') || (s[q] >= '0' && s[q] <= '9'))
-					inner_cap = true;
-			bool listed = mention_listed(&x->notname[EX_EN], s, ws, we) ||
-			    mention_listed(&x->notname[EX_ZH], s, ws, we);
-			bool free = mention_free_span(occ, ws, we);
-			/* .com words are page furniture, never names; California-based is
-			 * an adjective */
-			bool dotcom = memmem(s + ws, we - ws, ".com", 4) != NULL;
-			const char *dash = memrchr(s + ws, '-', we - ws);
-			if (dash != NULL && dash + 1 < s + we && dash[1] >= 'a' && dash[1] <= 'z' &&
-			    cap && !inner_cap)
-				listed = true;
-			if (dotcom) {
-				ne = ns; /* discard the whole run */
-				words = -100;
-			}
-			if (!free || (!cap && !inner_cap) || (listed && words == 0)) {
-				if (words == 0)
-					ns = we;
-				j = we;
-				if (words == 0 && listed && cap && free) {
-					/* a title word (Chief): skip and go on */
-					while (j < len && s[j] == ' ')
-						j++;
-					ns = j;
-					if (j < len && mention_alnum(s[j]))
-						continue;
-				}
-				if (!free || words != 0)
-					break;
-				break;
-			}
-			if (listed)
-				break;
-			any_cap = any_cap || cap || inner_cap;
-			ne = we;
-			words++;
-			/* Connectors between capitalised words: &, of, and "Co." */
-			size_t k = j;
-			if (k < len && s[k] == ' ') {
-				size_t k2 = k + 1;
-				if (k2 + 2 < len && s[k2] == '&' && s[k2 + 1] == ' ')
-					k2 += 2;
-				else if (k2 + 3 < len && memcmp(s + k2, "of ", 3) == 0 && d->lang == EX_EN)
-					k2 += 3;
-				if (k2 < len && ((s[k2] >= 'A' && s[k2] <= 'Z') ||
-				    (s[k2] >= '0' && s[k2] <= '9' && words > 0)) &&
-				    occ[k2] == OCC_FREE) {
-					j = k2;
-					continue;
-				}
-			}
-			break;
-		}
-		if (words > 0 && ne > ns && any_cap) {
-			/* Trailing "of" never ends a name; a single letter is no name. */
-			size_t n = ne - ns;
-			bool one = n == 1;
-			if (!one) {
-				struct ex_mention *m = mention_push(d, ns, ne, EK_NAME, -1);
-				m->id = mention_derive_id(s + ns, n);
-				memset(occ + ns, OCC_OTHER, n);
-			}
-		}
-		i = j > i ? j : i + 1;
-	}
+        const struct extractor *x = d->x;
+        const char *s = d->t.s;
+        size_t len = d->t.len;
+        size_t i = 0;
+        while (i < len) {
+                char c = s[i];
+                bool start =
+                    mention_alnum(c) && (i == 0 || !(mention_alnum(s[i - 1]) || s[i - 1] == '-' ||
+                                                     s[i - 1] == '.' || s[i - 1] == '\''));
+                if (!start || occ[i] != OCC_FREE || (c >= '0' && c <= '9')) {
+                        i++;
+                        continue;
+                }
+                /* Collect words: each word [ws, we). */
+                size_t ns = i, ne = i, j = i;
+                int words = 0;
+                bool any_cap = false;
+                while (j < len) {
+                        size_t ws = j;
+                        while (j < len &&
+                               (mention_alnum(s[j]) || ((s[j] == '-' || s[j] == '.') &&
+                                                        j + 1 < len && mention_alnum(s[j + 1]))))
+                                j++;
+                        size_t we = j;
+                        if (we == ws)
+                                break;
+                        bool cap = (s[ws] >= 'A' && s[ws] <= 'Z') || (s[ws] >= '0' && s[ws] <= '9');
+                        bool inner_cap = false;
+                        for (size_t q = ws + 1; q < we; q++)
+                                if ((s[q] >= 'A' && s[q] <= 'Z') || (s[q] >= '0' && s[q] <= '9'))
+                                        inner_cap = true;
+                        bool listed = mention_listed(&x->notname[EX_EN], s, ws, we) ||
+                                      mention_listed(&x->notname[EX_ZH], s, ws, we);
+                        bool free = mention_free_span(occ, ws, we);
+                        /* .com words are page furniture, never names; California-based is
+                         * an adjective */
+                        bool dotcom = memmem(s + ws, we - ws, ".com", 4) != NULL;
+                        const char *dash = memrchr(s + ws, '-', we - ws);
+                        if (dash != NULL && dash + 1 < s + we && dash[1] >= 'a' && dash[1] <= 'z' &&
+                            cap && !inner_cap)
+                                listed = true;
+                        if (dotcom) {
+                                ne = ns; /* discard the whole run */
+                                words = -100;
+                        }
+                        if (!free || (!cap && !inner_cap) || (listed && words == 0)) {
+                                if (words == 0)
+                                        ns = we;
+                                j = we;
+                                if (words == 0 && listed && cap && free) {
+                                        /* a title word (Chief): skip and go on */
+                                        while (j < len && s[j] == ' ')
+                                                j++;
+                                        ns = j;
+                                        if (j < len && mention_alnum(s[j]))
+                                                continue;
+                                }
+                                if (!free || words != 0)
+                                        break;
+                                break;
+                        }
+                        if (listed)
+                                break;
+                        any_cap = any_cap || cap || inner_cap;
+                        ne = we;
+                        words++;
+                        /* Connectors between capitalised words: &, of, and "Co." */
+                        size_t k = j;
+                        if (k < len && s[k] == ' ') {
+                                size_t k2 = k + 1;
+                                if (k2 + 2 < len && s[k2] == '&' && s[k2 + 1] == ' ')
+                                        k2 += 2;
+                                else if (k2 + 3 < len && memcmp(s + k2, "of ", 3) == 0 &&
+                                         d->lang == EX_EN)
+                                        k2 += 3;
+                                if (k2 < len &&
+                                    ((s[k2] >= 'A' && s[k2] <= 'Z') ||
+                                     (s[k2] >= '0' && s[k2] <= '9' && words > 0)) &&
+                                    occ[k2] == OCC_FREE) {
+                                        j = k2;
+                                        continue;
+                                }
+                        }
+                        break;
+                }
+                if (words > 0 && ne > ns && any_cap) {
+                        /* Trailing "of" never ends a name; a single letter is no name. */
+                        size_t n = ne - ns;
+                        bool one = n == 1;
+                        if (!one) {
+                                struct ex_mention *m = mention_push(d, ns, ne, EK_NAME, -1);
+                                m->id = mention_derive_id(s + ns, n);
+                                memset(occ + ns, OCC_OTHER, n);
+                        }
+                }
+                i = j > i ? j : i + 1;
+        }
 }
 
 /* Short names in quotes: “牛油果”, "Seed Edge". */
 static void
 mention_quoted(struct ex_doc *d, uint8_t *occ)
 {
-	const char *s = d->t.s;
-	size_t len = d->t.len;
-	for (size_t i = 0; i + 3 <= len; i++) {
-		bool open = memcmp(s + i, "\xe2\x80\x9c", 3) == 0 || memcmp(s + i, "\xe3\x80\x8c", 3) == 0;
-		if (!open)
-			continue;
-		size_t b = i + 3, e = b;
-		while (e < len && e - b <= 36) {
-			if (memcmp(s + e, "\xe2\x80\x9d", 3) == 0 || memcmp(s + e, "\xe3\x80\x8d", 3) == 0)
-				break;
-			if (s[e] == ',' || s[e] == '.' || s[e] == '\n' || memcmp(s + e, "。", 3) == 0 ||
-			    memcmp(s + e, "、", 3) == 0 || s[e] == '"')
-				break;
-			e++;
-		}
-		if (e >= len || e == b || e - b > 36 ||
-		    !(memcmp(s + e, "\xe2\x80\x9d", 3) == 0 || memcmp(s + e, "\xe3\x80\x8d", 3) == 0))
-			continue;
-		if (!mention_free_span(occ, b, e))
-			continue;
-		/* Quoted trigger words (“蒸馏”) are no names. */
-		bool trig = false;
-		for (size_t h = mention_hit_from(d, b); h < d->nhits && d->hits[h].start < e && !trig;
-		    h++)
-			if ((d->hits[h].pay >> 24) == PAY_TRIGGER && d->hits[h].end <= e)
-				trig = true;
-		if (trig)
-			continue;
-		struct ex_mention *m = mention_push(d, b, e, EK_QUOTED, -1);
-		m->id = mention_derive_id(s + b, e - b);
-		memset(occ + b, OCC_OTHER, e - b);
-		i = e;
-	}
+        const char *s = d->t.s;
+        size_t len = d->t.len;
+        for (size_t i = 0; i + 3 <= len; i++) {
+                bool open =
+                    memcmp(s + i, "\xe2\x80\x9c", 3) == 0 || memcmp(s + i, "\xe3\x80\x8c", 3) == 0;
+                if (!open)
+                        continue;
+                size_t b = i + 3, e = b;
+                while (e < len && e - b <= 36) {
+                        if (memcmp(s + e, "\xe2\x80\x9d", 3) == 0 ||
+                            memcmp(s + e, "\xe3\x80\x8d", 3) == 0)
+                                break;
+                        if (s[e] == ',' || s[e] == '.' || s[e] == '\n' ||
+                            memcmp(s + e, "。", 3) == 0 || memcmp(s + e, "、", 3) == 0 ||
+                            s[e] == '"')
+                                break;
+                        e++;
+                }
+                if (e >= len || e == b || e - b > 36 ||
+                    !(memcmp(s + e, "\xe2\x80\x9d", 3) == 0 ||
+                      memcmp(s + e, "\xe3\x80\x8d", 3) == 0))
+                        continue;
+                if (!mention_free_span(occ, b, e))
+                        continue;
+                /* Quoted trigger words (“蒸馏”) are no names. */
+                bool trig = false;
+                for (size_t h = mention_hit_from(d, b);
+                     h < d->nhits && d->hits[h].start < e && !trig; h++)
+                        if ((d->hits[h].pay >> 24) == PAY_TRIGGER && d->hits[h].end <= e)
+                                trig = true;
+                if (trig)
+                        continue;
+                struct ex_mention *m = mention_push(d, b, e, EK_QUOTED, -1);
+                m->id = mention_derive_id(s + b, e - b);
+                memset(occ + b, OCC_OTHER, e - b);
+                i = e;
+        }
 }
 
 /* Length of a chunk of name-like text starting at s[p]: Han characters and
@@ -476,29 +486,30 @@ mention_quoted(struct ex_doc *d, uint8_t *occ)
 static size_t
 mention_chunk_len(const struct ex_doc *d, const uint8_t *occ, size_t p, size_t hi)
 {
-	const char *s = d->t.s;
-	size_t q = p, chars = 0;
-	while (q < hi && chars < 10) {
-		if (occ[q] == OCC_TRIG)
-			break; /* a trigger word ends it */
-		if (occ[q] != OCC_FREE)
-			return 0; /* runs into a known name: not a chunk of its own */
-		if (q > p && ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, q) > 0)
-			break;
-		int k;
-		uint32_t cp = ex_cp_at(s, hi, q, &k);
-		if (ex_is_han(cp) || (cp < 0x80 && mention_alnum((char)cp) && !(cp >= '0' && cp <= '9')))
-			q += (size_t)k, chars++;
-		else
-			break;
-	}
-	if (chars < 2 || chars >= 10)
-		return 0;
-	if (ex_words_starts_at(&d->x->notchunk, s, q, p) > 0)
-		return 0; /* 这种, 该公司: no name */
-	if (mention_generic(d->x, s, p, q))
-		return 0;
-	return q - p;
+        const char *s = d->t.s;
+        size_t q = p, chars = 0;
+        while (q < hi && chars < 10) {
+                if (occ[q] == OCC_TRIG)
+                        break; /* a trigger word ends it */
+                if (occ[q] != OCC_FREE)
+                        return 0; /* runs into a known name: not a chunk of its own */
+                if (q > p && ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, q) > 0)
+                        break;
+                int k;
+                uint32_t cp = ex_cp_at(s, hi, q, &k);
+                if (ex_is_han(cp) ||
+                    (cp < 0x80 && mention_alnum((char)cp) && !(cp >= '0' && cp <= '9')))
+                        q += (size_t)k, chars++;
+                else
+                        break;
+        }
+        if (chars < 2 || chars >= 10)
+                return 0;
+        if (ex_words_starts_at(&d->x->notchunk, s, q, p) > 0)
+                return 0; /* 这种, 该公司: no name */
+        if (mention_generic(d->x, s, p, q))
+                return 0;
+        return q - p;
 }
 
 /* Chunks: the name-like text right after each Chinese trigger (收购南方银谷)
@@ -506,189 +517,190 @@ mention_chunk_len(const struct ex_doc *d, const uint8_t *occ, size_t p, size_t h
 static void
 mention_chunks(struct ex_doc *d, uint8_t *occ)
 {
-	if (d->lang != EX_ZH)
-		return;
-	const char *s = d->t.s;
-	for (size_t h = 0; h < d->nhits; h++)
-		if ((d->hits[h].pay >> 24) == PAY_TRIGGER)
-			for (size_t q = d->hits[h].start; q < d->hits[h].end; q++)
-				if (occ[q] == OCC_FREE)
-					occ[q] = OCC_TRIG;
-	for (size_t h = 0; h < d->nhits; h++) {
-		if ((d->hits[h].pay >> 24) != PAY_TRIGGER)
-			continue;
-		const struct ex_trigger *tr = &d->x->trigs[d->hits[h].pay & 0xffffff];
-		size_t p = d->hits[h].end;
-		if (tr->lang != EX_ZH ||
-		    ex_words_starts_at(&tr->unless_after, d->t.low, d->t.len, p) > 0)
-			continue;
-		size_t hi = d->t.sent[text_sentence_of(&d->t, p > 0 ? p - 1 : 0)].end;
-		if (p + 3 <= hi && memcmp(s + p, "了", 3) == 0)
-			p += 3;
-		size_t n = mention_chunk_len(d, occ, p, hi);
-		if (n > 0) {
-			mention_push(d, p, p + n, EK_CHUNK, -1);
-			memset(occ + p, OCC_OTHER, n);
-		}
-	}
-	for (size_t c = 0; c < d->t.nclause; c++) {
-		size_t p = d->t.clause[c].start, hi = d->t.clause[c].end;
-		/* only the clause that opens a sentence, or follows a bare date */
-		size_t sent = text_sentence_of(&d->t, p);
-		if (d->t.sent[sent].start != p && c > 0) {
-			size_t ps = d->t.clause[c - 1].start, pe = d->t.clause[c - 1].end;
-			while (ps < pe && s[ps] == ' ')
-				ps++;
-			if (pe - ps > 24 || ps >= pe || !(s[ps] >= '0' && s[ps] <= '9'))
-				continue;
-		}
-		while (p < hi && (s[p] == ' ' || s[p] == '\n'))
-			p++;
-		size_t n = mention_chunk_len(d, occ, p, hi);
-		if (n > 0) {
-			mention_push(d, p, p + n, EK_CHUNK, -1);
-			memset(occ + p, OCC_OTHER, n);
-		}
-	}
+        if (d->lang != EX_ZH)
+                return;
+        const char *s = d->t.s;
+        for (size_t h = 0; h < d->nhits; h++)
+                if ((d->hits[h].pay >> 24) == PAY_TRIGGER)
+                        for (size_t q = d->hits[h].start; q < d->hits[h].end; q++)
+                                if (occ[q] == OCC_FREE)
+                                        occ[q] = OCC_TRIG;
+        for (size_t h = 0; h < d->nhits; h++) {
+                if ((d->hits[h].pay >> 24) != PAY_TRIGGER)
+                        continue;
+                const struct ex_trigger *tr = &d->x->trigs[d->hits[h].pay & 0xffffff];
+                size_t p = d->hits[h].end;
+                if (tr->lang != EX_ZH ||
+                    ex_words_starts_at(&tr->unless_after, d->t.low, d->t.len, p) > 0)
+                        continue;
+                size_t hi = d->t.sent[text_sentence_of(&d->t, p > 0 ? p - 1 : 0)].end;
+                if (p + 3 <= hi && memcmp(s + p, "了", 3) == 0)
+                        p += 3;
+                size_t n = mention_chunk_len(d, occ, p, hi);
+                if (n > 0) {
+                        mention_push(d, p, p + n, EK_CHUNK, -1);
+                        memset(occ + p, OCC_OTHER, n);
+                }
+        }
+        for (size_t c = 0; c < d->t.nclause; c++) {
+                size_t p = d->t.clause[c].start, hi = d->t.clause[c].end;
+                /* only the clause that opens a sentence, or follows a bare date */
+                size_t sent = text_sentence_of(&d->t, p);
+                if (d->t.sent[sent].start != p && c > 0) {
+                        size_t ps = d->t.clause[c - 1].start, pe = d->t.clause[c - 1].end;
+                        while (ps < pe && s[ps] == ' ')
+                                ps++;
+                        if (pe - ps > 24 || ps >= pe || !(s[ps] >= '0' && s[ps] <= '9'))
+                                continue;
+                }
+                while (p < hi && (s[p] == ' ' || s[p] == '\n'))
+                        p++;
+                size_t n = mention_chunk_len(d, occ, p, hi);
+                if (n > 0) {
+                        mention_push(d, p, p + n, EK_CHUNK, -1);
+                        memset(occ + p, OCC_OTHER, n);
+                }
+        }
 }
 
 /* Anaphors from the cue hits. */
 static void
 mention_anaphors(struct ex_doc *d, uint8_t *occ)
 {
-	const struct extractor *x = d->x;
-	for (size_t h = 0; h < d->nhits; h++) {
-		if ((d->hits[h].pay >> 24) != PAY_CUE)
-			continue;
-		const struct ex_cue *cue = &x->cues[d->hits[h].pay & 0xffffff];
-		if (cue->kind != CUE_ANAPHOR || cue->lang != d->lang)
-			continue;
-		size_t s = d->hits[h].start, e = d->hits[h].end;
-		if (!mention_free_span(occ, s, e))
-			continue;
-		/* Inside a word that only looks like one (其中, 尤其)? */
-		bool inside = false;
-		const struct ex_words *no = &x->notanaphor[d->lang];
-		for (size_t k = 0; k < no->n && !inside; k++) {
-			size_t wl = strlen(no->w[k]);
-			size_t from = s + (e - s) > wl ? s + (e - s) - wl : 0;
-			for (size_t p = from; p <= s && p + wl <= d->t.len; p++)
-				if (p + wl >= e && memcmp(d->t.s + p, no->w[k], wl) == 0)
-					inside = true;
-		}
-		if (inside)
-			continue;
-		if (d->lang == EX_EN && ((s > 0 && mention_alnum(d->t.s[s - 1])) ||
-		    (e < d->t.len && mention_alnum(d->t.s[e]))))
-			continue;
-		struct ex_mention *m = mention_push(d, s, e, EK_NAME, -1);
-		m->flags |= M_ANAPHOR;
-		m->ref = -1;
-		m->entity = -1;
-		m->id = NULL;
-		/* kinds it may stand for, kept in 'kind' as a negative bit set */
-		m->kind = -(int)cue->arg;
-		memset(occ + s, OCC_OTHER, e - s);
-	}
+        const struct extractor *x = d->x;
+        for (size_t h = 0; h < d->nhits; h++) {
+                if ((d->hits[h].pay >> 24) != PAY_CUE)
+                        continue;
+                const struct ex_cue *cue = &x->cues[d->hits[h].pay & 0xffffff];
+                if (cue->kind != CUE_ANAPHOR || cue->lang != d->lang)
+                        continue;
+                size_t s = d->hits[h].start, e = d->hits[h].end;
+                if (!mention_free_span(occ, s, e))
+                        continue;
+                /* Inside a word that only looks like one (其中, 尤其)? */
+                bool inside = false;
+                const struct ex_words *no = &x->notanaphor[d->lang];
+                for (size_t k = 0; k < no->n && !inside; k++) {
+                        size_t wl = strlen(no->w[k]);
+                        size_t from = s + (e - s) > wl ? s + (e - s) - wl : 0;
+                        for (size_t p = from; p <= s && p + wl <= d->t.len; p++)
+                                if (p + wl >= e && memcmp(d->t.s + p, no->w[k], wl) == 0)
+                                        inside = true;
+                }
+                if (inside)
+                        continue;
+                if (d->lang == EX_EN && ((s > 0 && mention_alnum(d->t.s[s - 1])) ||
+                                         (e < d->t.len && mention_alnum(d->t.s[e]))))
+                        continue;
+                struct ex_mention *m = mention_push(d, s, e, EK_NAME, -1);
+                m->flags |= M_ANAPHOR;
+                m->ref = -1;
+                m->entity = -1;
+                m->id = NULL;
+                /* kinds it may stand for, kept in 'kind' as a negative bit set */
+                m->kind = -(int)cue->arg;
+                memset(occ + s, OCC_OTHER, e - s);
+        }
 }
 
 /* Resolve anaphors to the nearest earlier name of a kind they accept. */
 static void
 mention_resolve_all(struct ex_doc *d)
 {
-	for (size_t i = 0; i < d->nments; i++) {
-		struct ex_mention *m = &d->ments[i];
-		if (!(m->flags & M_ANAPHOR))
-			continue;
-		uint32_t kinds = (uint32_t)(-m->kind);
-		m->kind = EK_NAME;
-		size_t sent = text_sentence_of(&d->t, m->start);
-		for (size_t j = i, steps = 0; j > 0 && steps < 40; j--, steps++) {
-			const struct ex_mention *r = &d->ments[j - 1];
-			if (sent >= 3 + text_sentence_of(&d->t, r->start))
-				break;
-			if ((r->flags & M_NOISE) || r->kind == EK_CHUNK)
-				continue;
-			const struct ex_mention *rr = r;
-			int ri = (int)(j - 1);
-			if (r->flags & M_ANAPHOR) {
-				if (r->ref < 0)
-					continue;
-				ri = r->ref;
-				rr = &d->ments[ri];
-			}
-			uint32_t kb = EK_BIT(rr->kind);
-			/* an unknown Latin name or a quoted one may be org or product */
-			if (rr->kind == EK_NAME || rr->kind == EK_QUOTED)
-				kb = EK_BIT(EK_ORG) | EK_BIT(EK_PRODUCT) | EK_BIT(rr->kind);
-			if (rr->kind == EK_UNIT)
-				kb |= EK_BIT(EK_ORG);
-			if (kb & kinds) {
-				m->ref = ri;
-				m->kind = rr->kind;
-				break;
-			}
-		}
-	}
+        for (size_t i = 0; i < d->nments; i++) {
+                struct ex_mention *m = &d->ments[i];
+                if (!(m->flags & M_ANAPHOR))
+                        continue;
+                uint32_t kinds = (uint32_t)(-m->kind);
+                m->kind = EK_NAME;
+                size_t sent = text_sentence_of(&d->t, m->start);
+                for (size_t j = i, steps = 0; j > 0 && steps < 40; j--, steps++) {
+                        const struct ex_mention *r = &d->ments[j - 1];
+                        if (sent >= 3 + text_sentence_of(&d->t, r->start))
+                                break;
+                        if ((r->flags & M_NOISE) || r->kind == EK_CHUNK)
+                                continue;
+                        const struct ex_mention *rr = r;
+                        int ri = (int)(j - 1);
+                        if (r->flags & M_ANAPHOR) {
+                                if (r->ref < 0)
+                                        continue;
+                                ri = r->ref;
+                                rr = &d->ments[ri];
+                        }
+                        uint32_t kb = EK_BIT(rr->kind);
+                        /* an unknown Latin name or a quoted one may be org or product */
+                        if (rr->kind == EK_NAME || rr->kind == EK_QUOTED)
+                                kb = EK_BIT(EK_ORG) | EK_BIT(EK_PRODUCT) | EK_BIT(rr->kind);
+                        if (rr->kind == EK_UNIT)
+                                kb |= EK_BIT(EK_ORG);
+                        if (kb & kinds) {
+                                m->ref = ri;
+                                m->kind = rr->kind;
+                                break;
+                        }
+                }
+        }
 }
 
 void
 mention_find(struct ex_doc *d)
 {
-	uint8_t *occ = ex_xcalloc(d->t.len + 1, 1);
-	mention_lexicon(d, occ);
-	if (d->nments > 1)
-		qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
-	d->nlex = d->nments;
-	mention_units(d, occ);
-	mention_latin(d, occ);
-	mention_quoted(d, occ);
-	mention_anaphors(d, occ);
-	mention_chunks(d, occ);
-	if (d->nments > 1)
-		qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
-	for (size_t i = 0; i < d->nments; i++) {
-		struct ex_mention *mm = &d->ments[i];
-		if (mm->entity < 0 && mm->id == NULL && !(mm->flags & M_ANAPHOR))
-			mm->id = mention_derive_id(d->t.s + mm->start, mm->end - mm->start);
-	}
-	mention_resolve_all(d);
-	free(occ);
-	if (getenv("NW_EXTRACT_DEBUG") != NULL) {
-		for (size_t i = 0; i < d->nments; i++) {
-			const struct ex_mention *mm = &d->ments[i];
-			const struct ex_mention *r = mention_resolve(d, mm);
-			fprintf(stderr, "mention %zu-%zu %-8s %.*s%s%s -> %s\n", mm->start, mm->end,
-			    ex_kind_name(r->kind), (int)(mm->end - mm->start), d->t.s + mm->start,
-			    (mm->flags & M_NOISE) ? " [noise]" : "",
-			    (mm->flags & M_ANAPHOR) ? " [anaphor]" : "", mention_id(d, mm) ? mention_id(d, mm) : "-");
-		}
-	}
+        uint8_t *occ = ex_xcalloc(d->t.len + 1, 1);
+        mention_lexicon(d, occ);
+        if (d->nments > 1)
+                qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
+        d->nlex = d->nments;
+        mention_units(d, occ);
+        mention_latin(d, occ);
+        mention_quoted(d, occ);
+        mention_anaphors(d, occ);
+        mention_chunks(d, occ);
+        if (d->nments > 1)
+                qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
+        for (size_t i = 0; i < d->nments; i++) {
+                struct ex_mention *mm = &d->ments[i];
+                if (mm->entity < 0 && mm->id == NULL && !(mm->flags & M_ANAPHOR))
+                        mm->id = mention_derive_id(d->t.s + mm->start, mm->end - mm->start);
+        }
+        mention_resolve_all(d);
+        free(occ);
+        if (getenv("NW_EXTRACT_DEBUG") != NULL) {
+                for (size_t i = 0; i < d->nments; i++) {
+                        const struct ex_mention *mm = &d->ments[i];
+                        const struct ex_mention *r = mention_resolve(d, mm);
+                        fprintf(stderr, "mention %zu-%zu %-8s %.*s%s%s -> %s\n", mm->start, mm->end,
+                                ex_kind_name(r->kind), (int)(mm->end - mm->start),
+                                d->t.s + mm->start, (mm->flags & M_NOISE) ? " [noise]" : "",
+                                (mm->flags & M_ANAPHOR) ? " [anaphor]" : "",
+                                mention_id(d, mm) ? mention_id(d, mm) : "-");
+                }
+        }
 }
 
 void
 mention_free(struct ex_doc *d)
 {
-	for (size_t i = 0; i < d->nments; i++)
-		free(d->ments[i].id);
-	free(d->ments);
-	d->ments = NULL;
-	d->nments = d->capments = 0;
+        for (size_t i = 0; i < d->nments; i++)
+                free(d->ments[i].id);
+        free(d->ments);
+        d->ments = NULL;
+        d->nments = d->capments = 0;
 }
 
 const struct ex_mention *
 mention_resolve(const struct ex_doc *d, const struct ex_mention *m)
 {
-	if ((m->flags & M_ANAPHOR) && m->ref >= 0)
-		return &d->ments[m->ref];
-	return m;
+        if ((m->flags & M_ANAPHOR) && m->ref >= 0)
+                return &d->ments[m->ref];
+        return m;
 }
 
 const char *
 mention_id(const struct ex_doc *d, const struct ex_mention *m)
 {
-	m = mention_resolve(d, m);
-	if (m->entity >= 0)
-		return d->x->ents[m->entity].id;
-	return m->id;
+        m = mention_resolve(d, m);
+        if (m->entity >= 0)
+                return d->x->ents[m->entity].id;
+        return m->id;
 }

@@ -14,168 +14,169 @@
 static size_t
 quant_lit(const char *s, size_t len, size_t i, const char *lit)
 {
-	if (i >= len || s[i] != lit[0])
-		return 0;
-	size_t n = strlen(lit);
-	return i + n <= len && memcmp(s + i, lit, n) == 0 ? n : 0;
+        if (i >= len || s[i] != lit[0])
+                return 0;
+        size_t n = strlen(lit);
+        return i + n <= len && memcmp(s + i, lit, n) == 0 ? n : 0;
 }
 
 /* The value of a Chinese digit character at s[i], or -1. */
 static int
 quant_zh_digit(const char *s, size_t len, size_t i)
 {
-	static const char *dig[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
-	if (i + 3 > len)
-		return -1;
-	for (int k = 0; k < 10; k++)
-		if (memcmp(s + i, dig[k], 3) == 0)
-			return k;
-	if (memcmp(s + i, "两", 3) == 0)
-		return 2;
-	if (memcmp(s + i, "〇", 3) == 0)
-		return 0;
-	return -1;
+        static const char *dig[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+        if (i + 3 > len)
+                return -1;
+        for (int k = 0; k < 10; k++)
+                if (memcmp(s + i, dig[k], 3) == 0)
+                        return k;
+        if (memcmp(s + i, "两", 3) == 0)
+                return 2;
+        if (memcmp(s + i, "〇", 3) == 0)
+                return 0;
+        return -1;
 }
 
 /* A Chinese multiplier at s[i]: 十 百 千 万 亿; its value, 0 when none. */
 static double
 quant_zh_mult(const char *s, size_t len, size_t i)
 {
-	if (quant_lit(s, len, i, "十"))
-		return 10;
-	if (quant_lit(s, len, i, "百"))
-		return 100;
-	if (quant_lit(s, len, i, "千"))
-		return 1000;
-	if (quant_lit(s, len, i, "万"))
-		return 1e4;
-	if (quant_lit(s, len, i, "亿"))
-		return 1e8;
-	return 0;
+        if (quant_lit(s, len, i, "十"))
+                return 10;
+        if (quant_lit(s, len, i, "百"))
+                return 100;
+        if (quant_lit(s, len, i, "千"))
+                return 1000;
+        if (quant_lit(s, len, i, "万"))
+                return 1e4;
+        if (quant_lit(s, len, i, "亿"))
+                return 1e8;
+        return 0;
 }
 
 size_t
 quant_number(const char *s, size_t len, size_t i, double *v)
 {
-	size_t j = i;
-	double val = 0;
-	bool arabic = false;
-	/* Arabic with thousands commas and a decimal point. */
-	if (j < len && s[j] >= '0' && s[j] <= '9') {
-		char tmp[64];
-		size_t t = 0;
-		while (j < len && t < 60) {
-			if (s[j] >= '0' && s[j] <= '9') {
-				tmp[t++] = s[j++];
-			} else if (s[j] == ',' && j + 3 < len && t > 0 && s[j + 1] >= '0' &&
-			    s[j + 1] <= '9' && s[j + 2] >= '0' && s[j + 2] <= '9' && s[j + 3] >= '0' &&
-			    s[j + 3] <= '9' && !(j + 4 < len && s[j + 4] >= '0' && s[j + 4] <= '9')) {
-				j++;
-			} else if (s[j] == '.' && j + 1 < len && s[j + 1] >= '0' && s[j + 1] <= '9' &&
-			    memchr(tmp, '.', t) == NULL) {
-				tmp[t++] = s[j++];
-			} else {
-				break;
-			}
-		}
-		tmp[t] = '\0';
-		val = strtod(tmp, NULL);
-		arabic = true;
-	} else {
-		/* Chinese numerals: sections of 亿 and 万. */
-		double total = 0, section = 0, cur = 0;
-		bool any = false;
-		while (j < len) {
-			int d = quant_zh_digit(s, len, j);
-			if (d >= 0) {
-				cur = d;
-				any = true;
-				j += 3;
-				continue;
-			}
-			double m = quant_zh_mult(s, len, j);
-			if (m == 0)
-				break;
-			if (!any && m != 10)
-				break;
-			if (m < 1e4) {
-				section += (cur == 0 && m == 10 ? 1 : cur) * m;
-				cur = 0;
-			} else {
-				section += cur;
-				total += (section == 0 ? 1 : section) * m;
-				section = cur = 0;
-			}
-			any = true;
-			j += 3;
-		}
-		if (!any)
-			return 0;
-		val = total + section + cur;
-	}
-	/* Arabic followed by Chinese multipliers: 3000万, 16.4万亿, 1.5亿. */
-	if (arabic) {
-		double mult = 1;
-		while (j < len) {
-			double m = quant_zh_mult(s, len, j);
-			if (m < 100 || m == 0)
-				break;
-			/* 千 and 百 only right after the digits (3千). */
-			mult *= m;
-			j += 3;
-		}
-		val *= mult;
-	}
-	*v = val;
-	return j - i;
+        size_t j = i;
+        double val = 0;
+        bool arabic = false;
+        /* Arabic with thousands commas and a decimal point. */
+        if (j < len && s[j] >= '0' && s[j] <= '9') {
+                char tmp[64];
+                size_t t = 0;
+                while (j < len && t < 60) {
+                        if (s[j] >= '0' && s[j] <= '9') {
+                                tmp[t++] = s[j++];
+                        } else if (s[j] == ',' && j + 3 < len && t > 0 && s[j + 1] >= '0' &&
+                                   s[j + 1] <= '9' && s[j + 2] >= '0' && s[j + 2] <= '9' &&
+                                   s[j + 3] >= '0' && s[j + 3] <= '9' &&
+                                   !(j + 4 < len && s[j + 4] >= '0' && s[j + 4] <= '9')) {
+                                j++;
+                        } else if (s[j] == '.' && j + 1 < len && s[j + 1] >= '0' &&
+                                   s[j + 1] <= '9' && memchr(tmp, '.', t) == NULL) {
+                                tmp[t++] = s[j++];
+                        } else {
+                                break;
+                        }
+                }
+                tmp[t] = '\0';
+                val = strtod(tmp, NULL);
+                arabic = true;
+        } else {
+                /* Chinese numerals: sections of 亿 and 万. */
+                double total = 0, section = 0, cur = 0;
+                bool any = false;
+                while (j < len) {
+                        int d = quant_zh_digit(s, len, j);
+                        if (d >= 0) {
+                                cur = d;
+                                any = true;
+                                j += 3;
+                                continue;
+                        }
+                        double m = quant_zh_mult(s, len, j);
+                        if (m == 0)
+                                break;
+                        if (!any && m != 10)
+                                break;
+                        if (m < 1e4) {
+                                section += (cur == 0 && m == 10 ? 1 : cur) * m;
+                                cur = 0;
+                        } else {
+                                section += cur;
+                                total += (section == 0 ? 1 : section) * m;
+                                section = cur = 0;
+                        }
+                        any = true;
+                        j += 3;
+                }
+                if (!any)
+                        return 0;
+                val = total + section + cur;
+        }
+        /* Arabic followed by Chinese multipliers: 3000万, 16.4万亿, 1.5亿. */
+        if (arabic) {
+                double mult = 1;
+                while (j < len) {
+                        double m = quant_zh_mult(s, len, j);
+                        if (m < 100 || m == 0)
+                                break;
+                        /* 千 and 百 only right after the digits (3千). */
+                        mult *= m;
+                        j += 3;
+                }
+                val *= mult;
+        }
+        *v = val;
+        return j - i;
 }
 
 /* Append a quantity. */
 static void
-quant_push(struct ex_qty **out, size_t *n, size_t *cap, size_t start, size_t end,
-    const char *kind, double value, const char *unit)
+quant_push(struct ex_qty **out, size_t *n, size_t *cap, size_t start, size_t end, const char *kind,
+           double value, const char *unit)
 {
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		*out = ex_xrealloc(*out, *cap * sizeof **out);
-	}
-	struct ex_qty *q = &(*out)[(*n)++];
-	q->start = start;
-	q->end = end;
-	snprintf(q->kind, sizeof q->kind, "%s", kind);
-	q->value = value;
-	snprintf(q->unit, sizeof q->unit, "%s", unit);
+        if (*n == *cap) {
+                *cap = *cap ? *cap * 2 : 16;
+                *out = ex_xrealloc(*out, *cap * sizeof **out);
+        }
+        struct ex_qty *q = &(*out)[(*n)++];
+        q->start = start;
+        q->end = end;
+        snprintf(q->kind, sizeof q->kind, "%s", kind);
+        q->value = value;
+        snprintf(q->unit, sizeof q->unit, "%s", unit);
 }
 
 /* The unit word nearest to [start,end) in t (from rules/cues.txt units), or NULL. */
 static const char *
 quant_unit_near(const struct extractor *x, const struct text *t, int lang, size_t lo, size_t hi,
-    size_t start, size_t end)
+                size_t start, size_t end)
 {
-	const struct ex_words *u = &x->units[lang];
-	size_t best = (size_t)-1;
-	const char *unit = NULL;
-	size_t from = start > lo + 36 ? start - 36 : lo;
-	size_t to = end + 24 < hi ? end + 24 : hi;
-	for (size_t k = 0; k < u->n; k++) {
-		size_t wl = strlen(u->w[k]);
-		const char *p = t->low + from;
-		while (p < t->low + to) {
-			const char *f = memmem(p, (size_t)(t->low + to - p), u->w[k], wl);
-			if (f == NULL)
-				break;
-			size_t at = (size_t)(f - t->low);
-			size_t dist = at >= end ? at - end : at >= start ? 0 : start - at;
-			if (at >= end)
-				dist /= 2; /* the noun after the number binds closer */
-			if (dist < best) {
-				best = dist;
-				unit = x->unitmap[lang].w[k];
-			}
-			p = f + 1;
-		}
-	}
-	return unit;
+        const struct ex_words *u = &x->units[lang];
+        size_t best = (size_t)-1;
+        const char *unit = NULL;
+        size_t from = start > lo + 36 ? start - 36 : lo;
+        size_t to = end + 24 < hi ? end + 24 : hi;
+        for (size_t k = 0; k < u->n; k++) {
+                size_t wl = strlen(u->w[k]);
+                const char *p = t->low + from;
+                while (p < t->low + to) {
+                        const char *f = memmem(p, (size_t)(t->low + to - p), u->w[k], wl);
+                        if (f == NULL)
+                                break;
+                        size_t at = (size_t)(f - t->low);
+                        size_t dist = at >= end ? at - end : at >= start ? 0 : start - at;
+                        if (at >= end)
+                                dist /= 2; /* the noun after the number binds closer */
+                        if (dist < best) {
+                                best = dist;
+                                unit = x->unitmap[lang].w[k];
+                        }
+                        p = f + 1;
+                }
+        }
+        return unit;
 }
 
 /* Whether offset i falls inside one of the times (sorted by start); *cur
@@ -183,372 +184,403 @@ quant_unit_near(const struct extractor *x, const struct text *t, int lang, size_
 static bool
 quant_in_time(const struct ex_time *times, size_t ntimes, size_t i, size_t *cur)
 {
-	while (*cur < ntimes && times[*cur].end <= i)
-		(*cur)++;
-	return *cur < ntimes && times[*cur].start <= i;
+        while (*cur < ntimes && times[*cur].end <= i)
+                (*cur)++;
+        return *cur < ntimes && times[*cur].start <= i;
 }
 
 /* English number words. */
 static size_t
 quant_en_word(const char *low, size_t len, size_t i, double *v)
 {
-	static const char *w[] = {"zero", "one", "two", "three", "four", "five", "six", "seven",
-	    "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
-	    "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
-	for (int k = 20; k >= 0; k--) {
-		if (low[i] != w[k][0] || i + 1 >= len || low[i + 1] != w[k][1])
-			continue;
-		size_t n = strlen(w[k]);
-		if (i + n <= len && memcmp(low + i, w[k], n) == 0 &&
-		    !(i + n < len && low[i + n] >= 'a' && low[i + n] <= 'z')) {
-			*v = k;
-			return n;
-		}
-	}
-	return 0;
+        static const char *w[] = {
+            "zero",     "one",     "two",     "three",     "four",     "five",     "six",
+            "seven",    "eight",   "nine",    "ten",       "eleven",   "twelve",   "thirteen",
+            "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
+        for (int k = 20; k >= 0; k--) {
+                if (low[i] != w[k][0] || i + 1 >= len || low[i + 1] != w[k][1])
+                        continue;
+                size_t n = strlen(w[k]);
+                if (i + n <= len && memcmp(low + i, w[k], n) == 0 &&
+                    !(i + n < len && low[i + n] >= 'a' && low[i + n] <= 'z')) {
+                        *v = k;
+                        return n;
+                }
+        }
+        return 0;
 }
 
 /* English scale word after a number: million, billion... */
 static size_t
 quant_en_scale(const char *low, size_t len, size_t i, double *m)
 {
-	size_t j = i;
-	while (j < len && low[j] == ' ')
-		j++;
-	static const struct {
-		const char *w;
-		double m;
-	} sc[] = {{"thousand", 1e3}, {"million", 1e6}, {"billion", 1e9}, {"trillion", 1e12},
-	    {"bn", 1e9}, {"mn", 1e6}, {"m ", 1e6}, {"k ", 1e3}};
-	for (size_t k = 0; k < sizeof sc / sizeof sc[0]; k++) {
-		size_t n = strlen(sc[k].w);
-		if (j + n <= len && memcmp(low + j, sc[k].w, n) == 0 &&
-		    !(j + n < len && low[j + n] >= 'a' && low[j + n] <= 'z')) {
-			*m = sc[k].m;
-			return j + n - i - (sc[k].w[n - 1] == ' ' ? 1 : 0);
-		}
-	}
-	*m = 1;
-	return 0;
+        size_t j = i;
+        while (j < len && low[j] == ' ')
+                j++;
+        static const struct {
+                const char *w;
+                double m;
+        } sc[] = {{"thousand", 1e3}, {"million", 1e6}, {"billion", 1e9}, {"trillion", 1e12},
+                  {"bn", 1e9},       {"mn", 1e6},      {"m ", 1e6},      {"k ", 1e3}};
+        for (size_t k = 0; k < sizeof sc / sizeof sc[0]; k++) {
+                size_t n = strlen(sc[k].w);
+                if (j + n <= len && memcmp(low + j, sc[k].w, n) == 0 &&
+                    !(j + n < len && low[j + n] >= 'a' && low[j + n] <= 'z')) {
+                        *m = sc[k].m;
+                        return j + n - i - (sc[k].w[n - 1] == ' ' ? 1 : 0);
+                }
+        }
+        *m = 1;
+        return 0;
 }
 
 /* The next English word after i: [ws, we). */
 static bool
 quant_en_next(const char *low, size_t len, size_t i, size_t *ws, size_t *we)
 {
-	size_t j = i;
-	while (j < len && (low[j] == ' ' || low[j] == '-'))
-		j++;
-	size_t s = j;
-	while (j < len && ((low[j] >= 'a' && low[j] <= 'z') || (low[j] >= '0' && low[j] <= '9')))
-		j++;
-	*ws = s;
-	*we = j;
-	return j > s;
+        size_t j = i;
+        while (j < len && (low[j] == ' ' || low[j] == '-'))
+                j++;
+        size_t s = j;
+        while (j < len && ((low[j] >= 'a' && low[j] <= 'z') || (low[j] >= '0' && low[j] <= '9')))
+                j++;
+        *ws = s;
+        *we = j;
+        return j > s;
 }
 
 /* Scan Chinese quantities at s[i]; length consumed or 0. */
 static size_t
 quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, size_t i,
-    struct ex_qty **out, size_t *n, size_t *cap)
+         struct ex_qty **out, size_t *n, size_t *cap)
 {
-	const char *s = t->s;
-	size_t k, j;
-	double v;
-	/* Ranks: 前三, 第一名, 首位, 榜首 */
-	if ((k = quant_lit(s, hi, i, "前")) > 0 && (j = quant_number(s, hi, i + k, &v)) > 0 &&
-	    v >= 1 && v <= 100) {
-		size_t e = i + k + j;
-		if (!(quant_lit(s, hi, e, "天") || quant_lit(s, hi, e, "年") || quant_lit(s, hi, e, "个") ||
-		    quant_lit(s, hi, e, "周") || quant_lit(s, hi, e, "日") || quant_lit(s, hi, e, "次"))) {
-			quant_push(out, n, cap, i, e, "rank", v, "rank");
-			return e - i + (quant_lit(s, hi, e, "名") ? 3 : 0);
-		}
-	}
-	if ((k = quant_lit(s, hi, i, "第")) > 0 && (j = quant_number(s, hi, i + k, &v)) > 0 &&
-	    v >= 1 && v <= 1000) {
-		size_t e = i + k + j;
-		int cl;
-		uint32_t nx = e < hi ? ex_cp_at(s, hi, e, &cl) : ' ';
-		if (quant_lit(s, hi, e, "名") || quant_lit(s, hi, e, "位") || !ex_is_han(nx)) {
-			quant_push(out, n, cap, i, e, "rank", v, "rank");
-			return e - i;
-		}
-		return e - i;
-	}
-	if ((k = quant_lit(s, hi, i, "首位")) || (k = quant_lit(s, hi, i, "榜首")) ||
-	    (k = quant_lit(s, hi, i, "冠军"))) {
-		quant_push(out, n, cap, i, i + k, "rank", 1, "rank");
-		return k;
-	}
-	if ((k = quant_lit(s, hi, i, "百分之")) > 0 && (j = quant_number(s, hi, i + k, &v)) > 0) {
-		quant_push(out, n, cap, i, i + k + j, "percent", v, "%");
-		return k + j;
-	}
-	/* 人民币13491万元 */
-	bool cny = false;
-	size_t pre = 0;
-	if ((k = quant_lit(s, hi, i, "人民币")) > 0 && i + k < hi &&
-	    (quant_number(s, hi, i + k, &v) > 0)) {
-		cny = true;
-		pre = k;
-	}
-	size_t st = i + pre;
-	if (!(s[st] >= '0' && s[st] <= '9') && quant_zh_digit(s, hi, st) < 0 &&
-	    !quant_lit(s, hi, st, "十"))
-		return 0;
-	/* A number glued to Latin letters or a '-' (GLM-4.5, Qwen3) is a name. */
-	if (st > lo && ((s[st - 1] >= 'A' && s[st - 1] <= 'Z') || (s[st - 1] >= 'a' && s[st - 1] <= 'z') ||
-	    s[st - 1] == '-' || s[st - 1] == '.' || (s[st - 1] >= '0' && s[st - 1] <= '9')))
-		return 0;
-	if ((j = quant_number(s, hi, st, &v)) == 0)
-		return 0;
-	size_t e = st + j;
-	if (s[st] == '0' && e > st + 1 && s[st + 1] >= '0' && s[st + 1] <= '9')
-		return e - i; /* 002621: a stock code */
-	if (e < hi && ((s[e] >= 'A' && s[e] <= 'Z') || (s[e] >= 'a' && s[e] <= 'z') || s[e] == '-')) {
-		/* 256K, 1.6系列 handled below; Latin glue is a name */
-		if (!(s[e] == 'B' || s[e] == 'M' || s[e] == 'K'))
-			return e - i;
-	}
-	/* a multiplier in the number: 3000万, 两千, 1.5亿 */
-	bool mult = memmem(s + st, e - st, "万", 3) || memmem(s + st, e - st, "亿", 3) ||
-	    memmem(s + st, e - st, "千", 3) || memmem(s + st, e - st, "百", 3);
-	static const struct {
-		const char *w;
-		const char *cur;
-	} money[] = {{"亿元人民币", "CNY"}, {"元人民币", "CNY"}, {"亿美元", "USD"}, {"美元", "USD"},
-	    {"亿欧元", "EUR"}, {"欧元", "EUR"}, {"亿港元", "HKD"}, {"港元", "HKD"},
-	    {"亿日元", "JPY"}, {"日元", "JPY"}, {"亿英镑", "GBP"}, {"英镑", "GBP"},
-	    {"亿元", "CNY"}, {"元", "CNY"}};
-	for (size_t m = 0; m < sizeof money / sizeof money[0]; m++) {
-		if ((k = quant_lit(s, hi, e, money[m].w)) > 0) {
-			double val = v * (strncmp(money[m].w, "亿", 3) == 0 ? 1e8 : 1);
-			size_t end = e + k;
-			if (quant_lit(s, hi, end, "人民币"))
-				end += 9;
-			quant_push(out, n, cap, i, end, "money", val, money[m].cur);
-			return end - i;
-		}
-	}
-	if (cny) {
-		quant_push(out, n, cap, i, e, "money", v, "CNY");
-		return e - i;
-	}
-	if ((k = quant_lit(s, hi, e, "倍")) > 0) {
-		quant_push(out, n, cap, i, e + k, "multiple", v, "x");
-		return e + k - i;
-	}
-	if (e < hi && s[e] == '%') {
-		quant_push(out, n, cap, i, e + 1, "percent", v, "%");
-		return e + 1 - i;
-	}
-	static const struct {
-		const char *w;
-		const char *unit;
-	} dur[] = {{"天", "day"}, {"个月", "month"}, {"个多月", "month"}, {"周", "week"},
-	    {"个星期", "week"}, {"年", "year"}, {"小时", "hour"}};
-	for (size_t m = 0; m < sizeof dur / sizeof dur[0]; m++) {
-		if ((k = quant_lit(s, hi, e, dur[m].w)) > 0) {
-			/* 年 after a bare number is a duration only when small (3年). */
-			if (strcmp(dur[m].unit, "year") == 0 && v > 100)
-				return e + k - i;
-			quant_push(out, n, cap, i, e + k, "duration", v, dur[m].unit);
-			return e + k - i;
-		}
-	}
-	/* Counts: a measure word or a multiplier. */
-	static const char *measure[] = {"个", "款", "家", "名", "位", "张", "台", "颗", "人", "卡",
-	    "项", "条", "次", "辆", "份"};
-	bool measured = false;
-	size_t end = e;
-	for (size_t m = 0; m < sizeof measure / sizeof measure[0]; m++)
-		if ((k = quant_lit(s, hi, e, measure[m])) > 0) {
-			measured = true;
-			end = e + k;
-			break;
-		}
-	if (!measured && !mult)
-		return 0; /* nothing Chinese about it: let the English reader try */
-	if (v < 2 && !mult)
-		return end - i; /* 一款, 一家: an article, not a count */
-	const char *unit = quant_unit_near(x, t, EX_ZH, lo, hi, i, end);
-	quant_push(out, n, cap, i, end, "count", v, unit ? unit : "count");
-	return end - i;
+        const char *s = t->s;
+        size_t k, j;
+        double v;
+        /* Ranks: 前三, 第一名, 首位, 榜首 */
+        if ((k = quant_lit(s, hi, i, "前")) > 0 && (j = quant_number(s, hi, i + k, &v)) > 0 &&
+            v >= 1 && v <= 100) {
+                size_t e = i + k + j;
+                if (!(quant_lit(s, hi, e, "天") || quant_lit(s, hi, e, "年") ||
+                      quant_lit(s, hi, e, "个") || quant_lit(s, hi, e, "周") ||
+                      quant_lit(s, hi, e, "日") || quant_lit(s, hi, e, "次"))) {
+                        quant_push(out, n, cap, i, e, "rank", v, "rank");
+                        return e - i + (quant_lit(s, hi, e, "名") ? 3 : 0);
+                }
+        }
+        if ((k = quant_lit(s, hi, i, "第")) > 0 && (j = quant_number(s, hi, i + k, &v)) > 0 &&
+            v >= 1 && v <= 1000) {
+                size_t e = i + k + j;
+                int cl;
+                uint32_t nx = e < hi ? ex_cp_at(s, hi, e, &cl) : ' ';
+                if (quant_lit(s, hi, e, "名") || quant_lit(s, hi, e, "位") || !ex_is_han(nx)) {
+                        quant_push(out, n, cap, i, e, "rank", v, "rank");
+                        return e - i;
+                }
+                return e - i;
+        }
+        if ((k = quant_lit(s, hi, i, "首位")) || (k = quant_lit(s, hi, i, "榜首")) ||
+            (k = quant_lit(s, hi, i, "冠军"))) {
+                quant_push(out, n, cap, i, i + k, "rank", 1, "rank");
+                return k;
+        }
+        if ((k = quant_lit(s, hi, i, "百分之")) > 0 && (j = quant_number(s, hi, i + k, &v)) > 0) {
+                quant_push(out, n, cap, i, i + k + j, "percent", v, "%");
+                return k + j;
+        }
+        /* 人民币13491万元 */
+        bool cny = false;
+        size_t pre = 0;
+        if ((k = quant_lit(s, hi, i, "人民币")) > 0 && i + k < hi &&
+            (quant_number(s, hi, i + k, &v) > 0)) {
+                cny = true;
+                pre = k;
+        }
+        size_t st = i + pre;
+        if (!(s[st] >= '0' && s[st] <= '9') && quant_zh_digit(s, hi, st) < 0 &&
+            !quant_lit(s, hi, st, "十"))
+                return 0;
+        /* A number glued to Latin letters or a '-' (GLM-4.5, Qwen3) is a name. */
+        if (st > lo &&
+            ((s[st - 1] >= 'A' && s[st - 1] <= 'Z') || (s[st - 1] >= 'a' && s[st - 1] <= 'z') ||
+             s[st - 1] == '-' || s[st - 1] == '.' || (s[st - 1] >= '0' && s[st - 1] <= '9')))
+                return 0;
+        if ((j = quant_number(s, hi, st, &v)) == 0)
+                return 0;
+        size_t e = st + j;
+        if (s[st] == '0' && e > st + 1 && s[st + 1] >= '0' && s[st + 1] <= '9')
+                return e - i; /* 002621: a stock code */
+        if (e < hi &&
+            ((s[e] >= 'A' && s[e] <= 'Z') || (s[e] >= 'a' && s[e] <= 'z') || s[e] == '-')) {
+                /* 256K, 1.6系列 handled below; Latin glue is a name */
+                if (!(s[e] == 'B' || s[e] == 'M' || s[e] == 'K'))
+                        return e - i;
+        }
+        /* a multiplier in the number: 3000万, 两千, 1.5亿 */
+        bool mult = memmem(s + st, e - st, "万", 3) || memmem(s + st, e - st, "亿", 3) ||
+                    memmem(s + st, e - st, "千", 3) || memmem(s + st, e - st, "百", 3);
+        static const struct {
+                const char *w;
+                const char *cur;
+        } money[] = {{"亿元人民币", "CNY"}, {"元人民币", "CNY"}, {"亿美元", "USD"}, {"美元", "USD"},
+                     {"亿欧元", "EUR"},     {"欧元", "EUR"},     {"亿港元", "HKD"}, {"港元", "HKD"},
+                     {"亿日元", "JPY"},     {"日元", "JPY"},     {"亿英镑", "GBP"}, {"英镑", "GBP"},
+                     {"亿元", "CNY"},       {"元", "CNY"}};
+        for (size_t m = 0; m < sizeof money / sizeof money[0]; m++) {
+                if ((k = quant_lit(s, hi, e, money[m].w)) > 0) {
+                        double val = v * (strncmp(money[m].w, "亿", 3) == 0 ? 1e8 : 1);
+                        size_t end = e + k;
+                        if (quant_lit(s, hi, end, "人民币"))
+                                end += 9;
+                        quant_push(out, n, cap, i, end, "money", val, money[m].cur);
+                        return end - i;
+                }
+        }
+        if (cny) {
+                quant_push(out, n, cap, i, e, "money", v, "CNY");
+                return e - i;
+        }
+        if ((k = quant_lit(s, hi, e, "倍")) > 0) {
+                quant_push(out, n, cap, i, e + k, "multiple", v, "x");
+                return e + k - i;
+        }
+        if (e < hi && s[e] == '%') {
+                quant_push(out, n, cap, i, e + 1, "percent", v, "%");
+                return e + 1 - i;
+        }
+        static const struct {
+                const char *w;
+                const char *unit;
+        } dur[] = {{"天", "day"},      {"个月", "month"}, {"个多月", "month"}, {"周", "week"},
+                   {"个星期", "week"}, {"年", "year"},    {"小时", "hour"}};
+        for (size_t m = 0; m < sizeof dur / sizeof dur[0]; m++) {
+                if ((k = quant_lit(s, hi, e, dur[m].w)) > 0) {
+                        /* 年 after a bare number is a duration only when small (3年). */
+                        if (strcmp(dur[m].unit, "year") == 0 && v > 100)
+                                return e + k - i;
+                        quant_push(out, n, cap, i, e + k, "duration", v, dur[m].unit);
+                        return e + k - i;
+                }
+        }
+        /* Counts: a measure word or a multiplier. */
+        static const char *measure[] = {"个", "款", "家", "名", "位", "张", "台", "颗",
+                                        "人", "卡", "项", "条", "次", "辆", "份"};
+        bool measured = false;
+        size_t end = e;
+        for (size_t m = 0; m < sizeof measure / sizeof measure[0]; m++)
+                if ((k = quant_lit(s, hi, e, measure[m])) > 0) {
+                        measured = true;
+                        end = e + k;
+                        break;
+                }
+        if (!measured && !mult)
+                return 0; /* nothing Chinese about it: let the English reader try */
+        if (v < 2 && !mult)
+                return end - i; /* 一款, 一家: an article, not a count */
+        const char *unit = quant_unit_near(x, t, EX_ZH, lo, hi, i, end);
+        quant_push(out, n, cap, i, end, "count", v, unit ? unit : "count");
+        return end - i;
 }
 
 /* Scan English quantities at low[i]; length consumed or 0. */
 static size_t
 quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, size_t i,
-    struct ex_qty **out, size_t *n, size_t *cap)
+         struct ex_qty **out, size_t *n, size_t *cap)
 {
-	const char *low = t->low;
-	size_t k, j;
-	double v, m;
-	const char *cur = NULL;
-	size_t st = i;
-	if (low[i] == '$') {
-		cur = "USD";
-		st = i + 1;
-	} else if ((k = quant_lit(low, hi, i, "€")) > 0) {
-		cur = "EUR";
-		st = i + k;
-	} else if ((k = quant_lit(low, hi, i, "£")) > 0) {
-		cur = "GBP";
-		st = i + k;
-	} else if ((k = quant_lit(low, hi, i, "¥")) > 0) {
-		cur = "CNY";
-		st = i + k;
-	} else if ((k = quant_lit(low, hi, i, "us$")) > 0) {
-		cur = "USD";
-		st = i + k;
-	}
-	/* top three, No. 1 */
-	if ((k = quant_lit(low, hi, i, "top ")) > 0) {
-		if ((j = quant_en_word(low, hi, i + k, &v)) > 0 ||
-		    (j = quant_number(low, hi, i + k, &v)) > 0) {
-			quant_push(out, n, cap, i, i + k + j, "rank", v, "rank");
-			return k + j;
-		}
-	}
-	static const struct {
-		const char *w;
-		double v;
-	} fold[] = {{"twofold", 2}, {"threefold", 3}, {"fourfold", 4}, {"fivefold", 5},
-	    {"tenfold", 10}, {"hundredfold", 100}, {"doubled", 2}, {"tripled", 3},
-	    {"nearly triple", 3}};
-	for (size_t f = 0; f < sizeof fold / sizeof fold[0]; f++)
-		if ((k = quant_lit(low, hi, i, fold[f].w)) > 0) {
-			quant_push(out, n, cap, i, i + k, "multiple", fold[f].v, "x");
-			return k;
-		}
-	static const struct {
-		const char *w;
-		double v;
-	} rank[] = {{"first place", 1}, {"number one", 1}, {"no. 1", 1}, {"ranked first", 1},
-	    {"top spot", 1}, {"top-ranked", 1}};
-	for (size_t f = 0; f < sizeof rank / sizeof rank[0]; f++)
-		if ((k = quant_lit(low, hi, i, rank[f].w)) > 0) {
-			quant_push(out, n, cap, i, i + k, "rank", rank[f].v, "rank");
-			return k;
-		}
-	if (!(low[st] >= '0' && low[st] <= '9')) {
-		if (cur != NULL || (j = quant_en_word(low, hi, st, &v)) == 0)
-			return 0;
-	} else {
-		if (st > lo && cur == NULL && ((low[st - 1] >= 'a' && low[st - 1] <= 'z') ||
-		    low[st - 1] == '-' || low[st - 1] == '.'))
-			return 0;
-		j = quant_number(low, hi, st, &v);
-		if (j == 0)
-			return 0;
-	}
-	size_t e = st + j;
-	if (e < hi && ((low[e] >= 'a' && low[e] <= 'z') && low[e] != 'm' && low[e] != 'b' &&
-	    low[e] != 'k'))
-		return e - i; /* 4.5gw, 3nm: a unit we do not count, or a name */
-	k = quant_en_scale(low, hi, e, &m);
-	v *= m;
-	e += k;
-	if (e < hi && low[e] == '%') {
-		quant_push(out, n, cap, i, e + 1, "percent", v, "%");
-		return e + 1 - i;
-	}
-	size_t ws, we;
-	if (quant_en_next(low, hi, e, &ws, &we)) {
-		size_t wl = we - ws;
-		if (wl == 7 && memcmp(low + ws, "percent", 7) == 0) {
-			quant_push(out, n, cap, i, we, "percent", v, "%");
-			return we - i;
-		}
-		if (cur == NULL && ((wl == 7 && memcmp(low + ws, "dollars", 7) == 0) ||
-		    (wl == 4 && memcmp(low + ws, "yuan", 4) == 0) ||
-		    (wl == 5 && memcmp(low + ws, "euros", 5) == 0))) {
-			cur = low[ws] == 'd' ? "USD" : low[ws] == 'y' ? "CNY" : "EUR";
-			quant_push(out, n, cap, i, we, "money", v, cur);
-			return we - i;
-		}
-	}
-	if (cur != NULL) {
-		quant_push(out, n, cap, i, e, "money", v, cur);
-		return e - i;
-	}
-	if (quant_en_next(low, hi, e, &ws, &we)) {
-		static const struct {
-			const char *w;
-			const char *unit;
-		} dur[] = {{"days", "day"}, {"day", "day"}, {"weeks", "week"}, {"week", "week"},
-		    {"months", "month"}, {"month", "month"}, {"years", "year"}, {"year", "year"}};
-		for (size_t d = 0; d < sizeof dur / sizeof dur[0]; d++)
-			if (we - ws == strlen(dur[d].w) && memcmp(low + ws, dur[d].w, we - ws) == 0) {
-				quant_push(out, n, cap, i, we, "duration", v, dur[d].unit);
-				return we - i;
-			}
-		if (we - ws >= 4 && low[we - 1] == 's' && (ws == e + 1 || ws == e)) {
-			char unit[24];
-			size_t ul = we - ws < sizeof unit - 1 ? we - ws : sizeof unit - 1;
-			memcpy(unit, low + ws, ul);
-			unit[ul] = '\0';
-			const char *known = quant_unit_near(x, t, EX_EN, lo, hi, ws, we);
-			quant_push(out, n, cap, i, we, "count", v, known ? known : unit);
-			return we - i;
-		}
-	}
-	if (m > 1 || v >= 1000) {
-		if (v >= 1900 && v < 2100 && m == 1)
-			return e - i; /* a year */
-		const char *known = quant_unit_near(x, t, EX_EN, lo, hi, i, e);
-		quant_push(out, n, cap, i, e, "count", v, known ? known : "count");
-	}
-	return e - i;
+        const char *low = t->low;
+        size_t k, j;
+        double v, m;
+        const char *cur = NULL;
+        size_t st = i;
+        if (low[i] == '$') {
+                cur = "USD";
+                st = i + 1;
+        } else if ((k = quant_lit(low, hi, i, "€")) > 0) {
+                cur = "EUR";
+                st = i + k;
+        } else if ((k = quant_lit(low, hi, i, "£")) > 0) {
+                cur = "GBP";
+                st = i + k;
+        } else if ((k = quant_lit(low, hi, i, "¥")) > 0) {
+                cur = "CNY";
+                st = i + k;
+        } else if ((k = quant_lit(low, hi, i, "us$")) > 0) {
+                cur = "USD";
+                st = i + k;
+        }
+        /* top three, No. 1 */
+        if ((k = quant_lit(low, hi, i, "top ")) > 0) {
+                if ((j = quant_en_word(low, hi, i + k, &v)) > 0 ||
+                    (j = quant_number(low, hi, i + k, &v)) > 0) {
+                        quant_push(out, n, cap, i, i + k + j, "rank", v, "rank");
+                        return k + j;
+                }
+        }
+        static const struct {
+                const char *w;
+                double v;
+        } fold[] = {{"twofold", 2},  {"threefold", 3}, {"fourfold", 4},
+                    {"fivefold", 5}, {"tenfold", 10},  {"hundredfold", 100},
+                    {"doubled", 2},  {"tripled", 3},   {"nearly triple", 3}};
+        for (size_t f = 0; f < sizeof fold / sizeof fold[0]; f++)
+                if ((k = quant_lit(low, hi, i, fold[f].w)) > 0) {
+                        quant_push(out, n, cap, i, i + k, "multiple", fold[f].v, "x");
+                        return k;
+                }
+        static const struct {
+                const char *w;
+                double v;
+        } rank[] = {{"first place", 1},  {"number one", 1}, {"no. 1", 1},
+                    {"ranked first", 1}, {"top spot", 1},   {"top-ranked", 1}};
+        for (size_t f = 0; f < sizeof rank / sizeof rank[0]; f++)
+                if ((k = quant_lit(low, hi, i, rank[f].w)) > 0) {
+                        quant_push(out, n, cap, i, i + k, "rank", rank[f].v, "rank");
+                        return k;
+                }
+        if (!(low[st] >= '0' && low[st] <= '9')) {
+                if (cur != NULL || (j = quant_en_word(low, hi, st, &v)) == 0)
+                        return 0;
+        } else {
+                if (st > lo && cur == NULL &&
+                    ((low[st - 1] >= 'a' && low[st - 1] <= 'z') || low[st - 1] == '-' ||
+                     low[st - 1] == '.'))
+                        return 0;
+                j = quant_number(low, hi, st, &v);
+                if (j == 0)
+                        return 0;
+        }
+        size_t e = st + j;
+        if (e < hi &&
+            ((low[e] >= 'a' && low[e] <= 'z') && low[e] != 'm' && low[e] != 'b' && low[e] != 'k'))
+                return e - i; /* 4.5gw, 3nm: a unit we do not count, or a name */
+        k = quant_en_scale(low, hi, e, &m);
+        v *= m;
+        e += k;
+        if (e < hi && low[e] == '%') {
+                quant_push(out, n, cap, i, e + 1, "percent", v, "%");
+                return e + 1 - i;
+        }
+        size_t ws, we;
+        if (quant_en_next(low, hi, e, &ws, &we)) {
+                size_t wl = we - ws;
+                if (wl == 7 && memcmp(low + ws, "percent", 7) == 0) {
+                        quant_push(out, n, cap, i, we, "percent", v, "%");
+                        return we - i;
+                }
+                if (cur == NULL && ((wl == 7 && memcmp(low + ws, "dollars", 7) == 0) ||
+                                    (wl == 4 && memcmp(low + ws, "yuan", 4) == 0) ||
+                                    (wl == 5 && memcmp(low + ws, "euros", 5) == 0))) {
+                        cur = low[ws] == 'd' ? "USD" : low[ws] == 'y' ? "CNY" : "EUR";
+                        quant_push(out, n, cap, i, we, "money", v, cur);
+                        return we - i;
+                }
+        }
+        if (cur != NULL) {
+                quant_push(out, n, cap, i, e, "money", v, cur);
+                return e - i;
+        }
+        if (quant_en_next(low, hi, e, &ws, &we)) {
+                static const struct {
+                        const char *w;
+                        const char *unit;
+                } dur[] = {{"days", "day"},   {"day", "day"},      {"weeks", "week"},
+                           {"week", "week"},  {"months", "month"}, {"month", "month"},
+                           {"years", "year"}, {"year", "year"}};
+                for (size_t d = 0; d < sizeof dur / sizeof dur[0]; d++)
+                        if (we - ws == strlen(dur[d].w) &&
+                            memcmp(low + ws, dur[d].w, we - ws) == 0) {
+                                quant_push(out, n, cap, i, we, "duration", v, dur[d].unit);
+                                return we - i;
+                        }
+                if (we - ws >= 4 && low[we - 1] == 's' && (ws == e + 1 || ws == e)) {
+                        char unit[24];
+                        size_t ul = we - ws < sizeof unit - 1 ? we - ws : sizeof unit - 1;
+                        memcpy(unit, low + ws, ul);
+                        unit[ul] = '\0';
+                        const char *known = quant_unit_near(x, t, EX_EN, lo, hi, ws, we);
+                        quant_push(out, n, cap, i, we, "count", v, known ? known : unit);
+                        return we - i;
+                }
+        }
+        if (m > 1 || v >= 1000) {
+                if (v >= 1900 && v < 2100 && m == 1)
+                        return e - i; /* a year */
+                const char *known = quant_unit_near(x, t, EX_EN, lo, hi, i, e);
+                quant_push(out, n, cap, i, e, "count", v, known ? known : "count");
+        }
+        return e - i;
 }
 
 /* Whether s[i] can start a Chinese quantity (a cheap filter: one switch). */
 static bool
 quant_zh_lead(const char *s, size_t len, size_t i)
 {
-	const unsigned char *u = (const unsigned char *)s + i;
-	if (u[0] >= '0' && u[0] <= '9')
-		return true;
-	if (i + 3 > len || (u[0] & 0xf0) != 0xe0)
-		return false;
-	uint32_t cp = ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
-	switch (cp) {
-	case 0x524d: case 0x7b2c: case 0x9996: case 0x699c: case 0x51a0: case 0x767e: case 0x4eba: case 0x96f6: case 0x4e00: case 0x4e8c: case 0x4e24: case 0x4e09: case 0x56db: case 0x4e94: case 0x516d: case 0x4e03: case 0x516b: case 0x4e5d: case 0x5341: case 0x3007:
-		return true;
-	default:
-		return false;
-	}
+        const unsigned char *u = (const unsigned char *)s + i;
+        if (u[0] >= '0' && u[0] <= '9')
+                return true;
+        if (i + 3 > len || (u[0] & 0xf0) != 0xe0)
+                return false;
+        uint32_t cp =
+            ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+        switch (cp) {
+        case 0x524d:
+        case 0x7b2c:
+        case 0x9996:
+        case 0x699c:
+        case 0x51a0:
+        case 0x767e:
+        case 0x4eba:
+        case 0x96f6:
+        case 0x4e00:
+        case 0x4e8c:
+        case 0x4e24:
+        case 0x4e09:
+        case 0x56db:
+        case 0x4e94:
+        case 0x516d:
+        case 0x4e03:
+        case 0x516b:
+        case 0x4e5d:
+        case 0x5341:
+        case 0x3007:
+                return true;
+        default:
+                return false;
+        }
 }
 
 void
 quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo, size_t hi,
-    const struct ex_time *times, size_t ntimes, struct ex_qty **out, size_t *n, size_t *cap)
+           const struct ex_time *times, size_t ntimes, struct ex_qty **out, size_t *n, size_t *cap)
 {
-	size_t i = lo, cur = 0;
-	(void)lang;
-	while (i < hi) {
-		size_t k = 0;
-		if (!quant_in_time(times, ntimes, i, &cur)) {
-			unsigned char c = (unsigned char)t->s[i];
-			if ((c >= 0x80 || (c >= '0' && c <= '9')) && quant_zh_lead(t->s, hi, i))
-				k = quant_zh(x, t, lo, hi, i, out, n, cap);
-			bool wordstart = i == lo || !((t->low[i - 1] >= 'a' && t->low[i - 1] <= 'z') ||
-			    (t->low[i - 1] >= '0' && t->low[i - 1] <= '9'));
-			static const char en_lead[256] = {['z'] = 1, ['o'] = 1, ['t'] = 1, ['f'] = 1,
-			    ['s'] = 1, ['e'] = 1, ['n'] = 1, ['d'] = 1, ['h'] = 1, ['r'] = 1};
-			bool lead = (c >= '0' && c <= '9') || c == '$' || en_lead[(unsigned char)t->low[i]] ||
-			    ((c == 0xe2 || c == 0xc2) && (quant_lit(t->s, hi, i, "€") ||
-			    quant_lit(t->s, hi, i, "£") || quant_lit(t->s, hi, i, "¥")));
-			if (k == 0 && wordstart && lead)
-				k = quant_en(x, t, lo, hi, i, out, n, cap);
-		}
-		if (k > 0) {
-			i += k;
-			continue;
-		}
-		int cl;
-		ex_cp_at(t->s, hi, i, &cl);
-		i += (size_t)cl;
-	}
+        size_t i = lo, cur = 0;
+        (void)lang;
+        while (i < hi) {
+                size_t k = 0;
+                if (!quant_in_time(times, ntimes, i, &cur)) {
+                        unsigned char c = (unsigned char)t->s[i];
+                        if ((c >= 0x80 || (c >= '0' && c <= '9')) && quant_zh_lead(t->s, hi, i))
+                                k = quant_zh(x, t, lo, hi, i, out, n, cap);
+                        bool wordstart =
+                            i == lo || !((t->low[i - 1] >= 'a' && t->low[i - 1] <= 'z') ||
+                                         (t->low[i - 1] >= '0' && t->low[i - 1] <= '9'));
+                        static const char en_lead[256] = {
+                            ['z'] = 1, ['o'] = 1, ['t'] = 1, ['f'] = 1, ['s'] = 1,
+                            ['e'] = 1, ['n'] = 1, ['d'] = 1, ['h'] = 1, ['r'] = 1};
+                        bool lead = (c >= '0' && c <= '9') || c == '$' ||
+                                    en_lead[(unsigned char)t->low[i]] ||
+                                    ((c == 0xe2 || c == 0xc2) &&
+                                     (quant_lit(t->s, hi, i, "€") || quant_lit(t->s, hi, i, "£") ||
+                                      quant_lit(t->s, hi, i, "¥")));
+                        if (k == 0 && wordstart && lead)
+                                k = quant_en(x, t, lo, hi, i, out, n, cap);
+                }
+                if (k > 0) {
+                        i += k;
+                        continue;
+                }
+                int cl;
+                ex_cp_at(t->s, hi, i, &cl);
+                i += (size_t)cl;
+        }
 }

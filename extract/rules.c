@@ -12,875 +12,881 @@
 
 #include "extract-int.h"
 
-static const char *rules_kinds[EK_NKIND] = {"org", "product", "person", "place", "media", "gov",
-    "program", "name", "quoted", "unit", "chunk"};
+static const char *rules_kinds[EK_NKIND] = {"org",     "product", "person", "place", "media", "gov",
+                                            "program", "name",    "quoted", "unit",  "chunk"};
 
 int
 ex_kind_parse(const char *s)
 {
-	for (int k = 0; k < EK_NKIND; k++)
-		if (strcmp(s, rules_kinds[k]) == 0)
-			return k;
-	return -1;
+        for (int k = 0; k < EK_NKIND; k++)
+                if (strcmp(s, rules_kinds[k]) == 0)
+                        return k;
+        return -1;
 }
 
 const char *
 ex_kind_name(int kind)
 {
-	return kind >= 0 && kind < EK_NKIND ? rules_kinds[kind] : "?";
+        return kind >= 0 && kind < EK_NKIND ? rules_kinds[kind] : "?";
 }
 
 void
 ex_words_free(struct ex_words *w)
 {
-	for (size_t i = 0; i < w->n; i++)
-		free(w->w[i]);
-	free(w->w);
-	free(w->l);
-	w->w = NULL;
-	w->l = NULL;
-	w->n = 0;
+        for (size_t i = 0; i < w->n; i++)
+                free(w->w[i]);
+        free(w->w);
+        free(w->l);
+        w->w = NULL;
+        w->l = NULL;
+        w->n = 0;
 }
 
 void
 ex_words_split(struct ex_words *w, const char *s)
 {
-	while (*s) {
-		const char *bar = strchr(s, '|');
-		size_t n = bar ? (size_t)(bar - s) : strlen(s);
-		if (n > 0) {
-			w->w = ex_xrealloc(w->w, (w->n + 1) * sizeof *w->w);
-			w->l = ex_xrealloc(w->l, (w->n + 1) * sizeof *w->l);
-			w->l[w->n] = n;
-			char *word = ex_xstrndup(s, n);
-			/* '_' stands for a space: words are whitespace-free tokens */
-			for (char *p = word; *p; p++)
-				if (*p == '_')
-					*p = ' ';
-			w->w[w->n++] = word;
-		}
-		s += n;
-		if (*s == '|')
-			s++;
-	}
+        while (*s) {
+                const char *bar = strchr(s, '|');
+                size_t n = bar ? (size_t)(bar - s) : strlen(s);
+                if (n > 0) {
+                        w->w = ex_xrealloc(w->w, (w->n + 1) * sizeof *w->w);
+                        w->l = ex_xrealloc(w->l, (w->n + 1) * sizeof *w->l);
+                        w->l[w->n] = n;
+                        char *word = ex_xstrndup(s, n);
+                        /* '_' stands for a space: words are whitespace-free tokens */
+                        for (char *p = word; *p; p++)
+                                if (*p == '_')
+                                        *p = ' ';
+                        w->w[w->n++] = word;
+                }
+                s += n;
+                if (*s == '|')
+                        s++;
+        }
 }
 
 size_t
 ex_words_ends_at(const struct ex_words *w, const char *s, size_t lo, size_t i)
 {
-	size_t best = 0;
-	for (size_t k = 0; k < w->n; k++) {
-		size_t n = w->l[k];
-		if (n <= i - lo && n > best && s[i - 1] == w->w[k][n - 1] &&
-		    memcmp(s + i - n, w->w[k], n) == 0)
-			best = n;
-	}
-	return best;
+        size_t best = 0;
+        for (size_t k = 0; k < w->n; k++) {
+                size_t n = w->l[k];
+                if (n <= i - lo && n > best && s[i - 1] == w->w[k][n - 1] &&
+                    memcmp(s + i - n, w->w[k], n) == 0)
+                        best = n;
+        }
+        return best;
 }
 
 size_t
 ex_words_starts_at(const struct ex_words *w, const char *s, size_t len, size_t i)
 {
-	size_t best = 0;
-	for (size_t k = 0; k < w->n; k++) {
-		size_t n = w->l[k];
-		if (i + n <= len && n > best && s[i] == w->w[k][0] && memcmp(s + i, w->w[k], n) == 0)
-			best = n;
-	}
-	return best;
+        size_t best = 0;
+        for (size_t k = 0; k < w->n; k++) {
+                size_t n = w->l[k];
+                if (i + n <= len && n > best && s[i] == w->w[k][0] &&
+                    memcmp(s + i, w->w[k], n) == 0)
+                        best = n;
+        }
+        return best;
 }
 
 bool
 ex_words_in(const struct ex_words *w, const char *s, size_t lo, size_t hi)
 {
-	for (size_t k = 0; k < w->n; k++)
-		if (hi > lo && memmem(s + lo, hi - lo, w->w[k], w->l[k]) != NULL)
-			return true;
-	return false;
+        for (size_t k = 0; k < w->n; k++)
+                if (hi > lo && memmem(s + lo, hi - lo, w->w[k], w->l[k]) != NULL)
+                        return true;
+        return false;
 }
 
 /* State of one file being read, for messages. */
 struct rules_file {
-	const char *path;
-	int line;
-	char **cause;
+        const char *path;
+        int line;
+        char **cause;
 };
 
 /* Fail with "path:line: message". */
 static int
 rules_fail(struct rules_file *f, const char *msg, const char *arg)
 {
-	if (f->cause != NULL)
-		*f->cause = ex_xprintf("%s:%d: %s%s%s", f->path, f->line, msg, arg ? ": " : "",
-		    arg ? arg : "");
-	return -1;
+        if (f->cause != NULL)
+                *f->cause = ex_xprintf("%s:%d: %s%s%s", f->path, f->line, msg, arg ? ": " : "",
+                                       arg ? arg : "");
+        return -1;
 }
 
 /* Split line into at most max whitespace-separated tokens (in place). */
 static int
 rules_tokens(char *line, char **tok, int max)
 {
-	int n = 0;
-	char *p = line;
-	while (*p && n < max) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0' || *p == '#')
-			break;
-		tok[n++] = p;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
-		if (*p)
-			*p++ = '\0';
-	}
-	return n;
+        int n = 0;
+        char *p = line;
+        while (*p && n < max) {
+                while (*p == ' ' || *p == '\t')
+                        p++;
+                if (*p == '\0' || *p == '#')
+                        break;
+                tok[n++] = p;
+                while (*p && *p != ' ' && *p != '\t')
+                        p++;
+                if (*p)
+                        *p++ = '\0';
+        }
+        return n;
 }
 
 /* Read a whole file into a NUL-terminated buffer. */
 static char *
 rules_slurp(const char *path, char **cause)
 {
-	FILE *fp = fopen(path, "rb");
-	if (fp == NULL) {
-		if (cause != NULL)
-			*cause = ex_xprintf("%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	struct ex_buf b = {0};
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		ex_buf_add(&b, chunk, n);
-	fclose(fp);
-	if (b.data == NULL)
-		b.data = ex_xstrdup("");
-	return b.data;
+        FILE *fp = fopen(path, "rb");
+        if (fp == NULL) {
+                if (cause != NULL)
+                        *cause = ex_xprintf("%s: %s", path, strerror(errno));
+                return NULL;
+        }
+        struct ex_buf b = {0};
+        char chunk[65536];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+                ex_buf_add(&b, chunk, n);
+        fclose(fp);
+        if (b.data == NULL)
+                b.data = ex_xstrdup("");
+        return b.data;
 }
 
 /* The *.ext files of dir in name order; NULL-terminated, or NULL when no dir. */
 static char **
 rules_list(const char *dir, const char *ext)
 {
-	DIR *d = opendir(dir);
-	if (d == NULL)
-		return NULL;
-	char **v = NULL;
-	size_t n = 0;
-	struct dirent *de;
-	size_t el = strlen(ext);
-	while ((de = readdir(d)) != NULL) {
-		size_t l = strlen(de->d_name);
-		if (de->d_name[0] == '.' || l <= el || strcmp(de->d_name + l - el, ext) != 0)
-			continue;
-		v = ex_xrealloc(v, (n + 2) * sizeof *v);
-		v[n++] = ex_xprintf("%s/%s", dir, de->d_name);
-	}
-	closedir(d);
-	if (v == NULL)
-		v = ex_xcalloc(1, sizeof *v);
-	v[n] = NULL;
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(v[j - 1], v[j]) > 0; j--) {
-			char *t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return v;
+        DIR *d = opendir(dir);
+        if (d == NULL)
+                return NULL;
+        char **v = NULL;
+        size_t n = 0;
+        struct dirent *de;
+        size_t el = strlen(ext);
+        while ((de = readdir(d)) != NULL) {
+                size_t l = strlen(de->d_name);
+                if (de->d_name[0] == '.' || l <= el || strcmp(de->d_name + l - el, ext) != 0)
+                        continue;
+                v = ex_xrealloc(v, (n + 2) * sizeof *v);
+                v[n++] = ex_xprintf("%s/%s", dir, de->d_name);
+        }
+        closedir(d);
+        if (v == NULL)
+                v = ex_xcalloc(1, sizeof *v);
+        v[n] = NULL;
+        for (size_t i = 1; i < n; i++)
+                for (size_t j = i; j > 0 && strcmp(v[j - 1], v[j]) > 0; j--) {
+                        char *t = v[j];
+                        v[j] = v[j - 1];
+                        v[j - 1] = t;
+                }
+        return v;
 }
 
 static void
 rules_list_free(char **v)
 {
-	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
+        for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+                free(v[i]);
+        free(v);
 }
 
 /* Whether c is an ASCII letter or digit. */
 static bool
 rules_alnum(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
 /* Lowercase ASCII letters of s in place. */
 static void
 rules_lower(char *s)
 {
-	for (; *s; s++)
-		if (*s >= 'A' && *s <= 'Z')
-			*s += 'a' - 'A';
+        for (; *s; s++)
+                if (*s >= 'A' && *s <= 'Z')
+                        *s += 'a' - 'A';
 }
 
 /* Lowercase every word of w (they are compared with the lowered text). */
 static void
 rules_words_lower(struct ex_words *w)
 {
-	for (size_t i = 0; i < w->n; i++)
-		rules_lower(w->w[i]);
+        for (size_t i = 0; i < w->n; i++)
+                rules_lower(w->w[i]);
 }
 
 /* Add an automaton pattern, lowered (matching runs over the lowered text). */
 static void
 rules_pattern(struct extractor *x, const char *text, uint32_t pay)
 {
-	char *low = ex_xstrdup(text);
-	rules_lower(low);
-	acm_add(x->acm, low, strlen(low), pay);
-	free(low);
+        char *low = ex_xstrdup(text);
+        rules_lower(low);
+        acm_add(x->acm, low, strlen(low), pay);
+        free(low);
 }
 
 /* The index of entity id, or -1 (linear: only used while loading). */
 static int
 rules_entity_find(const struct extractor *x, const char *id, size_t upto)
 {
-	for (size_t i = 0; i < upto; i++)
-		if (strcmp(x->ents[i].id, id) == 0)
-			return (int)i;
-	return -1;
+        for (size_t i = 0; i < upto; i++)
+                if (strcmp(x->ents[i].id, id) == 0)
+                        return (int)i;
+        return -1;
 }
 
 /* Whether s is a valid entity id [a-z0-9-]+. */
 static bool
 rules_valid_id(const char *s)
 {
-	if (*s == '\0')
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
-			return false;
-	return true;
+        if (*s == '\0')
+                return false;
+        for (; *s; s++)
+                if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+                        return false;
+        return true;
 }
 
 /* Where each entity was defined, for duplicate messages. */
 struct rules_where {
-	char **where;
-	char **parent;
+        char **where;
+        char **parent;
 };
 
 /* Load one lexicon file. */
 static int
 rules_lexicon_file(struct extractor *x, const char *path, struct rules_where *w, char **cause)
 {
-	char *buf = rules_slurp(path, cause);
-	if (buf == NULL)
-		return -1;
-	struct rules_file f = {path, 0, cause};
-	int rc = 0;
-	char *next = buf;
-	while (*next && rc == 0) {
-		char *line = next;
-		char *nl = strchr(line, '\n');
-		if (nl != NULL)
-			*nl = '\0';
-		next = nl != NULL ? nl + 1 : line + strlen(line);
-		f.line++;
-		size_t l = strlen(line);
-		if (l > 0 && line[l - 1] == '\r')
-			line[--l] = '\0';
-		char *p = line;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0' || *p == '#')
-			continue;
-		if (!nw_utf8_valid(p, strlen(p))) {
-			rc = rules_fail(&f, "invalid UTF-8", NULL);
-			break;
-		}
-		/* id kind parent aliases: tabs, or runs of blanks for the first three. */
-		char *fld[4] = {0};
-		int nf = 0;
-		char *q = p;
-		while (nf < 3) {
-			fld[nf++] = q;
-			while (*q && *q != '\t' && *q != ' ')
-				q++;
-			if (*q == '\0')
-				break;
-			*q++ = '\0';
-			while (*q == ' ' || *q == '\t')
-				q++;
-		}
-		if (nf < 3 || *q == '\0') {
-			rc = rules_fail(&f, "expected: id kind parent aliases", NULL);
-			break;
-		}
-		fld[3] = q;
-		if (!rules_valid_id(fld[0])) {
-			rc = rules_fail(&f, "entity id must be [a-z0-9-]+", fld[0]);
-			break;
-		}
-		int kind = ex_kind_parse(fld[1]);
-		if (kind < 0 || kind >= EK_NAME) {
-			rc = rules_fail(&f, "unknown kind", fld[1]);
-			break;
-		}
-		int dup = rules_entity_find(x, fld[0], x->nents);
-		if (dup >= 0) {
-			char *m = ex_xprintf("duplicate entity id %s (first at %s)", fld[0],
-			    w->where[dup]);
-			rc = rules_fail(&f, m, NULL);
-			free(m);
-			break;
-		}
-		size_t ei = x->nents++;
-		x->ents = ex_xrealloc(x->ents, x->nents * sizeof *x->ents);
-		w->where = ex_xrealloc(w->where, x->nents * sizeof *w->where);
-		w->parent = ex_xrealloc(w->parent, x->nents * sizeof *w->parent);
-		x->ents[ei].id = ex_xstrdup(fld[0]);
-		x->ents[ei].kind = kind;
-		x->ents[ei].parent = -1;
-		x->ents[ei].display = NULL;
-		w->where[ei] = ex_xprintf("%s:%d", path, f.line);
-		w->parent[ei] = strcmp(fld[2], "-") == 0 ? NULL : ex_xstrdup(fld[2]);
-		/* Aliases, '|'-separated; trailing blanks trimmed. */
-		char *al = fld[3];
-		while (*al) {
-			char *bar = strchr(al, '|');
-			size_t n = bar ? (size_t)(bar - al) : strlen(al);
-			while (n > 0 && (al[n - 1] == ' ' || al[n - 1] == '\t'))
-				n--;
-			char *s = al;
-			while (n > 0 && (*s == ' ' || *s == '\t')) {
-				s++;
-				n--;
-			}
-			bool exact = n > 0 && *s == '=';
-			if (exact) {
-				s++;
-				n--;
-			}
-			if (n > 0) {
-				struct ex_alias a = {(int)ei, ex_xstrndup(s, n), exact,
-				    rules_alnum(s[0]), rules_alnum(s[n - 1])};
-				x->aliases = ex_xrealloc(x->aliases,
-				    (x->naliases + 1) * sizeof *x->aliases);
-				x->aliases[x->naliases] = a;
-				rules_pattern(x, a.text, PAY(PAY_ALIAS, x->naliases));
-				x->naliases++;
-			}
-			al = bar ? bar + 1 : al + strlen(al);
-		}
-	}
-	free(buf);
-	return rc;
+        char *buf = rules_slurp(path, cause);
+        if (buf == NULL)
+                return -1;
+        struct rules_file f = {path, 0, cause};
+        int rc = 0;
+        char *next = buf;
+        while (*next && rc == 0) {
+                char *line = next;
+                char *nl = strchr(line, '\n');
+                if (nl != NULL)
+                        *nl = '\0';
+                next = nl != NULL ? nl + 1 : line + strlen(line);
+                f.line++;
+                size_t l = strlen(line);
+                if (l > 0 && line[l - 1] == '\r')
+                        line[--l] = '\0';
+                char *p = line;
+                while (*p == ' ' || *p == '\t')
+                        p++;
+                if (*p == '\0' || *p == '#')
+                        continue;
+                if (!nw_utf8_valid(p, strlen(p))) {
+                        rc = rules_fail(&f, "invalid UTF-8", NULL);
+                        break;
+                }
+                /* id kind parent aliases: tabs, or runs of blanks for the first three. */
+                char *fld[4] = {0};
+                int nf = 0;
+                char *q = p;
+                while (nf < 3) {
+                        fld[nf++] = q;
+                        while (*q && *q != '\t' && *q != ' ')
+                                q++;
+                        if (*q == '\0')
+                                break;
+                        *q++ = '\0';
+                        while (*q == ' ' || *q == '\t')
+                                q++;
+                }
+                if (nf < 3 || *q == '\0') {
+                        rc = rules_fail(&f, "expected: id kind parent aliases", NULL);
+                        break;
+                }
+                fld[3] = q;
+                if (!rules_valid_id(fld[0])) {
+                        rc = rules_fail(&f, "entity id must be [a-z0-9-]+", fld[0]);
+                        break;
+                }
+                int kind = ex_kind_parse(fld[1]);
+                if (kind < 0 || kind >= EK_NAME) {
+                        rc = rules_fail(&f, "unknown kind", fld[1]);
+                        break;
+                }
+                int dup = rules_entity_find(x, fld[0], x->nents);
+                if (dup >= 0) {
+                        char *m = ex_xprintf("duplicate entity id %s (first at %s)", fld[0],
+                                             w->where[dup]);
+                        rc = rules_fail(&f, m, NULL);
+                        free(m);
+                        break;
+                }
+                size_t ei = x->nents++;
+                x->ents = ex_xrealloc(x->ents, x->nents * sizeof *x->ents);
+                w->where = ex_xrealloc(w->where, x->nents * sizeof *w->where);
+                w->parent = ex_xrealloc(w->parent, x->nents * sizeof *w->parent);
+                x->ents[ei].id = ex_xstrdup(fld[0]);
+                x->ents[ei].kind = kind;
+                x->ents[ei].parent = -1;
+                x->ents[ei].display = NULL;
+                w->where[ei] = ex_xprintf("%s:%d", path, f.line);
+                w->parent[ei] = strcmp(fld[2], "-") == 0 ? NULL : ex_xstrdup(fld[2]);
+                /* Aliases, '|'-separated; trailing blanks trimmed. */
+                char *al = fld[3];
+                while (*al) {
+                        char *bar = strchr(al, '|');
+                        size_t n = bar ? (size_t)(bar - al) : strlen(al);
+                        while (n > 0 && (al[n - 1] == ' ' || al[n - 1] == '\t'))
+                                n--;
+                        char *s = al;
+                        while (n > 0 && (*s == ' ' || *s == '\t')) {
+                                s++;
+                                n--;
+                        }
+                        bool exact = n > 0 && *s == '=';
+                        if (exact) {
+                                s++;
+                                n--;
+                        }
+                        if (n > 0) {
+                                struct ex_alias a = {(int)ei, ex_xstrndup(s, n), exact,
+                                                     rules_alnum(s[0]), rules_alnum(s[n - 1])};
+                                x->aliases =
+                                    ex_xrealloc(x->aliases, (x->naliases + 1) * sizeof *x->aliases);
+                                x->aliases[x->naliases] = a;
+                                rules_pattern(x, a.text, PAY(PAY_ALIAS, x->naliases));
+                                x->naliases++;
+                        }
+                        al = bar ? bar + 1 : al + strlen(al);
+                }
+        }
+        free(buf);
+        return rc;
 }
 
 /* Load every lexicon file and resolve parents. */
 static int
 rules_lexicon(struct extractor *x, const char *datadir, char **cause)
 {
-	char *dir = ex_xprintf("%s/lexicon", datadir);
-	char **files = rules_list(dir, ".tsv");
-	free(dir);
-	struct rules_where w = {0};
-	int rc = 0;
-	for (size_t i = 0; files != NULL && files[i] != NULL && rc == 0; i++)
-		rc = rules_lexicon_file(x, files[i], &w, cause);
-	for (size_t i = 0; i < x->nents && rc == 0; i++) {
-		if (w.parent[i] == NULL)
-			continue;
-		int p = rules_entity_find(x, w.parent[i], x->nents);
-		if (p < 0) {
-			if (cause != NULL)
-				*cause = ex_xprintf("%s: unknown parent %s", w.where[i],
-				    w.parent[i]);
-			rc = -1;
-		}
-		x->ents[i].parent = p;
-	}
-	for (size_t i = 0; i < x->naliases; i++) {
-		struct ex_entity *e = &x->ents[x->aliases[i].entity];
-		const char *t = x->aliases[i].text;
-		bool ascii = true;
-		for (const char *p = t; *p; p++)
-			if ((unsigned char)*p >= 0x80)
-				ascii = false;
-		if (e->display == NULL && ascii)
-			e->display = t;
-	}
-	for (size_t i = 0; i < x->nents; i++) {
-		free(w.where[i]);
-		free(w.parent[i]);
-	}
-	free(w.where);
-	free(w.parent);
-	rules_list_free(files);
-	return rc;
+        char *dir = ex_xprintf("%s/lexicon", datadir);
+        char **files = rules_list(dir, ".tsv");
+        free(dir);
+        struct rules_where w = {0};
+        int rc = 0;
+        for (size_t i = 0; files != NULL && files[i] != NULL && rc == 0; i++)
+                rc = rules_lexicon_file(x, files[i], &w, cause);
+        for (size_t i = 0; i < x->nents && rc == 0; i++) {
+                if (w.parent[i] == NULL)
+                        continue;
+                int p = rules_entity_find(x, w.parent[i], x->nents);
+                if (p < 0) {
+                        if (cause != NULL)
+                                *cause =
+                                    ex_xprintf("%s: unknown parent %s", w.where[i], w.parent[i]);
+                        rc = -1;
+                }
+                x->ents[i].parent = p;
+        }
+        for (size_t i = 0; i < x->naliases; i++) {
+                struct ex_entity *e = &x->ents[x->aliases[i].entity];
+                const char *t = x->aliases[i].text;
+                bool ascii = true;
+                for (const char *p = t; *p; p++)
+                        if ((unsigned char)*p >= 0x80)
+                                ascii = false;
+                if (e->display == NULL && ascii)
+                        e->display = t;
+        }
+        for (size_t i = 0; i < x->nents; i++) {
+                free(w.where[i]);
+                free(w.parent[i]);
+        }
+        free(w.where);
+        free(w.parent);
+        rules_list_free(files);
+        return rc;
 }
 
 /* The language of a "[zh]" / "[en]" section header, or -1. */
 static int
 rules_section(const char *tok)
 {
-	if (strcmp(tok, "[zh]") == 0)
-		return EX_ZH;
-	if (strcmp(tok, "[en]") == 0)
-		return EX_EN;
-	return -1;
+        if (strcmp(tok, "[zh]") == 0)
+                return EX_ZH;
+        if (strcmp(tok, "[en]") == 0)
+                return EX_EN;
+        return -1;
 }
 
 /* Parse "k=v" into kv. */
 static int
 rules_kv(const char *s, struct ex_kv *kv)
 {
-	const char *eq = strchr(s, '=');
-	if (eq == NULL || eq == s || eq[1] == '\0')
-		return -1;
-	kv->key = ex_xstrndup(s, (size_t)(eq - s));
-	kv->value = ex_xstrdup(eq + 1);
-	return 0;
+        const char *eq = strchr(s, '=');
+        if (eq == NULL || eq == s || eq[1] == '\0')
+                return -1;
+        kv->key = ex_xstrndup(s, (size_t)(eq - s));
+        kv->value = ex_xstrdup(eq + 1);
+        return 0;
 }
 
 /* Parse a comma-separated kind list into a bit set; 0 on error. */
 static uint32_t
 rules_kinds_parse(const char *s)
 {
-	uint32_t bits = 0;
-	char *dup = ex_xstrdup(s), *save = NULL;
-	for (char *k = strtok_r(dup, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
-		int kind = ex_kind_parse(k);
-		if (kind < 0) {
-			free(dup);
-			return 0;
-		}
-		bits |= EK_BIT(kind);
-	}
-	free(dup);
-	return bits;
+        uint32_t bits = 0;
+        char *dup = ex_xstrdup(s), *save = NULL;
+        for (char *k = strtok_r(dup, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+                int kind = ex_kind_parse(k);
+                if (kind < 0) {
+                        free(dup);
+                        return 0;
+                }
+                bits |= EK_BIT(kind);
+        }
+        free(dup);
+        return bits;
 }
 
 /* One "trigger WORDS options..." line. */
 static int
 rules_trigger(struct extractor *x, struct rules_file *f, int rule, int lang, char **tok, int n)
 {
-	struct ex_trigger proto = {0};
-	proto.rule = rule;
-	proto.lang = lang;
-	int i = 2;
-	int rc = 0;
-	while (i < n && rc == 0) {
-		if (strcmp(tok[i], "attr") == 0 && i + 1 < n && proto.nattrs < 4) {
-			if (rules_kv(tok[i + 1], &proto.attrs[proto.nattrs]) != 0)
-				rc = rules_fail(f, "attr wants key=value", tok[i + 1]);
-			else
-				proto.nattrs++;
-			i += 2;
-		} else if (strcmp(tok[i], "modality") == 0 && i + 1 < n) {
-			proto.modality = ex_xstrdup(tok[i + 1]);
-			i += 2;
-		} else if (strcmp(tok[i], "unless") == 0 && i + 1 < n) {
-			ex_words_split(&proto.unless, tok[i + 1]);
-			i += 2;
-		} else if (strcmp(tok[i], "unless-after") == 0 && i + 1 < n) {
-			ex_words_split(&proto.unless_after, tok[i + 1]);
-			i += 2;
-		} else if (strcmp(tok[i], "needs") == 0 && i + 1 < n) {
-			ex_words_split(&proto.needs, tok[i + 1]);
-			i += 2;
-		} else if (strcmp(tok[i], "weak") == 0) {
-			proto.weak = true;
-			i++;
-		} else {
-			rc = rules_fail(f, "unknown trigger option", tok[i]);
-		}
-	}
-	rules_words_lower(&proto.unless);
-	rules_words_lower(&proto.unless_after);
-	rules_words_lower(&proto.needs);
-	struct ex_words words = {0};
-	ex_words_split(&words, tok[1]);
-	for (size_t w = 0; w < words.n && rc == 0; w++) {
-		struct ex_trigger t = proto;
-		t.word = ex_xstrdup(words.w[w]);
-		/* Options are shared: deep-copy them per word. */
-		t.modality = ex_xstrdup(proto.modality);
-		for (int a = 0; a < proto.nattrs; a++) {
-			t.attrs[a].key = ex_xstrdup(proto.attrs[a].key);
-			t.attrs[a].value = ex_xstrdup(proto.attrs[a].value);
-		}
-		t.unless = (struct ex_words){0};
-		t.unless_after = (struct ex_words){0};
-		t.needs = (struct ex_words){0};
-		for (size_t k = 0; k < proto.unless.n; k++)
-			ex_words_split(&t.unless, proto.unless.w[k]);
-		for (size_t k = 0; k < proto.unless_after.n; k++)
-			ex_words_split(&t.unless_after, proto.unless_after.w[k]);
-		for (size_t k = 0; k < proto.needs.n; k++)
-			ex_words_split(&t.needs, proto.needs.w[k]);
-		x->trigs = ex_xrealloc(x->trigs, (x->ntrigs + 1) * sizeof *x->trigs);
-		x->trigs[x->ntrigs] = t;
-		rules_pattern(x, t.word, PAY(PAY_TRIGGER, x->ntrigs));
-		x->ntrigs++;
-	}
-	ex_words_free(&words);
-	free(proto.modality);
-	for (int a = 0; a < proto.nattrs; a++) {
-		free(proto.attrs[a].key);
-		free(proto.attrs[a].value);
-	}
-	ex_words_free(&proto.unless);
-	ex_words_free(&proto.unless_after);
-	ex_words_free(&proto.needs);
-	return rc;
+        struct ex_trigger proto = {0};
+        proto.rule = rule;
+        proto.lang = lang;
+        int i = 2;
+        int rc = 0;
+        while (i < n && rc == 0) {
+                if (strcmp(tok[i], "attr") == 0 && i + 1 < n && proto.nattrs < 4) {
+                        if (rules_kv(tok[i + 1], &proto.attrs[proto.nattrs]) != 0)
+                                rc = rules_fail(f, "attr wants key=value", tok[i + 1]);
+                        else
+                                proto.nattrs++;
+                        i += 2;
+                } else if (strcmp(tok[i], "modality") == 0 && i + 1 < n) {
+                        proto.modality = ex_xstrdup(tok[i + 1]);
+                        i += 2;
+                } else if (strcmp(tok[i], "unless") == 0 && i + 1 < n) {
+                        ex_words_split(&proto.unless, tok[i + 1]);
+                        i += 2;
+                } else if (strcmp(tok[i], "unless-after") == 0 && i + 1 < n) {
+                        ex_words_split(&proto.unless_after, tok[i + 1]);
+                        i += 2;
+                } else if (strcmp(tok[i], "needs") == 0 && i + 1 < n) {
+                        ex_words_split(&proto.needs, tok[i + 1]);
+                        i += 2;
+                } else if (strcmp(tok[i], "weak") == 0) {
+                        proto.weak = true;
+                        i++;
+                } else {
+                        rc = rules_fail(f, "unknown trigger option", tok[i]);
+                }
+        }
+        rules_words_lower(&proto.unless);
+        rules_words_lower(&proto.unless_after);
+        rules_words_lower(&proto.needs);
+        struct ex_words words = {0};
+        ex_words_split(&words, tok[1]);
+        for (size_t w = 0; w < words.n && rc == 0; w++) {
+                struct ex_trigger t = proto;
+                t.word = ex_xstrdup(words.w[w]);
+                /* Options are shared: deep-copy them per word. */
+                t.modality = ex_xstrdup(proto.modality);
+                for (int a = 0; a < proto.nattrs; a++) {
+                        t.attrs[a].key = ex_xstrdup(proto.attrs[a].key);
+                        t.attrs[a].value = ex_xstrdup(proto.attrs[a].value);
+                }
+                t.unless = (struct ex_words){0};
+                t.unless_after = (struct ex_words){0};
+                t.needs = (struct ex_words){0};
+                for (size_t k = 0; k < proto.unless.n; k++)
+                        ex_words_split(&t.unless, proto.unless.w[k]);
+                for (size_t k = 0; k < proto.unless_after.n; k++)
+                        ex_words_split(&t.unless_after, proto.unless_after.w[k]);
+                for (size_t k = 0; k < proto.needs.n; k++)
+                        ex_words_split(&t.needs, proto.needs.w[k]);
+                x->trigs = ex_xrealloc(x->trigs, (x->ntrigs + 1) * sizeof *x->trigs);
+                x->trigs[x->ntrigs] = t;
+                rules_pattern(x, t.word, PAY(PAY_TRIGGER, x->ntrigs));
+                x->ntrigs++;
+        }
+        ex_words_free(&words);
+        free(proto.modality);
+        for (int a = 0; a < proto.nattrs; a++) {
+                free(proto.attrs[a].key);
+                free(proto.attrs[a].value);
+        }
+        ex_words_free(&proto.unless);
+        ex_words_free(&proto.unless_after);
+        ex_words_free(&proto.needs);
+        return rc;
 }
 
 /* One "role NAME SIDE KINDS options..." line. */
 static int
 rules_role(struct ex_rule *r, struct rules_file *f, int lang, char **tok, int n)
 {
-	if (n < 4)
-		return rules_fail(f, "expected: role NAME left|right|either KINDS [options]", NULL);
-	struct ex_role ro = {0};
-	if (strcmp(tok[2], "left") == 0)
-		ro.side = SIDE_LEFT;
-	else if (strcmp(tok[2], "right") == 0)
-		ro.side = SIDE_RIGHT;
-	else if (strcmp(tok[2], "either") == 0)
-		ro.side = SIDE_EITHER;
-	else
-		return rules_fail(f, "side must be left, right or either", tok[2]);
-	ro.kinds = rules_kinds_parse(tok[3]);
-	if (ro.kinds == 0)
-		return rules_fail(f, "unknown kind in", tok[3]);
-	for (int i = 4; i < n; i++) {
-		if (strcmp(tok[i], "cue") == 0 && i + 1 < n) {
-			ex_words_split(&ro.cue, tok[++i]);
-		} else if (strcmp(tok[i], "after") == 0 && i + 1 < n) {
-			ex_words_split(&ro.after, tok[++i]);
-		} else if (strcmp(tok[i], "nocue") == 0 && i + 1 < n) {
-			ex_words_split(&ro.nocue, tok[++i]);
-		} else if (strcmp(tok[i], "add") == 0) {
-			ro.add = true;
-		} else if (strcmp(tok[i], "first") == 0) {
-			ro.first = true;
-		} else if (strcmp(tok[i], "all") == 0) {
-			ro.all = true;
-		} else if (strcmp(tok[i], "continue") == 0) {
-			ro.cont = true;
-		} else if (strcmp(tok[i], "clause") == 0) {
-			ro.clause = true;
-		} else if (strcmp(tok[i], "list") == 0) {
-			ro.list = true;
-		} else if (strcmp(tok[i], "gap") == 0 && i + 1 < n) {
-			ro.gap = atoi(tok[++i]);
-		} else {
-			ex_words_free(&ro.cue);
-			ex_words_free(&ro.after);
-			ex_words_free(&ro.nocue);
-			return rules_fail(f, "unknown role option", tok[i]);
-		}
-	}
-	rules_words_lower(&ro.cue);
-	rules_words_lower(&ro.after);
-	rules_words_lower(&ro.nocue);
-	ro.name = ex_xstrdup(tok[1]);
-	r->roles[lang] = ex_xrealloc(r->roles[lang], (r->nroles[lang] + 1) * sizeof(struct ex_role));
-	r->roles[lang][r->nroles[lang]++] = ro;
-	return 0;
+        if (n < 4)
+                return rules_fail(f, "expected: role NAME left|right|either KINDS [options]", NULL);
+        struct ex_role ro = {0};
+        if (strcmp(tok[2], "left") == 0)
+                ro.side = SIDE_LEFT;
+        else if (strcmp(tok[2], "right") == 0)
+                ro.side = SIDE_RIGHT;
+        else if (strcmp(tok[2], "either") == 0)
+                ro.side = SIDE_EITHER;
+        else
+                return rules_fail(f, "side must be left, right or either", tok[2]);
+        ro.kinds = rules_kinds_parse(tok[3]);
+        if (ro.kinds == 0)
+                return rules_fail(f, "unknown kind in", tok[3]);
+        for (int i = 4; i < n; i++) {
+                if (strcmp(tok[i], "cue") == 0 && i + 1 < n) {
+                        ex_words_split(&ro.cue, tok[++i]);
+                } else if (strcmp(tok[i], "after") == 0 && i + 1 < n) {
+                        ex_words_split(&ro.after, tok[++i]);
+                } else if (strcmp(tok[i], "nocue") == 0 && i + 1 < n) {
+                        ex_words_split(&ro.nocue, tok[++i]);
+                } else if (strcmp(tok[i], "add") == 0) {
+                        ro.add = true;
+                } else if (strcmp(tok[i], "first") == 0) {
+                        ro.first = true;
+                } else if (strcmp(tok[i], "all") == 0) {
+                        ro.all = true;
+                } else if (strcmp(tok[i], "continue") == 0) {
+                        ro.cont = true;
+                } else if (strcmp(tok[i], "clause") == 0) {
+                        ro.clause = true;
+                } else if (strcmp(tok[i], "list") == 0) {
+                        ro.list = true;
+                } else if (strcmp(tok[i], "gap") == 0 && i + 1 < n) {
+                        ro.gap = atoi(tok[++i]);
+                } else {
+                        ex_words_free(&ro.cue);
+                        ex_words_free(&ro.after);
+                        ex_words_free(&ro.nocue);
+                        return rules_fail(f, "unknown role option", tok[i]);
+                }
+        }
+        rules_words_lower(&ro.cue);
+        rules_words_lower(&ro.after);
+        rules_words_lower(&ro.nocue);
+        ro.name = ex_xstrdup(tok[1]);
+        r->roles[lang] =
+            ex_xrealloc(r->roles[lang], (r->nroles[lang] + 1) * sizeof(struct ex_role));
+        r->roles[lang][r->nroles[lang]++] = ro;
+        return 0;
 }
 
 /* Load one rules file: one event type. */
 static int
 rules_rule_file(struct extractor *x, const char *path, char **cause)
 {
-	char *buf = rules_slurp(path, cause);
-	if (buf == NULL)
-		return -1;
-	struct rules_file f = {path, 0, cause};
-	size_t ri = x->nrules;
-	x->rules = ex_xrealloc(x->rules, (x->nrules + 1) * sizeof *x->rules);
-	struct ex_rule *r = &x->rules[ri];
-	memset(r, 0, sizeof *r);
-	r->file = ex_xstrdup(path);
-	r->confidence = 0.7;
-	x->nrules++;
-	int lang = -1, rc = 0;
-	char *p = buf;
-	while (*p && rc == 0) {
-		char *nl = strchr(p, '\n');
-		if (nl)
-			*nl = '\0';
-		f.line++;
-		char *tok[64];
-		int n = rules_tokens(p, tok, 64);
-		p = nl ? nl + 1 : p + strlen(p);
-		if (n == 0)
-			continue;
-		if (rules_section(tok[0]) >= 0) {
-			lang = rules_section(tok[0]);
-			continue;
-		}
-		if (strcmp(tok[0], "type") == 0 && n == 2 && lang < 0) {
-			free(r->type);
-			r->type = ex_xstrdup(tok[1]);
-		} else if (strcmp(tok[0], "planned") == 0 && n == 2 && lang < 0) {
-			r->planned_type = ex_xstrdup(tok[1]);
-		} else if (strcmp(tok[0], "summary") == 0 && n >= 2 && lang < 0) {
-			/* The rest of the line, as written. */
-			struct ex_buf b = {0};
-			for (int i = 1; i < n; i++) {
-				if (i > 1)
-					ex_buf_add(&b, " ", 1);
-				ex_buf_adds(&b, tok[i]);
-			}
-			free(r->summary);
-			r->summary = b.data;
-		} else if (strcmp(tok[0], "require") == 0 && lang < 0) {
-			for (int i = 1; i < n; i++)
-				ex_words_split(&r->require, tok[i]);
-		} else if (strcmp(tok[0], "key") == 0 && lang < 0) {
-			for (int i = 1; i < n; i++)
-				ex_words_split(&r->key, tok[i]);
-		} else if (strcmp(tok[0], "owner") == 0 && n == 3 && lang < 0) {
-			free(r->owner_agent);
-			free(r->owner_of);
-			r->owner_agent = ex_xstrdup(tok[1]);
-			r->owner_of = ex_xstrdup(tok[2]);
-		} else if (strcmp(tok[0], "min") == 0 && n == 3 && lang < 0) {
-			free(r->min_role);
-			r->min_role = ex_xstrdup(tok[1]);
-			r->min_count = atoi(tok[2]);
-		} else if (strcmp(tok[0], "merge") == 0 && n == 2 && lang < 0 &&
-		    strcmp(tok[1], "sentence") == 0) {
-			r->merge_sentence = true;
-		} else if (strcmp(tok[0], "lend") == 0 && n == 1 && lang < 0) {
-			r->lend = true;
-		} else if (strcmp(tok[0], "needqty") == 0 && n == 1 && lang < 0) {
-			r->needqty = true;
-		} else if (strcmp(tok[0], "confidence") == 0 && n == 2 && lang < 0) {
-			r->confidence = atof(tok[1]);
-			if (r->confidence <= 0 || r->confidence > 1)
-				rc = rules_fail(&f, "confidence must be in (0,1]", tok[1]);
-		} else if (strcmp(tok[0], "trigger") == 0 && n >= 2 && lang >= 0) {
-			rc = rules_trigger(x, &f, (int)ri, lang, tok, n);
-			r = &x->rules[ri];
-		} else if (strcmp(tok[0], "role") == 0 && lang >= 0) {
-			rc = rules_role(r, &f, lang, tok, n);
-		} else if (strcmp(tok[0], "when") == 0 && n >= 3 && lang >= 0) {
-			struct ex_attr_when w = {0};
-			if (rules_kv(tok[1], &w.kv) != 0) {
-				rc = rules_fail(&f, "when wants key=value", tok[1]);
-				break;
-			}
-			ex_words_split(&w.when, tok[2]);
-			rules_words_lower(&w.when);
-			w.clause = n > 3 && strcmp(tok[3], "clause") == 0;
-			r->when[lang] = ex_xrealloc(r->when[lang],
-			    (r->nwhen[lang] + 1) * sizeof(struct ex_attr_when));
-			r->when[lang][r->nwhen[lang]++] = w;
-		} else {
-			rc = rules_fail(&f, "unknown or misplaced directive", tok[0]);
-		}
-	}
-	if (rc == 0 && r->type == NULL)
-		rc = rules_fail(&f, "no type line", NULL);
-	free(buf);
-	return rc;
+        char *buf = rules_slurp(path, cause);
+        if (buf == NULL)
+                return -1;
+        struct rules_file f = {path, 0, cause};
+        size_t ri = x->nrules;
+        x->rules = ex_xrealloc(x->rules, (x->nrules + 1) * sizeof *x->rules);
+        struct ex_rule *r = &x->rules[ri];
+        memset(r, 0, sizeof *r);
+        r->file = ex_xstrdup(path);
+        r->confidence = 0.7;
+        x->nrules++;
+        int lang = -1, rc = 0;
+        char *p = buf;
+        while (*p && rc == 0) {
+                char *nl = strchr(p, '\n');
+                if (nl)
+                        *nl = '\0';
+                f.line++;
+                char *tok[64];
+                int n = rules_tokens(p, tok, 64);
+                p = nl ? nl + 1 : p + strlen(p);
+                if (n == 0)
+                        continue;
+                if (rules_section(tok[0]) >= 0) {
+                        lang = rules_section(tok[0]);
+                        continue;
+                }
+                if (strcmp(tok[0], "type") == 0 && n == 2 && lang < 0) {
+                        free(r->type);
+                        r->type = ex_xstrdup(tok[1]);
+                } else if (strcmp(tok[0], "planned") == 0 && n == 2 && lang < 0) {
+                        r->planned_type = ex_xstrdup(tok[1]);
+                } else if (strcmp(tok[0], "summary") == 0 && n >= 2 && lang < 0) {
+                        /* The rest of the line, as written. */
+                        struct ex_buf b = {0};
+                        for (int i = 1; i < n; i++) {
+                                if (i > 1)
+                                        ex_buf_add(&b, " ", 1);
+                                ex_buf_adds(&b, tok[i]);
+                        }
+                        free(r->summary);
+                        r->summary = b.data;
+                } else if (strcmp(tok[0], "require") == 0 && lang < 0) {
+                        for (int i = 1; i < n; i++)
+                                ex_words_split(&r->require, tok[i]);
+                } else if (strcmp(tok[0], "key") == 0 && lang < 0) {
+                        for (int i = 1; i < n; i++)
+                                ex_words_split(&r->key, tok[i]);
+                } else if (strcmp(tok[0], "owner") == 0 && n == 3 && lang < 0) {
+                        free(r->owner_agent);
+                        free(r->owner_of);
+                        r->owner_agent = ex_xstrdup(tok[1]);
+                        r->owner_of = ex_xstrdup(tok[2]);
+                } else if (strcmp(tok[0], "min") == 0 && n == 3 && lang < 0) {
+                        free(r->min_role);
+                        r->min_role = ex_xstrdup(tok[1]);
+                        r->min_count = atoi(tok[2]);
+                } else if (strcmp(tok[0], "merge") == 0 && n == 2 && lang < 0 &&
+                           strcmp(tok[1], "sentence") == 0) {
+                        r->merge_sentence = true;
+                } else if (strcmp(tok[0], "lend") == 0 && n == 1 && lang < 0) {
+                        r->lend = true;
+                } else if (strcmp(tok[0], "needqty") == 0 && n == 1 && lang < 0) {
+                        r->needqty = true;
+                } else if (strcmp(tok[0], "confidence") == 0 && n == 2 && lang < 0) {
+                        r->confidence = atof(tok[1]);
+                        if (r->confidence <= 0 || r->confidence > 1)
+                                rc = rules_fail(&f, "confidence must be in (0,1]", tok[1]);
+                } else if (strcmp(tok[0], "trigger") == 0 && n >= 2 && lang >= 0) {
+                        rc = rules_trigger(x, &f, (int)ri, lang, tok, n);
+                        r = &x->rules[ri];
+                } else if (strcmp(tok[0], "role") == 0 && lang >= 0) {
+                        rc = rules_role(r, &f, lang, tok, n);
+                } else if (strcmp(tok[0], "when") == 0 && n >= 3 && lang >= 0) {
+                        struct ex_attr_when w = {0};
+                        if (rules_kv(tok[1], &w.kv) != 0) {
+                                rc = rules_fail(&f, "when wants key=value", tok[1]);
+                                break;
+                        }
+                        ex_words_split(&w.when, tok[2]);
+                        rules_words_lower(&w.when);
+                        w.clause = n > 3 && strcmp(tok[3], "clause") == 0;
+                        r->when[lang] = ex_xrealloc(r->when[lang], (r->nwhen[lang] + 1) *
+                                                                       sizeof(struct ex_attr_when));
+                        r->when[lang][r->nwhen[lang]++] = w;
+                } else {
+                        rc = rules_fail(&f, "unknown or misplaced directive", tok[0]);
+                }
+        }
+        if (rc == 0 && r->type == NULL)
+                rc = rules_fail(&f, "no type line", NULL);
+        free(buf);
+        return rc;
 }
 
 /* Add a global cue word to the table and the automaton. */
 static void
 rules_cue_add(struct extractor *x, int kind, int lang, int arg, const char *text)
 {
-	x->cues = ex_xrealloc(x->cues, (x->ncues + 1) * sizeof *x->cues);
-	x->cues[x->ncues] = (struct ex_cue){kind, lang, arg, ex_xstrdup(text)};
-	rules_pattern(x, text, PAY(PAY_CUE, x->ncues));
-	x->ncues++;
+        x->cues = ex_xrealloc(x->cues, (x->ncues + 1) * sizeof *x->cues);
+        x->cues[x->ncues] = (struct ex_cue){kind, lang, arg, ex_xstrdup(text)};
+        rules_pattern(x, text, PAY(PAY_CUE, x->ncues));
+        x->ncues++;
 }
 
 /* Load rules/cues.txt: modality, attribution, anaphora, name-finding words. */
 static int
 rules_cues(struct extractor *x, const char *path, char **cause)
 {
-	char *buf = rules_slurp(path, cause);
-	if (buf == NULL)
-		return -1;
-	struct rules_file f = {path, 0, cause};
-	int lang = -1, rc = 0;
-	char *p = buf;
-	static const struct {
-		const char *name;
-		int kind;
-	} direct[] = {{"planned", CUE_PLANNED}, {"likely", CUE_LIKELY}, {"negated", CUE_NEGATED},
-	    {"negated-sentence", CUE_NEGATED_S}, {"report", CUE_REPORT},
-	    {"orgsuffix", CUE_ORGSUFFIX}, {"orgsuffix-latin", CUE_ORGSUFFIX}};
-	while (*p && rc == 0) {
-		char *nl = strchr(p, '\n');
-		if (nl)
-			*nl = '\0';
-		f.line++;
-		char *tok[8];
-		int n = rules_tokens(p, tok, 8);
-		p = nl ? nl + 1 : p + strlen(p);
-		if (n == 0)
-			continue;
-		if (rules_section(tok[0]) >= 0) {
-			lang = rules_section(tok[0]);
-			continue;
-		}
-		if (lang < 0) {
-			rc = rules_fail(&f, "a cue line before [zh] or [en]", tok[0]);
-			break;
-		}
-		bool done = false;
-		for (size_t k = 0; k < sizeof direct / sizeof direct[0] && !done; k++) {
-			if (strcmp(tok[0], direct[k].name) != 0)
-				continue;
-			done = true;
-			if (n != 2) {
-				rc = rules_fail(&f, "expected: NAME WORD|WORD...", tok[0]);
-				break;
-			}
-			struct ex_words w = {0};
-			ex_words_split(&w, tok[1]);
-			int arg = strcmp(tok[0], "orgsuffix-latin") == 0;
-			for (size_t i = 0; i < w.n; i++)
-				rules_cue_add(x, direct[k].kind, lang, arg, w.w[i]);
-			ex_words_free(&w);
-		}
-		if (done)
-			continue;
-		if (strcmp(tok[0], "anaphor") == 0 && n == 3) {
-			uint32_t kinds = rules_kinds_parse(tok[1]);
-			if (kinds == 0) {
-				rc = rules_fail(&f, "unknown kind", tok[1]);
-				break;
-			}
-			struct ex_words w = {0};
-			ex_words_split(&w, tok[2]);
-			for (size_t i = 0; i < w.n; i++)
-				rules_cue_add(x, CUE_ANAPHOR, lang, (int)kinds, w.w[i]);
-			ex_words_free(&w);
-		} else if (strcmp(tok[0], "unit") == 0 && n == 3) {
-			struct ex_words w = {0};
-			ex_words_split(&w, tok[2]);
-			for (size_t i = 0; i < w.n; i++) {
-				char *low = ex_xstrdup(w.w[i]);
-				rules_lower(low);
-				ex_words_split(&x->units[lang], low);
-				free(low);
-				ex_words_split(&x->unitmap[lang], tok[1]);
-			}
-			ex_words_free(&w);
-		} else if (n == 2 && strcmp(tok[0], "noise") == 0) {
-			ex_words_split(&x->noise[lang], tok[1]);
-		} else if (n == 2 && strcmp(tok[0], "notchunk") == 0) {
-			ex_words_split(&x->notchunk, tok[1]);
-		} else if (n == 2 && strcmp(tok[0], "abbrev") == 0) {
-			ex_words_split(&x->abbrev, tok[1]);
-		} else if (n == 2 && strcmp(tok[0], "stop") == 0) {
-			ex_words_split(&x->stopword[lang], tok[1]);
-		} else if (n == 2 && strcmp(tok[0], "generic") == 0) {
-			ex_words_split(&x->generic[lang], tok[1]);
-		} else if (n == 2 && strcmp(tok[0], "list") == 0) {
-			ex_words_split(&x->listsep[lang], tok[1]);
-		} else if (n == 2 && strcmp(tok[0], "notname") == 0) {
-			ex_words_split(&x->notname[lang], tok[1]);
-		} else if (n == 2 && strcmp(tok[0], "anaphor-not") == 0) {
-			ex_words_split(&x->notanaphor[lang], tok[1]);
-		} else if (n == 2 && strcmp(tok[0], "continue") == 0) {
-			ex_words_split(&x->cont[lang], tok[1]);
-		} else if (n == 2 && strcmp(tok[0], "listsep") == 0) {
-			ex_words_split(&x->listsep[lang], tok[1]);
-		} else {
-			rc = rules_fail(&f, "unknown cue directive", tok[0]);
-		}
-	}
-	free(buf);
-	return rc;
+        char *buf = rules_slurp(path, cause);
+        if (buf == NULL)
+                return -1;
+        struct rules_file f = {path, 0, cause};
+        int lang = -1, rc = 0;
+        char *p = buf;
+        static const struct {
+                const char *name;
+                int kind;
+        } direct[] = {{"planned", CUE_PLANNED},
+                      {"likely", CUE_LIKELY},
+                      {"negated", CUE_NEGATED},
+                      {"negated-sentence", CUE_NEGATED_S},
+                      {"report", CUE_REPORT},
+                      {"orgsuffix", CUE_ORGSUFFIX},
+                      {"orgsuffix-latin", CUE_ORGSUFFIX}};
+        while (*p && rc == 0) {
+                char *nl = strchr(p, '\n');
+                if (nl)
+                        *nl = '\0';
+                f.line++;
+                char *tok[8];
+                int n = rules_tokens(p, tok, 8);
+                p = nl ? nl + 1 : p + strlen(p);
+                if (n == 0)
+                        continue;
+                if (rules_section(tok[0]) >= 0) {
+                        lang = rules_section(tok[0]);
+                        continue;
+                }
+                if (lang < 0) {
+                        rc = rules_fail(&f, "a cue line before [zh] or [en]", tok[0]);
+                        break;
+                }
+                bool done = false;
+                for (size_t k = 0; k < sizeof direct / sizeof direct[0] && !done; k++) {
+                        if (strcmp(tok[0], direct[k].name) != 0)
+                                continue;
+                        done = true;
+                        if (n != 2) {
+                                rc = rules_fail(&f, "expected: NAME WORD|WORD...", tok[0]);
+                                break;
+                        }
+                        struct ex_words w = {0};
+                        ex_words_split(&w, tok[1]);
+                        int arg = strcmp(tok[0], "orgsuffix-latin") == 0;
+                        for (size_t i = 0; i < w.n; i++)
+                                rules_cue_add(x, direct[k].kind, lang, arg, w.w[i]);
+                        ex_words_free(&w);
+                }
+                if (done)
+                        continue;
+                if (strcmp(tok[0], "anaphor") == 0 && n == 3) {
+                        uint32_t kinds = rules_kinds_parse(tok[1]);
+                        if (kinds == 0) {
+                                rc = rules_fail(&f, "unknown kind", tok[1]);
+                                break;
+                        }
+                        struct ex_words w = {0};
+                        ex_words_split(&w, tok[2]);
+                        for (size_t i = 0; i < w.n; i++)
+                                rules_cue_add(x, CUE_ANAPHOR, lang, (int)kinds, w.w[i]);
+                        ex_words_free(&w);
+                } else if (strcmp(tok[0], "unit") == 0 && n == 3) {
+                        struct ex_words w = {0};
+                        ex_words_split(&w, tok[2]);
+                        for (size_t i = 0; i < w.n; i++) {
+                                char *low = ex_xstrdup(w.w[i]);
+                                rules_lower(low);
+                                ex_words_split(&x->units[lang], low);
+                                free(low);
+                                ex_words_split(&x->unitmap[lang], tok[1]);
+                        }
+                        ex_words_free(&w);
+                } else if (n == 2 && strcmp(tok[0], "noise") == 0) {
+                        ex_words_split(&x->noise[lang], tok[1]);
+                } else if (n == 2 && strcmp(tok[0], "notchunk") == 0) {
+                        ex_words_split(&x->notchunk, tok[1]);
+                } else if (n == 2 && strcmp(tok[0], "abbrev") == 0) {
+                        ex_words_split(&x->abbrev, tok[1]);
+                } else if (n == 2 && strcmp(tok[0], "stop") == 0) {
+                        ex_words_split(&x->stopword[lang], tok[1]);
+                } else if (n == 2 && strcmp(tok[0], "generic") == 0) {
+                        ex_words_split(&x->generic[lang], tok[1]);
+                } else if (n == 2 && strcmp(tok[0], "list") == 0) {
+                        ex_words_split(&x->listsep[lang], tok[1]);
+                } else if (n == 2 && strcmp(tok[0], "notname") == 0) {
+                        ex_words_split(&x->notname[lang], tok[1]);
+                } else if (n == 2 && strcmp(tok[0], "anaphor-not") == 0) {
+                        ex_words_split(&x->notanaphor[lang], tok[1]);
+                } else if (n == 2 && strcmp(tok[0], "continue") == 0) {
+                        ex_words_split(&x->cont[lang], tok[1]);
+                } else if (n == 2 && strcmp(tok[0], "listsep") == 0) {
+                        ex_words_split(&x->listsep[lang], tok[1]);
+                } else {
+                        rc = rules_fail(&f, "unknown cue directive", tok[0]);
+                }
+        }
+        free(buf);
+        return rc;
 }
 
 int
 rules_load(struct extractor *x, const char *datadir, char **cause)
 {
-	x->acm = acm_new();
-	if (rules_lexicon(x, datadir, cause) != 0)
-		return -1;
-	char *dir = ex_xprintf("%s/rules", datadir);
-	char *cues = ex_xprintf("%s/cues.txt", dir);
-	int rc = rules_cues(x, cues, cause);
-	free(cues);
-	char **files = rc == 0 ? rules_list(dir, ".rules") : NULL;
-	if (rc == 0 && files == NULL) {
-		if (cause != NULL)
-			*cause = ex_xprintf("%s: no rules directory", dir);
-		rc = -1;
-	}
-	for (size_t i = 0; files != NULL && files[i] != NULL && rc == 0; i++)
-		rc = rules_rule_file(x, files[i], cause);
-	rules_list_free(files);
-	free(dir);
-	if (rc == 0)
-		acm_build(x->acm);
-	return rc;
+        x->acm = acm_new();
+        if (rules_lexicon(x, datadir, cause) != 0)
+                return -1;
+        char *dir = ex_xprintf("%s/rules", datadir);
+        char *cues = ex_xprintf("%s/cues.txt", dir);
+        int rc = rules_cues(x, cues, cause);
+        free(cues);
+        char **files = rc == 0 ? rules_list(dir, ".rules") : NULL;
+        if (rc == 0 && files == NULL) {
+                if (cause != NULL)
+                        *cause = ex_xprintf("%s: no rules directory", dir);
+                rc = -1;
+        }
+        for (size_t i = 0; files != NULL && files[i] != NULL && rc == 0; i++)
+                rc = rules_rule_file(x, files[i], cause);
+        rules_list_free(files);
+        free(dir);
+        if (rc == 0)
+                acm_build(x->acm);
+        return rc;
 }
 
 void
 rules_free(struct extractor *x)
 {
-	for (size_t i = 0; i < x->nents; i++)
-		free(x->ents[i].id);
-	free(x->ents);
-	for (size_t i = 0; i < x->naliases; i++)
-		free(x->aliases[i].text);
-	free(x->aliases);
-	for (size_t i = 0; i < x->nrules; i++) {
-		struct ex_rule *r = &x->rules[i];
-		free(r->type);
-		free(r->planned_type);
-		free(r->owner_agent);
-		free(r->owner_of);
-		free(r->min_role);
-		free(r->summary);
-		free(r->file);
-		ex_words_free(&r->require);
-		ex_words_free(&r->key);
-		for (int l = 0; l < EX_NLANG; l++) {
-			for (size_t k = 0; k < r->nroles[l]; k++) {
-				free(r->roles[l][k].name);
-				ex_words_free(&r->roles[l][k].cue);
-				ex_words_free(&r->roles[l][k].after);
-				ex_words_free(&r->roles[l][k].nocue);
-			}
-			free(r->roles[l]);
-			for (size_t k = 0; k < r->nwhen[l]; k++) {
-				free(r->when[l][k].kv.key);
-				free(r->when[l][k].kv.value);
-				ex_words_free(&r->when[l][k].when);
-			}
-			free(r->when[l]);
-		}
-	}
-	free(x->rules);
-	for (size_t i = 0; i < x->ntrigs; i++) {
-		struct ex_trigger *t = &x->trigs[i];
-		free(t->word);
-		free(t->modality);
-		for (int a = 0; a < t->nattrs; a++) {
-			free(t->attrs[a].key);
-			free(t->attrs[a].value);
-		}
-		ex_words_free(&t->unless);
-		ex_words_free(&t->unless_after);
-		ex_words_free(&t->needs);
-	}
-	free(x->trigs);
-	for (size_t i = 0; i < x->ncues; i++)
-		free(x->cues[i].text);
-	free(x->cues);
-	for (int l = 0; l < EX_NLANG; l++) {
-		ex_words_free(&x->noise[l]);
-		ex_words_free(&x->stopword[l]);
-		ex_words_free(&x->generic[l]);
-		ex_words_free(&x->listsep[l]);
-		ex_words_free(&x->cont[l]);
-		ex_words_free(&x->notname[l]);
-		ex_words_free(&x->notanaphor[l]);
-		ex_words_free(&x->units[l]);
-		ex_words_free(&x->unitmap[l]);
-	}
-	ex_words_free(&x->abbrev);
-	ex_words_free(&x->notchunk);
-	acm_destroy(&x->acm);
+        for (size_t i = 0; i < x->nents; i++)
+                free(x->ents[i].id);
+        free(x->ents);
+        for (size_t i = 0; i < x->naliases; i++)
+                free(x->aliases[i].text);
+        free(x->aliases);
+        for (size_t i = 0; i < x->nrules; i++) {
+                struct ex_rule *r = &x->rules[i];
+                free(r->type);
+                free(r->planned_type);
+                free(r->owner_agent);
+                free(r->owner_of);
+                free(r->min_role);
+                free(r->summary);
+                free(r->file);
+                ex_words_free(&r->require);
+                ex_words_free(&r->key);
+                for (int l = 0; l < EX_NLANG; l++) {
+                        for (size_t k = 0; k < r->nroles[l]; k++) {
+                                free(r->roles[l][k].name);
+                                ex_words_free(&r->roles[l][k].cue);
+                                ex_words_free(&r->roles[l][k].after);
+                                ex_words_free(&r->roles[l][k].nocue);
+                        }
+                        free(r->roles[l]);
+                        for (size_t k = 0; k < r->nwhen[l]; k++) {
+                                free(r->when[l][k].kv.key);
+                                free(r->when[l][k].kv.value);
+                                ex_words_free(&r->when[l][k].when);
+                        }
+                        free(r->when[l]);
+                }
+        }
+        free(x->rules);
+        for (size_t i = 0; i < x->ntrigs; i++) {
+                struct ex_trigger *t = &x->trigs[i];
+                free(t->word);
+                free(t->modality);
+                for (int a = 0; a < t->nattrs; a++) {
+                        free(t->attrs[a].key);
+                        free(t->attrs[a].value);
+                }
+                ex_words_free(&t->unless);
+                ex_words_free(&t->unless_after);
+                ex_words_free(&t->needs);
+        }
+        free(x->trigs);
+        for (size_t i = 0; i < x->ncues; i++)
+                free(x->cues[i].text);
+        free(x->cues);
+        for (int l = 0; l < EX_NLANG; l++) {
+                ex_words_free(&x->noise[l]);
+                ex_words_free(&x->stopword[l]);
+                ex_words_free(&x->generic[l]);
+                ex_words_free(&x->listsep[l]);
+                ex_words_free(&x->cont[l]);
+                ex_words_free(&x->notname[l]);
+                ex_words_free(&x->notanaphor[l]);
+                ex_words_free(&x->units[l]);
+                ex_words_free(&x->unitmap[l]);
+        }
+        ex_words_free(&x->abbrev);
+        ex_words_free(&x->notchunk);
+        acm_destroy(&x->acm);
 }

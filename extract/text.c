@@ -17,179 +17,179 @@
 
 /* Output buffer with its offset map. */
 struct text_out {
-	struct text *t;
-	size_t cap;
+        struct text *t;
+        size_t cap;
 };
 
 /* Append n bytes that came from original offset from. */
 static void
 text_emit(struct text_out *o, const char *p, size_t n, size_t from)
 {
-	struct text *t = o->t;
-	if (t->len + n + 1 > o->cap) {
-		while (t->len + n + 1 > o->cap)
-			o->cap = o->cap ? o->cap * 2 : 256;
-		t->s = ex_xrealloc(t->s, o->cap);
-		t->map = ex_xrealloc(t->map, o->cap * sizeof *t->map);
-	}
-	memcpy(t->s + t->len, p, n);
-	for (size_t i = 0; i < n; i++)
-		t->map[t->len + i] = (uint32_t)from;
-	t->len += n;
+        struct text *t = o->t;
+        if (t->len + n + 1 > o->cap) {
+                while (t->len + n + 1 > o->cap)
+                        o->cap = o->cap ? o->cap * 2 : 256;
+                t->s = ex_xrealloc(t->s, o->cap);
+                t->map = ex_xrealloc(t->map, o->cap * sizeof *t->map);
+        }
+        memcpy(t->s + t->len, p, n);
+        for (size_t i = 0; i < n; i++)
+                t->map[t->len + i] = (uint32_t)from;
+        t->len += n;
 }
 
 /* Decode an HTML entity at s[i] ('&'); returns its length or 0, *cp the character. */
 static size_t
 text_entity(const char *s, size_t len, size_t i, uint32_t *cp)
 {
-	static const struct {
-		const char *name;
-		uint32_t cp;
-	} named[] = {{"nbsp", ' '}, {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'},
-	    {"apos", '\''}, {"ldquo", 0x201c}, {"rdquo", 0x201d}, {"lsquo", 0x2018},
-	    {"rsquo", 0x2019}, {"mdash", 0x2014}, {"ndash", 0x2013}, {"hellip", 0x2026},
-	    {"middot", 0xb7}, {"ensp", ' '}, {"emsp", ' '}, {"thinsp", ' '}, {"copy", 0xa9},
-	    {"reg", 0xae}, {"trade", 0x2122}};
-	size_t j = i + 1;
-	while (j < len && j - i <= 10 && s[j] != ';')
-		j++;
-	if (j >= len || s[j] != ';' || j == i + 1)
-		return 0;
-	const char *name = s + i + 1;
-	size_t n = j - i - 1;
-	if (name[0] == '#') {
-		uint32_t v = 0;
-		size_t k = 1;
-		bool hex = n > 1 && (name[1] == 'x' || name[1] == 'X');
-		if (hex)
-			k = 2;
-		if (k >= n)
-			return 0;
-		for (; k < n; k++) {
-			char c = name[k];
-			int d;
-			if (c >= '0' && c <= '9')
-				d = c - '0';
-			else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-				d = (c | 0x20) - 'a' + 10;
-			else
-				return 0;
-			v = v * (hex ? 16 : 10) + (uint32_t)d;
-			if (v > 0x10ffff)
-				return 0;
-		}
-		if (v == 0 || (v >= 0xd800 && v <= 0xdfff))
-			v = 0xfffd;
-		if (v < 0x20 || v == 0xa0)
-			v = ' ';
-		*cp = v;
-		return j - i + 1;
-	}
-	for (size_t k = 0; k < sizeof named / sizeof named[0]; k++)
-		if (strlen(named[k].name) == n && memcmp(named[k].name, name, n) == 0) {
-			*cp = named[k].cp;
-			return j - i + 1;
-		}
-	return 0;
+        static const struct {
+                const char *name;
+                uint32_t cp;
+        } named[] = {{"nbsp", ' '},      {"amp", '&'},      {"lt", '<'},       {"gt", '>'},
+                     {"quot", '"'},      {"apos", '\''},    {"ldquo", 0x201c}, {"rdquo", 0x201d},
+                     {"lsquo", 0x2018},  {"rsquo", 0x2019}, {"mdash", 0x2014}, {"ndash", 0x2013},
+                     {"hellip", 0x2026}, {"middot", 0xb7},  {"ensp", ' '},     {"emsp", ' '},
+                     {"thinsp", ' '},    {"copy", 0xa9},    {"reg", 0xae},     {"trade", 0x2122}};
+        size_t j = i + 1;
+        while (j < len && j - i <= 10 && s[j] != ';')
+                j++;
+        if (j >= len || s[j] != ';' || j == i + 1)
+                return 0;
+        const char *name = s + i + 1;
+        size_t n = j - i - 1;
+        if (name[0] == '#') {
+                uint32_t v = 0;
+                size_t k = 1;
+                bool hex = n > 1 && (name[1] == 'x' || name[1] == 'X');
+                if (hex)
+                        k = 2;
+                if (k >= n)
+                        return 0;
+                for (; k < n; k++) {
+                        char c = name[k];
+                        int d;
+                        if (c >= '0' && c <= '9')
+                                d = c - '0';
+                        else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+                                d = (c | 0x20) - 'a' + 10;
+                        else
+                                return 0;
+                        v = v * (hex ? 16 : 10) + (uint32_t)d;
+                        if (v > 0x10ffff)
+                                return 0;
+                }
+                if (v == 0 || (v >= 0xd800 && v <= 0xdfff))
+                        v = 0xfffd;
+                if (v < 0x20 || v == 0xa0)
+                        v = ' ';
+                *cp = v;
+                return j - i + 1;
+        }
+        for (size_t k = 0; k < sizeof named / sizeof named[0]; k++)
+                if (strlen(named[k].name) == n && memcmp(named[k].name, name, n) == 0) {
+                        *cp = named[k].cp;
+                        return j - i + 1;
+                }
+        return 0;
 }
 
 /* Length of a markup tag at s[i] ('<'), or 0 when it is not one. */
 static size_t
 text_tag(const char *s, size_t len, size_t i)
 {
-	if (i + 1 >= len)
-		return 0;
-	char c = s[i + 1];
-	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' || c == '!'))
-		return 0;
-	for (size_t j = i + 1; j < len && j - i < 400; j++) {
-		if (s[j] == '>')
-			return j - i + 1;
-		if (s[j] == '<' || s[j] == '\n')
-			return 0;
-	}
-	return 0;
+        if (i + 1 >= len)
+                return 0;
+        char c = s[i + 1];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' || c == '!'))
+                return 0;
+        for (size_t j = i + 1; j < len && j - i < 400; j++) {
+                if (s[j] == '>')
+                        return j - i + 1;
+                if (s[j] == '<' || s[j] == '\n')
+                        return 0;
+        }
+        return 0;
 }
 
 /* Fold one code point for matching. */
 static uint32_t
 text_fold(uint32_t cp)
 {
-	if (cp >= 0xff01 && cp <= 0xff5e)
-		return cp - 0xfee0;
-	if (cp == 0x3000 || cp == 0xa0 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x202f)
-		return ' ';
-	if (cp == 0x200b || cp == 0xfeff)
-		return 0; /* dropped */
-	if (cp < 0x20 && cp != '\n')
-		return ' ';
-	if (cp == 0x7f)
-		return ' ';
-	return cp;
+        if (cp >= 0xff01 && cp <= 0xff5e)
+                return cp - 0xfee0;
+        if (cp == 0x3000 || cp == 0xa0 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x202f)
+                return ' ';
+        if (cp == 0x200b || cp == 0xfeff)
+                return 0; /* dropped */
+        if (cp < 0x20 && cp != '\n')
+                return ' ';
+        if (cp == 0x7f)
+                return ' ';
+        return cp;
 }
 
 /* Blank noise lines: a line that starts with a noise phrase. */
 static void
 text_noise(struct text *t, const struct extractor *x)
 {
-	size_t i = 0;
-	while (i < t->len) {
-		size_t e = i;
-		while (e < t->len && t->s[e] != '\n')
-			e++;
-		size_t b = i;
-		while (b < e && (t->s[b] == ' ' || t->s[b] == '\t'))
-			b++;
-		for (int l = 0; x != NULL && l < EX_NLANG && b < e; l++) {
-			if (ex_words_starts_at(&x->noise[l], t->s, e, b) > 0 && e - b < 240) {
-				memset(t->s + b, ' ', e - b);
-				break;
-			}
-		}
-		i = e + 1;
-	}
+        size_t i = 0;
+        while (i < t->len) {
+                size_t e = i;
+                while (e < t->len && t->s[e] != '\n')
+                        e++;
+                size_t b = i;
+                while (b < e && (t->s[b] == ' ' || t->s[b] == '\t'))
+                        b++;
+                for (int l = 0; x != NULL && l < EX_NLANG && b < e; l++) {
+                        if (ex_words_starts_at(&x->noise[l], t->s, e, b) > 0 && e - b < 240) {
+                                memset(t->s + b, ' ', e - b);
+                                break;
+                        }
+                }
+                i = e + 1;
+        }
 }
 
 /* Whether the word ending at s[i] (before a '.') is a known abbreviation or an initial. */
 static bool
 text_abbrev(const struct extractor *x, const char *s, size_t lo, size_t i)
 {
-	size_t b = i;
-	while (b > lo && ((s[b - 1] >= 'a' && s[b - 1] <= 'z') || (s[b - 1] >= 'A' && s[b - 1] <= 'Z') ||
-	    s[b - 1] == '.'))
-		b--;
-	if (b == i)
-		return false;
-	if (i - b == 1 && s[b] >= 'A' && s[b] <= 'Z')
-		return true; /* an initial: J. Smith */
-	for (size_t k = 0; x != NULL && k < x->abbrev.n; k++) {
-		size_t n = strlen(x->abbrev.w[k]);
-		if (n == i - b && memcmp(s + b, x->abbrev.w[k], n) == 0)
-			return true;
-	}
-	return false;
+        size_t b = i;
+        while (b > lo && ((s[b - 1] >= 'a' && s[b - 1] <= 'z') ||
+                          (s[b - 1] >= 'A' && s[b - 1] <= 'Z') || s[b - 1] == '.'))
+                b--;
+        if (b == i)
+                return false;
+        if (i - b == 1 && s[b] >= 'A' && s[b] <= 'Z')
+                return true; /* an initial: J. Smith */
+        for (size_t k = 0; x != NULL && k < x->abbrev.n; k++) {
+                size_t n = strlen(x->abbrev.w[k]);
+                if (n == i - b && memcmp(s + b, x->abbrev.w[k], n) == 0)
+                        return true;
+        }
+        return false;
 }
 
 /* Whether cp closes a quotation or bracket (kept with the sentence before). */
 static bool
 text_closer(uint32_t cp)
 {
-	return cp == 0x201d || cp == 0x2019 || cp == '"' || cp == '\'' || cp == ')' ||
-	    cp == 0x300d || cp == 0x300f || cp == 0x3011;
+        return cp == 0x201d || cp == 0x2019 || cp == '"' || cp == '\'' || cp == ')' ||
+               cp == 0x300d || cp == 0x300f || cp == 0x3011;
 }
 
 /* Append a span to a growing array. */
 static void
 text_span(struct ex_span **v, size_t *n, size_t *cap, size_t s, size_t e)
 {
-	if (e <= s)
-		return;
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		*v = ex_xrealloc(*v, *cap * sizeof **v);
-	}
-	(*v)[*n].start = s;
-	(*v)[(*n)++].end = e;
+        if (e <= s)
+                return;
+        if (*n == *cap) {
+                *cap = *cap ? *cap * 2 : 64;
+                *v = ex_xrealloc(*v, *cap * sizeof **v);
+        }
+        (*v)[*n].start = s;
+        (*v)[(*n)++].end = e;
 }
 
 #define TEXT_MAX_SENTENCE 2400 /* bytes: longer runs are cut, keeping work linear */
@@ -198,202 +198,202 @@ text_span(struct ex_span **v, size_t *n, size_t *cap, size_t s, size_t e)
 static void
 text_split(struct text *t, const struct extractor *x, int lang)
 {
-	size_t capsent = 0, capcl = 0;
-	size_t start = 0, cstart = 0;
-	const char *s = t->s;
-	size_t i = 0;
-	while (i < t->len) {
-		int k;
-		uint32_t cp = ex_cp_at(s, t->len, i, &k);
-		size_t next = i + (size_t)k;
-		bool end = false, cend = false;
-		if (cp == '\n') {
-			end = true;
-		} else if (cp == 0x3002 || cp == '!' || cp == '?' || cp == ';' || cp == 0xff61) {
-			end = true;
-		} else if (cp == '.') {
-			/* English full stop: followed by space, end, a quote or CJK. */
-			int k2 = 0;
-			uint32_t nx = next < t->len ? ex_cp_at(s, t->len, next, &k2) : ' ';
-			bool digits = i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9' && nx >= '0' &&
-			    nx <= '9';
-			if (!digits && (nx == ' ' || nx == '\n' || ex_is_han(nx) || text_closer(nx)) &&
-			    !text_abbrev(x, s, start, i))
-				end = true;
-		} else if (cp == ',' || cp == ':' || cp == '(' || cp == ')' ||
-		    cp == 0x2014) {
-			cend = true;
-		}
-		if (end) {
-			/* Keep closing quotes with the sentence. */
-			while (next < t->len) {
-				int k3;
-				uint32_t c3 = ex_cp_at(s, t->len, next, &k3);
-				if (!text_closer(c3))
-					break;
-				next += (size_t)k3;
-			}
-			text_span(&t->clause, &t->nclause, &capcl, cstart, next);
-			text_span(&t->sent, &t->nsent, &capsent, start, next);
-			start = cstart = next;
-		} else if (cend) {
-			text_span(&t->clause, &t->nclause, &capcl, cstart, next);
-			cstart = next;
-		} else if (i - start > TEXT_MAX_SENTENCE && (cp == ' ' || cp > 0x7f)) {
-			text_span(&t->clause, &t->nclause, &capcl, cstart, i);
-			text_span(&t->sent, &t->nsent, &capsent, start, i);
-			start = cstart = i;
-		} else if (i - cstart > TEXT_MAX_SENTENCE / 2 && (cp == ' ' || cp > 0x7f)) {
-			text_span(&t->clause, &t->nclause, &capcl, cstart, i);
-			cstart = i;
-		}
-		i = next;
-	}
-	text_span(&t->clause, &t->nclause, &capcl, cstart, t->len);
-	text_span(&t->sent, &t->nsent, &capsent, start, t->len);
-	(void)lang;
+        size_t capsent = 0, capcl = 0;
+        size_t start = 0, cstart = 0;
+        const char *s = t->s;
+        size_t i = 0;
+        while (i < t->len) {
+                int k;
+                uint32_t cp = ex_cp_at(s, t->len, i, &k);
+                size_t next = i + (size_t)k;
+                bool end = false, cend = false;
+                if (cp == '\n') {
+                        end = true;
+                } else if (cp == 0x3002 || cp == '!' || cp == '?' || cp == ';' || cp == 0xff61) {
+                        end = true;
+                } else if (cp == '.') {
+                        /* English full stop: followed by space, end, a quote or CJK. */
+                        int k2 = 0;
+                        uint32_t nx = next < t->len ? ex_cp_at(s, t->len, next, &k2) : ' ';
+                        bool digits =
+                            i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9' && nx >= '0' && nx <= '9';
+                        if (!digits &&
+                            (nx == ' ' || nx == '\n' || ex_is_han(nx) || text_closer(nx)) &&
+                            !text_abbrev(x, s, start, i))
+                                end = true;
+                } else if (cp == ',' || cp == ':' || cp == '(' || cp == ')' || cp == 0x2014) {
+                        cend = true;
+                }
+                if (end) {
+                        /* Keep closing quotes with the sentence. */
+                        while (next < t->len) {
+                                int k3;
+                                uint32_t c3 = ex_cp_at(s, t->len, next, &k3);
+                                if (!text_closer(c3))
+                                        break;
+                                next += (size_t)k3;
+                        }
+                        text_span(&t->clause, &t->nclause, &capcl, cstart, next);
+                        text_span(&t->sent, &t->nsent, &capsent, start, next);
+                        start = cstart = next;
+                } else if (cend) {
+                        text_span(&t->clause, &t->nclause, &capcl, cstart, next);
+                        cstart = next;
+                } else if (i - start > TEXT_MAX_SENTENCE && (cp == ' ' || cp > 0x7f)) {
+                        text_span(&t->clause, &t->nclause, &capcl, cstart, i);
+                        text_span(&t->sent, &t->nsent, &capsent, start, i);
+                        start = cstart = i;
+                } else if (i - cstart > TEXT_MAX_SENTENCE / 2 && (cp == ' ' || cp > 0x7f)) {
+                        text_span(&t->clause, &t->nclause, &capcl, cstart, i);
+                        cstart = i;
+                }
+                i = next;
+        }
+        text_span(&t->clause, &t->nclause, &capcl, cstart, t->len);
+        text_span(&t->sent, &t->nsent, &capsent, start, t->len);
+        (void)lang;
 }
 
 void
 text_init(struct text *t, const struct extractor *x, const char *buf, size_t len, int lang)
 {
-	memset(t, 0, sizeof *t);
-	t->orig = buf;
-	t->orig_len = len;
-	struct text_out o = {t, 0};
-	size_t i = 0;
-	/* most text needs no change: room for all of it at once */
-	o.cap = len + 64;
-	t->s = ex_xmalloc(o.cap);
-	t->map = ex_xmalloc(o.cap * sizeof *t->map);
-	while (i < len) {
-		/* a run of bytes kept as they are: printable ASCII but & and <, and
-		 * well-formed CJK characters (E4..E9 lead bytes) */
-		size_t r = i;
-		while (r < len) {
-			unsigned char b = (unsigned char)buf[r];
-			if (b >= 0x20 && b < 0x7f && b != '&' && b != '<') {
-				r++;
-			} else if (b == '\n') {
-				r++;
-			} else if (b >= 0xe4 && b <= 0xe9 && r + 3 <= len &&
-			    ((unsigned char)buf[r + 1] & 0xc0) == 0x80 &&
-			    ((unsigned char)buf[r + 2] & 0xc0) == 0x80) {
-				r += 3;
-			} else {
-				break;
-			}
-		}
-		if (r > i) {
-			if (t->len + (r - i) + 1 > o.cap) {
-				while (t->len + (r - i) + 1 > o.cap)
-					o.cap *= 2;
-				t->s = ex_xrealloc(t->s, o.cap);
-				t->map = ex_xrealloc(t->map, o.cap * sizeof *t->map);
-			}
-			memcpy(t->s + t->len, buf + i, r - i);
-			for (size_t q = 0; q < r - i; q++)
-				t->map[t->len + q] = (uint32_t)(i + q);
-			t->len += r - i;
-			i = r;
-			continue;
-		}
-		unsigned char c = (unsigned char)buf[i];
-		if (c == '&') {
-			uint32_t cp;
-			size_t n = text_entity(buf, len, i, &cp);
-			if (n > 0) {
-				char u[4];
-				cp = text_fold(cp);
-				if (cp != 0)
-					text_emit(&o, u, (size_t)ex_utf8_encode(cp, u), i);
-				i += n;
-				continue;
-			}
-		} else if (c == '<') {
-			size_t n = text_tag(buf, len, i);
-			if (n > 0) {
-				text_emit(&o, " ", 1, i);
-				i += n;
-				continue;
-			}
-		} else if (c == '\r') {
-			i++;
-			continue;
-		}
-		if (c < 0x80) {
-			char ch = (char)text_fold(c);
-			text_emit(&o, &ch, 1, i);
-			i++;
-			continue;
-		}
-		uint32_t cp;
-		int k = ex_utf8_decode((const unsigned char *)buf + i, len - i, &cp);
-		if (k < 0) {
-			text_emit(&o, "\xef\xbf\xbd", 3, i);
-			t->bad++;
-			i += (size_t)-k;
-			continue;
-		}
-		uint32_t f = text_fold(cp);
-		if (f == cp) {
-			text_emit(&o, buf + i, (size_t)k, i);
-		} else if (f != 0) {
-			char u[4];
-			text_emit(&o, u, (size_t)ex_utf8_encode(f, u), i);
-		}
-		i += (size_t)k;
-	}
-	text_emit(&o, "", 0, len);
-	if (t->s == NULL) {
-		t->s = ex_xmalloc(1);
-		t->map = ex_xmalloc(sizeof *t->map);
-	}
-	t->s[t->len] = '\0';
-	t->map[t->len] = (uint32_t)len;
-	text_noise(t, x);
-	t->low = ex_xmalloc(t->len + 1);
-	for (size_t j = 0; j <= t->len; j++) {
-		char ch = t->s[j];
-		t->low[j] = ch >= 'A' && ch <= 'Z' ? (char)(ch + 'a' - 'A') : ch;
-	}
-	text_split(t, x, lang);
+        memset(t, 0, sizeof *t);
+        t->orig = buf;
+        t->orig_len = len;
+        struct text_out o = {t, 0};
+        size_t i = 0;
+        /* most text needs no change: room for all of it at once */
+        o.cap = len + 64;
+        t->s = ex_xmalloc(o.cap);
+        t->map = ex_xmalloc(o.cap * sizeof *t->map);
+        while (i < len) {
+                /* a run of bytes kept as they are: printable ASCII but & and <, and
+                 * well-formed CJK characters (E4..E9 lead bytes) */
+                size_t r = i;
+                while (r < len) {
+                        unsigned char b = (unsigned char)buf[r];
+                        if (b >= 0x20 && b < 0x7f && b != '&' && b != '<') {
+                                r++;
+                        } else if (b == '\n') {
+                                r++;
+                        } else if (b >= 0xe4 && b <= 0xe9 && r + 3 <= len &&
+                                   ((unsigned char)buf[r + 1] & 0xc0) == 0x80 &&
+                                   ((unsigned char)buf[r + 2] & 0xc0) == 0x80) {
+                                r += 3;
+                        } else {
+                                break;
+                        }
+                }
+                if (r > i) {
+                        if (t->len + (r - i) + 1 > o.cap) {
+                                while (t->len + (r - i) + 1 > o.cap)
+                                        o.cap *= 2;
+                                t->s = ex_xrealloc(t->s, o.cap);
+                                t->map = ex_xrealloc(t->map, o.cap * sizeof *t->map);
+                        }
+                        memcpy(t->s + t->len, buf + i, r - i);
+                        for (size_t q = 0; q < r - i; q++)
+                                t->map[t->len + q] = (uint32_t)(i + q);
+                        t->len += r - i;
+                        i = r;
+                        continue;
+                }
+                unsigned char c = (unsigned char)buf[i];
+                if (c == '&') {
+                        uint32_t cp;
+                        size_t n = text_entity(buf, len, i, &cp);
+                        if (n > 0) {
+                                char u[4];
+                                cp = text_fold(cp);
+                                if (cp != 0)
+                                        text_emit(&o, u, (size_t)ex_utf8_encode(cp, u), i);
+                                i += n;
+                                continue;
+                        }
+                } else if (c == '<') {
+                        size_t n = text_tag(buf, len, i);
+                        if (n > 0) {
+                                text_emit(&o, " ", 1, i);
+                                i += n;
+                                continue;
+                        }
+                } else if (c == '\r') {
+                        i++;
+                        continue;
+                }
+                if (c < 0x80) {
+                        char ch = (char)text_fold(c);
+                        text_emit(&o, &ch, 1, i);
+                        i++;
+                        continue;
+                }
+                uint32_t cp;
+                int k = ex_utf8_decode((const unsigned char *)buf + i, len - i, &cp);
+                if (k < 0) {
+                        text_emit(&o, "\xef\xbf\xbd", 3, i);
+                        t->bad++;
+                        i += (size_t)-k;
+                        continue;
+                }
+                uint32_t f = text_fold(cp);
+                if (f == cp) {
+                        text_emit(&o, buf + i, (size_t)k, i);
+                } else if (f != 0) {
+                        char u[4];
+                        text_emit(&o, u, (size_t)ex_utf8_encode(f, u), i);
+                }
+                i += (size_t)k;
+        }
+        text_emit(&o, "", 0, len);
+        if (t->s == NULL) {
+                t->s = ex_xmalloc(1);
+                t->map = ex_xmalloc(sizeof *t->map);
+        }
+        t->s[t->len] = '\0';
+        t->map[t->len] = (uint32_t)len;
+        text_noise(t, x);
+        t->low = ex_xmalloc(t->len + 1);
+        for (size_t j = 0; j <= t->len; j++) {
+                char ch = t->s[j];
+                t->low[j] = ch >= 'A' && ch <= 'Z' ? (char)(ch + 'a' - 'A') : ch;
+        }
+        text_split(t, x, lang);
 }
 
 void
 text_free(struct text *t)
 {
-	free(t->s);
-	free(t->low);
-	free(t->map);
-	free(t->sent);
-	free(t->clause);
-	memset(t, 0, sizeof *t);
+        free(t->s);
+        free(t->low);
+        free(t->map);
+        free(t->sent);
+        free(t->clause);
+        memset(t, 0, sizeof *t);
 }
 
 /* Binary search of spans for offset i. */
 static size_t
 text_find(const struct ex_span *v, size_t n, size_t i)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (v[mid].end <= i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n ? lo : (n ? n - 1 : 0);
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (v[mid].end <= i)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo < n ? lo : (n ? n - 1 : 0);
 }
 
 size_t
 text_sentence_of(const struct text *t, size_t i)
 {
-	return text_find(t->sent, t->nsent, i);
+        return text_find(t->sent, t->nsent, i);
 }
 
 size_t
 text_clause_of(const struct text *t, size_t i)
 {
-	return text_find(t->clause, t->nclause, i);
+        return text_find(t->clause, t->nclause, i);
 }

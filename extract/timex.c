@@ -17,585 +17,607 @@
 static long
 timex_days(int y, int m, int d)
 {
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+        y -= m <= 2;
+        long era = (y >= 0 ? y : y - 399) / 400;
+        long yoe = y - era * 400;
+        long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        return era * 146097 + doe - 719468;
 }
 
 /* The civil date of a day count. */
 static void
 timex_civil(long z, int *y, int *m, int *d)
 {
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
+        z += 719468;
+        long era = (z >= 0 ? z : z - 146096) / 146097;
+        long doe = z - era * 146097;
+        long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+        *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+        *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
 /* Day of week, 1 = Monday ... 7 = Sunday. */
 static int
 timex_wday(long days)
 {
-	long w = (days + 3) % 7; /* 1970-01-01 was a Thursday (3 with Monday 0) */
-	if (w < 0)
-		w += 7;
-	return (int)w + 1;
+        long w = (days + 3) % 7; /* 1970-01-01 was a Thursday (3 with Monday 0) */
+        if (w < 0)
+                w += 7;
+        return (int)w + 1;
 }
 
 void
 timex_parse_date(const char *s, struct ex_date *d)
 {
-	memset(d, 0, sizeof *d);
-	if (s == NULL)
-		return;
-	int y = 0, m = 0, dd = 0;
-	if (sscanf(s, "%4d-%2d-%2d", &y, &m, &dd) >= 1 && y >= 1900 && y <= 2200) {
-		d->y = y;
-		if (m >= 1 && m <= 12) {
-			d->m = m;
-			if (dd >= 1 && dd <= 31)
-				d->d = dd;
-		}
-	}
+        memset(d, 0, sizeof *d);
+        if (s == NULL)
+                return;
+        int y = 0, m = 0, dd = 0;
+        if (sscanf(s, "%4d-%2d-%2d", &y, &m, &dd) >= 1 && y >= 1900 && y <= 2200) {
+                d->y = y;
+                if (m >= 1 && m <= 12) {
+                        d->m = m;
+                        if (dd >= 1 && dd <= 31)
+                                d->d = dd;
+                }
+        }
 }
 
 /* The value of a small Chinese or Arabic number (1..9999) at s[i]; its length or 0. */
 static size_t
 timex_small(const char *s, size_t len, size_t i, int *v)
 {
-	size_t j = i;
-	int n = 0;
-	while (j < len && s[j] >= '0' && s[j] <= '9' && j - i < 4) {
-		n = n * 10 + (s[j] - '0');
-		j++;
-	}
-	if (j > i && !(j < len && s[j] >= '0' && s[j] <= '9')) {
-		*v = n;
-		return j - i;
-	}
-	/* Chinese: 一..九, 十, 十二, 二十三 */
-	static const char *dig[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
-	int total = 0, cur = 0;
-	bool any = false;
-	j = i;
-	while (j + 3 <= len) {
-		int d = -1;
-		for (int k = 0; k < 10; k++)
-			if (memcmp(s + j, dig[k], 3) == 0)
-				d = k;
-		if (d < 0 && memcmp(s + j, "两", 3) == 0)
-			d = 2;
-		if (d >= 0) {
-			cur = d;
-			any = true;
-			j += 3;
-			continue;
-		}
-		if (memcmp(s + j, "十", 3) == 0) {
-			total += (cur ? cur : 1) * 10;
-			cur = 0;
-			any = true;
-			j += 3;
-			continue;
-		}
-		break;
-	}
-	if (!any)
-		return 0;
-	*v = total + cur;
-	return j - i;
+        size_t j = i;
+        int n = 0;
+        while (j < len && s[j] >= '0' && s[j] <= '9' && j - i < 4) {
+                n = n * 10 + (s[j] - '0');
+                j++;
+        }
+        if (j > i && !(j < len && s[j] >= '0' && s[j] <= '9')) {
+                *v = n;
+                return j - i;
+        }
+        /* Chinese: 一..九, 十, 十二, 二十三 */
+        static const char *dig[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+        int total = 0, cur = 0;
+        bool any = false;
+        j = i;
+        while (j + 3 <= len) {
+                int d = -1;
+                for (int k = 0; k < 10; k++)
+                        if (memcmp(s + j, dig[k], 3) == 0)
+                                d = k;
+                if (d < 0 && memcmp(s + j, "两", 3) == 0)
+                        d = 2;
+                if (d >= 0) {
+                        cur = d;
+                        any = true;
+                        j += 3;
+                        continue;
+                }
+                if (memcmp(s + j, "十", 3) == 0) {
+                        total += (cur ? cur : 1) * 10;
+                        cur = 0;
+                        any = true;
+                        j += 3;
+                        continue;
+                }
+                break;
+        }
+        if (!any)
+                return 0;
+        *v = total + cur;
+        return j - i;
 }
 
 /* A Chinese-digit year (二零三二年 → 2032) at s[i], digit by digit; length or 0. */
 static size_t
 timex_zh_year(const char *s, size_t len, size_t i, int *y)
 {
-	static const char *dig[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
-	size_t j = i;
-	int v = 0, n = 0;
-	while (j + 3 <= len && n < 4) {
-		int d = -1;
-		for (int k = 0; k < 10; k++)
-			if (memcmp(s + j, dig[k], 3) == 0)
-				d = k;
-		if (d < 0 && memcmp(s + j, "〇", 3) == 0)
-			d = 0;
-		if (d < 0)
-			break;
-		v = v * 10 + d;
-		n++;
-		j += 3;
-	}
-	if (n != 4 || j + 3 > len || memcmp(s + j, "年", 3) != 0)
-		return 0;
-	*y = v;
-	return j + 3 - i;
+        static const char *dig[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+        size_t j = i;
+        int v = 0, n = 0;
+        while (j + 3 <= len && n < 4) {
+                int d = -1;
+                for (int k = 0; k < 10; k++)
+                        if (memcmp(s + j, dig[k], 3) == 0)
+                                d = k;
+                if (d < 0 && memcmp(s + j, "〇", 3) == 0)
+                        d = 0;
+                if (d < 0)
+                        break;
+                v = v * 10 + d;
+                n++;
+                j += 3;
+        }
+        if (n != 4 || j + 3 > len || memcmp(s + j, "年", 3) != 0)
+                return 0;
+        *y = v;
+        return j + 3 - i;
 }
 
 /* Whether s[i..] starts with lit; its length or 0. */
 static size_t
 timex_lit(const char *s, size_t len, size_t i, const char *lit)
 {
-	if (i >= len || s[i] != lit[0])
-		return 0;
-	size_t n = strlen(lit);
-	return i + n <= len && memcmp(s + i, lit, n) == 0 ? n : 0;
+        if (i >= len || s[i] != lit[0])
+                return 0;
+        size_t n = strlen(lit);
+        return i + n <= len && memcmp(s + i, lit, n) == 0 ? n : 0;
 }
 
 /* Append a time. */
 static void
 timex_push(struct ex_time **out, size_t *n, size_t *cap, const struct ex_time *tm)
 {
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		*out = ex_xrealloc(*out, *cap * sizeof **out);
-	}
-	(*out)[(*n)++] = *tm;
+        if (*n == *cap) {
+                *cap = *cap ? *cap * 2 : 16;
+                *out = ex_xrealloc(*out, *cap * sizeof **out);
+        }
+        (*out)[(*n)++] = *tm;
 }
 
 /* Set tm to the date pub + delta days. */
 static void
 timex_shift(struct ex_time *tm, const struct ex_date *pub, long delta)
 {
-	if (pub->d == 0) {
-		tm->prec = TP_VAGUE;
-		return;
-	}
-	timex_civil(timex_days(pub->y, pub->m, pub->d) + delta, &tm->y, &tm->m, &tm->d);
-	tm->prec = TP_DAY;
+        if (pub->d == 0) {
+                tm->prec = TP_VAGUE;
+                return;
+        }
+        timex_civil(timex_days(pub->y, pub->m, pub->d) + delta, &tm->y, &tm->m, &tm->d);
+        tm->prec = TP_DAY;
 }
 
 /* Set tm to weekday wd (1..7) of the week weeks from pub's week (0 this week). */
 static void
 timex_weekday(struct ex_time *tm, const struct ex_date *pub, int wd, int weeks, bool past)
 {
-	if (pub->d == 0) {
-		tm->prec = TP_VAGUE;
-		return;
-	}
-	long p = timex_days(pub->y, pub->m, pub->d);
-	int pw = timex_wday(p);
-	long day;
-	if (weeks == 0 && past) {
-		/* bare weekday: the most recent one, Published included */
-		day = p - ((pw - wd + 7) % 7);
-	} else {
-		day = p - (pw - 1) + 7 * weeks + (wd - 1);
-	}
-	timex_civil(day, &tm->y, &tm->m, &tm->d);
-	tm->prec = TP_DAY;
+        if (pub->d == 0) {
+                tm->prec = TP_VAGUE;
+                return;
+        }
+        long p = timex_days(pub->y, pub->m, pub->d);
+        int pw = timex_wday(p);
+        long day;
+        if (weeks == 0 && past) {
+                /* bare weekday: the most recent one, Published included */
+                day = p - ((pw - wd + 7) % 7);
+        } else {
+                day = p - (pw - 1) + 7 * weeks + (wd - 1);
+        }
+        timex_civil(day, &tm->y, &tm->m, &tm->d);
+        tm->prec = TP_DAY;
 }
 
 /* Chinese month-day tail after a year: 8月, 8月17日, 春天, 第四季度; returns length. */
 static size_t
 timex_zh_tail(const char *s, size_t len, size_t i, struct ex_time *tm)
 {
-	size_t j = i, n;
-	int v;
-	static const struct {
-		const char *w;
-		int sub;
-	} seasons[] = {{"春天", 21}, {"春季", 21}, {"夏天", 22}, {"夏季", 22}, {"秋天", 23},
-	    {"秋季", 23}, {"冬天", 24}, {"冬季", 24}, {"第一季度", 33}, {"一季度", 33},
-	    {"第二季度", 34}, {"二季度", 34}, {"第三季度", 35}, {"三季度", 35},
-	    {"第四季度", 36}, {"四季度", 36}, {"上半年", 40}, {"下半年", 41}, {"Q1", 33},
-	    {"Q2", 34}, {"Q3", 35}, {"Q4", 36}};
-	for (size_t k = 0; k < sizeof seasons / sizeof seasons[0]; k++) {
-		if ((n = timex_lit(s, len, j, seasons[k].w)) > 0) {
-			tm->sub = seasons[k].sub;
-			tm->prec = TP_SUB;
-			return j + n - i;
-		}
-	}
-	if ((n = timex_small(s, len, j, &v)) > 0 && v >= 1 && v <= 12 &&
-	    timex_lit(s, len, j + n, "月") > 0) {
-		tm->m = v;
-		tm->prec = TP_MONTH;
-		j += n + 3;
-		if ((n = timex_lit(s, len, j, "份")) > 0)
-			j += n;
-		int dd;
-		size_t n2;
-		if ((n2 = timex_small(s, len, j, &dd)) > 0 && dd >= 1 && dd <= 31 &&
-		    (timex_lit(s, len, j + n2, "日") || timex_lit(s, len, j + n2, "号"))) {
-			tm->d = dd;
-			tm->prec = TP_DAY;
-			j += n2 + 3;
-		}
-		return j - i;
-	}
-	return 0;
+        size_t j = i, n;
+        int v;
+        static const struct {
+                const char *w;
+                int sub;
+        } seasons[] = {{"春天", 21},     {"春季", 21},   {"夏天", 22},     {"夏季", 22},
+                       {"秋天", 23},     {"秋季", 23},   {"冬天", 24},     {"冬季", 24},
+                       {"第一季度", 33}, {"一季度", 33}, {"第二季度", 34}, {"二季度", 34},
+                       {"第三季度", 35}, {"三季度", 35}, {"第四季度", 36}, {"四季度", 36},
+                       {"上半年", 40},   {"下半年", 41}, {"Q1", 33},       {"Q2", 34},
+                       {"Q3", 35},       {"Q4", 36}};
+        for (size_t k = 0; k < sizeof seasons / sizeof seasons[0]; k++) {
+                if ((n = timex_lit(s, len, j, seasons[k].w)) > 0) {
+                        tm->sub = seasons[k].sub;
+                        tm->prec = TP_SUB;
+                        return j + n - i;
+                }
+        }
+        if ((n = timex_small(s, len, j, &v)) > 0 && v >= 1 && v <= 12 &&
+            timex_lit(s, len, j + n, "月") > 0) {
+                tm->m = v;
+                tm->prec = TP_MONTH;
+                j += n + 3;
+                if ((n = timex_lit(s, len, j, "份")) > 0)
+                        j += n;
+                int dd;
+                size_t n2;
+                if ((n2 = timex_small(s, len, j, &dd)) > 0 && dd >= 1 && dd <= 31 &&
+                    (timex_lit(s, len, j + n2, "日") || timex_lit(s, len, j + n2, "号"))) {
+                        tm->d = dd;
+                        tm->prec = TP_DAY;
+                        j += n2 + 3;
+                }
+                return j - i;
+        }
+        return 0;
 }
 
 /* Try a Chinese time at s[i]; fills tm and returns its length, or 0. */
 static size_t
 timex_zh(const char *s, size_t len, size_t i, const struct ex_date *pub, struct ex_time *tm)
 {
-	size_t n, j;
-	int v;
-	memset(tm, 0, sizeof *tm);
-	/* 2024年..., 二零三二年 */
-	if (s[i] >= '0' && s[i] <= '9') {
-		int y = 0;
-		j = i;
-		while (j < len && s[j] >= '0' && s[j] <= '9' && j - i < 5)
-			y = y * 10 + (s[j++] - '0');
-		if (j - i == 4 && y >= 1900 && y <= 2199 && j < len &&
-		    (timex_lit(s, len, j, "年") || timex_lit(s, len, j, "春") ||
-		    timex_lit(s, len, j, "夏") || timex_lit(s, len, j, "秋") ||
-		    timex_lit(s, len, j, "冬"))) {
-			tm->y = y;
-			tm->prec = TP_YEAR;
-			if (timex_lit(s, len, j, "年"))
-				j += 3;
-			n = timex_zh_tail(s, len, j, tm);
-			return j + n - i;
-		}
-	}
-	if ((n = timex_zh_year(s, len, i, &v)) > 0) {
-		tm->y = v;
-		tm->prec = TP_YEAR;
-		return n + timex_zh_tail(s, len, i + n, tm);
-	}
-	/* Relative years. */
-	static const struct {
-		const char *w;
-		int dy;
-	} years[] = {{"今年", 0}, {"本年", 0}, {"去年", -1}, {"明年", 1}, {"前年", -2},
-	    {"后年", 2}};
-	for (size_t k = 0; k < sizeof years / sizeof years[0]; k++) {
-		if ((n = timex_lit(s, len, i, years[k].w)) > 0) {
-			if (pub->y == 0) {
-				tm->prec = TP_VAGUE;
-				return n;
-			}
-			tm->y = pub->y + years[k].dy;
-			tm->prec = TP_YEAR;
-			return n + timex_zh_tail(s, len, i + n, tm);
-		}
-	}
-	/* Months: 本月3日, 上月27日, 上个月, 本月初 */
-	static const struct {
-		const char *w;
-		int dm;
-	} months[] = {{"本月", 0}, {"这个月", 0}, {"当月", 0}, {"上个月", -1}, {"上月", -1},
-	    {"下个月", 1}, {"下月", 1}};
-	for (size_t k = 0; k < sizeof months / sizeof months[0]; k++) {
-		if ((n = timex_lit(s, len, i, months[k].w)) > 0) {
-			if (pub->m == 0) {
-				tm->prec = TP_VAGUE;
-				return n;
-			}
-			int m = pub->m + months[k].dm, y = pub->y;
-			if (m < 1) {
-				m += 12;
-				y--;
-			} else if (m > 12) {
-				m -= 12;
-				y++;
-			}
-			tm->y = y;
-			tm->m = m;
-			tm->prec = TP_MONTH;
-			int dd;
-			size_t n2;
-			if ((n2 = timex_small(s, len, i + n, &dd)) > 0 && dd >= 1 && dd <= 31 &&
-			    (timex_lit(s, len, i + n + n2, "日") ||
-			    timex_lit(s, len, i + n + n2, "号"))) {
-				tm->d = dd;
-				tm->prec = TP_DAY;
-				n += n2 + 3;
-			}
-			return n;
-		}
-	}
-	if ((n = timex_lit(s, len, i, "同月")) > 0) {
-		tm->rel_month = true;
-		tm->prec = TP_MONTH;
-		return n;
-	}
-	/* Days. */
-	static const struct {
-		const char *w;
-		int dd;
-	} days[] = {{"昨日", -1}, {"昨天", -1}, {"今天", 0}, {"今日", 0}, {"前天", -2},
-	    {"明天", 1}, {"明日", 1}, {"前一天", -1}};
-	for (size_t k = 0; k < sizeof days / sizeof days[0]; k++) {
-		if ((n = timex_lit(s, len, i, days[k].w)) > 0) {
-			timex_shift(tm, pub, days[k].dd);
-			return n;
-		}
-	}
-	/* Weekdays: 本周三, 上周五, 下周一, 周二, 星期二 */
-	static const char *wdn[] = {"一", "二", "三", "四", "五", "六", "日"};
-	static const struct {
-		const char *w;
-		int weeks;
-	} weeks[] = {{"本周", 0}, {"这周", 0}, {"上周", -1}, {"下周", 1}, {"周", 0},
-	    {"星期", 0}, {"礼拜", 0}};
-	for (size_t k = 0; k < sizeof weeks / sizeof weeks[0]; k++) {
-		if ((n = timex_lit(s, len, i, weeks[k].w)) == 0)
-			continue;
-		for (int w = 0; w < 7; w++) {
-			if (timex_lit(s, len, i + n, wdn[w])) {
-				timex_weekday(tm, pub, w + 1, weeks[k].weeks, k >= 4);
-				return n + 3;
-			}
-		}
-		if (timex_lit(s, len, i + n, "末")) {
-			timex_weekday(tm, pub, 6, weeks[k].weeks, k >= 4);
-			return n + 3;
-		}
-		break;
-	}
-	/* A month without a year: 10月份, 12月10日; year implied. */
-	if ((n = timex_zh_tail(s, len, i, tm)) > 0 && tm->prec >= TP_MONTH && tm->prec != TP_SUB) {
-		tm->y = pub->y;
-		tm->year_implied = true;
-		if (pub->y == 0)
-			tm->prec = TP_VAGUE;
-		return n;
-	}
-	memset(tm, 0, sizeof *tm);
-	static const char *vague[] = {"近期", "近日", "日前", "最近", "不久前", "近年来", "未来",
-	    "此前", "随后", "目前"};
-	for (size_t k = 0; k < sizeof vague / sizeof vague[0]; k++)
-		if ((n = timex_lit(s, len, i, vague[k])) > 0) {
-			tm->prec = TP_VAGUE;
-			return n;
-		}
-	return 0;
+        size_t n, j;
+        int v;
+        memset(tm, 0, sizeof *tm);
+        /* 2024年..., 二零三二年 */
+        if (s[i] >= '0' && s[i] <= '9') {
+                int y = 0;
+                j = i;
+                while (j < len && s[j] >= '0' && s[j] <= '9' && j - i < 5)
+                        y = y * 10 + (s[j++] - '0');
+                if (j - i == 4 && y >= 1900 && y <= 2199 && j < len &&
+                    (timex_lit(s, len, j, "年") || timex_lit(s, len, j, "春") ||
+                     timex_lit(s, len, j, "夏") || timex_lit(s, len, j, "秋") ||
+                     timex_lit(s, len, j, "冬"))) {
+                        tm->y = y;
+                        tm->prec = TP_YEAR;
+                        if (timex_lit(s, len, j, "年"))
+                                j += 3;
+                        n = timex_zh_tail(s, len, j, tm);
+                        return j + n - i;
+                }
+        }
+        if ((n = timex_zh_year(s, len, i, &v)) > 0) {
+                tm->y = v;
+                tm->prec = TP_YEAR;
+                return n + timex_zh_tail(s, len, i + n, tm);
+        }
+        /* Relative years. */
+        static const struct {
+                const char *w;
+                int dy;
+        } years[] = {{"今年", 0}, {"本年", 0},  {"去年", -1},
+                     {"明年", 1}, {"前年", -2}, {"后年", 2}};
+        for (size_t k = 0; k < sizeof years / sizeof years[0]; k++) {
+                if ((n = timex_lit(s, len, i, years[k].w)) > 0) {
+                        if (pub->y == 0) {
+                                tm->prec = TP_VAGUE;
+                                return n;
+                        }
+                        tm->y = pub->y + years[k].dy;
+                        tm->prec = TP_YEAR;
+                        return n + timex_zh_tail(s, len, i + n, tm);
+                }
+        }
+        /* Months: 本月3日, 上月27日, 上个月, 本月初 */
+        static const struct {
+                const char *w;
+                int dm;
+        } months[] = {{"本月", 0},  {"这个月", 0}, {"当月", 0}, {"上个月", -1},
+                      {"上月", -1}, {"下个月", 1}, {"下月", 1}};
+        for (size_t k = 0; k < sizeof months / sizeof months[0]; k++) {
+                if ((n = timex_lit(s, len, i, months[k].w)) > 0) {
+                        if (pub->m == 0) {
+                                tm->prec = TP_VAGUE;
+                                return n;
+                        }
+                        int m = pub->m + months[k].dm, y = pub->y;
+                        if (m < 1) {
+                                m += 12;
+                                y--;
+                        } else if (m > 12) {
+                                m -= 12;
+                                y++;
+                        }
+                        tm->y = y;
+                        tm->m = m;
+                        tm->prec = TP_MONTH;
+                        int dd;
+                        size_t n2;
+                        if ((n2 = timex_small(s, len, i + n, &dd)) > 0 && dd >= 1 && dd <= 31 &&
+                            (timex_lit(s, len, i + n + n2, "日") ||
+                             timex_lit(s, len, i + n + n2, "号"))) {
+                                tm->d = dd;
+                                tm->prec = TP_DAY;
+                                n += n2 + 3;
+                        }
+                        return n;
+                }
+        }
+        if ((n = timex_lit(s, len, i, "同月")) > 0) {
+                tm->rel_month = true;
+                tm->prec = TP_MONTH;
+                return n;
+        }
+        /* Days. */
+        static const struct {
+                const char *w;
+                int dd;
+        } days[] = {{"昨日", -1}, {"昨天", -1}, {"今天", 0}, {"今日", 0},
+                    {"前天", -2}, {"明天", 1},  {"明日", 1}, {"前一天", -1}};
+        for (size_t k = 0; k < sizeof days / sizeof days[0]; k++) {
+                if ((n = timex_lit(s, len, i, days[k].w)) > 0) {
+                        timex_shift(tm, pub, days[k].dd);
+                        return n;
+                }
+        }
+        /* Weekdays: 本周三, 上周五, 下周一, 周二, 星期二 */
+        static const char *wdn[] = {"一", "二", "三", "四", "五", "六", "日"};
+        static const struct {
+                const char *w;
+                int weeks;
+        } weeks[] = {{"本周", 0}, {"这周", 0}, {"上周", -1}, {"下周", 1},
+                     {"周", 0},   {"星期", 0}, {"礼拜", 0}};
+        for (size_t k = 0; k < sizeof weeks / sizeof weeks[0]; k++) {
+                if ((n = timex_lit(s, len, i, weeks[k].w)) == 0)
+                        continue;
+                for (int w = 0; w < 7; w++) {
+                        if (timex_lit(s, len, i + n, wdn[w])) {
+                                timex_weekday(tm, pub, w + 1, weeks[k].weeks, k >= 4);
+                                return n + 3;
+                        }
+                }
+                if (timex_lit(s, len, i + n, "末")) {
+                        timex_weekday(tm, pub, 6, weeks[k].weeks, k >= 4);
+                        return n + 3;
+                }
+                break;
+        }
+        /* A month without a year: 10月份, 12月10日; year implied. */
+        if ((n = timex_zh_tail(s, len, i, tm)) > 0 && tm->prec >= TP_MONTH && tm->prec != TP_SUB) {
+                tm->y = pub->y;
+                tm->year_implied = true;
+                if (pub->y == 0)
+                        tm->prec = TP_VAGUE;
+                return n;
+        }
+        memset(tm, 0, sizeof *tm);
+        static const char *vague[] = {"近期",   "近日", "日前", "最近", "不久前",
+                                      "近年来", "未来", "此前", "随后", "目前"};
+        for (size_t k = 0; k < sizeof vague / sizeof vague[0]; k++)
+                if ((n = timex_lit(s, len, i, vague[k])) > 0) {
+                        tm->prec = TP_VAGUE;
+                        return n;
+                }
+        return 0;
 }
 
 /* Whether s[i..] starts with word w (case-insensitive, lowered text) at a word end. */
 static size_t
 timex_word(const char *low, size_t len, size_t i, const char *w)
 {
-	if (i + 1 >= len || low[i] != w[0] || low[i + 1] != w[1])
-		return 0;
-	size_t n = strlen(w);
-	if (i + n > len || memcmp(low + i, w, n) != 0)
-		return 0;
-	if (i + n < len && ((low[i + n] >= 'a' && low[i + n] <= 'z') ||
-	    (low[i + n] >= '0' && low[i + n] <= '9')))
-		return 0;
-	return n;
+        if (i + 1 >= len || low[i] != w[0] || low[i + 1] != w[1])
+                return 0;
+        size_t n = strlen(w);
+        if (i + n > len || memcmp(low + i, w, n) != 0)
+                return 0;
+        if (i + n < len &&
+            ((low[i + n] >= 'a' && low[i + n] <= 'z') || (low[i + n] >= '0' && low[i + n] <= '9')))
+                return 0;
+        return n;
 }
 
 /* Skip spaces. */
 static size_t
 timex_sp(const char *s, size_t len, size_t i)
 {
-	while (i < len && s[i] == ' ')
-		i++;
-	return i;
+        while (i < len && s[i] == ' ')
+                i++;
+        return i;
 }
 
 /* An English month name at low[i]; its number in *m and length, or 0. */
 static size_t
 timex_month_name(const char *low, size_t len, size_t i, int *m)
 {
-	static const char *full[] = {"january", "february", "march", "april", "may", "june", "july",
-	    "august", "september", "october", "november", "december"};
-	static const char *abbr[] = {"jan.", "feb.", "mar.", "apr.", "may.", "jun.", "jul.", "aug.",
-	    "sept.", "oct.", "nov.", "dec."};
-	size_t n;
-	for (int k = 0; k < 12; k++) {
-		if ((n = timex_word(low, len, i, full[k])) > 0) {
-			*m = k + 1;
-			return n;
-		}
-		size_t al = strlen(abbr[k]);
-		if (i + al <= len && low[i] == abbr[k][0] && memcmp(low + i, abbr[k], al) == 0) {
-			*m = k + 1;
-			return al;
-		}
-	}
-	if (i + 4 <= len && memcmp(low + i, "sep.", 4) == 0) {
-		*m = 9;
-		return 4;
-	}
-	return 0;
+        static const char *full[] = {"january",   "february", "march",    "april",
+                                     "may",       "june",     "july",     "august",
+                                     "september", "october",  "november", "december"};
+        static const char *abbr[] = {"jan.", "feb.", "mar.",  "apr.", "may.", "jun.",
+                                     "jul.", "aug.", "sept.", "oct.", "nov.", "dec."};
+        size_t n;
+        for (int k = 0; k < 12; k++) {
+                if ((n = timex_word(low, len, i, full[k])) > 0) {
+                        *m = k + 1;
+                        return n;
+                }
+                size_t al = strlen(abbr[k]);
+                if (i + al <= len && low[i] == abbr[k][0] && memcmp(low + i, abbr[k], al) == 0) {
+                        *m = k + 1;
+                        return al;
+                }
+        }
+        if (i + 4 <= len && memcmp(low + i, "sep.", 4) == 0) {
+                *m = 9;
+                return 4;
+        }
+        return 0;
 }
 
 /* Read digits at s[i] (at most max); the count read, value in *v. */
 static size_t
 timex_digits(const char *s, size_t len, size_t i, size_t max, int *v)
 {
-	size_t j = i;
-	*v = 0;
-	while (j < len && s[j] >= '0' && s[j] <= '9' && j - i < max)
-		*v = *v * 10 + (s[j++] - '0');
-	if (j < len && s[j] >= '0' && s[j] <= '9')
-		return 0;
-	return j - i;
+        size_t j = i;
+        *v = 0;
+        while (j < len && s[j] >= '0' && s[j] <= '9' && j - i < max)
+                *v = *v * 10 + (s[j++] - '0');
+        if (j < len && s[j] >= '0' && s[j] <= '9')
+                return 0;
+        return j - i;
 }
 
 /* Try an English time at low[i] (a word start); length or 0. */
 static size_t
 timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struct ex_time *tm)
 {
-	size_t n, j;
-	int v, m;
-	memset(tm, 0, sizeof *tm);
-	if ((n = timex_month_name(low, len, i, &m)) > 0) {
-		/* "may" is also a verb: only as a date with a day or year, or after in/since. */
-		tm->m = m;
-		tm->prec = TP_MONTH;
-		tm->year_implied = true;
-		tm->y = pub->y;
-		j = timex_sp(low, len, i + n);
-		size_t k;
-		if ((k = timex_digits(low, len, j, 2, &v)) > 0 && v >= 1 && v <= 31) {
-			tm->d = v;
-			tm->prec = TP_DAY;
-			j += k;
-			if (j + 2 < len && (low[j] == 's' || low[j] == 'n' || low[j] == 'r' ||
-			    low[j] == 't') && (low[j + 1] == 't' || low[j + 1] == 'd' ||
-			    low[j + 1] == 'h'))
-				j += 2;
-			size_t j2 = j;
-			if (j2 < len && low[j2] == ',')
-				j2++;
-			j2 = timex_sp(low, len, j2);
-			if ((k = timex_digits(low, len, j2, 4, &v)) == 4 && v >= 1900 && v < 2200) {
-				tm->y = v;
-				tm->year_implied = false;
-				j = j2 + 4;
-			}
-			n = j - i;
-		} else if ((k = timex_digits(low, len, j, 4, &v)) == 4 && v >= 1900 && v < 2200) {
-			tm->y = v;
-			tm->year_implied = false;
-			n = j + 4 - i;
-		} else if (m == 5) {
-			/* bare "may": a date only after in/since/by/until/early/late */
-			size_t b = i;
-			while (b > 0 && low[b - 1] == ' ')
-				b--;
-			static const char *pre[] = {"in", "since", "by", "until", "early", "late",
-			    "mid", "of"};
-			bool ok = false;
-			for (size_t p = 0; p < sizeof pre / sizeof pre[0]; p++) {
-				size_t pl = strlen(pre[p]);
-				if (b >= pl && memcmp(low + b - pl, pre[p], pl) == 0 &&
-				    (b == pl || !(low[b - pl - 1] >= 'a' && low[b - pl - 1] <= 'z')))
-					ok = true;
-			}
-			if (!ok)
-				return 0;
-		}
-		if (tm->year_implied && pub->y == 0)
-			tm->prec = TP_VAGUE;
-		return n;
-	}
-	/* Years: 4 digits after in/by/since/of/from/until or as "2025's". */
-	if (low[i] >= '1' && low[i] <= '2' && (n = timex_digits(low, len, i, 4, &v)) == 4 &&
-	    v >= 1900 && v < 2200) {
-		size_t b = i;
-		while (b > 0 && low[b - 1] == ' ')
-			b--;
-		static const char *pre[] = {"in", "by", "since", "of", "from", "until", "during",
-		    "early", "late", "for", "through", "year"};
-		for (size_t p = 0; p < sizeof pre / sizeof pre[0]; p++) {
-			size_t pl = strlen(pre[p]);
-			if (b >= pl && b < i && memcmp(low + b - pl, pre[p], pl) == 0 &&
-			    (b == pl || !(low[b - pl - 1] >= 'a' && low[b - pl - 1] <= 'z'))) {
-				tm->y = v;
-				tm->prec = TP_YEAR;
-				return 4;
-			}
-		}
-		return 0;
-	}
-	static const char *wd[] = {"monday", "tuesday", "wednesday", "thursday", "friday",
-	    "saturday", "sunday"};
-	for (int k = 0; k < 7; k++)
-		if ((n = timex_word(low, len, i, wd[k])) > 0) {
-			timex_weekday(tm, pub, k + 1, 0, true);
-			return n;
-		}
-	static const struct {
-		const char *w;
-		int kind; /* 0 year, 1 month, 2 day, 3 season, 4 quarter, 5 vague */
-		int delta;
-		int sub;
-	} rel[] = {{"last year", 0, -1, 0}, {"this year", 0, 0, 0}, {"next year", 0, 1, 0},
-	    {"earlier this year", 0, 0, 0}, {"later this year", 0, 0, 0},
-	    {"last month", 1, -1, 0}, {"this month", 1, 0, 0}, {"earlier this month", 1, 0, 0},
-	    {"next month", 1, 1, 0}, {"yesterday", 2, -1, 0}, {"today", 2, 0, 0},
-	    {"tomorrow", 2, 1, 0}, {"next spring", 3, 1, 21}, {"this spring", 3, 0, 21},
-	    {"next summer", 3, 1, 22}, {"this summer", 3, 0, 22}, {"next fall", 3, 1, 23},
-	    {"this fall", 3, 0, 23}, {"next autumn", 3, 1, 23}, {"this autumn", 3, 0, 23},
-	    {"next winter", 3, 1, 24}, {"this winter", 3, 0, 24}, {"last quarter", 4, -1, 0},
-	    {"this quarter", 4, 0, 0}, {"the current quarter", 4, 0, 0},
-	    {"next quarter", 4, 1, 0}, {"recently", 5, 0, 0}, {"soon", 5, 0, 0},
-	    {"last week", 5, 0, 0}, {"in the coming year", 5, 0, 0}};
-	for (size_t k = 0; k < sizeof rel / sizeof rel[0]; k++) {
-		if ((n = timex_word(low, len, i, rel[k].w)) == 0)
-			continue;
-		if (rel[k].kind == 5 || pub->y == 0) {
-			tm->prec = TP_VAGUE;
-			return n;
-		}
-		tm->y = pub->y;
-		switch (rel[k].kind) {
-		case 0:
-			tm->y += rel[k].delta;
-			tm->prec = TP_YEAR;
-			break;
-		case 1:
-			if (pub->m == 0) {
-				tm->prec = TP_VAGUE;
-				break;
-			}
-			tm->m = pub->m + rel[k].delta;
-			if (tm->m < 1) {
-				tm->m += 12;
-				tm->y--;
-			} else if (tm->m > 12) {
-				tm->m -= 12;
-				tm->y++;
-			}
-			tm->prec = TP_MONTH;
-			break;
-		case 2:
-			timex_shift(tm, pub, rel[k].delta);
-			break;
-		case 3:
-			tm->y += rel[k].delta;
-			tm->sub = rel[k].sub;
-			tm->prec = TP_SUB;
-			break;
-		case 4: {
-			if (pub->m == 0) {
-				tm->prec = TP_VAGUE;
-				break;
-			}
-			int q = (pub->m - 1) / 3 + rel[k].delta;
-			if (q < 0) {
-				q += 4;
-				tm->y--;
-			} else if (q > 3) {
-				q -= 4;
-				tm->y++;
-			}
-			tm->sub = 33 + q;
-			tm->prec = TP_SUB;
-			break;
-		}
-		}
-		return n;
-	}
-	return 0;
+        size_t n, j;
+        int v, m;
+        memset(tm, 0, sizeof *tm);
+        if ((n = timex_month_name(low, len, i, &m)) > 0) {
+                /* "may" is also a verb: only as a date with a day or year, or after in/since. */
+                tm->m = m;
+                tm->prec = TP_MONTH;
+                tm->year_implied = true;
+                tm->y = pub->y;
+                j = timex_sp(low, len, i + n);
+                size_t k;
+                if ((k = timex_digits(low, len, j, 2, &v)) > 0 && v >= 1 && v <= 31) {
+                        tm->d = v;
+                        tm->prec = TP_DAY;
+                        j += k;
+                        if (j + 2 < len &&
+                            (low[j] == 's' || low[j] == 'n' || low[j] == 'r' || low[j] == 't') &&
+                            (low[j + 1] == 't' || low[j + 1] == 'd' || low[j + 1] == 'h'))
+                                j += 2;
+                        size_t j2 = j;
+                        if (j2 < len && low[j2] == ',')
+                                j2++;
+                        j2 = timex_sp(low, len, j2);
+                        if ((k = timex_digits(low, len, j2, 4, &v)) == 4 && v >= 1900 && v < 2200) {
+                                tm->y = v;
+                                tm->year_implied = false;
+                                j = j2 + 4;
+                        }
+                        n = j - i;
+                } else if ((k = timex_digits(low, len, j, 4, &v)) == 4 && v >= 1900 && v < 2200) {
+                        tm->y = v;
+                        tm->year_implied = false;
+                        n = j + 4 - i;
+                } else if (m == 5) {
+                        /* bare "may": a date only after in/since/by/until/early/late */
+                        size_t b = i;
+                        while (b > 0 && low[b - 1] == ' ')
+                                b--;
+                        static const char *pre[] = {"in",    "since", "by",  "until",
+                                                    "early", "late",  "mid", "of"};
+                        bool ok = false;
+                        for (size_t p = 0; p < sizeof pre / sizeof pre[0]; p++) {
+                                size_t pl = strlen(pre[p]);
+                                if (b >= pl && memcmp(low + b - pl, pre[p], pl) == 0 &&
+                                    (b == pl ||
+                                     !(low[b - pl - 1] >= 'a' && low[b - pl - 1] <= 'z')))
+                                        ok = true;
+                        }
+                        if (!ok)
+                                return 0;
+                }
+                if (tm->year_implied && pub->y == 0)
+                        tm->prec = TP_VAGUE;
+                return n;
+        }
+        /* Years: 4 digits after in/by/since/of/from/until or as "2025's". */
+        if (low[i] >= '1' && low[i] <= '2' && (n = timex_digits(low, len, i, 4, &v)) == 4 &&
+            v >= 1900 && v < 2200) {
+                size_t b = i;
+                while (b > 0 && low[b - 1] == ' ')
+                        b--;
+                static const char *pre[] = {"in",     "by",    "since", "of",  "from",    "until",
+                                            "during", "early", "late",  "for", "through", "year"};
+                for (size_t p = 0; p < sizeof pre / sizeof pre[0]; p++) {
+                        size_t pl = strlen(pre[p]);
+                        if (b >= pl && b < i && memcmp(low + b - pl, pre[p], pl) == 0 &&
+                            (b == pl || !(low[b - pl - 1] >= 'a' && low[b - pl - 1] <= 'z'))) {
+                                tm->y = v;
+                                tm->prec = TP_YEAR;
+                                return 4;
+                        }
+                }
+                return 0;
+        }
+        static const char *wd[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                   "friday", "saturday", "sunday"};
+        for (int k = 0; k < 7; k++)
+                if ((n = timex_word(low, len, i, wd[k])) > 0) {
+                        timex_weekday(tm, pub, k + 1, 0, true);
+                        return n;
+                }
+        static const struct {
+                const char *w;
+                int kind; /* 0 year, 1 month, 2 day, 3 season, 4 quarter, 5 vague */
+                int delta;
+                int sub;
+        } rel[] = {{"last year", 0, -1, 0},
+                   {"this year", 0, 0, 0},
+                   {"next year", 0, 1, 0},
+                   {"earlier this year", 0, 0, 0},
+                   {"later this year", 0, 0, 0},
+                   {"last month", 1, -1, 0},
+                   {"this month", 1, 0, 0},
+                   {"earlier this month", 1, 0, 0},
+                   {"next month", 1, 1, 0},
+                   {"yesterday", 2, -1, 0},
+                   {"today", 2, 0, 0},
+                   {"tomorrow", 2, 1, 0},
+                   {"next spring", 3, 1, 21},
+                   {"this spring", 3, 0, 21},
+                   {"next summer", 3, 1, 22},
+                   {"this summer", 3, 0, 22},
+                   {"next fall", 3, 1, 23},
+                   {"this fall", 3, 0, 23},
+                   {"next autumn", 3, 1, 23},
+                   {"this autumn", 3, 0, 23},
+                   {"next winter", 3, 1, 24},
+                   {"this winter", 3, 0, 24},
+                   {"last quarter", 4, -1, 0},
+                   {"this quarter", 4, 0, 0},
+                   {"the current quarter", 4, 0, 0},
+                   {"next quarter", 4, 1, 0},
+                   {"recently", 5, 0, 0},
+                   {"soon", 5, 0, 0},
+                   {"last week", 5, 0, 0},
+                   {"in the coming year", 5, 0, 0}};
+        for (size_t k = 0; k < sizeof rel / sizeof rel[0]; k++) {
+                if ((n = timex_word(low, len, i, rel[k].w)) == 0)
+                        continue;
+                if (rel[k].kind == 5 || pub->y == 0) {
+                        tm->prec = TP_VAGUE;
+                        return n;
+                }
+                tm->y = pub->y;
+                switch (rel[k].kind) {
+                case 0:
+                        tm->y += rel[k].delta;
+                        tm->prec = TP_YEAR;
+                        break;
+                case 1:
+                        if (pub->m == 0) {
+                                tm->prec = TP_VAGUE;
+                                break;
+                        }
+                        tm->m = pub->m + rel[k].delta;
+                        if (tm->m < 1) {
+                                tm->m += 12;
+                                tm->y--;
+                        } else if (tm->m > 12) {
+                                tm->m -= 12;
+                                tm->y++;
+                        }
+                        tm->prec = TP_MONTH;
+                        break;
+                case 2:
+                        timex_shift(tm, pub, rel[k].delta);
+                        break;
+                case 3:
+                        tm->y += rel[k].delta;
+                        tm->sub = rel[k].sub;
+                        tm->prec = TP_SUB;
+                        break;
+                case 4: {
+                        if (pub->m == 0) {
+                                tm->prec = TP_VAGUE;
+                                break;
+                        }
+                        int q = (pub->m - 1) / 3 + rel[k].delta;
+                        if (q < 0) {
+                                q += 4;
+                                tm->y--;
+                        } else if (q > 3) {
+                                q -= 4;
+                                tm->y++;
+                        }
+                        tm->sub = 33 + q;
+                        tm->prec = TP_SUB;
+                        break;
+                }
+                }
+                return n;
+        }
+        return 0;
 }
 
 /* Whether the character at s[i] can start a Chinese time (a cheap filter:
@@ -603,86 +625,122 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
 static bool
 timex_zh_lead(const char *s, size_t len, size_t i)
 {
-	const unsigned char *u = (const unsigned char *)s + i;
-	if (u[0] >= '0' && u[0] <= '9')
-		return true;
-	if (i + 3 > len || (u[0] & 0xf0) != 0xe0)
-		return false;
-	uint32_t cp = ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
-	switch (cp) {
-	case 0x4eca: case 0x672c: case 0x53bb: case 0x660e: case 0x524d: case 0x540e: case 0x8fd9: case 0x5f53: case 0x4e0a: case 0x4e0b: case 0x540c: case 0x6628: case 0x5468: case 0x661f: case 0x793c: case 0x8fd1: case 0x65e5: case 0x6700: case 0x4e0d: case 0x672a: case 0x6b64: case 0x968f: case 0x76ee: case 0x4e8c: case 0x96f6: case 0x4e00: case 0x4e09: case 0x56db: case 0x4e94: case 0x516d: case 0x4e03: case 0x516b: case 0x4e5d: case 0x5341: case 0x3007: case 0x4e24:
-		return true;
-	default:
-		return false;
-	}
+        const unsigned char *u = (const unsigned char *)s + i;
+        if (u[0] >= '0' && u[0] <= '9')
+                return true;
+        if (i + 3 > len || (u[0] & 0xf0) != 0xe0)
+                return false;
+        uint32_t cp =
+            ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+        switch (cp) {
+        case 0x4eca:
+        case 0x672c:
+        case 0x53bb:
+        case 0x660e:
+        case 0x524d:
+        case 0x540e:
+        case 0x8fd9:
+        case 0x5f53:
+        case 0x4e0a:
+        case 0x4e0b:
+        case 0x540c:
+        case 0x6628:
+        case 0x5468:
+        case 0x661f:
+        case 0x793c:
+        case 0x8fd1:
+        case 0x65e5:
+        case 0x6700:
+        case 0x4e0d:
+        case 0x672a:
+        case 0x6b64:
+        case 0x968f:
+        case 0x76ee:
+        case 0x4e8c:
+        case 0x96f6:
+        case 0x4e00:
+        case 0x4e09:
+        case 0x56db:
+        case 0x4e94:
+        case 0x516d:
+        case 0x4e03:
+        case 0x516b:
+        case 0x4e5d:
+        case 0x5341:
+        case 0x3007:
+        case 0x4e24:
+                return true;
+        default:
+                return false;
+        }
 }
 
 void
 timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo, size_t hi,
-    struct ex_time **out, size_t *n, size_t *cap)
+           struct ex_time **out, size_t *n, size_t *cap)
 {
-	const char *s = t->s;
-	size_t i = lo;
-	(void)lang;
-	while (i < hi) {
-		unsigned char c = (unsigned char)s[i];
-		struct ex_time tm;
-		size_t k = 0;
-		if (c >= 0x80 || (c >= '0' && c <= '9')) {
-			bool digit_start = !(c >= '0' && c <= '9') || i == lo ||
-			    !(s[i - 1] >= '0' && s[i - 1] <= '9' ) ;
-			if (digit_start && (i == lo || s[i - 1] != '.') && timex_zh_lead(s, hi, i))
-				k = timex_zh(s, hi, i, pub, &tm);
-		}
-		static const char en_lead[256] = {['j'] = 1, ['f'] = 1, ['m'] = 1, ['a'] = 1,
-		    ['s'] = 1, ['o'] = 1, ['n'] = 1, ['d'] = 1, ['t'] = 1, ['w'] = 1, ['l'] = 1,
-		    ['e'] = 1, ['r'] = 1, ['y'] = 1, ['1'] = 1, ['2'] = 1};
-		if (k == 0 && en_lead[(unsigned char)t->low[i]] &&
-		    ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) &&
-		    (i == lo || !((t->low[i - 1] >= 'a' && t->low[i - 1] <= 'z') ||
-		    (t->low[i - 1] >= '0' && t->low[i - 1] <= '9'))))
-			k = timex_en(t->low, hi, i, pub, &tm);
-		if (k > 0) {
-			tm.start = i;
-			tm.end = i + k;
-			timex_push(out, n, cap, &tm);
-			i += k;
-			continue;
-		}
-		int cl;
-		ex_cp_at(s, hi, i, &cl);
-		i += (size_t)cl;
-	}
+        const char *s = t->s;
+        size_t i = lo;
+        (void)lang;
+        while (i < hi) {
+                unsigned char c = (unsigned char)s[i];
+                struct ex_time tm;
+                size_t k = 0;
+                if (c >= 0x80 || (c >= '0' && c <= '9')) {
+                        bool digit_start = !(c >= '0' && c <= '9') || i == lo ||
+                                           !(s[i - 1] >= '0' && s[i - 1] <= '9');
+                        if (digit_start && (i == lo || s[i - 1] != '.') && timex_zh_lead(s, hi, i))
+                                k = timex_zh(s, hi, i, pub, &tm);
+                }
+                static const char en_lead[256] = {
+                    ['j'] = 1, ['f'] = 1, ['m'] = 1, ['a'] = 1, ['s'] = 1, ['o'] = 1,
+                    ['n'] = 1, ['d'] = 1, ['t'] = 1, ['w'] = 1, ['l'] = 1, ['e'] = 1,
+                    ['r'] = 1, ['y'] = 1, ['1'] = 1, ['2'] = 1};
+                if (k == 0 && en_lead[(unsigned char)t->low[i]] &&
+                    ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) &&
+                    (i == lo || !((t->low[i - 1] >= 'a' && t->low[i - 1] <= 'z') ||
+                                  (t->low[i - 1] >= '0' && t->low[i - 1] <= '9'))))
+                        k = timex_en(t->low, hi, i, pub, &tm);
+                if (k > 0) {
+                        tm.start = i;
+                        tm.end = i + k;
+                        timex_push(out, n, cap, &tm);
+                        i += k;
+                        continue;
+                }
+                int cl;
+                ex_cp_at(s, hi, i, &cl);
+                i += (size_t)cl;
+        }
 }
 
 void
-timex_value(const struct ex_time *tm, const struct ex_date *pub, bool future, char *buf,
-    size_t cap)
+timex_value(const struct ex_time *tm, const struct ex_date *pub, bool future, char *buf, size_t cap)
 {
-	int y = tm->y;
-	buf[0] = '\0';
-	if (tm->prec == TP_VAGUE || y == 0)
-		return;
-	if (tm->year_implied && pub->y != 0) {
-		y = pub->y;
-		int pm = pub->m ? pub->m : 12, pd = pub->d ? pub->d : 31;
-		if (!future && (tm->m > pm || (tm->m == pm && tm->prec == TP_DAY && tm->d > pd)))
-			y--;
-		if (future && (tm->m < pm || (tm->m == pm && tm->prec == TP_DAY && tm->d < pd)))
-			y++;
-	}
-	switch (tm->prec) {
-	case TP_YEAR:
-		snprintf(buf, cap, "%04d", y);
-		break;
-	case TP_MONTH:
-		snprintf(buf, cap, "%04d-%02d", y, tm->m);
-		break;
-	case TP_DAY:
-		snprintf(buf, cap, "%04d-%02d-%02d", y, tm->m, tm->d);
-		break;
-	case TP_SUB:
-		snprintf(buf, cap, "%04d-%02d", y, tm->sub);
-		break;
-	}
+        int y = tm->y;
+        buf[0] = '\0';
+        if (tm->prec == TP_VAGUE || y == 0)
+                return;
+        if (tm->year_implied && pub->y != 0) {
+                y = pub->y;
+                int pm = pub->m ? pub->m : 12, pd = pub->d ? pub->d : 31;
+                if (!future && (tm->m > pm || (tm->m == pm && tm->prec == TP_DAY && tm->d > pd)))
+                        y--;
+                if (future && (tm->m < pm || (tm->m == pm && tm->prec == TP_DAY && tm->d < pd)))
+                        y++;
+        }
+        switch (tm->prec) {
+        case TP_YEAR:
+                snprintf(buf, cap, "%04d", y);
+                break;
+        case TP_MONTH:
+                snprintf(buf, cap, "%04d-%02d", y, tm->m);
+                break;
+        case TP_DAY:
+                snprintf(buf, cap, "%04d-%02d-%02d", y, tm->m, tm->d);
+                break;
+        case TP_SUB:
+                snprintf(buf, cap, "%04d-%02d", y, tm->sub);
+                break;
+        }
 }

@@ -13,243 +13,243 @@
 static void
 ex_oom(void)
 {
-	fputs("newswire extract: out of memory\n", stderr);
-	abort();
+        fputs("newswire extract: out of memory\n", stderr);
+        abort();
 }
 
 void *
 ex_xmalloc(size_t n)
 {
-	void *p = malloc(n ? n : 1);
-	if (p == NULL)
-		ex_oom();
-	return p;
+        void *p = malloc(n ? n : 1);
+        if (p == NULL)
+                ex_oom();
+        return p;
 }
 
 void *
 ex_xcalloc(size_t n, size_t size)
 {
-	void *p = calloc(n ? n : 1, size ? size : 1);
-	if (p == NULL)
-		ex_oom();
-	return p;
+        void *p = calloc(n ? n : 1, size ? size : 1);
+        if (p == NULL)
+                ex_oom();
+        return p;
 }
 
 void *
 ex_xrealloc(void *p, size_t n)
 {
-	p = realloc(p, n ? n : 1);
-	if (p == NULL)
-		ex_oom();
-	return p;
+        p = realloc(p, n ? n : 1);
+        if (p == NULL)
+                ex_oom();
+        return p;
 }
 
 char *
 ex_xstrdup(const char *s)
 {
-	return s == NULL ? NULL : ex_xstrndup(s, strlen(s));
+        return s == NULL ? NULL : ex_xstrndup(s, strlen(s));
 }
 
 char *
 ex_xstrndup(const char *s, size_t n)
 {
-	if (s == NULL)
-		return NULL;
-	char *p = ex_xmalloc(n + 1);
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
+        if (s == NULL)
+                return NULL;
+        char *p = ex_xmalloc(n + 1);
+        memcpy(p, s, n);
+        p[n] = '\0';
+        return p;
 }
 
 char *
 ex_xprintf(const char *fmt, ...)
 {
-	va_list ap;
-	char *s;
+        va_list ap;
+        char *s;
 
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		ex_oom();
-	va_end(ap);
-	return s;
+        va_start(ap, fmt);
+        if (vasprintf(&s, fmt, ap) < 0)
+                ex_oom();
+        va_end(ap);
+        return s;
 }
 
 int
 ex_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	unsigned char c = s[0];
-	uint32_t v;
-	int len;
+        unsigned char c = s[0];
+        uint32_t v;
+        int len;
 
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		v = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		v = c & 0x07;
-	} else {
-		return -1;
-	}
-	for (int i = 1; i < len; i++) {
-		if ((size_t)i >= n || (s[i] & 0xc0) != 0x80)
-			return -i;
-		/* Reject overlongs and surrogates at the second byte, as Unicode's
-		 * "maximal subpart" rule wants. */
-		if (i == 1) {
-			if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
-			    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
-				return -1;
-		}
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	*cp = v;
-	return len;
+        if (c < 0x80) {
+                *cp = c;
+                return 1;
+        }
+        if (c >= 0xc2 && c <= 0xdf) {
+                len = 2;
+                v = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+                len = 3;
+                v = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+                len = 4;
+                v = c & 0x07;
+        } else {
+                return -1;
+        }
+        for (int i = 1; i < len; i++) {
+                if ((size_t)i >= n || (s[i] & 0xc0) != 0x80)
+                        return -i;
+                /* Reject overlongs and surrogates at the second byte, as Unicode's
+                 * "maximal subpart" rule wants. */
+                if (i == 1) {
+                        if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
+                            (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+                                return -1;
+                }
+                v = (v << 6) | (s[i] & 0x3f);
+        }
+        *cp = v;
+        return len;
 }
 
 int
 ex_utf8_encode(uint32_t cp, char out[4])
 {
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
+        if (cp < 0x80) {
+                out[0] = (char)cp;
+                return 1;
+        }
+        if (cp < 0x800) {
+                out[0] = (char)(0xc0 | (cp >> 6));
+                out[1] = (char)(0x80 | (cp & 0x3f));
+                return 2;
+        }
+        if (cp < 0x10000) {
+                out[0] = (char)(0xe0 | (cp >> 12));
+                out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+                out[2] = (char)(0x80 | (cp & 0x3f));
+                return 3;
+        }
+        out[0] = (char)(0xf0 | (cp >> 18));
+        out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+        out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[3] = (char)(0x80 | (cp & 0x3f));
+        return 4;
 }
 
 char *
 ex_utf8_dup(const char *s, size_t n)
 {
-	struct ex_buf b = {0};
+        struct ex_buf b = {0};
 
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		int k = ex_utf8_decode((const unsigned char *)s + i, n - i, &cp);
-		if (k < 0 || cp == 0) {
-			ex_buf_add(&b, "\xef\xbf\xbd", 3);
-			i += k < 0 ? (size_t)-k : 1;
-		} else {
-			ex_buf_add(&b, s + i, (size_t)k);
-			i += (size_t)k;
-		}
-	}
-	if (b.data == NULL)
-		return ex_xstrdup("");
-	return b.data;
+        for (size_t i = 0; i < n;) {
+                uint32_t cp;
+                int k = ex_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+                if (k < 0 || cp == 0) {
+                        ex_buf_add(&b, "\xef\xbf\xbd", 3);
+                        i += k < 0 ? (size_t)-k : 1;
+                } else {
+                        ex_buf_add(&b, s + i, (size_t)k);
+                        i += (size_t)k;
+                }
+        }
+        if (b.data == NULL)
+                return ex_xstrdup("");
+        return b.data;
 }
 
 void
 ex_buf_add(struct ex_buf *b, const void *p, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->data = ex_xrealloc(b->data, cap);
-		b->cap = cap;
-	}
-	if (n > 0)
-		memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
+        if (b->len + n + 1 > b->cap) {
+                size_t cap = b->cap ? b->cap : 64;
+                while (cap < b->len + n + 1)
+                        cap *= 2;
+                b->data = ex_xrealloc(b->data, cap);
+                b->cap = cap;
+        }
+        if (n > 0)
+                memcpy(b->data + b->len, p, n);
+        b->len += n;
+        b->data[b->len] = '\0';
 }
 
 void
 ex_buf_adds(struct ex_buf *b, const char *s)
 {
-	ex_buf_add(b, s, strlen(s));
+        ex_buf_add(b, s, strlen(s));
 }
 
 void
 ex_buf_addf(struct ex_buf *b, const char *fmt, ...)
 {
-	va_list ap;
-	char *s;
+        va_list ap;
+        char *s;
 
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		ex_oom();
-	va_end(ap);
-	ex_buf_adds(b, s);
-	free(s);
+        va_start(ap, fmt);
+        if (vasprintf(&s, fmt, ap) < 0)
+                ex_oom();
+        va_end(ap);
+        ex_buf_adds(b, s);
+        free(s);
 }
 
 bool
 ex_is_han(uint32_t cp)
 {
-	return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
-	    (cp >= 0xf900 && cp <= 0xfaff);
+        return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+               (cp >= 0xf900 && cp <= 0xfaff);
 }
 
 uint32_t
 ex_cp_at_slow(const char *s, size_t len, size_t i, int *k)
 {
-	uint32_t cp = 0;
-	int n = ex_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-	if (n < 0) {
-		*k = -n;
-		return 0xfffd;
-	}
-	*k = n;
-	return cp;
+        uint32_t cp = 0;
+        int n = ex_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        if (n < 0) {
+                *k = -n;
+                return 0xfffd;
+        }
+        *k = n;
+        return cp;
 }
 
 size_t
 ex_cp_before(const char *s, size_t i)
 {
-	if (i == 0)
-		return 0;
-	size_t j = i - 1;
-	int back = 0;
-	while (j > 0 && ((unsigned char)s[j] & 0xc0) == 0x80 && back < 3) {
-		j--;
-		back++;
-	}
-	return j;
+        if (i == 0)
+                return 0;
+        size_t j = i - 1;
+        int back = 0;
+        while (j > 0 && ((unsigned char)s[j] & 0xc0) == 0x80 && back < 3) {
+                j--;
+                back++;
+        }
+        return j;
 }
 
 void
 ex_slug(const char *s, size_t n, struct ex_buf *out)
 {
-	bool dash = false;
-	size_t start = out->len;
+        bool dash = false;
+        size_t start = out->len;
 
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-			if (dash && out->len > start)
-				ex_buf_add(out, "-", 1);
-			dash = false;
-			ex_buf_add(out, &c, 1);
-		} else if (c == '&' && out->len > start) {
-			if (out->len > start)
-				ex_buf_add(out, "-and", 4);
-			dash = true;
-		} else {
-			dash = true;
-		}
-	}
+        for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)s[i];
+                if (c >= 'A' && c <= 'Z')
+                        c += 'a' - 'A';
+                if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                        if (dash && out->len > start)
+                                ex_buf_add(out, "-", 1);
+                        dash = false;
+                        ex_buf_add(out, &c, 1);
+                } else if (c == '&' && out->len > start) {
+                        if (out->len > start)
+                                ex_buf_add(out, "-and", 4);
+                        dash = true;
+                } else {
+                        dash = true;
+                }
+        }
 }

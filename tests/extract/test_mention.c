@@ -17,229 +17,233 @@
 static const struct ex_mention *
 find(const struct ex_doc *d, const char *want)
 {
-	for (size_t i = 0; i < d->nments; i++) {
-		const struct ex_mention *m = &d->ments[i];
-		if (m->end - m->start == strlen(want) && memcmp(d->t.s + m->start, want, m->end - m->start) == 0)
-			return m;
-	}
-	return NULL;
+        for (size_t i = 0; i < d->nments; i++) {
+                const struct ex_mention *m = &d->ments[i];
+                if (m->end - m->start == strlen(want) &&
+                    memcmp(d->t.s + m->start, want, m->end - m->start) == 0)
+                        return m;
+        }
+        return NULL;
 }
 
 /* Longest alias wins; ids come from the lexicon. */
 static void
 test_longest(void **state)
 {
-	struct ex_doc d;
-	struct article a;
-	th_doc(&d, &a, "中国科技公司阿里巴巴旗下的通义千问模型,以及Llama系列和Qwen3-Max。", "2025-12-11",
-	    EX_ZH);
-	const struct ex_mention *m = find(&d, "通义千问");
-	assert_non_null(m);
-	assert_string_equal(mention_id(&d, m), "qwen");
-	m = find(&d, "Llama系列");
-	assert_non_null(m);
-	assert_string_equal(mention_id(&d, m), "llama");
-	m = find(&d, "Qwen3-Max");
-	assert_non_null(m);
-	assert_string_equal(mention_id(&d, m), "qwen3-max");
-	assert_null(find(&d, "Qwen3"));
-	/* 中国科技公司 is generic: no organisation */
-	assert_null(find(&d, "中国科技公司"));
-	th_doc_free(&d, &a);
+        struct ex_doc d;
+        struct article a;
+        th_doc(&d, &a, "中国科技公司阿里巴巴旗下的通义千问模型,以及Llama系列和Qwen3-Max。",
+               "2025-12-11", EX_ZH);
+        const struct ex_mention *m = find(&d, "通义千问");
+        assert_non_null(m);
+        assert_string_equal(mention_id(&d, m), "qwen");
+        m = find(&d, "Llama系列");
+        assert_non_null(m);
+        assert_string_equal(mention_id(&d, m), "llama");
+        m = find(&d, "Qwen3-Max");
+        assert_non_null(m);
+        assert_string_equal(mention_id(&d, m), "qwen3-max");
+        assert_null(find(&d, "Qwen3"));
+        /* 中国科技公司 is generic: no organisation */
+        assert_null(find(&d, "中国科技公司"));
+        th_doc_free(&d, &a);
 }
 
 /* Latin aliases need word boundaries: Llama4 is not Llama, GLM-4.5V not GLM-4.5. */
 static void
 test_boundaries(void **state)
 {
-	struct ex_doc d;
-	struct article a;
-	th_doc(&d, &a, "Meta在开展其Llama4项目,智谱将开源GLM-4.5V,Metadata不是Meta。", "2025-12-11",
-	    EX_ZH);
-	const struct ex_mention *m = find(&d, "Llama4");
-	assert_non_null(m);
-	assert_string_equal(mention_id(&d, m), "llama-4");
-	assert_null(find(&d, "GLM-4.5"));
-	assert_null(find(&d, "Metadata") != NULL && find(&d, "Metadata")->entity >= 0 ? (void *)1 : NULL);
-	int metas = 0;
-	for (size_t i = 0; i < d.nments; i++)
-		if (d.ments[i].entity >= 0 && strcmp(mention_id(&d, &d.ments[i]), "meta") == 0)
-			metas++;
-	assert_int_equal(metas, 2);
-	th_doc_free(&d, &a);
+        struct ex_doc d;
+        struct article a;
+        th_doc(&d, &a, "Meta在开展其Llama4项目,智谱将开源GLM-4.5V,Metadata不是Meta。", "2025-12-11",
+               EX_ZH);
+        const struct ex_mention *m = find(&d, "Llama4");
+        assert_non_null(m);
+        assert_string_equal(mention_id(&d, m), "llama-4");
+        assert_null(find(&d, "GLM-4.5"));
+        assert_null(find(&d, "Metadata") != NULL && find(&d, "Metadata")->entity >= 0 ? (void *)1
+                                                                                      : NULL);
+        int metas = 0;
+        for (size_t i = 0; i < d.nments; i++)
+                if (d.ments[i].entity >= 0 && strcmp(mention_id(&d, &d.ments[i]), "meta") == 0)
+                        metas++;
+        assert_int_equal(metas, 2);
+        th_doc_free(&d, &a);
 }
 
 /* '=' aliases match their exact case only; others ignore case. */
 static void
 test_case(void **state)
 {
-	struct ex_doc d;
-	struct article a;
-	th_doc(&d, &a, "META and meta are words; Meta is a company. OPENAI hired staff.", "2025-01-01",
-	    EX_EN);
-	int metas = 0;
-	for (size_t i = 0; i < d.nments; i++)
-		if (d.ments[i].entity >= 0 && strcmp(mention_id(&d, &d.ments[i]), "meta") == 0)
-			metas++;
-	assert_int_equal(metas, 1);
-	const struct ex_mention *m = find(&d, "OPENAI");
-	assert_non_null(m);
-	assert_string_equal(mention_id(&d, m), "openai");
-	th_doc_free(&d, &a);
+        struct ex_doc d;
+        struct article a;
+        th_doc(&d, &a, "META and meta are words; Meta is a company. OPENAI hired staff.",
+               "2025-01-01", EX_EN);
+        int metas = 0;
+        for (size_t i = 0; i < d.nments; i++)
+                if (d.ments[i].entity >= 0 && strcmp(mention_id(&d, &d.ments[i]), "meta") == 0)
+                        metas++;
+        assert_int_equal(metas, 1);
+        const struct ex_mention *m = find(&d, "OPENAI");
+        assert_non_null(m);
+        assert_string_equal(mention_id(&d, m), "openai");
+        th_doc_free(&d, &a);
 }
 
 /* Unknown organisations from Chinese suffixes and Latin names. */
 static void
 test_unknown(void **state)
 {
-	struct ex_doc d;
-	struct article a;
-	th_doc(&d, &a, "皇氏集团以4.65亿元收购筑望科技100%股权,新组建的TBD实验室和Perplexity合作。",
-	    "2025-12-11", EX_ZH);
-	const struct ex_mention *m = find(&d, "皇氏集团");
-	assert_non_null(m);
-	assert_int_equal(m->kind, EK_UNIT);
-	assert_non_null(m->id);
-	assert_non_null(find(&d, "筑望科技"));
-	assert_non_null(find(&d, "TBD实验室"));
-	m = find(&d, "Perplexity");
-	assert_non_null(m);
-	th_doc_free(&d, &a);
-	th_doc(&d, &a, "Clarkson Law Firm sued Apple, and Humain Labs signed with TrendyDeals.com "
-		       "Exclusive Summer Offer.",
-	    "2025-01-01", EX_EN);
-	m = find(&d, "Clarkson Law Firm");
-	assert_non_null(m);
-	assert_string_equal(mention_id(&d, m), "clarkson-law-firm");
-	for (size_t i = 0; i < d.nments; i++) {
-		const char *t = d.t.s + d.ments[i].start;
-		assert_false(memmem(t, d.ments[i].end - d.ments[i].start, "TrendyDeals", 11) != NULL);
-	}
-	th_doc_free(&d, &a);
+        struct ex_doc d;
+        struct article a;
+        th_doc(&d, &a, "皇氏集团以4.65亿元收购筑望科技100%股权,新组建的TBD实验室和Perplexity合作。",
+               "2025-12-11", EX_ZH);
+        const struct ex_mention *m = find(&d, "皇氏集团");
+        assert_non_null(m);
+        assert_int_equal(m->kind, EK_UNIT);
+        assert_non_null(m->id);
+        assert_non_null(find(&d, "筑望科技"));
+        assert_non_null(find(&d, "TBD实验室"));
+        m = find(&d, "Perplexity");
+        assert_non_null(m);
+        th_doc_free(&d, &a);
+        th_doc(&d, &a,
+               "Clarkson Law Firm sued Apple, and Humain Labs signed with TrendyDeals.com "
+               "Exclusive Summer Offer.",
+               "2025-01-01", EX_EN);
+        m = find(&d, "Clarkson Law Firm");
+        assert_non_null(m);
+        assert_string_equal(mention_id(&d, m), "clarkson-law-firm");
+        for (size_t i = 0; i < d.nments; i++) {
+                const char *t = d.t.s + d.ments[i].start;
+                assert_false(memmem(t, d.ments[i].end - d.ments[i].start, "TrendyDeals", 11) !=
+                             NULL);
+        }
+        th_doc_free(&d, &a);
 }
 
 /* A name glued to the end of another (injected) is marked as noise. */
 static void
 test_glued_noise(void **state)
 {
-	struct ex_doc d;
-	struct article a;
-	th_doc(&d, &a, "数周之后,杭州城投产业基金、上城资本鑫海汇通国际贸易有限公司又宣布联合投资智谱。",
-	    "2025-08-04", EX_ZH);
-	const struct ex_mention *m = find(&d, "鑫海汇通国际贸易有限公司");
-	assert_non_null(m);
-	assert_true(m->flags & M_NOISE);
-	assert_non_null(find(&d, "上城资本"));
-	th_doc_free(&d, &a);
+        struct ex_doc d;
+        struct article a;
+        th_doc(&d, &a,
+               "数周之后,杭州城投产业基金、上城资本鑫海汇通国际贸易有限公司又宣布联合投资智谱。",
+               "2025-08-04", EX_ZH);
+        const struct ex_mention *m = find(&d, "鑫海汇通国际贸易有限公司");
+        assert_non_null(m);
+        assert_true(m->flags & M_NOISE);
+        assert_non_null(find(&d, "上城资本"));
+        th_doc_free(&d, &a);
 }
 
 /* Anaphors resolve to the nearest earlier name of their kind. */
 static void
 test_anaphor(void **state)
 {
-	struct ex_doc d;
-	struct article a;
-	th_doc(&d, &a, "阿里巴巴推出了通义千问。在硅谷,使用它的有亚马逊。该公司另外设定了目标,其中一项很难。",
-	    "2025-12-11", EX_ZH);
-	const struct ex_mention *m = find(&d, "它");
-	assert_non_null(m);
-	assert_true(m->flags & M_ANAPHOR);
-	assert_string_equal(mention_id(&d, m), "qwen");
-	m = find(&d, "该公司");
-	assert_non_null(m);
-	assert_string_equal(mention_id(&d, m), "amazon");
-	assert_null(find(&d, "其"));
-	th_doc_free(&d, &a);
+        struct ex_doc d;
+        struct article a;
+        th_doc(
+            &d, &a,
+            "阿里巴巴推出了通义千问。在硅谷,使用它的有亚马逊。该公司另外设定了目标,其中一项很难。",
+            "2025-12-11", EX_ZH);
+        const struct ex_mention *m = find(&d, "它");
+        assert_non_null(m);
+        assert_true(m->flags & M_ANAPHOR);
+        assert_string_equal(mention_id(&d, m), "qwen");
+        m = find(&d, "该公司");
+        assert_non_null(m);
+        assert_string_equal(mention_id(&d, m), "amazon");
+        assert_null(find(&d, "其"));
+        th_doc_free(&d, &a);
 }
 
 /* Write a file under dir. */
 static void
 put(const char *dir, const char *name, const char *text)
 {
-	char path[512];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        FILE *fp = fopen(path, "w");
+        assert_non_null(fp);
+        fputs(text, fp);
+        fclose(fp);
 }
 
 /* A data directory with one lexicon file and minimal rules; returns the error or NULL. */
 static char *
 load(const char *lexicon)
 {
-	char dir[] = "/tmp/nwx-lexXXXXXX";
-	assert_non_null(mkdtemp(dir));
-	char sub[600];
-	snprintf(sub, sizeof sub, "%s/lexicon", dir);
-	mkdir(sub, 0700);
-	snprintf(sub, sizeof sub, "%s/rules", dir);
-	mkdir(sub, 0700);
-	put(dir, "lexicon/10-test.tsv", lexicon);
-	put(dir, "rules/cues.txt", "[zh]\nlist 、\n");
-	put(dir, "rules/x.rules", "type product.release\nrequire product\n[zh]\ntrigger 发布\n"
-				  "role product right product\n");
-	char *cause = NULL;
-	struct extractor *x = extractor_new(dir, &cause);
-	if (x != NULL) {
-		assert_int_equal(extractor_rule_count(x), 1);
-		extractor_destroy(&x);
-	}
-	char cmd[700];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	return cause;
+        char dir[] = "/tmp/nwx-lexXXXXXX";
+        assert_non_null(mkdtemp(dir));
+        char sub[600];
+        snprintf(sub, sizeof sub, "%s/lexicon", dir);
+        mkdir(sub, 0700);
+        snprintf(sub, sizeof sub, "%s/rules", dir);
+        mkdir(sub, 0700);
+        put(dir, "lexicon/10-test.tsv", lexicon);
+        put(dir, "rules/cues.txt", "[zh]\nlist 、\n");
+        put(dir, "rules/x.rules",
+            "type product.release\nrequire product\n[zh]\ntrigger 发布\n"
+            "role product right product\n");
+        char *cause = NULL;
+        struct extractor *x = extractor_new(dir, &cause);
+        if (x != NULL) {
+                assert_int_equal(extractor_rule_count(x), 1);
+                extractor_destroy(&x);
+        }
+        char cmd[700];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        assert_int_equal(system(cmd), 0);
+        return cause;
 }
 
 /* Broken lexicon lines are refused with file and line. */
 static void
 test_loader_errors(void **state)
 {
-	char *c = load("# ok\nalibaba\torg\t-\tAlibaba|阿里巴巴\nqwen\tproduct\talibaba\tQwen\n");
-	assert_null(c);
-	c = load("a\torg\t-\tA1\na\torg\t-\tA2\n");
-	assert_non_null(c);
-	assert_non_null(strstr(c, ":2:"));
-	assert_non_null(strstr(c, "duplicate"));
-	free(c);
-	c = load("a\tcompany\t-\tA\n");
-	assert_non_null(strstr(c, "unknown kind"));
-	free(c);
-	c = load("a\torg\tnobody\tA\n");
-	assert_non_null(strstr(c, "unknown parent"));
-	free(c);
-	c = load("Bad_Id\torg\t-\tA\n");
-	assert_non_null(strstr(c, "[a-z0-9-]"));
-	free(c);
-	c = load("a\torg\t-\n");
-	assert_non_null(strstr(c, ":1:"));
-	free(c);
+        char *c = load("# ok\nalibaba\torg\t-\tAlibaba|阿里巴巴\nqwen\tproduct\talibaba\tQwen\n");
+        assert_null(c);
+        c = load("a\torg\t-\tA1\na\torg\t-\tA2\n");
+        assert_non_null(c);
+        assert_non_null(strstr(c, ":2:"));
+        assert_non_null(strstr(c, "duplicate"));
+        free(c);
+        c = load("a\tcompany\t-\tA\n");
+        assert_non_null(strstr(c, "unknown kind"));
+        free(c);
+        c = load("a\torg\tnobody\tA\n");
+        assert_non_null(strstr(c, "unknown parent"));
+        free(c);
+        c = load("Bad_Id\torg\t-\tA\n");
+        assert_non_null(strstr(c, "[a-z0-9-]"));
+        free(c);
+        c = load("a\torg\t-\n");
+        assert_non_null(strstr(c, ":1:"));
+        free(c);
 }
 
 /* The lexicon answers parents and counts. */
 static void
 test_parents(void **state)
 {
-	const struct extractor *x = th_extractor();
-	assert_true(extractor_entity_count(x) > 400);
-	assert_true(extractor_rule_count(x) >= 15); /* product.plan comes from product.release */
-	assert_string_equal(extractor_entity_parent(x, "qwen3-max"), "qwen3");
-	assert_string_equal(extractor_entity_parent(x, "qwen"), "alibaba");
-	assert_null(extractor_entity_parent(x, "no-such-entity"));
+        const struct extractor *x = th_extractor();
+        assert_true(extractor_entity_count(x) > 400);
+        assert_true(extractor_rule_count(x) >= 15); /* product.plan comes from product.release */
+        assert_string_equal(extractor_entity_parent(x, "qwen3-max"), "qwen3");
+        assert_string_equal(extractor_entity_parent(x, "qwen"), "alibaba");
+        assert_null(extractor_entity_parent(x, "no-such-entity"));
 }
 
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_longest),
-	    cmocka_unit_test(test_boundaries),
-	    cmocka_unit_test(test_case),
-	    cmocka_unit_test(test_unknown),
-	    cmocka_unit_test(test_glued_noise),
-	    cmocka_unit_test(test_anaphor),
-	    cmocka_unit_test(test_loader_errors),
-	    cmocka_unit_test(test_parents),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_longest),       cmocka_unit_test(test_boundaries),
+            cmocka_unit_test(test_case),          cmocka_unit_test(test_unknown),
+            cmocka_unit_test(test_glued_noise),   cmocka_unit_test(test_anaphor),
+            cmocka_unit_test(test_loader_errors), cmocka_unit_test(test_parents),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
 }

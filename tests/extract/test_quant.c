@@ -13,130 +13,134 @@
 /* Check the quantity whose text is want_text in s. */
 static void
 check(const char *s, int lang, const char *want_text, const char *kind, double value,
-    const char *unit)
+      const char *unit)
 {
-	struct text t;
-	text_init(&t, th_extractor(), s, strlen(s), lang);
-	struct ex_date d = {2025, 6, 1};
-	struct ex_time *tm = NULL;
-	size_t nt = 0, ct = 0;
-	timex_scan(&t, lang, &d, 0, t.len, &tm, &nt, &ct);
-	struct ex_qty *q = NULL;
-	size_t n = 0, cap = 0;
-	quant_scan(th_extractor(), &t, lang, 0, t.len, tm, nt, &q, &n, &cap);
-	bool found = false;
-	for (size_t i = 0; i < n; i++) {
-		char *text = ex_xstrndup(t.s + q[i].start, q[i].end - q[i].start);
-		if (strcmp(text, want_text) == 0) {
-			found = true;
-			if (strcmp(q[i].kind, kind) != 0 || strcmp(q[i].unit, unit) != 0 ||
-			    q[i].value < value * 0.9999 || q[i].value > value * 1.0001)
-				fail_msg("\"%s\": %s = %s %.15g %s, want %s %.15g %s", s, text,
-				    q[i].kind, q[i].value, q[i].unit, kind, value, unit);
-		}
-		free(text);
-	}
-	if (!found) {
-		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, "  have: %.*s\n", (int)(q[i].end - q[i].start), t.s + q[i].start);
-		fail_msg("\"%s\": no quantity \"%s\"", s, want_text);
-	}
-	free(q);
-	free(tm);
-	text_free(&t);
+        struct text t;
+        text_init(&t, th_extractor(), s, strlen(s), lang);
+        struct ex_date d = {2025, 6, 1};
+        struct ex_time *tm = NULL;
+        size_t nt = 0, ct = 0;
+        timex_scan(&t, lang, &d, 0, t.len, &tm, &nt, &ct);
+        struct ex_qty *q = NULL;
+        size_t n = 0, cap = 0;
+        quant_scan(th_extractor(), &t, lang, 0, t.len, tm, nt, &q, &n, &cap);
+        bool found = false;
+        for (size_t i = 0; i < n; i++) {
+                char *text = ex_xstrndup(t.s + q[i].start, q[i].end - q[i].start);
+                if (strcmp(text, want_text) == 0) {
+                        found = true;
+                        if (strcmp(q[i].kind, kind) != 0 || strcmp(q[i].unit, unit) != 0 ||
+                            q[i].value < value * 0.9999 || q[i].value > value * 1.0001)
+                                fail_msg("\"%s\": %s = %s %.15g %s, want %s %.15g %s", s, text,
+                                         q[i].kind, q[i].value, q[i].unit, kind, value, unit);
+                }
+                free(text);
+        }
+        if (!found) {
+                for (size_t i = 0; i < n; i++)
+                        fprintf(stderr, "  have: %.*s\n", (int)(q[i].end - q[i].start),
+                                t.s + q[i].start);
+                fail_msg("\"%s\": no quantity \"%s\"", s, want_text);
+        }
+        free(q);
+        free(tm);
+        text_free(&t);
 }
 
 /* The number of quantities found in s. */
 static size_t
 count(const char *s, int lang)
 {
-	struct text t;
-	text_init(&t, th_extractor(), s, strlen(s), lang);
-	struct ex_date d = {2025, 6, 1};
-	struct ex_time *tm = NULL;
-	size_t nt = 0, ct = 0;
-	timex_scan(&t, lang, &d, 0, t.len, &tm, &nt, &ct);
-	struct ex_qty *q = NULL;
-	size_t n = 0, cap = 0;
-	quant_scan(th_extractor(), &t, lang, 0, t.len, tm, nt, &q, &n, &cap);
-	free(q);
-	free(tm);
-	text_free(&t);
-	return n;
+        struct text t;
+        text_init(&t, th_extractor(), s, strlen(s), lang);
+        struct ex_date d = {2025, 6, 1};
+        struct ex_time *tm = NULL;
+        size_t nt = 0, ct = 0;
+        timex_scan(&t, lang, &d, 0, t.len, &tm, &nt, &ct);
+        struct ex_qty *q = NULL;
+        size_t n = 0, cap = 0;
+        quant_scan(th_extractor(), &t, lang, 0, t.len, tm, nt, &q, &n, &cap);
+        free(q);
+        free(tm);
+        text_free(&t);
+        return n;
 }
 
 /* Numbers alone: Arabic, Chinese, mixed. */
 static void
 test_numbers(void **state)
 {
-	static const struct {
-		const char *s;
-		double v;
-	} cases[] = {{"3000万", 3e7}, {"3800亿", 3.8e11}, {"两千", 2000}, {"十", 10},
-	    {"十二", 12}, {"二十三", 23}, {"三千八百", 3800}, {"一万", 1e4}, {"16.4万亿", 1.64e13},
-	    {"1,300", 1300}, {"3.5", 3.5}, {"两万五千", 25000}, {"一亿二千万", 1.2e8}};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		double v = 0;
-		size_t n = quant_number(cases[i].s, strlen(cases[i].s), 0, &v);
-		assert_int_equal(n, strlen(cases[i].s));
-		if (v < cases[i].v * 0.9999 || v > cases[i].v * 1.0001)
-			fail_msg("%s = %.15g, want %.15g", cases[i].s, v, cases[i].v);
-	}
+        static const struct {
+                const char *s;
+                double v;
+        } cases[] = {{"3000万", 3e7},      {"3800亿", 3.8e11}, {"两千", 2000},
+                     {"十", 10},           {"十二", 12},       {"二十三", 23},
+                     {"三千八百", 3800},   {"一万", 1e4},      {"16.4万亿", 1.64e13},
+                     {"1,300", 1300},      {"3.5", 3.5},       {"两万五千", 25000},
+                     {"一亿二千万", 1.2e8}};
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                double v = 0;
+                size_t n = quant_number(cases[i].s, strlen(cases[i].s), 0, &v);
+                assert_int_equal(n, strlen(cases[i].s));
+                if (v < cases[i].v * 0.9999 || v > cases[i].v * 1.0001)
+                        fail_msg("%s = %.15g, want %.15g", cases[i].s, v, cases[i].v);
+        }
 }
 
 /* Chinese quantities of every kind. */
 static void
 test_zh(void **state)
 {
-	check("会投入3800亿元人民币用以AI基础设施建设", EX_ZH, "3800亿元人民币", "money", 3.8e11, "CNY");
-	check("完成一轮超过10亿美元的融资", EX_ZH, "10亿美元", "money", 1e9, "USD");
-	check("出资人民币13491万元投资", EX_ZH, "人民币13491万元", "money", 1.3491e8, "CNY");
-	check("月度活跃用户数便突破了3000万", EX_ZH, "3000万", "count", 3e7, "users");
-	check("达到原有规模的十倍", EX_ZH, "十倍", "multiple", 10, "x");
-	check("增长了137倍", EX_ZH, "137倍", "multiple", 137, "x");
-	check("成功地跻身于全球前三", EX_ZH, "前三", "rank", 3, "rank");
-	check("下载量于全球范围内已处于首位", EX_ZH, "首位", "rank", 1, "rank");
-	check("登上免费榜第一名", EX_ZH, "第一", "rank", 1, "rank");
-	check("仅仅用了23天时间", EX_ZH, "23天", "duration", 23, "day");
-	check("市场份额达到50%", EX_ZH, "50%", "percent", 50, "%");
-	check("扩展至3万卡", EX_ZH, "3万卡", "count", 3e4, "chips");
-	check("开源了6个小模型", EX_ZH, "6个", "count", 6, "models");
+        check("会投入3800亿元人民币用以AI基础设施建设", EX_ZH, "3800亿元人民币", "money", 3.8e11,
+              "CNY");
+        check("完成一轮超过10亿美元的融资", EX_ZH, "10亿美元", "money", 1e9, "USD");
+        check("出资人民币13491万元投资", EX_ZH, "人民币13491万元", "money", 1.3491e8, "CNY");
+        check("月度活跃用户数便突破了3000万", EX_ZH, "3000万", "count", 3e7, "users");
+        check("达到原有规模的十倍", EX_ZH, "十倍", "multiple", 10, "x");
+        check("增长了137倍", EX_ZH, "137倍", "multiple", 137, "x");
+        check("成功地跻身于全球前三", EX_ZH, "前三", "rank", 3, "rank");
+        check("下载量于全球范围内已处于首位", EX_ZH, "首位", "rank", 1, "rank");
+        check("登上免费榜第一名", EX_ZH, "第一", "rank", 1, "rank");
+        check("仅仅用了23天时间", EX_ZH, "23天", "duration", 23, "day");
+        check("市场份额达到50%", EX_ZH, "50%", "percent", 50, "%");
+        check("扩展至3万卡", EX_ZH, "3万卡", "count", 3e4, "chips");
+        check("开源了6个小模型", EX_ZH, "6个", "count", 6, "models");
 }
 
 /* English quantities. */
 static void
 test_en(void **state)
 {
-	check("agreed to pay $1.5 billion to settle", EX_EN, "$1.5 billion", "money", 1.5e9, "USD");
-	check("raised $6.6 billion in", EX_EN, "$6.6 billion", "money", 6.6e9, "USD");
-	check("roughly $3,000 per work", EX_EN, "$3,000", "money", 3000, "USD");
-	check("has 30 million users now", EX_EN, "30 million users", "count", 3e7, "users");
-	check("covers about 500,000 books", EX_EN, "500,000 books", "count", 5e5, "books");
-	check("usage grew more than tenfold", EX_EN, "tenfold", "multiple", 10, "x");
-	check("joined the top three", EX_EN, "top three", "rank", 3, "rank");
-	check("revenue up 69% from", EX_EN, "69%", "percent", 69, "%");
-	check("over the next four years", EX_EN, "four years", "duration", 4, "year");
-	check("more than 1.3 million GPUs", EX_EN, "1.3 million GPUs", "count", 1.3e6, "gpus");
+        check("agreed to pay $1.5 billion to settle", EX_EN, "$1.5 billion", "money", 1.5e9, "USD");
+        check("raised $6.6 billion in", EX_EN, "$6.6 billion", "money", 6.6e9, "USD");
+        check("roughly $3,000 per work", EX_EN, "$3,000", "money", 3000, "USD");
+        check("has 30 million users now", EX_EN, "30 million users", "count", 3e7, "users");
+        check("covers about 500,000 books", EX_EN, "500,000 books", "count", 5e5, "books");
+        check("usage grew more than tenfold", EX_EN, "tenfold", "multiple", 10, "x");
+        check("joined the top three", EX_EN, "top three", "rank", 3, "rank");
+        check("revenue up 69% from", EX_EN, "69%", "percent", 69, "%");
+        check("over the next four years", EX_EN, "four years", "duration", 4, "year");
+        check("more than 1.3 million GPUs", EX_EN, "1.3 million GPUs", "count", 1.3e6, "gpus");
 }
 
 /* Names and dates are no quantities. */
 static void
 test_not_quantities(void **state)
 {
-	assert_int_equal(count("GLM-4.5和Qwen3发布", EX_ZH), 0);
-	assert_int_equal(count("在2024年8月", EX_ZH), 0);
-	assert_int_equal(count("iOS 18.1 and the H20 chip", EX_EN), 0);
-	assert_int_equal(count("一款新模型", EX_ZH), 0);
+        assert_int_equal(count("GLM-4.5和Qwen3发布", EX_ZH), 0);
+        assert_int_equal(count("在2024年8月", EX_ZH), 0);
+        assert_int_equal(count("iOS 18.1 and the H20 chip", EX_EN), 0);
+        assert_int_equal(count("一款新模型", EX_ZH), 0);
 }
 
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_numbers),
-	    cmocka_unit_test(test_zh),
-	    cmocka_unit_test(test_en),
-	    cmocka_unit_test(test_not_quantities),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_numbers),
+            cmocka_unit_test(test_zh),
+            cmocka_unit_test(test_en),
+            cmocka_unit_test(test_not_quantities),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
 }

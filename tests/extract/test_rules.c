@@ -13,276 +13,442 @@
 
 /* One expectation: a sentence, the event type, modality and role=filler pairs. */
 struct want {
-	const char *lang;
-	const char *text;
-	const char *type;
-	const char *modality; /* NULL: any */
-	const char *args[8];  /* "role=id-or-text" */
-	const char *time;     /* NULL: not checked; "": none */
-	double qty;           /* 0: not checked */
-	const char *attr;     /* "key=value" or NULL */
+        const char *lang;
+        const char *text;
+        const char *type;
+        const char *modality; /* NULL: any */
+        const char *args[8];  /* "role=id-or-text" */
+        const char *time;     /* NULL: not checked; "": none */
+        double qty;           /* 0: not checked */
+        const char *attr;     /* "key=value" or NULL */
 };
 
 /* Run one expectation. */
 static void
 check(const struct want *w)
 {
-	char *art = ex_xprintf("Published: 2025-06-13\nLanguage: %s\n\n%s\n", w->lang, w->text);
-	size_t n = 0;
-	struct nw_event **evs = th_run(art, &n);
-	free(art);
-	const struct nw_event *ev = th_find(evs, n, w->type);
-	if (ev == NULL) {
-		th_dump(evs, n);
-		fail_msg("%s: no %s event", w->text, w->type);
-	}
-	if (w->modality != NULL && strcmp(ev->modality, w->modality) != 0) {
-		th_dump(evs, n);
-		fail_msg("%s: modality %s, want %s", w->text, ev->modality, w->modality);
-	}
-	for (int i = 0; i < 8 && w->args[i] != NULL; i++) {
-		char role[32];
-		const char *eq = strchr(w->args[i], '=');
-		snprintf(role, sizeof role, "%.*s", (int)(eq - w->args[i]), w->args[i]);
-		if (!th_has_arg(ev, role, eq + 1)) {
-			th_dump(evs, n);
-			fail_msg("%s: no %s", w->text, w->args[i]);
-		}
-	}
-	if (w->time != NULL) {
-		const char *got = ev->time_value ? ev->time_value : "";
-		if (strcmp(got, w->time) != 0) {
-			th_dump(evs, n);
-			fail_msg("%s: time %s, want %s", w->text, got, w->time);
-		}
-	}
-	if (w->qty != 0) {
-		bool found = false;
-		for (size_t i = 0; i < ev->nquantities; i++)
-			if (ev->quantities[i].value > w->qty * 0.999 && ev->quantities[i].value < w->qty * 1.001)
-				found = true;
-		if (!found) {
-			th_dump(evs, n);
-			fail_msg("%s: no quantity %.15g", w->text, w->qty);
-		}
-	}
-	if (w->attr != NULL) {
-		char key[32];
-		const char *eq = strchr(w->attr, '=');
-		snprintf(key, sizeof key, "%.*s", (int)(eq - w->attr), w->attr);
-		const char *v = nw_event_attr(ev, key);
-		if (v == NULL || strcmp(v, eq + 1) != 0) {
-			th_dump(evs, n);
-			fail_msg("%s: attr %s", w->text, w->attr);
-		}
-	}
-	/* every event is well-formed */
-	for (size_t i = 0; i < n; i++) {
-		assert_non_null(evs[i]->id);
-		assert_non_null(evs[i]->summary);
-		assert_true(evs[i]->confidence > 0 && evs[i]->confidence < 1);
-		assert_true(evs[i]->evidence_end >= evs[i]->evidence_start);
-	}
-	extractor_free_events(&evs, n);
+        char *art = ex_xprintf("Published: 2025-06-13\nLanguage: %s\n\n%s\n", w->lang, w->text);
+        size_t n = 0;
+        struct nw_event **evs = th_run(art, &n);
+        free(art);
+        const struct nw_event *ev = th_find(evs, n, w->type);
+        if (ev == NULL) {
+                th_dump(evs, n);
+                fail_msg("%s: no %s event", w->text, w->type);
+        }
+        if (w->modality != NULL && strcmp(ev->modality, w->modality) != 0) {
+                th_dump(evs, n);
+                fail_msg("%s: modality %s, want %s", w->text, ev->modality, w->modality);
+        }
+        for (int i = 0; i < 8 && w->args[i] != NULL; i++) {
+                char role[32];
+                const char *eq = strchr(w->args[i], '=');
+                snprintf(role, sizeof role, "%.*s", (int)(eq - w->args[i]), w->args[i]);
+                if (!th_has_arg(ev, role, eq + 1)) {
+                        th_dump(evs, n);
+                        fail_msg("%s: no %s", w->text, w->args[i]);
+                }
+        }
+        if (w->time != NULL) {
+                const char *got = ev->time_value ? ev->time_value : "";
+                if (strcmp(got, w->time) != 0) {
+                        th_dump(evs, n);
+                        fail_msg("%s: time %s, want %s", w->text, got, w->time);
+                }
+        }
+        if (w->qty != 0) {
+                bool found = false;
+                for (size_t i = 0; i < ev->nquantities; i++)
+                        if (ev->quantities[i].value > w->qty * 0.999 &&
+                            ev->quantities[i].value < w->qty * 1.001)
+                                found = true;
+                if (!found) {
+                        th_dump(evs, n);
+                        fail_msg("%s: no quantity %.15g", w->text, w->qty);
+                }
+        }
+        if (w->attr != NULL) {
+                char key[32];
+                const char *eq = strchr(w->attr, '=');
+                snprintf(key, sizeof key, "%.*s", (int)(eq - w->attr), w->attr);
+                const char *v = nw_event_attr(ev, key);
+                if (v == NULL || strcmp(v, eq + 1) != 0) {
+                        th_dump(evs, n);
+                        fail_msg("%s: attr %s", w->text, w->attr);
+                }
+        }
+        /* every event is well-formed */
+        for (size_t i = 0; i < n; i++) {
+                assert_non_null(evs[i]->id);
+                assert_non_null(evs[i]->summary);
+                assert_true(evs[i]->confidence > 0 && evs[i]->confidence < 1);
+                assert_true(evs[i]->evidence_end >= evs[i]->evidence_start);
+        }
+        extractor_free_events(&evs, n);
 }
 
 /* Run a table. */
 static void
 check_all(const struct want *w, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		check(&w[i]);
+        for (size_t i = 0; i < n; i++)
+                check(&w[i]);
 }
 
 /* Chinese: one sentence per type. */
 static void
 test_zh_types(void **state)
 {
-	static const struct want w[] = {
-	    {"zh", "阿里巴巴发布了旗舰模型Qwen3-Max。", "product.release", "asserted",
-		{"agent=alibaba", "product=qwen3-max"}, "", 0, NULL},
-	    {"zh", "Meta正筹划于明年春天推出代号为“牛油果”的新模型。", "product.plan", "planned",
-		{"agent=meta", "product=avocado"}, "2026-21", 0, NULL},
-	    {"zh", "Meta筹划推出“牛油果”模型。这个新项目极有可能不像Llama那般选取开源方式，而是转变为闭源发布。",
-		"product.license", "likely", {"product=avocado"}, NULL, 0, "to=closed"},
-	    {"zh", "Meta的新模型通过“蒸馏”的方式融合了谷歌的Gemma、OpenAI的gpt-oss。",
-		"product.derivation", NULL, {"source=gemma", "source=gpt-oss"}, NULL, 0,
-		"method=distillation"},
-	    {"zh", "Meta在今年开展其Llama4项目期间碰到了阻碍。", "product.setback", "asserted",
-		{"agent=meta", "product=llama-4"}, "2025", 0, NULL},
-	    {"zh", "通义千问的全球累计下载量超过了Llama。", "market.ranking", NULL,
-		{"subject=qwen", "rival=llama"}, NULL, 0, "metric=downloads"},
-	    {"zh", "在硅谷，使用通义千问来开拓新业务的有亚马逊、Airbnb等公司。", "market.adoption",
-		NULL, {"product=qwen", "adopter=amazon", "adopter=airbnb"}, NULL, 0, NULL},
-	    {"zh", "豆包App今年3月的月活跃用户数已突破1亿。", "market.milestone", NULL,
-		{"subject=doubao-app"}, "2025-03", 1e8, "metric=mau"},
-	    {"zh", "阿里巴巴于2025年2月宣称，会投入3800亿元人民币用以AI基础设施建设。",
-		"finance.investment", NULL, {"agent=alibaba"}, "2025-02", 3.8e11, NULL},
-	    {"zh", "月之暗面曾在2024年2月完成一轮超过10亿美元的融资，由阿里巴巴领投，红杉中国、美团跟投。",
-		"finance.funding", NULL,
-		{"recipient=moonshot-ai", "investor=alibaba", "investor=meituan"}, "2024-02", 1e9,
-		NULL},
-	    {"zh", "2017年6月，皇氏集团以现金方式出资人民币4.65亿元收购筑望科技100%股权。",
-		"finance.acquisition", NULL, {"acquirer=皇氏集团", "target=筑望科技"}, "2017-06",
-		4.65e8, NULL},
-	    {"zh", "新组建的TBD实验室负责推进此项目。", "org.change", NULL, {"unit=tbd-lab"}, NULL, 0,
-		"kind=formed"},
-	    {"zh", "阿里巴巴设定了目标，计划在二零三二年时把数据中心规模扩大到十倍。", "org.goal",
-		NULL, {"agent=alibaba"}, "2032", 10, NULL},
-	    {"zh", "今年2月，原谷歌DeepMind研究副总裁吴永辉加盟字节跳动。", "people.move", NULL,
-		{"person=wu-yonghui", "to=bytedance"}, "2025-02", 0, "kind=join"},
-	    {"zh", "建行贺兰支行与贺兰县退役军人事务局成功签约综合金融事务平台。", "org.partnership",
-		NULL, {"party=建行贺兰支行", "party=贺兰县退役军人事务局"}, NULL, 0, NULL},
-	    {"zh", "1月30日，意大利数据保护局下令禁止DeepSeek处理意大利用户的数据。", "legal.action",
-		NULL, {"target=deepseek"}, "2025-01-30", 0, "kind=ban"},
-	};
-	check_all(w, sizeof w / sizeof w[0]);
+        static const struct want w[] = {
+            {"zh",
+             "阿里巴巴发布了旗舰模型Qwen3-Max。",
+             "product.release",
+             "asserted",
+             {"agent=alibaba", "product=qwen3-max"},
+             "",
+             0,
+             NULL},
+            {"zh",
+             "Meta正筹划于明年春天推出代号为“牛油果”的新模型。",
+             "product.plan",
+             "planned",
+             {"agent=meta", "product=avocado"},
+             "2026-21",
+             0,
+             NULL},
+            {"zh",
+             "Meta筹划推出“牛油果”模型。这个新项目极有可能不像Llama那般选取开源方式，而是转变为闭源"
+             "发布。",
+             "product.license",
+             "likely",
+             {"product=avocado"},
+             NULL,
+             0,
+             "to=closed"},
+            {"zh",
+             "Meta的新模型通过“蒸馏”的方式融合了谷歌的Gemma、OpenAI的gpt-oss。",
+             "product.derivation",
+             NULL,
+             {"source=gemma", "source=gpt-oss"},
+             NULL,
+             0,
+             "method=distillation"},
+            {"zh",
+             "Meta在今年开展其Llama4项目期间碰到了阻碍。",
+             "product.setback",
+             "asserted",
+             {"agent=meta", "product=llama-4"},
+             "2025",
+             0,
+             NULL},
+            {"zh",
+             "通义千问的全球累计下载量超过了Llama。",
+             "market.ranking",
+             NULL,
+             {"subject=qwen", "rival=llama"},
+             NULL,
+             0,
+             "metric=downloads"},
+            {"zh",
+             "在硅谷，使用通义千问来开拓新业务的有亚马逊、Airbnb等公司。",
+             "market.adoption",
+             NULL,
+             {"product=qwen", "adopter=amazon", "adopter=airbnb"},
+             NULL,
+             0,
+             NULL},
+            {"zh",
+             "豆包App今年3月的月活跃用户数已突破1亿。",
+             "market.milestone",
+             NULL,
+             {"subject=doubao-app"},
+             "2025-03",
+             1e8,
+             "metric=mau"},
+            {"zh",
+             "阿里巴巴于2025年2月宣称，会投入3800亿元人民币用以AI基础设施建设。",
+             "finance.investment",
+             NULL,
+             {"agent=alibaba"},
+             "2025-02",
+             3.8e11,
+             NULL},
+            {"zh",
+             "月之暗面曾在2024年2月完成一轮超过10亿美元的融资，由阿里巴巴领投，红杉中国、美团跟投"
+             "。",
+             "finance.funding",
+             NULL,
+             {"recipient=moonshot-ai", "investor=alibaba", "investor=meituan"},
+             "2024-02",
+             1e9,
+             NULL},
+            {"zh",
+             "2017年6月，皇氏集团以现金方式出资人民币4.65亿元收购筑望科技100%股权。",
+             "finance.acquisition",
+             NULL,
+             {"acquirer=皇氏集团", "target=筑望科技"},
+             "2017-06",
+             4.65e8,
+             NULL},
+            {"zh",
+             "新组建的TBD实验室负责推进此项目。",
+             "org.change",
+             NULL,
+             {"unit=tbd-lab"},
+             NULL,
+             0,
+             "kind=formed"},
+            {"zh",
+             "阿里巴巴设定了目标，计划在二零三二年时把数据中心规模扩大到十倍。",
+             "org.goal",
+             NULL,
+             {"agent=alibaba"},
+             "2032",
+             10,
+             NULL},
+            {"zh",
+             "今年2月，原谷歌DeepMind研究副总裁吴永辉加盟字节跳动。",
+             "people.move",
+             NULL,
+             {"person=wu-yonghui", "to=bytedance"},
+             "2025-02",
+             0,
+             "kind=join"},
+            {"zh",
+             "建行贺兰支行与贺兰县退役军人事务局成功签约综合金融事务平台。",
+             "org.partnership",
+             NULL,
+             {"party=建行贺兰支行", "party=贺兰县退役军人事务局"},
+             NULL,
+             0,
+             NULL},
+            {"zh",
+             "1月30日，意大利数据保护局下令禁止DeepSeek处理意大利用户的数据。",
+             "legal.action",
+             NULL,
+             {"target=deepseek"},
+             "2025-01-30",
+             0,
+             "kind=ban"},
+        };
+        check_all(w, sizeof w / sizeof w[0]);
 }
 
 /* English: one sentence per type. */
 static void
 test_en_types(void **state)
 {
-	static const struct want w[] = {
-	    {"en", "Apple released Apple Intelligence in October.", "product.release", "asserted",
-		{"agent=apple", "product=apple-intelligence"}, "2024-10", 0, NULL},
-	    {"en", "Nvidia is expected to launch a stripped-down Blackwell chip in June.",
-		"product.plan", "likely", {"agent=nvidia"}, "2025-06", 0, NULL},
-	    {"en", "Anthropic raised $13 billion in a Series F funding round led by Iconiq.",
-		"finance.funding", NULL, {"recipient=anthropic", "investor=iconiq"}, NULL, 1.3e10,
-		"round=series-f"},
-	    {"en", "In May, OpenAI agreed to buy io in an all-stock deal valued at about $6.5 billion.",
-		"finance.acquisition", "asserted", {"acquirer=openai", "target=io"}, "2025-05", 6.5e9,
-		NULL},
-	    {"en", "Clarkson Law Firm sued Apple on Wednesday.", "legal.action", NULL,
-		{"actor=clarkson-law-firm", "target=apple"}, "2025-06-11", 0, "kind=lawsuit"},
-	    {"en", "Alexandr Wang joins Meta as chief AI officer.", "people.move", NULL,
-		{"person=alexandr-wang", "to=meta"}, NULL, 0, "kind=join"},
-	    {"en", "Nvidia agreed to partner with Foxconn and Wistron.", "org.partnership", NULL,
-		{"party=nvidia", "party=foxconn", "party=wistron"}, NULL, 0, NULL},
-	    {"en", "Apple plans to spend more than $500 billion in the United States over the next "
-		   "four years.",
-		"finance.investment", NULL, {"agent=apple"}, NULL, 5e11, NULL},
-	};
-	check_all(w, sizeof w / sizeof w[0]);
+        static const struct want w[] = {
+            {"en",
+             "Apple released Apple Intelligence in October.",
+             "product.release",
+             "asserted",
+             {"agent=apple", "product=apple-intelligence"},
+             "2024-10",
+             0,
+             NULL},
+            {"en",
+             "Nvidia is expected to launch a stripped-down Blackwell chip in June.",
+             "product.plan",
+             "likely",
+             {"agent=nvidia"},
+             "2025-06",
+             0,
+             NULL},
+            {"en",
+             "Anthropic raised $13 billion in a Series F funding round led by Iconiq.",
+             "finance.funding",
+             NULL,
+             {"recipient=anthropic", "investor=iconiq"},
+             NULL,
+             1.3e10,
+             "round=series-f"},
+            {"en",
+             "In May, OpenAI agreed to buy io in an all-stock deal valued at about $6.5 billion.",
+             "finance.acquisition",
+             "asserted",
+             {"acquirer=openai", "target=io"},
+             "2025-05",
+             6.5e9,
+             NULL},
+            {"en",
+             "Clarkson Law Firm sued Apple on Wednesday.",
+             "legal.action",
+             NULL,
+             {"actor=clarkson-law-firm", "target=apple"},
+             "2025-06-11",
+             0,
+             "kind=lawsuit"},
+            {"en",
+             "Alexandr Wang joins Meta as chief AI officer.",
+             "people.move",
+             NULL,
+             {"person=alexandr-wang", "to=meta"},
+             NULL,
+             0,
+             "kind=join"},
+            {"en",
+             "Nvidia agreed to partner with Foxconn and Wistron.",
+             "org.partnership",
+             NULL,
+             {"party=nvidia", "party=foxconn", "party=wistron"},
+             NULL,
+             0,
+             NULL},
+            {"en",
+             "Apple plans to spend more than $500 billion in the United States over the next "
+             "four years.",
+             "finance.investment",
+             NULL,
+             {"agent=apple"},
+             NULL,
+             5e11,
+             NULL},
+        };
+        check_all(w, sizeof w / sizeof w[0]);
 }
 
 /* Modality: planned, likely, negated (before the trigger or 否认 after it). */
 static void
 test_modality(void **state)
 {
-	static const struct want w[] = {
-	    {"zh", "据彭博社报道，字节跳动计划投入1600亿元，对此字节跳动予以否认。",
-		"finance.investment", "negated", {"agent=bytedance"}, NULL, 1.6e11, NULL},
-	    {"en", "OpenAI said it had no plans to use Google's TPUs, Reuters reported.",
-		"market.adoption", "negated", {"adopter=openai"}, NULL, 0, NULL},
-	    {"zh", "Perplexity很可能会基于K2进行后训练。", "market.adoption", "likely",
-		{"adopter=perplexity", "product=kimi-k2"}, NULL, 0, NULL},
-	    {"zh", "月之暗面计划在今年第四季度正式推出Kimi K2。", "product.plan", "planned",
-		{"agent=moonshot-ai", "product=kimi-k2"}, "2025-36", 0, NULL},
-	};
-	check_all(w, sizeof w / sizeof w[0]);
+        static const struct want w[] = {
+            {"zh",
+             "据彭博社报道，字节跳动计划投入1600亿元，对此字节跳动予以否认。",
+             "finance.investment",
+             "negated",
+             {"agent=bytedance"},
+             NULL,
+             1.6e11,
+             NULL},
+            {"en",
+             "OpenAI said it had no plans to use Google's TPUs, Reuters reported.",
+             "market.adoption",
+             "negated",
+             {"adopter=openai"},
+             NULL,
+             0,
+             NULL},
+            {"zh",
+             "Perplexity很可能会基于K2进行后训练。",
+             "market.adoption",
+             "likely",
+             {"adopter=perplexity", "product=kimi-k2"},
+             NULL,
+             0,
+             NULL},
+            {"zh",
+             "月之暗面计划在今年第四季度正式推出Kimi K2。",
+             "product.plan",
+             "planned",
+             {"agent=moonshot-ai", "product=kimi-k2"},
+             "2025-36",
+             0,
+             NULL},
+        };
+        check_all(w, sizeof w / sizeof w[0]);
 }
 
 /* Attribution: a media name with a report cue becomes reported_by. */
 static void
 test_reported_by(void **state)
 {
-	size_t n = 0;
-	struct nw_event **evs = th_run("Published: 2025-12-11\n\n据彭博社所做报道表明，通义千问在10月份时，"
-				       "其下载量于全球范围内已处于首位。\n",
-	    &n);
-	const struct nw_event *ev = th_find(evs, n, "market.ranking");
-	assert_non_null(ev);
-	assert_int_equal(ev->nreported_by, 1);
-	assert_string_equal(ev->reported_by[0].id, "bloomberg");
-	assert_string_equal(ev->time_value, "2025-10");
-	extractor_free_events(&evs, n);
+        size_t n = 0;
+        struct nw_event **evs =
+            th_run("Published: 2025-12-11\n\n据彭博社所做报道表明，通义千问在10月份时，"
+                   "其下载量于全球范围内已处于首位。\n",
+                   &n);
+        const struct nw_event *ev = th_find(evs, n, "market.ranking");
+        assert_non_null(ev);
+        assert_int_equal(ev->nreported_by, 1);
+        assert_string_equal(ev->reported_by[0].id, "bloomberg");
+        assert_string_equal(ev->time_value, "2025-10");
+        extractor_free_events(&evs, n);
 }
 
 /* Injected noise never becomes an argument. */
 static void
 test_noise_not_argument(void **state)
 {
-	size_t n = 0;
-	struct nw_event **evs = th_run("Published: 2025-08-04\n\n数周之后，杭州城投产业基金、上城资本"
-				       "鑫海汇通国际贸易有限公司又宣布联合投资智谱，金额超过10亿元。\n",
-	    &n);
-	assert_true(n >= 1);
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < evs[i]->nargs; k++)
-			assert_null(strstr(evs[i]->args[k].text ? evs[i]->args[k].text : "", "鑫海汇通"));
-	extractor_free_events(&evs, n);
+        size_t n = 0;
+        struct nw_event **evs =
+            th_run("Published: 2025-08-04\n\n数周之后，杭州城投产业基金、上城资本"
+                   "鑫海汇通国际贸易有限公司又宣布联合投资智谱，金额超过10亿元。\n",
+                   &n);
+        assert_true(n >= 1);
+        for (size_t i = 0; i < n; i++)
+                for (size_t k = 0; k < evs[i]->nargs; k++)
+                        assert_null(
+                            strstr(evs[i]->args[k].text ? evs[i]->args[k].text : "", "鑫海汇通"));
+        extractor_free_events(&evs, n);
 }
 
 /* The same article yields the same events and ids; restated events merge. */
 static void
 test_deterministic_dedup(void **state)
 {
-	const char *art = "Published: 2025-12-11\n\n阿里巴巴发布了旗舰模型Qwen3-Max。近期，阿里巴巴发布了"
-			  "Qwen3-Max，性能领先。\n";
-	size_t n1 = 0, n2 = 0;
-	struct nw_event **a = th_run(art, &n1);
-	struct nw_event **b = th_run(art, &n2);
-	assert_int_equal(n1, n2);
-	size_t releases = 0;
-	for (size_t i = 0; i < n1; i++) {
-		assert_string_equal(a[i]->id, b[i]->id);
-		char *ja = nw_event_to_json(a[i]), *jb = nw_event_to_json(b[i]);
-		assert_string_equal(ja, jb);
-		free(ja);
-		free(jb);
-		if (strcmp(a[i]->type, "product.release") == 0)
-			releases++;
-	}
-	assert_int_equal(releases, 1);
-	extractor_free_events(&a, n1);
-	extractor_free_events(&b, n2);
+        const char *art =
+            "Published: 2025-12-11\n\n阿里巴巴发布了旗舰模型Qwen3-Max。近期，阿里巴巴发布了"
+            "Qwen3-Max，性能领先。\n";
+        size_t n1 = 0, n2 = 0;
+        struct nw_event **a = th_run(art, &n1);
+        struct nw_event **b = th_run(art, &n2);
+        assert_int_equal(n1, n2);
+        size_t releases = 0;
+        for (size_t i = 0; i < n1; i++) {
+                assert_string_equal(a[i]->id, b[i]->id);
+                char *ja = nw_event_to_json(a[i]), *jb = nw_event_to_json(b[i]);
+                assert_string_equal(ja, jb);
+                free(ja);
+                free(jb);
+                if (strcmp(a[i]->type, "product.release") == 0)
+                        releases++;
+        }
+        assert_int_equal(releases, 1);
+        extractor_free_events(&a, n1);
+        extractor_free_events(&b, n2);
 }
 
 /* Evidence offsets point into the body as received, full-width text included. */
 static void
 test_evidence_offsets(void **state)
 {
-	const char *body = "前言。\n智谱于７月２８日发布新一代旗舰模型GLM-4.5。";
-	char *art = ex_xprintf("Published: 2025-08-04\n\n%s", body);
-	size_t n = 0;
-	struct nw_event **evs = th_run(art, &n);
-	const struct nw_event *ev = th_find(evs, n, "product.release");
-	assert_non_null(ev);
-	assert_string_equal(ev->time_value, "2025-07-28");
-	const char *want = strstr(body, "智谱");
-	assert_int_equal(ev->evidence_start, want - body);
-	assert_int_equal(ev->evidence_end, strlen(body));
-	assert_int_equal(memcmp(ev->evidence_text, want, ev->evidence_end - ev->evidence_start), 0);
-	extractor_free_events(&evs, n);
-	free(art);
+        const char *body = "前言。\n智谱于７月２８日发布新一代旗舰模型GLM-4.5。";
+        char *art = ex_xprintf("Published: 2025-08-04\n\n%s", body);
+        size_t n = 0;
+        struct nw_event **evs = th_run(art, &n);
+        const struct nw_event *ev = th_find(evs, n, "product.release");
+        assert_non_null(ev);
+        assert_string_equal(ev->time_value, "2025-07-28");
+        const char *want = strstr(body, "智谱");
+        assert_int_equal(ev->evidence_start, want - body);
+        assert_int_equal(ev->evidence_end, strlen(body));
+        assert_int_equal(memcmp(ev->evidence_text, want, ev->evidence_end - ev->evidence_start), 0);
+        extractor_free_events(&evs, n);
+        free(art);
 }
 
 /* Opinion text without happenings gives no events. */
 static void
 test_no_events(void **state)
 {
-	size_t n = 0;
-	struct nw_event **evs = th_run("Published: 2025-05-20\n\n在不少业内人士看来，大模型行业的价格战或许"
-				       "只是上半场，真正决定胜负的，仍然是模型能力。\n",
-	    &n);
-	assert_int_equal(n, 0);
-	extractor_free_events(&evs, n);
+        size_t n = 0;
+        struct nw_event **evs =
+            th_run("Published: 2025-05-20\n\n在不少业内人士看来，大模型行业的价格战或许"
+                   "只是上半场，真正决定胜负的，仍然是模型能力。\n",
+                   &n);
+        assert_int_equal(n, 0);
+        extractor_free_events(&evs, n);
 }
 
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_zh_types),
-	    cmocka_unit_test(test_en_types),
-	    cmocka_unit_test(test_modality),
-	    cmocka_unit_test(test_reported_by),
-	    cmocka_unit_test(test_noise_not_argument),
-	    cmocka_unit_test(test_deterministic_dedup),
-	    cmocka_unit_test(test_evidence_offsets),
-	    cmocka_unit_test(test_no_events),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_zh_types),           cmocka_unit_test(test_en_types),
+            cmocka_unit_test(test_modality),           cmocka_unit_test(test_reported_by),
+            cmocka_unit_test(test_noise_not_argument), cmocka_unit_test(test_deterministic_dedup),
+            cmocka_unit_test(test_evidence_offsets),   cmocka_unit_test(test_no_events),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,145 +14,148 @@
 static void
 norm(struct text *t, const char *s, int lang)
 {
-	text_init(t, th_extractor(), s, strlen(s), lang);
+        text_init(t, th_extractor(), s, strlen(s), lang);
 }
 
 /* The sentence i of t as a new string. */
 static char *
 sent(const struct text *t, size_t i)
 {
-	return ex_xstrndup(t->s + t->sent[i].start, t->sent[i].end - t->sent[i].start);
+        return ex_xstrndup(t->s + t->sent[i].start, t->sent[i].end - t->sent[i].start);
 }
 
 /* Full-width digits, letters and punctuation fold; offsets still point back. */
 static void
 test_fold_map(void **state)
 {
-	struct text t;
-	const char *s = "在２０２５年“开源年”，ＧＬＭ！";
-	norm(&t, s, EX_ZH);
-	assert_string_equal(t.s, "在2025年“开源年”,GLM!");
-	/* '2' of 2025 came from the full-width ２ at byte 3 */
-	const char *two = strchr(t.s, '2');
-	assert_int_equal(t.map[two - t.s], 3);
-	assert_int_equal(memcmp(s + t.map[two - t.s], "２", 3), 0);
-	assert_int_equal(t.map[t.len], strlen(s));
-	assert_string_equal(t.low, "在2025年“开源年”,glm!");
-	text_free(&t);
+        struct text t;
+        const char *s = "在２０２５年“开源年”，ＧＬＭ！";
+        norm(&t, s, EX_ZH);
+        assert_string_equal(t.s, "在2025年“开源年”,GLM!");
+        /* '2' of 2025 came from the full-width ２ at byte 3 */
+        const char *two = strchr(t.s, '2');
+        assert_int_equal(t.map[two - t.s], 3);
+        assert_int_equal(memcmp(s + t.map[two - t.s], "２", 3), 0);
+        assert_int_equal(t.map[t.len], strlen(s));
+        assert_string_equal(t.low, "在2025年“开源年”,glm!");
+        text_free(&t);
 }
 
 /* Invalid bytes become U+FFFD and are counted; the result is valid UTF-8. */
 static void
 test_bad_utf8(void **state)
 {
-	struct text t;
-	const char s[] = "ab\xff\xc3(cd\xe4\xb8 \xed\xa0\x80z";
-	text_init(&t, th_extractor(), s, sizeof s - 1, EX_EN);
-	assert_true(nw_utf8_valid(t.s, t.len));
-	assert_int_equal(t.bad, 6);
-	assert_non_null(strstr(t.s, "ab\xef\xbf\xbd"));
-	text_free(&t);
+        struct text t;
+        const char s[] = "ab\xff\xc3(cd\xe4\xb8 \xed\xa0\x80z";
+        text_init(&t, th_extractor(), s, sizeof s - 1, EX_EN);
+        assert_true(nw_utf8_valid(t.s, t.len));
+        assert_int_equal(t.bad, 6);
+        assert_non_null(strstr(t.s, "ab\xef\xbf\xbd"));
+        text_free(&t);
 }
 
 /* Entities decode, markup becomes a space, noise lines are blanked. */
 static void
 test_entities_markup_noise(void **state)
 {
-	struct text t;
-	norm(&t, "betting that&nbsp;talent &amp; <b>power</b> &#x4e2d;&#22269;\n"
-		 "点击阅读原文\n责任编辑：李晓明\nClick here to read the full story\nend",
-	    EX_ZH);
-	assert_non_null(strstr(t.s, "betting that talent & "));
-	assert_non_null(strstr(t.s, " power "));
-	assert_non_null(strstr(t.s, "中国"));
-	assert_null(strstr(t.s, "nbsp"));
-	assert_null(strstr(t.s, "阅读原文"));
-	assert_null(strstr(t.s, "李晓明"));
-	assert_null(strstr(t.s, "Click"));
-	assert_non_null(strstr(t.s, "end"));
-	/* an '&' that is no entity stays */
-	text_free(&t);
-	norm(&t, "AT&T and R&D; x < y", EX_EN);
-	assert_string_equal(t.s, "AT&T and R&D; x < y");
-	text_free(&t);
+        struct text t;
+        norm(&t,
+             "betting that&nbsp;talent &amp; <b>power</b> &#x4e2d;&#22269;\n"
+             "点击阅读原文\n责任编辑：李晓明\nClick here to read the full story\nend",
+             EX_ZH);
+        assert_non_null(strstr(t.s, "betting that talent & "));
+        assert_non_null(strstr(t.s, " power "));
+        assert_non_null(strstr(t.s, "中国"));
+        assert_null(strstr(t.s, "nbsp"));
+        assert_null(strstr(t.s, "阅读原文"));
+        assert_null(strstr(t.s, "李晓明"));
+        assert_null(strstr(t.s, "Click"));
+        assert_non_null(strstr(t.s, "end"));
+        /* an '&' that is no entity stays */
+        text_free(&t);
+        norm(&t, "AT&T and R&D; x < y", EX_EN);
+        assert_string_equal(t.s, "AT&T and R&D; x < y");
+        text_free(&t);
 }
 
 /* Chinese sentences end at 。！？；, keep closing quotes, clauses split at commas. */
 static void
 test_split_zh(void **state)
 {
-	struct text t;
-	norm(&t, "百度宣布开源。“这是重大调整！”他说；阿里巴巴发布了Qwen3-Max，性能领先？最后一句", EX_ZH);
-	assert_int_equal(t.nsent, 5);
-	char *s1 = sent(&t, 1);
-	assert_string_equal(s1, "“这是重大调整!”");
-	free(s1);
-	char *s3 = sent(&t, 3);
-	assert_string_equal(s3, "阿里巴巴发布了Qwen3-Max,性能领先?");
-	free(s3);
-	size_t c = text_clause_of(&t, strstr(t.s, "性能") - t.s);
-	assert_int_equal(t.clause[c].start, strstr(t.s, "性能") - t.s);
-	text_free(&t);
+        struct text t;
+        norm(&t, "百度宣布开源。“这是重大调整！”他说；阿里巴巴发布了Qwen3-Max，性能领先？最后一句",
+             EX_ZH);
+        assert_int_equal(t.nsent, 5);
+        char *s1 = sent(&t, 1);
+        assert_string_equal(s1, "“这是重大调整!”");
+        free(s1);
+        char *s3 = sent(&t, 3);
+        assert_string_equal(s3, "阿里巴巴发布了Qwen3-Max,性能领先?");
+        free(s3);
+        size_t c = text_clause_of(&t, strstr(t.s, "性能") - t.s);
+        assert_int_equal(t.clause[c].start, strstr(t.s, "性能") - t.s);
+        text_free(&t);
 }
 
 /* English: abbreviations, initials and decimals do not end a sentence. */
 static void
 test_split_en(void **state)
 {
-	struct text t;
-	norm(&t, "Apple Inc. said U.S. District Judge W. Alsup agreed. Revenue rose 3.5% to $44.1 "
-		 "billion. Did it? Yes.",
-	    EX_EN);
-	assert_int_equal(t.nsent, 4);
-	char *s0 = sent(&t, 0);
-	assert_string_equal(s0, "Apple Inc. said U.S. District Judge W. Alsup agreed.");
-	free(s0);
-	char *s1 = sent(&t, 1);
-	assert_string_equal(s1, " Revenue rose 3.5% to $44.1 billion.");
-	free(s1);
-	text_free(&t);
+        struct text t;
+        norm(&t,
+             "Apple Inc. said U.S. District Judge W. Alsup agreed. Revenue rose 3.5% to $44.1 "
+             "billion. Did it? Yes.",
+             EX_EN);
+        assert_int_equal(t.nsent, 4);
+        char *s0 = sent(&t, 0);
+        assert_string_equal(s0, "Apple Inc. said U.S. District Judge W. Alsup agreed.");
+        free(s0);
+        char *s1 = sent(&t, 1);
+        assert_string_equal(s1, " Revenue rose 3.5% to $44.1 billion.");
+        free(s1);
+        text_free(&t);
 }
 
 /* A sentence with no terminator is cut at a bounded length (linear work). */
 static void
 test_long_run(void **state)
 {
-	size_t n = 30000;
-	char *s = malloc(n * 3 + 1);
-	for (size_t i = 0; i < n; i++)
-		memcpy(s + 3 * i, "字", 3);
-	s[n * 3] = '\0';
-	struct text t;
-	norm(&t, s, EX_ZH);
-	assert_true(t.nsent > 10);
-	for (size_t i = 0; i < t.nsent; i++)
-		assert_true(t.sent[i].end - t.sent[i].start <= 2400 + 8);
-	text_free(&t);
-	free(s);
+        size_t n = 30000;
+        char *s = malloc(n * 3 + 1);
+        for (size_t i = 0; i < n; i++)
+                memcpy(s + 3 * i, "字", 3);
+        s[n * 3] = '\0';
+        struct text t;
+        norm(&t, s, EX_ZH);
+        assert_true(t.nsent > 10);
+        for (size_t i = 0; i < t.nsent; i++)
+                assert_true(t.sent[i].end - t.sent[i].start <= 2400 + 8);
+        text_free(&t);
+        free(s);
 }
 
 /* Empty input is fine. */
 static void
 test_empty(void **state)
 {
-	struct text t;
-	norm(&t, "", EX_ZH);
-	assert_int_equal(t.len, 0);
-	assert_int_equal(t.nsent, 0);
-	text_free(&t);
+        struct text t;
+        norm(&t, "", EX_ZH);
+        assert_int_equal(t.len, 0);
+        assert_int_equal(t.nsent, 0);
+        text_free(&t);
 }
 
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_fold_map),
-	    cmocka_unit_test(test_bad_utf8),
-	    cmocka_unit_test(test_entities_markup_noise),
-	    cmocka_unit_test(test_split_zh),
-	    cmocka_unit_test(test_split_en),
-	    cmocka_unit_test(test_long_run),
-	    cmocka_unit_test(test_empty),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_fold_map),
+            cmocka_unit_test(test_bad_utf8),
+            cmocka_unit_test(test_entities_markup_noise),
+            cmocka_unit_test(test_split_zh),
+            cmocka_unit_test(test_split_en),
+            cmocka_unit_test(test_long_run),
+            cmocka_unit_test(test_empty),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,124 +12,126 @@
 /* The value of the first time in s (lang, published pub, future or not). */
 static void
 check(const char *s, int lang, const char *pub, bool future, const char *want_text,
-    const char *want)
+      const char *want)
 {
-	struct text t;
-	text_init(&t, th_extractor(), s, strlen(s), lang);
-	struct ex_date d;
-	timex_parse_date(pub, &d);
-	struct ex_time *tm = NULL;
-	size_t n = 0, cap = 0;
-	timex_scan(&t, lang, &d, 0, t.len, &tm, &n, &cap);
-	if (n == 0)
-		fail_msg("no time in \"%s\"", s);
-	char buf[32];
-	timex_value(&tm[0], &d, future, buf, sizeof buf);
-	char *text = ex_xstrndup(t.s + tm[0].start, tm[0].end - tm[0].start);
-	if (strcmp(text, want_text) != 0 || strcmp(buf, want) != 0)
-		fail_msg("\"%s\": got %s = \"%s\", want %s = \"%s\"", s, text, buf, want_text, want);
-	free(text);
-	free(tm);
-	text_free(&t);
+        struct text t;
+        text_init(&t, th_extractor(), s, strlen(s), lang);
+        struct ex_date d;
+        timex_parse_date(pub, &d);
+        struct ex_time *tm = NULL;
+        size_t n = 0, cap = 0;
+        timex_scan(&t, lang, &d, 0, t.len, &tm, &n, &cap);
+        if (n == 0)
+                fail_msg("no time in \"%s\"", s);
+        char buf[32];
+        timex_value(&tm[0], &d, future, buf, sizeof buf);
+        char *text = ex_xstrndup(t.s + tm[0].start, tm[0].end - tm[0].start);
+        if (strcmp(text, want_text) != 0 || strcmp(buf, want) != 0)
+                fail_msg("\"%s\": got %s = \"%s\", want %s = \"%s\"", s, text, buf, want_text,
+                         want);
+        free(text);
+        free(tm);
+        text_free(&t);
 }
 
 /* Absolute Chinese dates at their precision. */
 static void
 test_zh_absolute(void **state)
 {
-	check("在2024年8月,衍生模型", EX_ZH, "2025-12-11", false, "2024年8月", "2024-08");
-	check("自2025年11月17日开启公测", EX_ZH, "2025-12-11", false, "2025年11月17日", "2025-11-17");
-	check("计划在二零三二年时", EX_ZH, "2025-12-11", false, "二零三二年", "2032");
-	check("在２０２５年“开源年”", EX_ZH, "2025-08-04", false, "2025年", "2025");
-	check("成立于2023年3月的月之暗面", EX_ZH, "2025-07-15", false, "2023年3月", "2023-03");
+        check("在2024年8月,衍生模型", EX_ZH, "2025-12-11", false, "2024年8月", "2024-08");
+        check("自2025年11月17日开启公测", EX_ZH, "2025-12-11", false, "2025年11月17日",
+              "2025-11-17");
+        check("计划在二零三二年时", EX_ZH, "2025-12-11", false, "二零三二年", "2032");
+        check("在２０２５年“开源年”", EX_ZH, "2025-08-04", false, "2025年", "2025");
+        check("成立于2023年3月的月之暗面", EX_ZH, "2025-07-15", false, "2023年3月", "2023-03");
 }
 
 /* Relative Chinese times resolve against Published. */
 static void
 test_zh_relative(void **state)
 {
-	check("正筹划于明年春天推出", EX_ZH, "2025-12-11", true, "明年春天", "2026-21");
-	check("Meta在今年开展", EX_ZH, "2025-12-11", false, "今年", "2025");
-	check("去年12月底发布", EX_ZH, "2025-02-08", false, "去年12月", "2024-12");
-	check("彭博社于12月10日进行报道", EX_ZH, "2025-12-11", false, "12月10日", "2025-12-10");
-	check("通义千问在10月份时", EX_ZH, "2025-12-11", false, "10月份", "2025-10");
-	check("已于本月3日上线", EX_ZH, "2025-02-17", false, "本月3日", "2025-02-03");
-	check("上月27日,应用登顶", EX_ZH, "2025-02-08", false, "上月27日", "2025-01-27");
-	check("上个月发布", EX_ZH, "2025-01-15", false, "上个月", "2024-12");
-	check("昨日,百度搜索", EX_ZH, "2025-02-17", false, "昨日", "2025-02-16");
-	check("本周三,字节跳动", EX_ZH, "2025-06-13", false, "本周三", "2025-06-11");
-	check("上周五正式发布", EX_ZH, "2025-07-15", false, "上周五", "2025-07-11");
-	check("计划在今年第四季度正式推出", EX_ZH, "2025-07-15", true, "今年第四季度", "2025-36");
-	check("今年上半年", EX_ZH, "2025-07-15", false, "今年上半年", "2025-40");
+        check("正筹划于明年春天推出", EX_ZH, "2025-12-11", true, "明年春天", "2026-21");
+        check("Meta在今年开展", EX_ZH, "2025-12-11", false, "今年", "2025");
+        check("去年12月底发布", EX_ZH, "2025-02-08", false, "去年12月", "2024-12");
+        check("彭博社于12月10日进行报道", EX_ZH, "2025-12-11", false, "12月10日", "2025-12-10");
+        check("通义千问在10月份时", EX_ZH, "2025-12-11", false, "10月份", "2025-10");
+        check("已于本月3日上线", EX_ZH, "2025-02-17", false, "本月3日", "2025-02-03");
+        check("上月27日,应用登顶", EX_ZH, "2025-02-08", false, "上月27日", "2025-01-27");
+        check("上个月发布", EX_ZH, "2025-01-15", false, "上个月", "2024-12");
+        check("昨日,百度搜索", EX_ZH, "2025-02-17", false, "昨日", "2025-02-16");
+        check("本周三,字节跳动", EX_ZH, "2025-06-13", false, "本周三", "2025-06-11");
+        check("上周五正式发布", EX_ZH, "2025-07-15", false, "上周五", "2025-07-11");
+        check("计划在今年第四季度正式推出", EX_ZH, "2025-07-15", true, "今年第四季度", "2025-36");
+        check("今年上半年", EX_ZH, "2025-07-15", false, "今年上半年", "2025-40");
 }
 
 /* Month-day without a year: back for facts, forward for plans. */
 static void
 test_zh_implied_year(void **state)
 {
-	check("将于6月30日起开源", EX_ZH, "2025-02-17", true, "6月30日", "2025-06-30");
-	check("于12月20日发布", EX_ZH, "2025-02-17", false, "12月20日", "2024-12-20");
-	check("将于1月发布", EX_ZH, "2025-11-17", true, "1月", "2026-01");
+        check("将于6月30日起开源", EX_ZH, "2025-02-17", true, "6月30日", "2025-06-30");
+        check("于12月20日发布", EX_ZH, "2025-02-17", false, "12月20日", "2024-12-20");
+        check("将于1月发布", EX_ZH, "2025-11-17", true, "1月", "2026-01");
 }
 
 /* Vague times give text but no value. */
 static void
 test_vague(void **state)
 {
-	check("近期,阿里巴巴发布了", EX_ZH, "2025-12-11", false, "近期", "");
-	check("The company recently said", EX_EN, "2025-12-11", false, "recently", "");
-	check("今年发布", EX_ZH, NULL, false, "今年", "");
+        check("近期,阿里巴巴发布了", EX_ZH, "2025-12-11", false, "近期", "");
+        check("The company recently said", EX_EN, "2025-12-11", false, "recently", "");
+        check("今年发布", EX_ZH, NULL, false, "今年", "");
 }
 
 /* English dates. */
 static void
 test_en(void **state)
 {
-	check("according to a court filing on Friday", EX_EN, "2025-09-06", false, "Friday",
-	    "2025-09-05");
-	check("said on Tuesday that it had raised", EX_EN, "2025-09-06", false, "Tuesday",
-	    "2025-09-02");
-	check("sued Anthropic last year", EX_EN, "2025-09-06", false, "last year", "2024");
-	check("In June, Alsup ruled", EX_EN, "2025-09-06", false, "June", "2025-06");
-	check("released it in October with iOS", EX_EN, "2025-03-21", false, "October", "2024-10");
-	check("is expected to preview it in June", EX_EN, "2025-03-21", true, "June", "2025-06");
-	check("on Dec. 10 it said", EX_EN, "2025-12-11", false, "Dec. 10", "2025-12-10");
-	check("by March 2025 the lab", EX_EN, "2025-12-11", false, "March 2025", "2025-03");
-	check("launch next spring", EX_EN, "2025-12-11", true, "next spring", "2026-21");
-	check("revenue last quarter rose", EX_EN, "2025-05-29", false, "last quarter", "2025-33");
-	check("founded in 2015 by", EX_EN, "2025-05-29", false, "2015", "2015");
-	check("on December 3, 2024 the firm", EX_EN, "2025-05-29", false, "December 3, 2024",
-	    "2024-12-03");
+        check("according to a court filing on Friday", EX_EN, "2025-09-06", false, "Friday",
+              "2025-09-05");
+        check("said on Tuesday that it had raised", EX_EN, "2025-09-06", false, "Tuesday",
+              "2025-09-02");
+        check("sued Anthropic last year", EX_EN, "2025-09-06", false, "last year", "2024");
+        check("In June, Alsup ruled", EX_EN, "2025-09-06", false, "June", "2025-06");
+        check("released it in October with iOS", EX_EN, "2025-03-21", false, "October", "2024-10");
+        check("is expected to preview it in June", EX_EN, "2025-03-21", true, "June", "2025-06");
+        check("on Dec. 10 it said", EX_EN, "2025-12-11", false, "Dec. 10", "2025-12-10");
+        check("by March 2025 the lab", EX_EN, "2025-12-11", false, "March 2025", "2025-03");
+        check("launch next spring", EX_EN, "2025-12-11", true, "next spring", "2026-21");
+        check("revenue last quarter rose", EX_EN, "2025-05-29", false, "last quarter", "2025-33");
+        check("founded in 2015 by", EX_EN, "2025-05-29", false, "2015", "2015");
+        check("on December 3, 2024 the firm", EX_EN, "2025-05-29", false, "December 3, 2024",
+              "2024-12-03");
 }
 
 /* "may" is a verb unless it is dated. */
 static void
 test_may(void **state)
 {
-	struct text t;
-	const char *s = "The company may sell chips.";
-	text_init(&t, th_extractor(), s, strlen(s), EX_EN);
-	struct ex_date d;
-	timex_parse_date("2025-05-01", &d);
-	struct ex_time *tm = NULL;
-	size_t n = 0, cap = 0;
-	timex_scan(&t, EX_EN, &d, 0, t.len, &tm, &n, &cap);
-	assert_int_equal(n, 0);
-	free(tm);
-	text_free(&t);
-	check("In May, OpenAI agreed", EX_EN, "2025-07-03", false, "May", "2025-05");
+        struct text t;
+        const char *s = "The company may sell chips.";
+        text_init(&t, th_extractor(), s, strlen(s), EX_EN);
+        struct ex_date d;
+        timex_parse_date("2025-05-01", &d);
+        struct ex_time *tm = NULL;
+        size_t n = 0, cap = 0;
+        timex_scan(&t, EX_EN, &d, 0, t.len, &tm, &n, &cap);
+        assert_int_equal(n, 0);
+        free(tm);
+        text_free(&t);
+        check("In May, OpenAI agreed", EX_EN, "2025-07-03", false, "May", "2025-05");
 }
 
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_zh_absolute),
-	    cmocka_unit_test(test_zh_relative),
-	    cmocka_unit_test(test_zh_implied_year),
-	    cmocka_unit_test(test_vague),
-	    cmocka_unit_test(test_en),
-	    cmocka_unit_test(test_may),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_zh_absolute),
+            cmocka_unit_test(test_zh_relative),
+            cmocka_unit_test(test_zh_implied_year),
+            cmocka_unit_test(test_vague),
+            cmocka_unit_test(test_en),
+            cmocka_unit_test(test_may),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
 }
