@@ -69,6 +69,8 @@ metrics_render(void)
 	    "silently for a subscriber at its SNDHWM; those drops are not visible to "
 	    "the publisher and show as seq gaps at that subscriber, which replays.",
 	    metrics.m_pub_dropped);
+	metrics_one(f, "newswire_subscribers", "gauge",
+	    "Connections to the PUB socket (tcp and ipc) open now.", metrics.m_subscribers);
 	metrics_one(f, "newswire_replay_requests_total", "counter",
 	    "Requests received on the replay socket.", metrics.m_replay_requests);
 	metrics_one(f, "newswire_replay_errors_total", "counter",

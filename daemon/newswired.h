@@ -126,6 +126,7 @@ struct metrics {
 	uint64_t m_processed;      /* articles whose events are committed */
 	uint64_t m_events;         /* events published */
 	uint64_t m_pub_dropped;    /* PUB sends refused (EAGAIN or error) */
+	uint64_t m_subscribers;    /* connections to the PUB socket now */
 	uint64_t m_replay_requests;
 	uint64_t m_replay_errors;  /* malformed or refused replay requests */
 	uint64_t m_replay_events;  /* events sent by replays */
@@ -263,6 +264,8 @@ void publish_event(struct publish *p, const char *type, const void *payload, siz
     uint64_t seq);
 /* Send a heartbeat now. */
 void publish_heartbeat(struct publish *p);
+/* Subscriber connections open now (from the socket monitor). */
+int publish_subscribers(struct publish *p);
 /* Build the trailer frame for seq (malloc'd). */
 int publish_trailer(const uint8_t *origin, uint64_t epoch, uint64_t seq, char **out,
     size_t *len);

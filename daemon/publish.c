@@ -15,6 +15,9 @@
 
 struct publish {
 	void *pb_sock;
+	void *pb_mon;                 /* PAIR receiving the PUB socket's monitor events */
+	struct event *pb_mon_ev;      /* its ZMQ_FD */
+	int pb_subscribers;           /* connections accepted and not yet closed */
 	struct event *pb_hb;          /* heartbeat timer */
 	uint8_t pb_origin[NW_ORIGIN_LEN];
 	uint64_t pb_epoch;
@@ -59,6 +62,72 @@ publish_hb_cb(evutil_socket_t fd, short what, void *arg)
 	publish_heartbeat(arg);
 }
 
+/* Read monitor events while ZMQ_EVENTS says there are some (edge-triggered). */
+static void
+publish_mon_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct publish *p = arg;
+	int events, more;
+	size_t len = sizeof events, ml = sizeof more;
+	zmq_msg_t m;
+
+	for (;;) {
+		if (zmq_getsockopt(p->pb_mon, ZMQ_EVENTS, &events, &len) != 0 ||
+		    !(events & ZMQ_POLLIN))
+			return;
+		zmq_msg_init(&m);
+		if (zmq_msg_recv(&m, p->pb_mon, ZMQ_DONTWAIT) == -1) {
+			zmq_msg_close(&m);
+			return;
+		}
+		if (zmq_msg_size(&m) >= 2) {
+			uint16_t ev;
+			memcpy(&ev, zmq_msg_data(&m), sizeof ev);
+			if (ev == ZMQ_EVENT_ACCEPTED)
+				p->pb_subscribers++;
+			else if (ev == ZMQ_EVENT_DISCONNECTED && p->pb_subscribers > 0)
+				p->pb_subscribers--;
+			metrics.m_subscribers = (uint64_t)p->pb_subscribers;
+		}
+		do {
+			more = 0;
+			zmq_getsockopt(p->pb_mon, ZMQ_RCVMORE, &more, &ml);
+			if (more)
+				zmq_msg_recv(&m, p->pb_mon, ZMQ_DONTWAIT);
+		} while (more);
+		zmq_msg_close(&m);
+	}
+}
+
+/* Count subscriber connections through the socket monitor. */
+static int
+publish_monitor(struct publish *p, struct event_base *base, void *zctx, char **cause)
+{
+	char addr[64];
+	int fd;
+	size_t fdlen = sizeof fd;
+
+	snprintf(addr, sizeof addr, "inproc://newswired-pub-monitor-%p", (void *)p);
+	if (zmq_socket_monitor(p->pb_sock, addr, ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) != 0 ||
+	    (p->pb_mon = zmq_socket(zctx, ZMQ_PAIR)) == NULL ||
+	    zmq_connect(p->pb_mon, addr) != 0 ||
+	    zmq_getsockopt(p->pb_mon, ZMQ_FD, &fd, &fdlen) != 0) {
+		xasprintf(cause, "PUB monitor: %s", zmq_strerror(errno));
+		return -1;
+	}
+	p->pb_mon_ev = event_new(base, fd, EV_READ | EV_PERSIST, publish_mon_cb, p);
+	event_add(p->pb_mon_ev, NULL);
+	event_active(p->pb_mon_ev, EV_READ, 0);
+	return 0;
+}
+
+/* Subscriber connections open now. */
+int
+publish_subscribers(struct publish *p)
+{
+	return p->pb_subscribers;
+}
+
 /* Bind the PUB socket and start the heartbeat. */
 struct publish *
 publish_new(struct event_base *base, void *zctx, char **endpoints, size_t n, int sndhwm,
@@ -79,6 +148,10 @@ publish_new(struct event_base *base, void *zctx, char **endpoints, size_t n, int
 	}
 	zmq_setsockopt(p->pb_sock, ZMQ_SNDHWM, &sndhwm, sizeof sndhwm);
 	zmq_setsockopt(p->pb_sock, ZMQ_LINGER, &linger, sizeof linger);
+	if (publish_monitor(p, base, zctx, cause) != 0) {
+		publish_destroy(&p);
+		return NULL;
+	}
 	for (i = 0; i < n; i++) {
 		if (zmq_bind(p->pb_sock, endpoints[i]) != 0) {
 			xasprintf(cause, "bind PUB %s: %s", endpoints[i], zmq_strerror(errno));
@@ -102,8 +175,17 @@ publish_destroy(struct publish **pp)
 		return;
 	if (p->pb_hb != NULL)
 		event_free(p->pb_hb);
-	if (p->pb_sock != NULL)
+	if (p->pb_mon_ev != NULL)
+		event_free(p->pb_mon_ev);
+	if (p->pb_sock != NULL) {
+		zmq_socket_monitor(p->pb_sock, NULL, 0);
 		zmq_close(p->pb_sock);
+	}
+	if (p->pb_mon != NULL) {
+		int linger = 0;
+		zmq_setsockopt(p->pb_mon, ZMQ_LINGER, &linger, sizeof linger);
+		zmq_close(p->pb_mon);
+	}
 	free(p);
 	*pp = NULL;
 }

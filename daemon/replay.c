@@ -119,6 +119,7 @@ replay_stats(struct replay *r, const struct replay_job *j)
 	STAT("articles_processed", metrics.m_processed);
 	STAT("events_published", metrics.m_events);
 	STAT("publish_dropped", metrics.m_pub_dropped);
+	STAT("subscribers", metrics.m_subscribers);
 	STAT("replay_requests", metrics.m_replay_requests);
 	STAT("replay_errors", metrics.m_replay_errors);
 	STAT("queue_depth", ingest_queue_depth());

@@ -107,6 +107,12 @@ def main():
         check(fr[0] == b"$stats", "stats got %r" % fr[0])
         stats = msgpack.unpackb(fr[1], raw=False)
         check(stats["req"] == 7 and stats["last_seq"] == last, "stats %r" % stats)
+        check(stats["subscribers"] == 2, "subscribers %r" % stats["subscribers"])
+        s2.close()
+        deadline = time.time() + 10
+        while d.metrics()["newswire_subscribers"] != 1 and time.time() < deadline:
+            time.sleep(0.05)
+        check(d.metrics()["newswire_subscribers"] == 1, "a closed SUB still counted")
 
         # 5. /metrics.
         m = d.metrics()
