@@ -25,325 +25,327 @@
 #include "newswired.h"
 
 struct http {
-	struct evhttp *h_http;
-	struct evhttp_bound_socket *h_sock;
-	struct event_base *h_base;
-	const struct config *h_cfg;
-	size_t h_conns;    /* open connections */
-	bool h_paused;     /* listener disabled at the cap */
-	bool h_stopped;    /* draining for exit */
-	bool h_freeing;    /* evhttp_free in progress */
-	struct bufferevent **h_new; /* connections made since the last adopt */
-	size_t h_nnew, h_newcap;
-	struct event *h_adopt;
+        struct evhttp *h_http;
+        struct evhttp_bound_socket *h_sock;
+        struct event_base *h_base;
+        const struct config *h_cfg;
+        size_t h_conns;             /* open connections */
+        bool h_paused;              /* listener disabled at the cap */
+        bool h_stopped;             /* draining for exit */
+        bool h_freeing;             /* evhttp_free in progress */
+        struct bufferevent **h_new; /* connections made since the last adopt */
+        size_t h_nnew, h_newcap;
+        struct event *h_adopt;
 };
 
 /* Send a JSON body with a status; takes ownership of obj. */
 static void
 http_json(struct evhttp_request *req, int code, const char *reason, json_t *obj)
 {
-	struct evbuffer *buf = evbuffer_new();
-	char *text = json_dumps(obj, JSON_COMPACT);
+        struct evbuffer *buf = evbuffer_new();
+        char *text = json_dumps(obj, JSON_COMPACT);
 
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
-	    "application/json");
-	evbuffer_add_printf(buf, "%s\n", text ? text : "{}");
-	evhttp_send_reply(req, code, reason, buf);
-	evbuffer_free(buf);
-	free(text);
-	json_decref(obj);
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+                          "application/json");
+        evbuffer_add_printf(buf, "%s\n", text ? text : "{}");
+        evhttp_send_reply(req, code, reason, buf);
+        evbuffer_free(buf);
+        free(text);
+        json_decref(obj);
 }
 
 /* Send {"error": code-name, "message": msg}. */
 static void
 http_error(struct evhttp_request *req, int code, const char *reason, const char *msg)
 {
-	if (code >= 400)
-		metrics.m_rejected++;
-	http_json(req, code, reason, json_pack("{s:s, s:s}", "error", reason, "message", msg));
+        if (code >= 400)
+                metrics.m_rejected++;
+        http_json(req, code, reason, json_pack("{s:s, s:s}", "error", reason, "message", msg));
 }
 
 /* The media type of a request without parameters, lowercased, or "". */
 static void
 http_media_type(struct evhttp_request *req, char *out, size_t size)
 {
-	const char *ct = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "Content-Type");
-	size_t i = 0;
+        const char *ct = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
+        size_t i = 0;
 
-	out[0] = '\0';
-	if (ct == NULL)
-		return;
-	while (*ct == ' ')
-		ct++;
-	for (; ct[i] != '\0' && ct[i] != ';' && ct[i] != ' ' && i + 1 < size; i++)
-		out[i] = (char)(ct[i] >= 'A' && ct[i] <= 'Z' ? ct[i] + 32 : ct[i]);
-	out[i] = '\0';
+        out[0] = '\0';
+        if (ct == NULL)
+                return;
+        while (*ct == ' ')
+                ct++;
+        for (; ct[i] != '\0' && ct[i] != ';' && ct[i] != ' ' && i + 1 < size; i++)
+                out[i] = (char)(ct[i] >= 'A' && ct[i] <= 'Z' ? ct[i] + 32 : ct[i]);
+        out[i] = '\0';
 }
 
 /* Constant-time comparison of the bearer token. */
 static bool
 http_token_ok(struct http *h, struct evhttp_request *req)
 {
-	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "Authorization");
-	const char *want = h->h_cfg->cfg_token;
-	size_t i, wl, gl;
-	unsigned char diff = 0;
+        const char *auth =
+            evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+        const char *want = h->h_cfg->cfg_token;
+        size_t i, wl, gl;
+        unsigned char diff = 0;
 
-	if (want == NULL)
-		return true;
-	if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
-		return false;
-	auth += 7;
-	wl = strlen(want);
-	gl = strlen(auth);
-	for (i = 0; i < wl; i++)
-		diff |= (unsigned char)want[i] ^ (unsigned char)(i < gl ? auth[i] : 0);
-	return diff == 0 && gl == wl;
+        if (want == NULL)
+                return true;
+        if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
+                return false;
+        auth += 7;
+        wl = strlen(want);
+        gl = strlen(auth);
+        for (i = 0; i < wl; i++)
+                diff |= (unsigned char)want[i] ^ (unsigned char)(i < gl ? auth[i] : 0);
+        return diff == 0 && gl == wl;
 }
 
 /* Ingest outcome: answer the waiting POST. */
 static void
 http_ingest_done(void *arg, enum ingest_result res, const char *id)
 {
-	struct evhttp_request *req = arg;
+        struct evhttp_request *req = arg;
 
-	switch (res) {
-	case INGEST_STORED:
-		http_json(req, 202, "Accepted",
-		    json_pack("{s:s, s:s}", "article", id, "status", "queued"));
-		break;
-	case INGEST_DUPLICATE:
-		http_json(req, 200, "OK",
-		    json_pack("{s:s, s:s, s:s}", "article", id, "status", "duplicate", "message",
-		    "this article was already received; no new events"));
-		break;
-	case INGEST_FULL:
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
-		http_error(req, 503, "Service Unavailable",
-		    "the processing queue is full; retry after a second");
-		break;
-	case INGEST_ERROR:
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "5");
-		http_error(req, 503, "Service Unavailable",
-		    "the article could not be stored (storage error); retry later");
-		break;
-	}
+        switch (res) {
+        case INGEST_STORED:
+                http_json(req, 202, "Accepted",
+                          json_pack("{s:s, s:s}", "article", id, "status", "queued"));
+                break;
+        case INGEST_DUPLICATE:
+                http_json(req, 200, "OK",
+                          json_pack("{s:s, s:s, s:s}", "article", id, "status", "duplicate",
+                                    "message", "this article was already received; no new events"));
+                break;
+        case INGEST_FULL:
+                evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
+                http_error(req, 503, "Service Unavailable",
+                           "the processing queue is full; retry after a second");
+                break;
+        case INGEST_ERROR:
+                evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "5");
+                http_error(req, 503, "Service Unavailable",
+                           "the article could not be stored (storage error); retry later");
+                break;
+        }
 }
 
 /* POST /v1/articles. */
 static void
 http_post_article(struct http *h, struct evhttp_request *req)
 {
-	struct evbuffer *in = evhttp_request_get_input_buffer(req);
-	size_t len = evbuffer_get_length(in);
-	char type[64], *raw, *cause = NULL, msg[512];
-	struct article *a;
-	struct ingest *ing;
-	int format;
+        struct evbuffer *in = evhttp_request_get_input_buffer(req);
+        size_t len = evbuffer_get_length(in);
+        char type[64], *raw, *cause = NULL, msg[512];
+        struct article *a;
+        struct ingest *ing;
+        int format;
 
-	if (!http_token_ok(h, req)) {
-		evhttp_add_header(evhttp_request_get_output_headers(req), "WWW-Authenticate",
-		    "Bearer");
-		http_error(req, 401, "Unauthorized",
-		    "this server needs an ingest token: send \"Authorization: Bearer TOKEN\"");
-		return;
-	}
-	if (ingest_stopping()) {
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "5");
-		http_error(req, 503, "Service Unavailable", "the daemon is shutting down");
-		return;
-	}
-	http_media_type(req, type, sizeof type);
-	if (*type == '\0' || strcmp(type, "text/plain") == 0)
-		format = STORE_TEXT;
-	else if (strcmp(type, "application/json") == 0)
-		format = STORE_JSON;
-	else {
-		snprintf(msg, sizeof msg, "Content-Type %s is not accepted: send text/plain "
-		    "(header block and body) or application/json", type);
-		http_error(req, 415, "Unsupported Media Type", msg);
-		return;
-	}
-	if (len > (size_t)h->h_cfg->cfg_max_body) {
-		snprintf(msg, sizeof msg, "the article is %zu bytes, over the limit of %lld",
-		    len, (long long)h->h_cfg->cfg_max_body);
-		http_error(req, 413, "Payload Too Large", msg);
-		return;
-	}
-	if (len == 0) {
-		http_error(req, 400, "Bad Request", "the body is empty: send an article");
-		return;
-	}
-	raw = xmalloc(len + 1);
-	evbuffer_copyout(in, raw, len);
-	raw[len] = '\0';
-	if (!nw_utf8_valid(raw, len)) {
-		free(raw);
-		http_error(req, 400, "Bad Request", "the body is not valid UTF-8");
-		return;
-	}
-	if (format == STORE_JSON)
-		a = article_from_json(raw, len, &cause);
-	else
-		a = article_parse(raw, len, &cause);
-	if (a == NULL) {
-		snprintf(msg, sizeof msg, "not an article: %s",
-		    cause ? cause : "cannot be parsed");
-		free(cause);
-		free(raw);
-		http_error(req, 400, "Bad Request", msg);
-		return;
-	}
-	free(cause);
-	if (!ingest_room()) {
-		article_destroy(&a);
-		free(raw);
-		http_ingest_done(req, INGEST_FULL, "");
-		return;
-	}
-	ing = xcalloc(1, sizeof *ing);
-	ing->in_article = a;
-	ing->in_format = format;
-	ing->in_raw = raw;
-	ing->in_rawlen = len;
-	ing->in_done = http_ingest_done;
-	ing->in_arg = req;
-	ingest_submit(ing);
+        if (!http_token_ok(h, req)) {
+                evhttp_add_header(evhttp_request_get_output_headers(req), "WWW-Authenticate",
+                                  "Bearer");
+                http_error(
+                    req, 401, "Unauthorized",
+                    "this server needs an ingest token: send \"Authorization: Bearer TOKEN\"");
+                return;
+        }
+        if (ingest_stopping()) {
+                evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "5");
+                http_error(req, 503, "Service Unavailable", "the daemon is shutting down");
+                return;
+        }
+        http_media_type(req, type, sizeof type);
+        if (*type == '\0' || strcmp(type, "text/plain") == 0)
+                format = STORE_TEXT;
+        else if (strcmp(type, "application/json") == 0)
+                format = STORE_JSON;
+        else {
+                snprintf(msg, sizeof msg,
+                         "Content-Type %s is not accepted: send text/plain "
+                         "(header block and body) or application/json",
+                         type);
+                http_error(req, 415, "Unsupported Media Type", msg);
+                return;
+        }
+        if (len > (size_t)h->h_cfg->cfg_max_body) {
+                snprintf(msg, sizeof msg, "the article is %zu bytes, over the limit of %lld", len,
+                         (long long)h->h_cfg->cfg_max_body);
+                http_error(req, 413, "Payload Too Large", msg);
+                return;
+        }
+        if (len == 0) {
+                http_error(req, 400, "Bad Request", "the body is empty: send an article");
+                return;
+        }
+        raw = xmalloc(len + 1);
+        evbuffer_copyout(in, raw, len);
+        raw[len] = '\0';
+        if (!nw_utf8_valid(raw, len)) {
+                free(raw);
+                http_error(req, 400, "Bad Request", "the body is not valid UTF-8");
+                return;
+        }
+        if (format == STORE_JSON)
+                a = article_from_json(raw, len, &cause);
+        else
+                a = article_parse(raw, len, &cause);
+        if (a == NULL) {
+                snprintf(msg, sizeof msg, "not an article: %s", cause ? cause : "cannot be parsed");
+                free(cause);
+                free(raw);
+                http_error(req, 400, "Bad Request", msg);
+                return;
+        }
+        free(cause);
+        if (!ingest_room()) {
+                article_destroy(&a);
+                free(raw);
+                http_ingest_done(req, INGEST_FULL, "");
+                return;
+        }
+        ing = xcalloc(1, sizeof *ing);
+        ing->in_article = a;
+        ing->in_format = format;
+        ing->in_raw = raw;
+        ing->in_rawlen = len;
+        ing->in_done = http_ingest_done;
+        ing->in_arg = req;
+        ingest_submit(ing);
 }
 
 /* GET /v1/articles/ID. */
 static void
 http_get_article(struct http *h, struct evhttp_request *req, const char *id)
 {
-	char *status = NULL, *error = NULL, *cause = NULL;
-	uint64_t nevents = 0, received = 0;
-	size_t i;
-	int rc;
-	json_t *obj;
+        char *status = NULL, *error = NULL, *cause = NULL;
+        uint64_t nevents = 0, received = 0;
+        size_t i;
+        int rc;
+        json_t *obj;
 
-	for (i = 0; id[i] != '\0'; i++) {
-		if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
-			break;
-	}
-	if (i != 16 || id[i] != '\0') {
-		http_error(req, 400, "Bad Request",
-		    "an article id is 16 lowercase hex digits (as returned by POST)");
-		return;
-	}
-	rc = store_article_info(ingest_store(), id, &status, &error, &nevents, &received, &cause);
-	if (rc < 0) {
-		log_warnx("%s", cause);
-		free(cause);
-		http_error(req, 500, "Internal Server Error", "storage error");
-		return;
-	}
-	if (rc == 0) {
-		http_error(req, 404, "Not Found", "no article with this id");
-		return;
-	}
-	obj = json_pack("{s:s, s:s, s:I, s:I}", "article", id, "status", status, "events",
-	    (json_int_t)nevents, "received_ms", (json_int_t)received);
-	json_object_set_new(obj, "error", error ? json_string(error) : json_null());
-	http_json(req, 200, "OK", obj);
-	free(status);
-	free(error);
+        for (i = 0; id[i] != '\0'; i++) {
+                if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
+                        break;
+        }
+        if (i != 16 || id[i] != '\0') {
+                http_error(req, 400, "Bad Request",
+                           "an article id is 16 lowercase hex digits (as returned by POST)");
+                return;
+        }
+        rc = store_article_info(ingest_store(), id, &status, &error, &nevents, &received, &cause);
+        if (rc < 0) {
+                log_warnx("%s", cause);
+                free(cause);
+                http_error(req, 500, "Internal Server Error", "storage error");
+                return;
+        }
+        if (rc == 0) {
+                http_error(req, 404, "Not Found", "no article with this id");
+                return;
+        }
+        obj = json_pack("{s:s, s:s, s:I, s:I}", "article", id, "status", status, "events",
+                        (json_int_t)nevents, "received_ms", (json_int_t)received);
+        json_object_set_new(obj, "error", error ? json_string(error) : json_null());
+        http_json(req, 200, "OK", obj);
+        free(status);
+        free(error);
 }
 
 /* GET /metrics. */
 static void
 http_metrics(struct evhttp_request *req)
 {
-	struct evbuffer *buf = evbuffer_new();
-	char *text = metrics_render();
+        struct evbuffer *buf = evbuffer_new();
+        char *text = metrics_render();
 
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
-	    "text/plain; version=0.0.4");
-	evbuffer_add(buf, text, strlen(text));
-	evhttp_send_reply(req, 200, "OK", buf);
-	evbuffer_free(buf);
-	free(text);
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+                          "text/plain; version=0.0.4");
+        evbuffer_add(buf, text, strlen(text));
+        evhttp_send_reply(req, 200, "OK", buf);
+        evbuffer_free(buf);
+        free(text);
 }
 
 /* Every request: route by path and method. */
 static void
 http_request_cb(struct evhttp_request *req, void *arg)
 {
-	struct http *h = arg;
-	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
-	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-	const char *allow = NULL;
+        struct http *h = arg;
+        const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+        enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+        const char *allow = NULL;
 
-	if (path == NULL)
-		path = "/";
-	if (strcmp(path, "/v1/articles") == 0) {
-		if (cmd == EVHTTP_REQ_POST) {
-			http_post_article(h, req);
-			return;
-		}
-		allow = "POST";
-	} else if (strncmp(path, "/v1/articles/", 13) == 0) {
-		if (cmd == EVHTTP_REQ_GET) {
-			http_get_article(h, req, path + 13);
-			return;
-		}
-		allow = "GET";
-	} else if (strcmp(path, "/healthz") == 0) {
-		if (cmd == EVHTTP_REQ_GET) {
-			http_json(req, 200, "OK", json_pack("{s:s, s:I, s:I}", "status",
-			    ingest_stopping() ? "stopping" : "ok", "last_seq",
-			    (json_int_t)store_last_seq(ingest_store()), "queue_depth",
-			    (json_int_t)ingest_queue_depth()));
-			return;
-		}
-		allow = "GET";
-	} else if (strcmp(path, "/metrics") == 0) {
-		if (cmd == EVHTTP_REQ_GET) {
-			http_metrics(req);
-			return;
-		}
-		allow = "GET";
-	}
-	if (allow != NULL) {
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
-		http_error(req, 405, "Method Not Allowed", "use the method in the Allow header");
-		return;
-	}
-	http_error(req, 404, "Not Found",
-	    "no such resource: POST /v1/articles, GET /v1/articles/ID, /healthz, /metrics");
+        if (path == NULL)
+                path = "/";
+        if (strcmp(path, "/v1/articles") == 0) {
+                if (cmd == EVHTTP_REQ_POST) {
+                        http_post_article(h, req);
+                        return;
+                }
+                allow = "POST";
+        } else if (strncmp(path, "/v1/articles/", 13) == 0) {
+                if (cmd == EVHTTP_REQ_GET) {
+                        http_get_article(h, req, path + 13);
+                        return;
+                }
+                allow = "GET";
+        } else if (strcmp(path, "/healthz") == 0) {
+                if (cmd == EVHTTP_REQ_GET) {
+                        http_json(req, 200, "OK",
+                                  json_pack("{s:s, s:I, s:I}", "status",
+                                            ingest_stopping() ? "stopping" : "ok", "last_seq",
+                                            (json_int_t)store_last_seq(ingest_store()),
+                                            "queue_depth", (json_int_t)ingest_queue_depth()));
+                        return;
+                }
+                allow = "GET";
+        } else if (strcmp(path, "/metrics") == 0) {
+                if (cmd == EVHTTP_REQ_GET) {
+                        http_metrics(req);
+                        return;
+                }
+                allow = "GET";
+        }
+        if (allow != NULL) {
+                evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
+                http_error(req, 405, "Method Not Allowed", "use the method in the Allow header");
+                return;
+        }
+        http_error(req, 404, "Not Found",
+                   "no such resource: POST /v1/articles, GET /v1/articles/ID, /healthz, /metrics");
 }
 
 /* Pause or resume accepting around the connection cap. */
 static void
 http_check_cap(struct http *h)
 {
-	struct evconnlistener *l;
+        struct evconnlistener *l;
 
-	if (h->h_sock == NULL || h->h_stopped || h->h_freeing)
-		return;
-	l = evhttp_bound_socket_get_listener(h->h_sock);
-	if (!h->h_paused && h->h_conns >= (size_t)h->h_cfg->cfg_http_max_conns) {
-		evconnlistener_disable(l);
-		h->h_paused = true;
-		metrics.m_http_refused++;
-		log_info("http: %zu connections, not accepting more for now", h->h_conns);
-	} else if (h->h_paused && h->h_conns < (size_t)h->h_cfg->cfg_http_max_conns) {
-		evconnlistener_enable(l);
-		h->h_paused = false;
-	}
+        if (h->h_sock == NULL || h->h_stopped || h->h_freeing)
+                return;
+        l = evhttp_bound_socket_get_listener(h->h_sock);
+        if (!h->h_paused && h->h_conns >= (size_t)h->h_cfg->cfg_http_max_conns) {
+                evconnlistener_disable(l);
+                h->h_paused = true;
+                metrics.m_http_refused++;
+                log_info("http: %zu connections, not accepting more for now", h->h_conns);
+        } else if (h->h_paused && h->h_conns < (size_t)h->h_cfg->cfg_http_max_conns) {
+                evconnlistener_enable(l);
+                h->h_paused = false;
+        }
 }
 
 /* A connection closes: one less. */
 static void
 http_conn_closed(struct evhttp_connection *evcon, void *arg)
 {
-	struct http *h = arg;
+        struct http *h = arg;
 
-	metrics.m_http_conns--;
-	if (h->h_conns > 0)
-		h->h_conns--;
-	http_check_cap(h);
+        metrics.m_http_conns--;
+        if (h->h_conns > 0)
+                h->h_conns--;
+        http_check_cap(h);
 }
 
 /* Deferred from http_bevcb: evhttp has now made the connection around the
@@ -352,21 +354,21 @@ http_conn_closed(struct evhttp_connection *evcon, void *arg)
 static void
 http_adopt_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct http *h = arg;
-	size_t i;
+        struct http *h = arg;
+        size_t i;
 
-	for (i = 0; i < h->h_nnew; i++) {
-		void *cbarg = NULL;
-		bufferevent_getcb(h->h_new[i], NULL, NULL, NULL, &cbarg);
-		if (cbarg != NULL)
-			evhttp_connection_set_closecb(cbarg, http_conn_closed, h);
-		else {
-			metrics.m_http_conns--;
-			h->h_conns--;
-		}
-	}
-	h->h_nnew = 0;
-	http_check_cap(h);
+        for (i = 0; i < h->h_nnew; i++) {
+                void *cbarg = NULL;
+                bufferevent_getcb(h->h_new[i], NULL, NULL, NULL, &cbarg);
+                if (cbarg != NULL)
+                        evhttp_connection_set_closecb(cbarg, http_conn_closed, h);
+                else {
+                        metrics.m_http_conns--;
+                        h->h_conns--;
+                }
+        }
+        h->h_nnew = 0;
+        http_check_cap(h);
 }
 
 /* evhttp wants a bufferevent for a new connection: count the connection,
@@ -374,86 +376,87 @@ http_adopt_cb(evutil_socket_t fd, short what, void *arg)
 static struct bufferevent *
 http_bevcb(struct event_base *base, void *arg)
 {
-	struct http *h = arg;
-	struct bufferevent *bev;
+        struct http *h = arg;
+        struct bufferevent *bev;
 
-	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-	if (bev == NULL)
-		return NULL;
-	if (h->h_nnew == h->h_newcap) {
-		h->h_newcap = h->h_newcap ? h->h_newcap * 2 : 16;
-		h->h_new = xrealloc(h->h_new, h->h_newcap * sizeof *h->h_new);
-	}
-	h->h_new[h->h_nnew++] = bev;
-	event_active(h->h_adopt, 0, 0);
-	h->h_conns++;
-	metrics.m_http_conns++;
-	/* Disabling the listener here also ends its accept loop. */
-	http_check_cap(h);
-	return bev;
+        bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+        if (bev == NULL)
+                return NULL;
+        if (h->h_nnew == h->h_newcap) {
+                h->h_newcap = h->h_newcap ? h->h_newcap * 2 : 16;
+                h->h_new = xrealloc(h->h_new, h->h_newcap * sizeof *h->h_new);
+        }
+        h->h_new[h->h_nnew++] = bev;
+        event_active(h->h_adopt, 0, 0);
+        h->h_conns++;
+        metrics.m_http_conns++;
+        /* Disabling the listener here also ends its accept loop. */
+        http_check_cap(h);
+        return bev;
 }
 
 /* Listen on ADDR:PORT. */
 struct http *
 http_new(struct event_base *base, const struct config *cfg, char **cause)
 {
-	struct http *h = xcalloc(1, sizeof *h);
-	char *addr = xstrdup(cfg->cfg_http), *colon = strrchr(addr, ':');
-	int port = atoi(colon + 1);
+        struct http *h = xcalloc(1, sizeof *h);
+        char *addr = xstrdup(cfg->cfg_http), *colon = strrchr(addr, ':');
+        int port = atoi(colon + 1);
 
-	*colon = '\0';
-	if (addr[0] == '[' && colon > addr + 1 && colon[-1] == ']') {
-		colon[-1] = '\0';
-		memmove(addr, addr + 1, strlen(addr));
-	}
-	h->h_base = base;
-	h->h_cfg = cfg;
-	h->h_adopt = event_new(base, -1, 0, http_adopt_cb, h);
-	h->h_http = evhttp_new(base);
-	evhttp_set_timeout(h->h_http, (int)cfg->cfg_http_timeout);
-	evhttp_set_max_body_size(h->h_http, (ev_ssize_t)cfg->cfg_max_body);
-	evhttp_set_max_headers_size(h->h_http, 64 * 1024);
-	evhttp_set_allowed_methods(h->h_http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
-	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
-	evhttp_set_gencb(h->h_http, http_request_cb, h);
-	evhttp_set_bevcb(h->h_http, http_bevcb, h);
-	h->h_sock = evhttp_bind_socket_with_handle(h->h_http, addr, (uint16_t)port);
-	if (h->h_sock == NULL) {
-		xasprintf(cause, "http: cannot listen on %s: %s", cfg->cfg_http, strerror(errno));
-		free(addr);
-		http_destroy(&h);
-		return NULL;
-	}
-	log_info("http on %s", cfg->cfg_http);
-	free(addr);
-	return h;
+        *colon = '\0';
+        if (addr[0] == '[' && colon > addr + 1 && colon[-1] == ']') {
+                colon[-1] = '\0';
+                memmove(addr, addr + 1, strlen(addr));
+        }
+        h->h_base = base;
+        h->h_cfg = cfg;
+        h->h_adopt = event_new(base, -1, 0, http_adopt_cb, h);
+        h->h_http = evhttp_new(base);
+        evhttp_set_timeout(h->h_http, (int)cfg->cfg_http_timeout);
+        evhttp_set_max_body_size(h->h_http, (ev_ssize_t)cfg->cfg_max_body);
+        evhttp_set_max_headers_size(h->h_http, 64 * 1024);
+        evhttp_set_allowed_methods(h->h_http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+                                                  EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+                                                  EVHTTP_REQ_OPTIONS);
+        evhttp_set_gencb(h->h_http, http_request_cb, h);
+        evhttp_set_bevcb(h->h_http, http_bevcb, h);
+        h->h_sock = evhttp_bind_socket_with_handle(h->h_http, addr, (uint16_t)port);
+        if (h->h_sock == NULL) {
+                xasprintf(cause, "http: cannot listen on %s: %s", cfg->cfg_http, strerror(errno));
+                free(addr);
+                http_destroy(&h);
+                return NULL;
+        }
+        log_info("http on %s", cfg->cfg_http);
+        free(addr);
+        return h;
 }
 
 /* Close the listener and every connection. */
 void
 http_destroy(struct http **hp)
 {
-	struct http *h = *hp;
+        struct http *h = *hp;
 
-	if (h == NULL)
-		return;
-	/* Connections closed below must not touch the listener any more. */
-	h->h_freeing = true;
-	if (h->h_http != NULL)
-		evhttp_free(h->h_http);
-	if (h->h_adopt != NULL)
-		event_free(h->h_adopt);
-	free(h->h_new);
-	free(h);
-	*hp = NULL;
+        if (h == NULL)
+                return;
+        /* Connections closed below must not touch the listener any more. */
+        h->h_freeing = true;
+        if (h->h_http != NULL)
+                evhttp_free(h->h_http);
+        if (h->h_adopt != NULL)
+                event_free(h->h_adopt);
+        free(h->h_new);
+        free(h);
+        *hp = NULL;
 }
 
 /* Stop accepting new connections (drain for exit). */
 void
 http_stop_accepting(struct http *h)
 {
-	if (h->h_sock != NULL && !h->h_stopped) {
-		evconnlistener_disable(evhttp_bound_socket_get_listener(h->h_sock));
-		h->h_stopped = true;
-	}
+        if (h->h_sock != NULL && !h->h_stopped) {
+                evconnlistener_disable(evhttp_bound_socket_get_listener(h->h_sock));
+                h->h_stopped = true;
+        }
 }

@@ -43,9 +43,9 @@ int util_read_file(const char *path, size_t max, char **out, size_t *outlen, cha
 /* ---- log.c ------------------------------------------------------------- */
 
 enum log_level {
-	LOG_LEVEL_WARN = 0,
-	LOG_LEVEL_INFO = 1,
-	LOG_LEVEL_DEBUG = 2,
+        LOG_LEVEL_WARN = 0,
+        LOG_LEVEL_INFO = 1,
+        LOG_LEVEL_DEBUG = 2,
 };
 
 /* Start logging to stderr (or syslog when to_syslog) at a level. */
@@ -67,32 +67,32 @@ void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn)
 
 /* The daemon's configuration: every field is an option of config.c's table. */
 struct config {
-	char *cfg_file;       /* the INI file read, or NULL */
-	bool cfg_foreground;  /* do not daemonize */
-	bool cfg_allow_root;  /* run even as uid 0 */
-	char *cfg_state_dir;  /* SQLite store and default ipc sockets */
-	char *cfg_data_dir;   /* lexicons and rules; "" = nw_datadir() */
-	char *cfg_http;       /* ADDR:PORT of HTTP ingest; "" = off */
-	char *cfg_pub[CONFIG_MAX_ENDPOINTS];    /* PUB endpoints */
-	size_t cfg_npub;
-	char *cfg_replay[CONFIG_MAX_ENDPOINTS]; /* ROUTER endpoints */
-	size_t cfg_nreplay;
-	char *cfg_spool;      /* spool directory; "" = off */
-	int cfg_log_level;    /* enum log_level */
-	char *cfg_token_file; /* file holding the ingest token; "" = no token */
-	char *cfg_token;      /* the token read from cfg_token_file, or NULL */
-	int64_t cfg_workers;      /* extraction threads */
-	int64_t cfg_max_body;     /* bytes of one article */
-	int64_t cfg_queue_max;    /* articles stored but not yet processed, before 503 */
-	int64_t cfg_http_timeout; /* seconds a client may stall */
-	int64_t cfg_http_max_conns;
-	int64_t cfg_sndhwm;       /* PUB high-water mark (messages per subscriber) */
-	int64_t cfg_heartbeat_ms;
-	int64_t cfg_replay_limit; /* events per replay request when it asks for 0 */
-	int64_t cfg_replay_max;   /* most events one replay request may ask for */
-	int64_t cfg_batch_max;    /* results committed in one transaction */
-	int64_t cfg_shutdown_timeout; /* seconds to finish in-flight work on SIGTERM */
-	char *cfg_sync;           /* SQLite synchronous: "full" or "normal" */
+        char *cfg_file;                      /* the INI file read, or NULL */
+        bool cfg_foreground;                 /* do not daemonize */
+        bool cfg_allow_root;                 /* run even as uid 0 */
+        char *cfg_state_dir;                 /* SQLite store and default ipc sockets */
+        char *cfg_data_dir;                  /* lexicons and rules; "" = nw_datadir() */
+        char *cfg_http;                      /* ADDR:PORT of HTTP ingest; "" = off */
+        char *cfg_pub[CONFIG_MAX_ENDPOINTS]; /* PUB endpoints */
+        size_t cfg_npub;
+        char *cfg_replay[CONFIG_MAX_ENDPOINTS]; /* ROUTER endpoints */
+        size_t cfg_nreplay;
+        char *cfg_spool;          /* spool directory; "" = off */
+        int cfg_log_level;        /* enum log_level */
+        char *cfg_token_file;     /* file holding the ingest token; "" = no token */
+        char *cfg_token;          /* the token read from cfg_token_file, or NULL */
+        int64_t cfg_workers;      /* extraction threads */
+        int64_t cfg_max_body;     /* bytes of one article */
+        int64_t cfg_queue_max;    /* articles stored but not yet processed, before 503 */
+        int64_t cfg_http_timeout; /* seconds a client may stall */
+        int64_t cfg_http_max_conns;
+        int64_t cfg_sndhwm; /* PUB high-water mark (messages per subscriber) */
+        int64_t cfg_heartbeat_ms;
+        int64_t cfg_replay_limit;     /* events per replay request when it asks for 0 */
+        int64_t cfg_replay_max;       /* most events one replay request may ask for */
+        int64_t cfg_batch_max;        /* results committed in one transaction */
+        int64_t cfg_shutdown_timeout; /* seconds to finish in-flight work on SIGTERM */
+        char *cfg_sync;               /* SQLite synchronous: "full" or "normal" */
 };
 
 /* Defaults of the option table (state dir from $STATE_DIRECTORY or ./var). */
@@ -107,7 +107,7 @@ int config_parse_file(struct config *cfg, const char *path, char **cause);
 int config_parse_string(struct config *cfg, const char *text, char **cause);
 /* Set one option from its INI name or flag name; 0 or -1 with *cause. */
 int config_set(struct config *cfg, const char *name, const char *value, bool from_cli,
-    char **cause);
+               char **cause);
 /* Checks across options and reads the token file; 0 or -1 with *cause. */
 int config_finish(struct config *cfg, char **cause);
 /* Write the commented sample configuration / the --help text. */
@@ -119,28 +119,28 @@ void config_write_help(FILE *f, const char *prog);
 #define METRICS_NBUCKETS 10
 
 struct metrics {
-	uint64_t m_received;       /* articles accepted (stored) */
-	uint64_t m_duplicate;      /* articles refused as already seen */
-	uint64_t m_rejected;       /* requests refused: 4xx/5xx */
-	uint64_t m_failed;         /* articles whose extraction failed */
-	uint64_t m_processed;      /* articles whose events are committed */
-	uint64_t m_events;         /* events published */
-	uint64_t m_pub_dropped;    /* PUB sends refused (EAGAIN or error) */
-	uint64_t m_subscribers;    /* connections to the PUB socket now */
-	uint64_t m_replay_requests;
-	uint64_t m_replay_errors;  /* malformed or refused replay requests */
-	uint64_t m_replay_events;  /* events sent by replays */
-	uint64_t m_commits;        /* store transactions */
-	uint64_t m_reloads;
-	uint64_t m_reload_failures;
-	uint64_t m_http_conns;     /* open HTTP connections */
-	uint64_t m_http_refused;   /* connections closed at the cap */
-	uint64_t m_spool_done;
-	uint64_t m_spool_failed;
-	uint64_t m_extract_count;  /* histogram of extraction seconds */
-	double m_extract_sum;
-	uint64_t m_extract_buckets[METRICS_NBUCKETS];
-	uint64_t m_start_ms;       /* wall clock at start */
+        uint64_t m_received;    /* articles accepted (stored) */
+        uint64_t m_duplicate;   /* articles refused as already seen */
+        uint64_t m_rejected;    /* requests refused: 4xx/5xx */
+        uint64_t m_failed;      /* articles whose extraction failed */
+        uint64_t m_processed;   /* articles whose events are committed */
+        uint64_t m_events;      /* events published */
+        uint64_t m_pub_dropped; /* PUB sends refused (EAGAIN or error) */
+        uint64_t m_subscribers; /* connections to the PUB socket now */
+        uint64_t m_replay_requests;
+        uint64_t m_replay_errors; /* malformed or refused replay requests */
+        uint64_t m_replay_events; /* events sent by replays */
+        uint64_t m_commits;       /* store transactions */
+        uint64_t m_reloads;
+        uint64_t m_reload_failures;
+        uint64_t m_http_conns;   /* open HTTP connections */
+        uint64_t m_http_refused; /* connections closed at the cap */
+        uint64_t m_spool_done;
+        uint64_t m_spool_failed;
+        uint64_t m_extract_count; /* histogram of extraction seconds */
+        double m_extract_sum;
+        uint64_t m_extract_buckets[METRICS_NBUCKETS];
+        uint64_t m_start_ms; /* wall clock at start */
 };
 
 extern struct metrics metrics;
@@ -153,25 +153,25 @@ char *metrics_render(void);
 /* ---- store.c ----------------------------------------------------------- */
 
 enum store_format {
-	STORE_TEXT = 0,
-	STORE_JSON = 1,
+        STORE_TEXT = 0,
+        STORE_JSON = 1,
 };
 
 /* One article waiting for its events, read back from the store. */
 struct store_pending {
-	int64_t sp_rowid;
-	char sp_id[17];
-	int sp_format;
-	char *sp_raw;
-	size_t sp_rawlen;
+        int64_t sp_rowid;
+        char sp_id[17];
+        int sp_format;
+        char *sp_raw;
+        size_t sp_rawlen;
 };
 
 /* One event read from the store for a replay. */
 struct store_event {
-	uint64_t se_seq;
-	char *se_type;
-	void *se_payload;
-	size_t se_len;
+        uint64_t se_seq;
+        char *se_type;
+        void *se_payload;
+        size_t se_len;
 };
 
 struct store;
@@ -189,27 +189,27 @@ int store_commit(struct store *st, char **cause);
 void store_rollback(struct store *st);
 /* Insert a new article (status queued). 1 inserted, 0 when the id exists, -1. */
 int store_add_article(struct store *st, const struct article *a, int format, const char *raw,
-    size_t rawlen, char **cause);
+                      size_t rawlen, char **cause);
 /* Insert one event with the next sequence, returned in *seq; payload is built
  * by the caller with that seq: encode(seq) is called with the seq to use.
  * 1 inserted, 0 when the event id exists (no seq used), -1 on error. */
 int store_add_event(struct store *st, const char *id, const char *type, const char *article,
-    const void *payload, size_t len, uint64_t seq, char **cause);
+                    const void *payload, size_t len, uint64_t seq, char **cause);
 /* Mark an article done (with its event count) or failed (with an error). */
 int store_finish_article(struct store *st, const char *id, bool ok, const char *error,
-    uint64_t nevents, char **cause);
+                         uint64_t nevents, char **cause);
 /* Status of an article: 1 found (strings malloc'd), 0 absent, -1 error. */
 int store_article_info(struct store *st, const char *id, char **status, char **error,
-    uint64_t *nevents, uint64_t *received, char **cause);
+                       uint64_t *nevents, uint64_t *received, char **cause);
 /* Up to max queued articles with after < rowid <= upto, in order. */
 int store_pending(struct store *st, int64_t after, int64_t upto, size_t max,
-    struct store_pending **out, size_t *n, char **cause);
+                  struct store_pending **out, size_t *n, char **cause);
 /* The newest article rowid (0 when none). */
 int64_t store_max_rowid(struct store *st);
 void store_pending_free(struct store_pending *p, size_t n);
 /* Up to max events with seq > since whose type starts with prefix. */
 int store_events(struct store *st, uint64_t since, const char *prefix, size_t max,
-    struct store_event **out, size_t *n, char **cause);
+                 struct store_event **out, size_t *n, char **cause);
 void store_events_free(struct store_event *e, size_t n);
 /* Counts for /metrics and stats. */
 int64_t store_count_articles(struct store *st, const char *status);
@@ -219,20 +219,20 @@ int64_t store_count_events(struct store *st);
 
 /* A result of one article's extraction, handed back to the loop. */
 struct worker_result {
-	char wr_id[17];            /* article id */
-	struct nw_event **wr_events; /* NULL on failure */
-	size_t wr_nevents;
-	char *wr_error;            /* why extraction failed, or NULL */
-	double wr_seconds;         /* time spent extracting */
-	struct worker_result *wr_next;
+        char wr_id[17];              /* article id */
+        struct nw_event **wr_events; /* NULL on failure */
+        size_t wr_nevents;
+        char *wr_error;    /* why extraction failed, or NULL */
+        double wr_seconds; /* time spent extracting */
+        struct worker_result *wr_next;
 };
 
 struct worker;
 
 /* Start n threads extracting with x (taken over); results are signalled to
  * the loop, which calls done(arg) on base. */
-struct worker *worker_new(struct event_base *base, int n, struct extractor *x,
-    void (*done)(void *), void *arg, char **cause);
+struct worker *worker_new(struct event_base *base, int n, struct extractor *x, void (*done)(void *),
+                          void *arg, char **cause);
 /* Stop the threads (after their current article) and free everything. */
 void worker_destroy(struct worker **w);
 /* Queue an article (ownership taken) with its id. */
@@ -256,26 +256,25 @@ struct publish;
 
 /* Bind a PUB socket to every endpoint; heartbeat every hb_ms. */
 struct publish *publish_new(struct event_base *base, void *zctx, char **endpoints, size_t n,
-    int sndhwm, int hb_ms, const uint8_t *origin, uint64_t epoch, uint64_t last_seq,
-    char **cause);
+                            int sndhwm, int hb_ms, const uint8_t *origin, uint64_t epoch,
+                            uint64_t last_seq, char **cause);
 void publish_destroy(struct publish **p);
 /* Send one committed event: [type, payload, trailer]. */
 void publish_event(struct publish *p, const char *type, const void *payload, size_t len,
-    uint64_t seq);
+                   uint64_t seq);
 /* Send a heartbeat now. */
 void publish_heartbeat(struct publish *p);
 /* Subscriber connections open now (from the socket monitor). */
 int publish_subscribers(struct publish *p);
 /* Build the trailer frame for seq (malloc'd). */
-int publish_trailer(const uint8_t *origin, uint64_t epoch, uint64_t seq, char **out,
-    size_t *len);
+int publish_trailer(const uint8_t *origin, uint64_t epoch, uint64_t seq, char **out, size_t *len);
 
 /* ---- replay.c ---------------------------------------------------------- */
 
 struct replay;
 
 struct replay *replay_new(struct event_base *base, void *zctx, char **endpoints, size_t n,
-    struct store *st, int limit, int max, char **cause);
+                          struct store *st, int limit, int max, char **cause);
 void replay_destroy(struct replay **r);
 /* Replays in progress. */
 size_t replay_active(struct replay *r);
@@ -295,27 +294,27 @@ void notify_watchdog_stop(void);
 
 /* How an article's submission ended. */
 enum ingest_result {
-	INGEST_STORED,    /* committed: 202 */
-	INGEST_DUPLICATE, /* already seen: 200 */
-	INGEST_FULL,      /* queue full: 503 */
-	INGEST_ERROR,     /* storage error: 503 */
+        INGEST_STORED,    /* committed: 202 */
+        INGEST_DUPLICATE, /* already seen: 200 */
+        INGEST_FULL,      /* queue full: 503 */
+        INGEST_ERROR,     /* storage error: 503 */
 };
 
 /* An article on its way to the store, and whom to tell. */
 struct ingest {
-	struct article *in_article; /* owned until stored */
-	int in_format;              /* enum store_format */
-	char *in_raw;               /* the bytes received (owned) */
-	size_t in_rawlen;
-	/* Called on the loop once the outcome is known; id is the article id. */
-	void (*in_done)(void *arg, enum ingest_result res, const char *id);
-	void *in_arg;
-	struct ingest *in_next;
+        struct article *in_article; /* owned until stored */
+        int in_format;              /* enum store_format */
+        char *in_raw;               /* the bytes received (owned) */
+        size_t in_rawlen;
+        /* Called on the loop once the outcome is known; id is the article id. */
+        void (*in_done)(void *arg, enum ingest_result res, const char *id);
+        void *in_arg;
+        struct ingest *in_next;
 };
 
 /* Start the pipeline (the subsystems stay the caller's). */
 void ingest_init(struct event_base *base, const struct config *cfg, struct store *st,
-    struct worker *w, struct publish *pub);
+                 struct worker *w, struct publish *pub);
 /* Queue the articles an earlier run stored and never processed. */
 void ingest_start_backlog(void);
 /* Queue an article for the next group commit; ownership of in is taken.
@@ -351,8 +350,7 @@ void http_stop_accepting(struct http *h);
 
 struct spool;
 
-struct spool *spool_new(struct event_base *base, const char *dir, size_t max_body,
-    char **cause);
+struct spool *spool_new(struct event_base *base, const char *dir, size_t max_body, char **cause);
 void spool_destroy(struct spool **s);
 /* Scan the directory again (files left while the queue was full). */
 void spool_rescan(struct spool *s);
