@@ -24,21 +24,21 @@
 /* The pipeline's state: one per process. */
 static struct {
         struct event_base *d_base;
-        const struct config *d_cfg;
+        const struct config *d_cfg; /* the subsystems, owned by daemon.c */
         struct store *d_store;
         struct worker *d_worker;
         struct publish *d_publish;
-        struct event *d_flush;                  /* group commit, made active on demand */
-        struct event *d_retry;                  /* flush again after a store error */
-        struct event *d_deadline;               /* shutdown bound */
-        struct ingest *d_ing_head, *d_ing_tail; /* articles waiting for commit */
-        size_t d_ning;
+        struct event *d_flush;                         /* group commit, made active on demand */
+        struct event *d_retry;                         /* flush again after a store error */
+        struct event *d_deadline;                      /* shutdown bound */
+        struct ingest *d_ing_head, *d_ing_tail;        /* articles waiting for commit */
+        size_t d_ning;                                 /* how many */
         struct worker_result *d_res_head, *d_res_tail; /* results waiting for commit */
         size_t d_inflight;                             /* articles given to the workers */
         bool d_backlog;                                /* stored articles still to load */
-        int64_t d_backlog_after, d_backlog_upto;
-        bool d_stopping;
-        bool d_exiting;
+        int64_t d_backlog_after, d_backlog_upto;       /* rowids: loaded up to, load up to */
+        bool d_stopping;                               /* SIGTERM: no new work */
+        bool d_exiting;                                /* loop exit requested */
 } d;
 
 /* The store, for http.c's GET and replay.c. */
