@@ -84,6 +84,45 @@ engine_cmp_hit(const void *pa, const void *pb)
         return a->pay < b->pay ? -1 : a->pay > b->pay;
 }
 
+/* Mark the sentences that hold a trigger of the document's language, with
+ * their neighbours (anaphors look back, continued roles look ahead); only
+ * those are read for unknown names, times and quantities. */
+static void
+engine_spans(struct ex_doc *d)
+{
+        size_t ns = d->t.nsent;
+        d->active = ex_xcalloc(ns + 1, 1);
+        for (size_t h = 0; h < d->nhits; h++) {
+                if ((d->hits[h].pay >> 24) != PAY_TRIGGER ||
+                    d->x->trigs[d->hits[h].pay & 0xffffff].lang != d->lang || ns == 0)
+                        continue;
+                size_t s = text_sentence_of(&d->t, d->hits[h].start);
+                d->active[s] = 1;
+                if (s > 0)
+                        d->active[s - 1] = 1;
+                if (s + 1 < ns)
+                        d->active[s + 1] = 1;
+        }
+        d->spans = ex_xcalloc(ns + 1, sizeof *d->spans);
+        for (size_t s = 0; s < ns; s++) {
+                if (!d->active[s])
+                        continue;
+                if (d->nspans > 0 && d->spans[d->nspans - 1].end == d->t.sent[s].start)
+                        d->spans[d->nspans - 1].end = d->t.sent[s].end;
+                else
+                        d->spans[d->nspans++] = d->t.sent[s];
+        }
+}
+
+bool
+engine_active(const struct ex_doc *d, size_t i)
+{
+        if (d->active == NULL || d->t.nsent == 0)
+                return true;
+        return d->active[text_sentence_of(&d->t, i)] != 0;
+}
+
+/* Prepare a document: normalise, scan, find names, times and quantities. */
 void
 engine_doc(struct ex_doc *d, const struct extractor *x, const struct article *a, const char *buf,
            size_t len, int lang)
@@ -97,10 +136,14 @@ engine_doc(struct ex_doc *d, const struct extractor *x, const struct article *a,
         acm_scan(x->acm, d->t.low, d->t.len, engine_hit, d);
         if (d->nhits > 1)
                 qsort(d->hits, d->nhits, sizeof *d->hits, engine_cmp_hit);
+        engine_spans(d);
         mention_find(d);
-        timex_scan(&d->t, lang, &d->pub, 0, d->t.len, &d->times, &d->ntimes, &d->captimes);
-        quant_scan(x, &d->t, lang, 0, d->t.len, d->times, d->ntimes, &d->qtys, &d->nqtys,
-                   &d->capqtys);
+        for (size_t k = 0; k < d->nspans; k++)
+                timex_scan(&d->t, lang, &d->pub, d->spans[k].start, d->spans[k].end, &d->times,
+                           &d->ntimes, &d->captimes);
+        for (size_t k = 0; k < d->nspans; k++)
+                quant_scan(x, &d->t, lang, d->spans[k].start, d->spans[k].end, d->times, d->ntimes,
+                           &d->qtys, &d->nqtys, &d->capqtys);
 }
 
 void
@@ -110,6 +153,8 @@ engine_doc_free(struct ex_doc *d)
         free(d->hits);
         free(d->times);
         free(d->qtys);
+        free(d->active);
+        free(d->spans);
         text_free(&d->t);
 }
 

@@ -362,7 +362,13 @@ struct ex_doc {
         size_t ntimes, captimes;
         struct ex_qty *qtys;
         size_t nqtys, capqtys;
+        uint8_t *active;       /* per sentence: holds a trigger, or is next to one */
+        struct ex_span *spans; /* the active sentences, merged into runs */
+        size_t nspans;
 };
+
+/* Whether offset i lies in an active sentence (only those are read closely). */
+bool engine_active(const struct ex_doc *d, size_t i);
 
 /* Turn alias hits into mentions (longest wins), add unknown organisations,
  * quoted names and Latin names, resolve anaphors; sorted by start. */

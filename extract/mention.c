@@ -222,6 +222,8 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                 if (cue->kind != CUE_ORGSUFFIX)
                         continue;
                 size_t ss = d->hits[h].start, se = d->hits[h].end;
+                if (!engine_active(d, ss))
+                        continue;
                 /* a Latin suffix (Labs, Inc) stands on word boundaries */
                 if (mention_alnum(d->t.s[ss]) && ((ss > 0 && mention_alnum(d->t.s[ss - 1])) ||
                                                   (se < d->t.len && mention_alnum(d->t.s[se]))))
@@ -337,12 +339,11 @@ mention_listed(const struct ex_words *w, const char *t, size_t s, size_t e)
 
 /* Latin-script names: capitalised sequences (English) or Latin runs in Chinese text. */
 static void
-mention_latin(struct ex_doc *d, uint8_t *occ)
+mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
 {
         const struct extractor *x = d->x;
         const char *s = d->t.s;
-        size_t len = d->t.len;
-        size_t i = 0;
+        size_t i = lo;
         while (i < len) {
                 char c = s[i];
                 bool start =
@@ -440,11 +441,10 @@ mention_latin(struct ex_doc *d, uint8_t *occ)
 
 /* Short names in quotes: “牛油果”, "Seed Edge". */
 static void
-mention_quoted(struct ex_doc *d, uint8_t *occ)
+mention_quoted(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
 {
         const char *s = d->t.s;
-        size_t len = d->t.len;
-        for (size_t i = 0; i + 3 <= len; i++) {
+        for (size_t i = lo; i + 3 <= len; i++) {
                 bool open =
                     memcmp(s + i, "\xe2\x80\x9c", 3) == 0 || memcmp(s + i, "\xe3\x80\x8c", 3) == 0;
                 if (!open)
@@ -544,6 +544,8 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
         }
         for (size_t c = 0; c < d->t.nclause; c++) {
                 size_t p = d->t.clause[c].start, hi = d->t.clause[c].end;
+                if (!engine_active(d, p))
+                        continue;
                 /* only the clause that opens a sentence, or follows a bare date */
                 size_t sent = text_sentence_of(&d->t, p);
                 if (d->t.sent[sent].start != p && c > 0) {
@@ -575,7 +577,7 @@ mention_anaphors(struct ex_doc *d, uint8_t *occ)
                 if (cue->kind != CUE_ANAPHOR || cue->lang != d->lang)
                         continue;
                 size_t s = d->hits[h].start, e = d->hits[h].end;
-                if (!mention_free_span(occ, s, e))
+                if (!mention_free_span(occ, s, e) || !engine_active(d, s))
                         continue;
                 /* Inside a word that only looks like one (其中, 尤其)? */
                 bool inside = false;
@@ -652,8 +654,10 @@ mention_find(struct ex_doc *d)
                 qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
         d->nlex = d->nments;
         mention_units(d, occ);
-        mention_latin(d, occ);
-        mention_quoted(d, occ);
+        for (size_t k = 0; k < d->nspans; k++)
+                mention_latin(d, occ, d->spans[k].start, d->spans[k].end);
+        for (size_t k = 0; k < d->nspans; k++)
+                mention_quoted(d, occ, d->spans[k].start, d->spans[k].end);
         mention_anaphors(d, occ);
         mention_chunks(d, occ);
         if (d->nments > 1)
