@@ -960,10 +960,16 @@ engine_summary(const struct ex_doc *d, const struct cand *c, const char *timev)
                                 if (timev != NULL && *timev)
                                         ex_buf_adds(b, timev);
                         } else if (strcmp(name, "qty") == 0) {
-                                if (c->nqty > 0) {
-                                        const struct ex_qty *q = &d->qtys[c->qty[0]];
+                                /* the most telling quantity: money, then counts... */
+                                static const char *order[] = {"money",    "count",   "rank",
+                                                              "multiple", "percent", "duration"};
+                                const struct ex_qty *q = NULL;
+                                for (size_t o = 0; o < 6 && q == NULL; o++)
+                                        for (size_t i = 0; i < c->nqty && q == NULL; i++)
+                                                if (strcmp(d->qtys[c->qty[i]].kind, order[o]) == 0)
+                                                        q = &d->qtys[c->qty[i]];
+                                if (q != NULL)
                                         ex_buf_addf(b, "%.15g %s", q->value, q->unit);
-                                }
                         } else if (strncmp(name, "attr.", 5) == 0) {
                                 for (size_t i = 0; i < c->nattrs; i++)
                                         if (strcmp(c->attrs[i].key, name + 5) == 0) {

@@ -207,6 +207,23 @@ mention_stop(const struct extractor *x, const char *s, size_t lo, size_t i, size
         return *skip > 0;
 }
 
+/* Whether the unit [s,e) ends in a bare head noun (公司, 企业, 机构) rather
+ * than a name's suffix (有限公司, 资本): then it describes what follows. */
+static bool
+mention_descriptor(const char *t, size_t s, size_t e)
+{
+        static const char *heads[] = {"公司", "企业", "机构", "集团"};
+        for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++) {
+                size_t n = strlen(heads[k]);
+                if (e - s > n && memcmp(t + e - n, heads[k], n) == 0) {
+                        if (e - s >= n + 6 && memcmp(t + e - n - 6, "有限", 6) == 0)
+                                return false;
+                        return true;
+                }
+        }
+        return false;
+}
+
 /* Unknown Chinese organisations: a stem before suffix words. */
 static void
 mention_units(struct ex_doc *d, uint8_t *occ)
@@ -262,6 +279,13 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                                 break;
                         }
                         if (occ[p - 1] == OCC_UNIT) {
+                                /* 无人机初创公司翼航科技: a bare 公司 before a name
+                                 * describes it; the name is not glued noise */
+                                if (chars > 0 && last >= 0 && d->ments[last].end == p &&
+                                    mention_descriptor(s, d->ments[last].start, p)) {
+                                        d->ments[last].flags |= 0x100;
+                                        break;
+                                }
                                 glued = chars > 0;
                                 break;
                         }
