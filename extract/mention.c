@@ -224,6 +224,84 @@ mention_descriptor(const char *t, size_t s, size_t e)
         return false;
 }
 
+/* Whether the suffix hit [s,e) is a legal form (有限公司, 股份有限公司), which
+ * ends a registered company's full name. */
+static bool
+mention_legal(const char *t, size_t s, size_t e)
+{
+        static const char *forms[] = {"有限公司", "有限责任公司", "股份有限公司"};
+        for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++)
+                if (e - s == strlen(forms[k]) && memcmp(t + s, forms[k], e - s) == 0)
+                        return true;
+        return false;
+}
+
+/* Length of a word that never stands inside a company name (与, 向, 的) ending
+ * at t[i], or 0. */
+static size_t
+mention_hard_stop(const char *t, size_t lo, size_t i)
+{
+        static const char *w[] = {"与", "和", "及", "向", "对", "从", "由", "被", "把", "将", "在",
+                                  "于", "是", "了", "的", "给", "同", "跟", "为", "以", "等"};
+        for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
+                size_t n = strlen(w[k]);
+                if (i >= lo + n && memcmp(t + i - n, w[k], n) == 0)
+                        return n;
+        }
+        return 0;
+}
+
+/* A registered name opens with a place (北京海科融通支付服务股份有限公司,
+ * 深圳市腾鑫精密胶粘制品有限公司): from a stem start p that a stop word ended,
+ * look further back, over Han characters and soft stop words only, for a place
+ * name that ends right there; return the place's start, or p. */
+static size_t
+mention_place_anchor(const struct ex_doc *d, const uint8_t *occ, size_t lo, size_t p,
+                     size_t chars)
+{
+        const char *s = d->t.s;
+        size_t q = p;
+        while (q > lo && chars < MENTION_STEM_MAX + 4) {
+                if (occ[q - 1] == OCC_LEX) {
+                        int m = mention_ending_at(d, q);
+                        if (m < 0 || d->ments[m].kind != EK_PLACE)
+                                return p;
+                        size_t b = d->ments[m].start;
+                        /* 广东肇庆: a place before the place belongs too */
+                        int m2 = b > lo && occ[b - 1] == OCC_LEX ? mention_ending_at(d, b) : -1;
+                        if (m2 >= 0 && d->ments[m2].kind == EK_PLACE)
+                                b = d->ments[m2].start;
+                        return b;
+                }
+                if (occ[q - 1] != OCC_FREE || mention_hard_stop(s, lo, q) > 0)
+                        return p;
+                size_t b = ex_cp_before(s, q);
+                int k;
+                if (!ex_is_han(ex_cp_at(s, d->t.len, b, &k)))
+                        return p;
+                q = b;
+                chars++;
+        }
+        return p;
+}
+
+/* Money or share counts before a stem (9亿美元星巴克公司): the length of such a
+ * unit word at t[p] when a digit stands right before it, else 0. */
+static size_t
+mention_money_prefix(const char *t, size_t lo, size_t p, size_t e)
+{
+        static const char *w[] = {"亿美元", "亿港元", "万美元", "万港元", "亿元", "万元", "美元",
+                                  "港元", "亿", "万", "元", "股"};
+        if (p <= lo || !(t[p - 1] >= '0' && t[p - 1] <= '9'))
+                return 0;
+        for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
+                size_t n = strlen(w[k]);
+                if (p + n < e && memcmp(t + p, w[k], n) == 0)
+                        return n;
+        }
+        return 0;
+}
+
 /* Unknown Chinese organisations: a stem before suffix words. */
 static void
 mention_units(struct ex_doc *d, uint8_t *occ)
@@ -245,7 +323,11 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                 if (mention_alnum(d->t.s[ss]) && ((ss > 0 && mention_alnum(d->t.s[ss - 1])) ||
                                                   (se < d->t.len && mention_alnum(d->t.s[se]))))
                         continue;
-                if (!mention_free_span(occ, ss, se)) {
+                bool sfree = true;
+                for (size_t i = ss; i < se; i++)
+                        if (occ[i] != OCC_FREE && occ[i] != OCC_TRIG)
+                                sfree = false;
+                if (!sfree) {
                         /* 集团 of 阿里巴巴集团, or a suffix already taken by a longer one */
                         if (last >= 0 && ss < d->ments[last].end && se > d->ments[last].end &&
                             occ[ss] == OCC_UNIT) {
@@ -262,11 +344,26 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                         last_end = se;
                         continue;
                 }
+                size_t sentlo = d->t.sent[text_sentence_of(&d->t, ss)].start;
+                bool legal = mention_legal(s, ss, se);
+                /* 浪潮集团 + 有限公司: a known organisation's registered name. */
+                if (legal && ss > sentlo && occ[ss - 1] == OCC_LEX) {
+                        int m = mention_ending_at(d, ss);
+                        if (m >= 0 && d->ments[m].kind == EK_ORG) {
+                                d->ments[m].end = se;
+                                memset(occ + ss, OCC_LEX, se - ss);
+                                continue;
+                        }
+                }
                 /* Scan back over the stem. */
                 size_t p = ss, chars = 0;
-                bool glued = false;
-                size_t sentlo = d->t.sent[text_sentence_of(&d->t, ss)].start;
+                bool glued = false, stopped = false;
                 while (p > sentlo && chars < MENTION_STEM_MAX) {
+                        if (occ[p - 1] == OCC_TRIG)
+                                break; /* 加仓隆基股份: a trigger word ends the stem */
+                        /* 游戏公司苏州美生元…: a bare 公司 inside ends the stem */
+                        if (chars > 0 && p >= sentlo + 6 && memcmp(s + p - 6, "公司", 6) == 0)
+                                break;
                         if (occ[p - 1] == OCC_LEX) {
                                 int m = mention_ending_at(d, p);
                                 if (m >= 0 && d->ments[m].kind == EK_PLACE && chars > 0) {
@@ -286,12 +383,21 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                                         d->ments[last].flags |= 0x100;
                                         break;
                                 }
+                                /* 芜湖瑞健投资 + 咨询有限公司: one registered name */
+                                if (legal && chars > 0 && chars <= 2 && last >= 0 &&
+                                    d->ments[last].end == p) {
+                                        p = d->ments[last].start;
+                                        d->ments[last].flags |= 0x100;
+                                        break;
+                                }
                                 glued = chars > 0;
                                 break;
                         }
                         size_t skip;
-                        if (mention_stop(x, s, sentlo, p, &skip))
+                        if (mention_stop(x, s, sentlo, p, &skip)) {
+                                stopped = true;
                                 break;
+                        }
                         size_t q = ex_cp_before(s, p);
                         int k;
                         uint32_t cp = ex_cp_at(s, d->t.len, q, &k);
@@ -312,9 +418,12 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                         }
                         break;
                 }
+                if (stopped && legal && !glued)
+                        p = mention_place_anchor(d, occ, sentlo, p, chars);
                 /* Leading Latin glue characters are not part of a name. */
                 while (p < ss && (s[p] == '-' || s[p] == '&'))
                         p++;
+                p += mention_money_prefix(s, sentlo, p, ss);
                 if (p == ss || mention_generic(x, s, p, ss))
                         continue;
                 /* Strip leading generic words (中国 of 中国平安 stays: only whole-word stems
@@ -505,6 +614,20 @@ mention_quoted(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
         }
 }
 
+/* Mark the free bytes of Chinese trigger words: they end names and chunks. */
+static void
+mention_mark_triggers(struct ex_doc *d, uint8_t *occ)
+{
+        if (d->lang != EX_ZH)
+                return;
+        for (size_t h = 0; h < d->nhits; h++)
+                if ((d->hits[h].pay >> 24) == PAY_TRIGGER &&
+                    d->x->trigs[d->hits[h].pay & 0xffffff].lang == EX_ZH)
+                        for (size_t q = d->hits[h].start; q < d->hits[h].end; q++)
+                                if (occ[q] == OCC_FREE)
+                                        occ[q] = OCC_TRIG;
+}
+
 /* Length of a chunk of name-like text starting at s[p]: Han characters and
  * Latin letters or digits up to a stop word, punctuation or a number. */
 static size_t
@@ -533,6 +656,13 @@ mention_chunk_len(const struct ex_doc *d, const uint8_t *occ, size_t p, size_t h
                 return 0; /* 这种, 该公司: no name */
         if (mention_generic(d->x, s, p, q))
                 return 0;
+        /* 中证网讯, 个股方面, 影视业务: a dateline or a topic, no name */
+        static const char *ends[] = {"讯", "方面", "业务", "领域", "行业", "板块", "期间"};
+        for (size_t k = 0; k < sizeof ends / sizeof ends[0]; k++) {
+                size_t n = strlen(ends[k]);
+                if (q - p > n && memcmp(s + q - n, ends[k], n) == 0)
+                        return 0;
+        }
         return q - p;
 }
 
@@ -544,11 +674,7 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
         if (d->lang != EX_ZH)
                 return;
         const char *s = d->t.s;
-        for (size_t h = 0; h < d->nhits; h++)
-                if ((d->hits[h].pay >> 24) == PAY_TRIGGER)
-                        for (size_t q = d->hits[h].start; q < d->hits[h].end; q++)
-                                if (occ[q] == OCC_FREE)
-                                        occ[q] = OCC_TRIG;
+        mention_mark_triggers(d, occ);
         for (size_t h = 0; h < d->nhits; h++) {
                 if ((d->hits[h].pay >> 24) != PAY_TRIGGER)
                         continue;
@@ -677,6 +803,7 @@ mention_find(struct ex_doc *d)
         if (d->nments > 1)
                 qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
         d->nlex = d->nments;
+        mention_mark_triggers(d, occ);
         mention_units(d, occ);
         for (size_t k = 0; k < d->nspans; k++)
                 mention_latin(d, occ, d->spans[k].start, d->spans[k].end);
