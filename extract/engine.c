@@ -918,90 +918,182 @@ engine_display(const struct ex_doc *d, const struct ex_mention *m)
         return ex_xstrndup(d->t.s + m->start, m->end - m->start);
 }
 
-/* Render the summary template: {role} fillers, {time}; [..] drops when empty. */
-static char *
-engine_summary(const struct ex_doc *d, const struct cand *c, const char *timev)
+/* An attribute value as words for a summary (shutdown → shut down). */
+static const char *
+engine_attr_display(const char *v)
 {
-        const char *tpl = c->rule->summary ? c->rule->summary : "{type}";
-        struct ex_buf out = {0};
+        static const char *map[][2] = {
+            {"shutdown", "shut down"},     {"open-source", "open source"},
+            {"ga", "generally available"}, {"fine-tune", "fine-tuning"},
+            {"based-on", "a base model"},  {"mau", "monthly active users"},
+            {"dau", "daily active users"}, {"export-control", "export controls"},
+        };
+        for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+                if (strcmp(v, map[i][0]) == 0)
+                        return map[i][1];
+        return v;
+}
+
+/* Render one summary template into out: {role} fillers (English names),
+ * {time}, {qty} (the most telling quantity), {qty.KIND} (one of that kind
+ * only), {attr.KEY}, {type}; a [..] part drops when a placeholder in it is
+ * empty; a template opening with "(K=V)" applies only when attribute K is V.
+ * Returns false when strict and a placeholder outside [..] is empty. */
+static bool
+engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, const char *timev,
+              bool strict, struct ex_buf *out)
+{
+        /* "(K=V) text": only when attribute K is V */
+        if (tpl[0] == '(') {
+                const char *eq = strchr(tpl, '='), *close = strchr(tpl, ')');
+                if (eq == NULL || close == NULL || eq > close)
+                        return false;
+                const char *v = NULL;
+                for (size_t i = 0; i < c->nattrs; i++)
+                        if (strlen(c->attrs[i].key) == (size_t)(eq - tpl - 1) &&
+                            strncmp(c->attrs[i].key, tpl + 1, (size_t)(eq - tpl - 1)) == 0)
+                                v = c->attrs[i].value;
+                if (v == NULL || strlen(v) != (size_t)(close - eq - 1) ||
+                    strncmp(v, eq + 1, (size_t)(close - eq - 1)) != 0)
+                        return false;
+                tpl = close + 1;
+                while (*tpl == ' ')
+                        tpl++;
+        }
         struct ex_buf opt = {0};
-        bool in_opt = false, opt_empty = false;
+        bool in_opt = false, opt_empty = false, ok = true;
         for (const char *p = tpl; *p;) {
-                struct ex_buf *b = in_opt ? &opt : &out;
+                struct ex_buf *b = in_opt ? &opt : out;
                 if (*p == '[') {
                         in_opt = true;
                         opt_empty = false;
                         opt.len = 0;
-                        if (opt.data)
-                                opt.data[0] = '\0';
                         p++;
                         continue;
                 }
                 if (*p == ']' && in_opt) {
                         if (!opt_empty && opt.len > 0)
-                                ex_buf_add(&out, opt.data, opt.len);
+                                ex_buf_add(out, opt.data, opt.len);
                         in_opt = false;
                         p++;
                         continue;
                 }
-                if (*p == '{') {
-                        const char *e = strchr(p, '}');
-                        if (e == NULL)
-                                break;
-                        char name[32];
-                        size_t n = (size_t)(e - p - 1) < sizeof name - 1 ? (size_t)(e - p - 1)
-                                                                         : sizeof name - 1;
-                        memcpy(name, p + 1, n);
-                        name[n] = '\0';
-                        size_t before = b->len;
-                        if (strcmp(name, "type") == 0) {
-                                ex_buf_adds(b, c->type);
-                        } else if (strcmp(name, "time") == 0) {
-                                if (timev != NULL && *timev)
-                                        ex_buf_adds(b, timev);
-                        } else if (strcmp(name, "qty") == 0) {
-                                /* the most telling quantity: money, then counts... */
-                                static const char *order[] = {"money",    "count",   "rank",
-                                                              "multiple", "percent", "duration"};
-                                const struct ex_qty *q = NULL;
-                                for (size_t o = 0; o < 6 && q == NULL; o++)
-                                        for (size_t i = 0; i < c->nqty && q == NULL; i++)
-                                                if (strcmp(d->qtys[c->qty[i]].kind, order[o]) == 0)
-                                                        q = &d->qtys[c->qty[i]];
-                                if (q != NULL)
-                                        ex_buf_addf(b, "%.15g %s", q->value, q->unit);
-                        } else if (strncmp(name, "attr.", 5) == 0) {
-                                for (size_t i = 0; i < c->nattrs; i++)
-                                        if (strcmp(c->attrs[i].key, name + 5) == 0) {
-                                                ex_buf_adds(b, c->attrs[i].value);
-                                                break;
-                                        }
-                        } else {
-                                int k = 0;
-                                for (size_t i = 0; i < c->nargs; i++) {
-                                        if (strcmp(c->args[i].role, name) != 0)
-                                                continue;
-                                        char *t = engine_display(d, &d->ments[c->args[i].ment]);
-                                        if (k++ > 0)
-                                                ex_buf_adds(b, " and ");
-                                        ex_buf_adds(b, t);
-                                        free(t);
-                                }
-                                if (k == 0 && !in_opt)
-                                        ex_buf_adds(b, "someone");
-                        }
-                        if (b->len == before && in_opt)
-                                opt_empty = true;
-                        p = e + 1;
+                if (*p != '{') {
+                        ex_buf_add(b, p, 1);
+                        p++;
                         continue;
                 }
-                ex_buf_add(b, p, 1);
-                p++;
+                const char *e = strchr(p, '}');
+                if (e == NULL)
+                        break;
+                char name[32];
+                size_t n =
+                    (size_t)(e - p - 1) < sizeof name - 1 ? (size_t)(e - p - 1) : sizeof name - 1;
+                memcpy(name, p + 1, n);
+                name[n] = '\0';
+                size_t before = b->len;
+                if (strcmp(name, "type") == 0) {
+                        ex_buf_adds(b, c->type);
+                } else if (strcmp(name, "time") == 0) {
+                        if (timev != NULL && *timev) {
+                                char tb[48];
+                                timex_display(timev, tb, sizeof tb);
+                                ex_buf_adds(b, tb);
+                        }
+                } else if (strncmp(name, "qty", 3) == 0) {
+                        /* the most telling quantity: money, then counts... */
+                        static const char *order[] = {"money",   "count",    "multiple",
+                                                      "percent", "duration", "rank"};
+                        const char *only = name[3] == '.' ? name + 4 : NULL;
+                        const struct ex_qty *q = NULL;
+                        for (size_t o = 0; o < 6 && q == NULL; o++)
+                                for (size_t i = 0; i < c->nqty && q == NULL; i++)
+                                        if (strcmp(d->qtys[c->qty[i]].kind, order[o]) == 0 &&
+                                            (only == NULL || strcmp(only, order[o]) == 0))
+                                                q = &d->qtys[c->qty[i]];
+                        if (q != NULL)
+                                quant_display(q, b);
+                } else if (strncmp(name, "attr.", 5) == 0) {
+                        for (size_t i = 0; i < c->nattrs; i++)
+                                if (strcmp(c->attrs[i].key, name + 5) == 0) {
+                                        ex_buf_adds(b, engine_attr_display(c->attrs[i].value));
+                                        break;
+                                }
+                } else {
+                        int k = 0;
+                        for (size_t i = 0; i < c->nargs; i++) {
+                                if (strcmp(c->args[i].role, name) != 0)
+                                        continue;
+                                char *t = engine_display(d, &d->ments[c->args[i].ment]);
+                                if (k++ > 0)
+                                        ex_buf_adds(b, " and ");
+                                ex_buf_adds(b, t);
+                                free(t);
+                        }
+                }
+                if (b->len == before) {
+                        if (in_opt)
+                                opt_empty = true;
+                        else
+                                ok = false;
+                }
+                p = e + 1;
         }
         free(opt.data);
-        if (out.data == NULL)
-                out.data = ex_xstrdup(c->type);
-        return out.data;
+        return ok || !strict;
+}
+
+/* The summary: the first template of the modality's slots (negated: its own,
+ * likely: its own then planned, planned: its own; then the plain ones) whose
+ * placeholders all fill; else the last plain one without the empty parts. */
+static char *
+engine_summary(const struct ex_doc *d, const struct cand *c, const char *timev)
+{
+        const struct ex_rule *r = c->rule;
+        int slots[3] = {0, -1, -1};
+        if (strcmp(c->modality, "negated") == 0) {
+                slots[0] = 3;
+                slots[1] = 0;
+        } else if (strcmp(c->modality, "likely") == 0) {
+                slots[0] = 2;
+                slots[1] = 1;
+                slots[2] = 0;
+        } else if (strcmp(c->modality, "planned") == 0) {
+                slots[0] = 1;
+                slots[1] = 0;
+        }
+        struct ex_buf out = {0};
+        for (int k = 0; k < 3 && slots[k] >= 0; k++)
+                for (size_t i = 0; i < r->nsummary[slots[k]]; i++) {
+                        out.len = 0;
+                        if (engine_render(d, c, r->summary[slots[k]][i], timev, true, &out)) {
+                                if (slots[k] == 0 && strcmp(c->modality, "negated") == 0)
+                                        ex_buf_adds(&out, " (denied)");
+                                char *res = ex_xstrndup(out.data ? out.data : "", out.len);
+                                free(out.data);
+                                return res;
+                        }
+                }
+        out.len = 0;
+        if (r->nsummary[0] > 0)
+                engine_render(d, c, r->summary[0][r->nsummary[0] - 1], timev, false, &out);
+        /* no empty placeholder leaves a hole: collapse blanks */
+        struct ex_buf tidy = {0};
+        for (size_t i = 0; i < out.len; i++) {
+                if (out.data[i] == ' ' && (tidy.len == 0 || tidy.data[tidy.len - 1] == ' '))
+                        continue;
+                ex_buf_add(&tidy, out.data + i, 1);
+        }
+        while (tidy.len > 0 && tidy.data[tidy.len - 1] == ' ')
+                tidy.len--;
+        free(out.data);
+        if (tidy.len == 0) {
+                free(tidy.data);
+                return ex_xstrdup(c->type);
+        }
+        char *res = ex_xstrndup(tidy.data, tidy.len);
+        free(tidy.data);
+        return res;
 }
 
 /* Whether a planned/likely cue ends right before offset i (将于6月30日). */

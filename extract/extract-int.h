@@ -175,7 +175,10 @@ struct ex_trigger {
 struct ex_rule {
         char *type;
         char *planned_type; /* the type when modality is planned/likely, or NULL */
-        char *summary;      /* template: {role} {time} {qty} */
+        /* summary templates: [0] any modality, [1] planned, [2] likely, [3]
+         * negated; the first whose plain placeholders all fill wins */
+        char **summary[4];
+        size_t nsummary[4];
         char *file;
         struct ex_words require; /* roles a standalone event needs */
         struct ex_words key;     /* roles whose fillers identify the happening */
@@ -311,6 +314,8 @@ void timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_
 void timex_value(const struct ex_time *tm, const struct ex_date *pub, bool future, char *buf,
                  size_t cap);
 void timex_parse_date(const char *s, struct ex_date *d);
+/* A time value (timex_value's output) for an English summary: "spring 2026". */
+void timex_display(const char *value, char *buf, size_t cap);
 
 /* ---- quant.c ---- */
 
@@ -327,6 +332,8 @@ void quant_scan(const struct extractor *x, const struct text *t, int lang, size_
                 size_t *cap);
 /* Parse a number (Arabic, Chinese or mixed) at s[i]; 0 when none, else its length. */
 size_t quant_number(const char *s, size_t len, size_t i, double *v);
+/* A quantity for an English summary: "$8 billion", "500 million users", "#1". */
+void quant_display(const struct ex_qty *q, struct ex_buf *out);
 
 /* ---- mention.c ---- */
 

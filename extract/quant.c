@@ -584,3 +584,56 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
                 i += (size_t)cl;
         }
 }
+
+/* A number for people: 44100000000 → "44.1 billion", 1500 → "1,500". */
+static void
+quant_display_number(double v, struct ex_buf *out)
+{
+        static const struct {
+                double scale;
+                const char *word;
+        } big[] = {{1e12, "trillion"}, {1e9, "billion"}, {1e6, "million"}};
+        for (size_t i = 0; i < sizeof big / sizeof big[0]; i++)
+                if (v >= big[i].scale) {
+                        ex_buf_addf(out, "%.4g %s", v / big[i].scale, big[i].word);
+                        return;
+                }
+        if (v >= 1000 && v == (double)(long long)v) {
+                long long n = (long long)v;
+                ex_buf_addf(out, "%lld,%03lld", n / 1000, n % 1000);
+                return;
+        }
+        ex_buf_addf(out, "%.4g", v);
+}
+
+/* Render a quantity for an English summary: "$8 billion", "€600 million",
+ * "380 billion yuan", "500 million users", "#1", "69%", "10x", "20 days". */
+void
+quant_display(const struct ex_qty *q, struct ex_buf *out)
+{
+        if (strcmp(q->kind, "money") == 0) {
+                const char *sym = strcmp(q->unit, "USD") == 0   ? "$"
+                                  : strcmp(q->unit, "EUR") == 0 ? "€"
+                                  : strcmp(q->unit, "GBP") == 0 ? "£"
+                                                                : NULL;
+                if (sym != NULL)
+                        ex_buf_adds(out, sym);
+                quant_display_number(q->value, out);
+                if (sym == NULL)
+                        ex_buf_addf(out, " %s", strcmp(q->unit, "CNY") == 0 ? "yuan" : q->unit);
+        } else if (strcmp(q->kind, "rank") == 0) {
+                ex_buf_addf(out, "#%.15g", q->value);
+        } else if (strcmp(q->kind, "percent") == 0) {
+                ex_buf_addf(out, "%.4g%%", q->value);
+        } else if (strcmp(q->kind, "multiple") == 0) {
+                ex_buf_addf(out, "%.4gx", q->value);
+        } else {
+                quant_display_number(q->value, out);
+                if (q->unit[0]) {
+                        ex_buf_addf(out, " %s", q->unit);
+                        /* "1 day", "20 days" */
+                        if (strcmp(q->kind, "duration") == 0 && q->value != 1)
+                                ex_buf_adds(out, "s");
+                }
+        }
+}

@@ -582,6 +582,19 @@ rules_role(struct ex_rule *r, struct rules_file *f, int lang, char **tok, int n)
         return 0;
 }
 
+/* The slot of a summary directive: summary 0, summary-planned 1,
+ * summary-likely 2, summary-negated 3; -1 for anything else. */
+static int
+rules_summary_slot(const char *tok)
+{
+        static const char *names[] = {"summary", "summary-planned", "summary-likely",
+                                      "summary-negated"};
+        for (int i = 0; i < 4; i++)
+                if (strcmp(tok, names[i]) == 0)
+                        return i;
+        return -1;
+}
+
 /* Load one rules file: one event type. */
 static int
 rules_rule_file(struct extractor *x, const char *path, char **cause)
@@ -618,16 +631,20 @@ rules_rule_file(struct extractor *x, const char *path, char **cause)
                         r->type = ex_xstrdup(tok[1]);
                 } else if (strcmp(tok[0], "planned") == 0 && n == 2 && lang < 0) {
                         r->planned_type = ex_xstrdup(tok[1]);
-                } else if (strcmp(tok[0], "summary") == 0 && n >= 2 && lang < 0) {
-                        /* The rest of the line, as written. */
+                } else if (strncmp(tok[0], "summary", 7) == 0 && n >= 2 && lang < 0 &&
+                           rules_summary_slot(tok[0]) >= 0) {
+                        /* The rest of the line, as written; several lines are
+                         * tried in order. */
+                        int slot = rules_summary_slot(tok[0]);
                         struct ex_buf b = {0};
                         for (int i = 1; i < n; i++) {
                                 if (i > 1)
                                         ex_buf_add(&b, " ", 1);
                                 ex_buf_adds(&b, tok[i]);
                         }
-                        free(r->summary);
-                        r->summary = b.data;
+                        r->summary[slot] =
+                            ex_xrealloc(r->summary[slot], (r->nsummary[slot] + 1) * sizeof(char *));
+                        r->summary[slot][r->nsummary[slot]++] = b.data;
                 } else if (strcmp(tok[0], "require") == 0 && lang < 0) {
                         for (int i = 1; i < n; i++)
                                 ex_words_split(&r->require, tok[i]);
@@ -838,7 +855,11 @@ rules_free(struct extractor *x)
                 free(r->owner_agent);
                 free(r->owner_of);
                 free(r->min_role);
-                free(r->summary);
+                for (int k = 0; k < 4; k++) {
+                        for (size_t j = 0; j < r->nsummary[k]; j++)
+                                free(r->summary[k][j]);
+                        free(r->summary[k]);
+                }
                 free(r->file);
                 ex_words_free(&r->require);
                 ex_words_free(&r->key);

@@ -744,3 +744,29 @@ timex_value(const struct ex_time *tm, const struct ex_date *pub, bool future, ch
                 break;
         }
 }
+
+/* Render an ISO 8601 / EDTF value (timex_value's output) for an English
+ * summary: 2026-21 → "spring 2026", 2025-35 → "Q3 2025", 2025-40 → "H1 2025",
+ * 2025-06 → "June 2025", 2025-06-10 → "June 10, 2025", 2025 → "2025". */
+void
+timex_display(const char *value, char *buf, size_t cap)
+{
+        static const char *months[] = {"January",   "February", "March",    "April",
+                                       "May",       "June",     "July",     "August",
+                                       "September", "October",  "November", "December"};
+        static const char *seasons[] = {"spring", "summer", "autumn", "winter"};
+        int y = 0, a = 0, b = 0;
+        int n = sscanf(value, "%d-%d-%d", &y, &a, &b);
+        if (n == 3 && a >= 1 && a <= 12)
+                snprintf(buf, cap, "%s %d, %d", months[a - 1], b, y);
+        else if (n == 2 && a >= 1 && a <= 12)
+                snprintf(buf, cap, "%s %d", months[a - 1], y);
+        else if (n == 2 && a >= 21 && a <= 24)
+                snprintf(buf, cap, "%s %d", seasons[a - 21], y);
+        else if (n == 2 && a >= 33 && a <= 36)
+                snprintf(buf, cap, "Q%d %d", a - 32, y);
+        else if (n == 2 && (a == 40 || a == 41))
+                snprintf(buf, cap, "H%d %d", a - 39, y);
+        else
+                snprintf(buf, cap, "%s", value);
+}
