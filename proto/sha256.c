@@ -1,7 +1,18 @@
 /*
  * sha256.c — SHA-256 (FIPS 180-4) for article ids; small and dependency-free.
+ *
+ * On x86-64 processors with the SHA extensions the blocks go through the
+ * sha256rnds2/msg1/msg2 instructions (about ten times faster: the extractor
+ * hashes every article body and many short ids); elsewhere the portable
+ * rounds below run. Both give the same digests (tests/proto/test_sha256.c).
  */
 #include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define SHA256_NI 1
+#endif
 
 #include "nw-private.h"
 
@@ -59,6 +70,80 @@ sha256_block(struct sha256 *s, const uint8_t *p)
         s->h[4] += e, s->h[5] += f, s->h[6] += g, s->h[7] += h;
 }
 
+#ifdef SHA256_NI
+/* Whether this processor has the SHA extensions and SSSE3/SSE4.1 (asked once). */
+static int
+sha256_have_ni(void)
+{
+        static int have = -1;
+        int h = __atomic_load_n(&have, __ATOMIC_RELAXED);
+        if (h < 0) {
+                unsigned a, b, c, d;
+                h = 0;
+                if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSSE3) && (c & bit_SSE4_1) &&
+                    __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29)))
+                        h = 1;
+                __atomic_store_n(&have, h, __ATOMIC_RELAXED);
+        }
+        return h;
+}
+
+/* Hash n 64-byte blocks into h with the SHA instructions (Intel's scheme:
+ * the state lives as ABEF/CDGH, four rounds per step). */
+__attribute__((target("sha,ssse3,sse4.1"))) static void
+sha256_blocks_ni(uint32_t h[8], const uint8_t *p, size_t n)
+{
+        const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+        __m128i tmp = _mm_loadu_si128((const __m128i *)&h[0]);
+        __m128i st1 = _mm_loadu_si128((const __m128i *)&h[4]);
+        tmp = _mm_shuffle_epi32(tmp, 0xb1);         /* CDAB */
+        st1 = _mm_shuffle_epi32(st1, 0x1b);         /* EFGH */
+        __m128i st0 = _mm_alignr_epi8(tmp, st1, 8); /* ABEF */
+        st1 = _mm_blend_epi16(st1, tmp, 0xf0);      /* CDGH */
+
+        for (; n > 0; n--, p += 64) {
+                __m128i abef = st0, cdgh = st1, w[4], m;
+                for (int g = 0; g < 16; g++) {
+                        if (g < 4)
+                                w[g] = _mm_shuffle_epi8(
+                                    _mm_loadu_si128((const __m128i *)(p + 16 * g)), bswap);
+                        else
+                                w[g & 3] = _mm_sha256msg2_epu32(
+                                    _mm_add_epi32(
+                                        _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]),
+                                        _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4)),
+                                    w[(g + 3) & 3]);
+                        m = _mm_add_epi32(w[g & 3],
+                                          _mm_loadu_si128((const __m128i *)&sha256_k[4 * g]));
+                        st1 = _mm_sha256rnds2_epu32(st1, st0, m);
+                        st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(m, 0x0e));
+                }
+                st0 = _mm_add_epi32(st0, abef);
+                st1 = _mm_add_epi32(st1, cdgh);
+        }
+        tmp = _mm_shuffle_epi32(st0, 0x1b);    /* FEBA */
+        st1 = _mm_shuffle_epi32(st1, 0xb1);    /* DCHG */
+        st0 = _mm_blend_epi16(tmp, st1, 0xf0); /* DCBA */
+        st1 = _mm_alignr_epi8(st1, tmp, 8);    /* HGFE */
+        _mm_storeu_si128((__m128i *)&h[0], st0);
+        _mm_storeu_si128((__m128i *)&h[4], st1);
+}
+#endif
+
+/* Hash n 64-byte blocks into the state, with the fastest code this machine runs. */
+static void
+sha256_blocks(struct sha256 *s, const uint8_t *p, size_t n)
+{
+#ifdef SHA256_NI
+        if (sha256_have_ni()) {
+                sha256_blocks_ni(s->h, p, n);
+                return;
+        }
+#endif
+        for (; n > 0; n--, p += 64)
+                sha256_block(s, p);
+}
+
 /* Start a hash. */
 static void
 sha256_init(struct sha256 *s)
@@ -80,9 +165,10 @@ sha256_update(struct sha256 *s, const uint8_t *p, size_t n)
         s->total += n;
         while (n > 0) {
                 if (s->fill == 0 && n >= 64) {
-                        sha256_block(s, p);
-                        p += 64;
-                        n -= 64;
+                        size_t whole = n / 64;
+                        sha256_blocks(s, p, whole);
+                        p += 64 * whole;
+                        n -= 64 * whole;
                         continue;
                 }
                 take = 64 - s->fill < n ? 64 - s->fill : n;
@@ -91,7 +177,7 @@ sha256_update(struct sha256 *s, const uint8_t *p, size_t n)
                 p += take;
                 n -= take;
                 if (s->fill == 64) {
-                        sha256_block(s, s->block);
+                        sha256_blocks(s, s->block, 1);
                         s->fill = 0;
                 }
         }
