@@ -385,7 +385,7 @@ engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, 
         size_t window = d->lang == EX_ZH ? 90 : 120; /* bytes before the trigger */
         int best = -1;
         size_t bestpos = 0;
-        bool negated = false;
+        bool negated = false, hedged = false;
         for (size_t h = mention_hit_from(d, lo > 16 ? lo - 16 : 0); h < d->nhits; h++) {
                 const struct ex_hit *hit = &d->hits[h];
                 if (hit->start >= hi)
@@ -415,6 +415,10 @@ engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, 
                         negated = true;
                         continue;
                 }
+                if (cue->kind == CUE_LIKELY_S) {
+                        hedged = true;
+                        continue;
+                }
                 if (hit->start >= ts || (hit->end <= ts && ts - hit->end > window))
                         continue;
                 if (cue->kind == CUE_NEGATED && hit->start >= clo) {
@@ -432,7 +436,7 @@ engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, 
         }
         if (negated)
                 return "negated";
-        if (best == CUE_LIKELY)
+        if (best == CUE_LIKELY || hedged)
                 return "likely";
         if (best == CUE_PLANNED)
                 return "planned";

@@ -205,6 +205,7 @@ enum ex_cue_kind {
         CUE_REPORT,    /* attribution: a media entity near it reports */
         CUE_ANAPHOR,   /* a pronoun or 该公司: resolves to an earlier entity */
         CUE_ORGSUFFIX, /* 公司, 集团...: ends an unknown organisation */
+        CUE_LIKELY_S,  /* likely from anywhere in the sentence (people familiar with) */
         CUE_NKIND
 };
 

@@ -725,6 +725,7 @@ rules_cues(struct extractor *x, const char *path, char **cause)
                       {"likely", CUE_LIKELY},
                       {"negated", CUE_NEGATED},
                       {"negated-sentence", CUE_NEGATED_S},
+                      {"likely-sentence", CUE_LIKELY_S},
                       {"report", CUE_REPORT},
                       {"orgsuffix", CUE_ORGSUFFIX},
                       {"orgsuffix-latin", CUE_ORGSUFFIX}};
