@@ -110,6 +110,10 @@ struct ex_words {
         char **w;
         size_t *l; /* lengths */
         size_t n;
+        /* Filters kept by rules.c: bit sets of the one-byte words and of a hash
+         * of the first and of the last two bytes of the longer ones; most
+         * positions match no word and are turned away by one test. */
+        uint64_t one[4], head[16], tail[16];
 };
 
 struct ex_entity {

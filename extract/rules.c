@@ -42,6 +42,38 @@ ex_words_free(struct ex_words *w)
         w->n = 0;
 }
 
+/* The filter bit of the byte pair a b. */
+static inline unsigned
+ex_words_pair(unsigned char a, unsigned char b)
+{
+        return (((unsigned)a << 8 | b) * 2654435761u) >> 22;
+}
+
+/* Whether bit k is set in the bit set v. */
+static inline bool
+ex_words_bit(const uint64_t *v, unsigned k)
+{
+        return v[k >> 6] >> (k & 63) & 1;
+}
+
+/* Recompute the filters of w after its words changed. */
+static void
+ex_words_index(struct ex_words *w)
+{
+        memset(w->one, 0, sizeof w->one);
+        memset(w->head, 0, sizeof w->head);
+        memset(w->tail, 0, sizeof w->tail);
+        for (size_t k = 0; k < w->n; k++) {
+                const unsigned char *p = (const unsigned char *)w->w[k];
+                size_t n = w->l[k];
+                unsigned h = n == 1 ? p[0] : ex_words_pair(p[0], p[1]);
+                unsigned t = n == 1 ? p[0] : ex_words_pair(p[n - 2], p[n - 1]);
+                uint64_t *hv = n == 1 ? w->one : w->head, *tv = n == 1 ? w->one : w->tail;
+                hv[h >> 6] |= 1ull << (h & 63);
+                tv[t >> 6] |= 1ull << (t & 63);
+        }
+}
+
 void
 ex_words_split(struct ex_words *w, const char *s)
 {
@@ -63,12 +95,19 @@ ex_words_split(struct ex_words *w, const char *s)
                 if (*s == '|')
                         s++;
         }
+        ex_words_index(w);
 }
 
 size_t
 ex_words_ends_at(const struct ex_words *w, const char *s, size_t lo, size_t i)
 {
         size_t best = 0;
+        if (i == 0 || i == lo)
+                return 0;
+        const unsigned char *u = (const unsigned char *)s;
+        if (!ex_words_bit(w->one, u[i - 1]) &&
+            (i - lo < 2 || !ex_words_bit(w->tail, ex_words_pair(u[i - 2], u[i - 1]))))
+                return 0;
         for (size_t k = 0; k < w->n; k++) {
                 size_t n = w->l[k];
                 if (n <= i - lo && n > best && s[i - 1] == w->w[k][n - 1] &&
@@ -82,6 +121,12 @@ size_t
 ex_words_starts_at(const struct ex_words *w, const char *s, size_t len, size_t i)
 {
         size_t best = 0;
+        if (i >= len)
+                return 0;
+        const unsigned char *u = (const unsigned char *)s;
+        if (!ex_words_bit(w->one, u[i]) &&
+            (i + 2 > len || !ex_words_bit(w->head, ex_words_pair(u[i], u[i + 1]))))
+                return 0;
         for (size_t k = 0; k < w->n; k++) {
                 size_t n = w->l[k];
                 if (i + n <= len && n > best && s[i] == w->w[k][0] &&
@@ -219,6 +264,7 @@ rules_words_lower(struct ex_words *w)
 {
         for (size_t i = 0; i < w->n; i++)
                 rules_lower(w->w[i]);
+        ex_words_index(w);
 }
 
 /* Add an automaton pattern, lowered (matching runs over the lowered text). */
