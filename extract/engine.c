@@ -46,6 +46,7 @@ struct cand {
         bool complete;
         bool dead;
         bool title; /* from the title: completes, never stands alone */
+        int part;   /* > 0: the part-th event split from one trigger's target list */
         double confidence;
         /* Merged-in surface for args that came from another doc (the title). */
         struct ex_doc *doc;
@@ -1226,7 +1227,9 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
                                     a->published,  a->source, a->lang};
         nw_event_set_article(ev, &ar);
         /* Deterministic id: article, type, sentence offset, trigger offset. */
-        char *seed = ex_xprintf("%s|%s|%zu|%zu", a->id, c->type, os, c->trig_start);
+        char *seed = c->part > 0 ? ex_xprintf("%s|%s|%zu|%zu|%d", a->id, c->type, os,
+                                              c->trig_start, c->part)
+                                 : ex_xprintf("%s|%s|%zu|%zu", a->id, c->type, os, c->trig_start);
         char hex[65];
         nw_sha256_hex(seed, strlen(seed), hex);
         free(seed);
@@ -1234,6 +1237,40 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
         snprintf(id, sizeof id, "%.16s", hex);
         nw_event_set_id(ev, id);
         return ev;
+}
+
+/* A purchase of several targets (收购了A、B和C) is one finance event per
+ * target: split the candidate at out[*n - 1] into one per target filler. */
+static void
+engine_split(struct cand **out, size_t *n, size_t *cap)
+{
+        struct cand *c = &(*out)[*n - 1];
+        if (strncmp(c->rule->type, "finance.", 8) != 0)
+                return;
+        size_t nt = 0;
+        for (size_t i = 0; i < c->nargs; i++)
+                if (strcmp(c->args[i].role, "target") == 0)
+                        nt++;
+        if (nt < 2)
+                return;
+        struct cand orig = *c;
+        (*n)--;
+        int part = 0;
+        for (size_t t = 0; t < orig.nargs; t++) {
+                if (strcmp(orig.args[t].role, "target") != 0)
+                        continue;
+                if (*n == *cap) {
+                        *cap = *cap ? *cap * 2 : 32;
+                        *out = ex_xrealloc(*out, *cap * sizeof **out);
+                }
+                struct cand *p = &(*out)[(*n)++];
+                *p = orig;
+                p->nargs = 0;
+                for (size_t i = 0; i < orig.nargs; i++)
+                        if (i == t || strcmp(orig.args[i].role, "target") != 0)
+                                p->args[p->nargs++] = orig.args[i];
+                p->part = ++part;
+        }
 }
 
 /* Collect the candidates of a document. */
@@ -1285,6 +1322,7 @@ engine_collect(struct ex_doc *d, struct cand **out, size_t *n, size_t *cap)
                 if (engine_candidate(d, hit, &(*out)[*n])) {
                         (*out)[*n].doc = d;
                         (*n)++;
+                        engine_split(out, n, cap);
                 }
         }
         engine_quantities(d, *out, *n);

@@ -652,7 +652,8 @@ mention_chunk_len(const struct ex_doc *d, const uint8_t *occ, size_t p, size_t h
         }
         if (chars < 2 || chars >= 10)
                 return 0;
-        if (ex_words_starts_at(&d->x->notchunk, s, q, p) > 0)
+        if (ex_words_starts_at(&d->x->notchunk, s, q, p) > 0 ||
+            ex_words_starts_at(&d->x->stopword[EX_ZH], s, q, p) > 0)
                 return 0; /* 这种, 该公司: no name */
         if (mention_generic(d->x, s, p, q))
                 return 0;
@@ -686,10 +687,25 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
                 size_t hi = d->t.sent[text_sentence_of(&d->t, p > 0 ? p - 1 : 0)].end;
                 if (p + 3 <= hi && memcmp(s + p, "了", 3) == 0)
                         p += 3;
-                size_t n = mention_chunk_len(d, occ, p, hi);
-                if (n > 0) {
-                        mention_push(d, p, p + n, EK_CHUNK, -1);
-                        memset(occ + p, OCC_OTHER, n);
+                /* 收购了合联胜利、飞拓科技和智诚光学: every name of the list */
+                for (int item = 0; item < 12; item++) {
+                        size_t n = mention_chunk_len(d, occ, p, hi);
+                        if (n > 0) {
+                                mention_push(d, p, p + n, EK_CHUNK, -1);
+                                memset(occ + p, OCC_OTHER, n);
+                        } else {
+                                /* a name found otherwise (a unit) may stand in the list */
+                                if (p >= hi || (occ[p] != OCC_UNIT && occ[p] != OCC_LEX))
+                                        break;
+                                uint8_t o = occ[p];
+                                while (p + n < hi && occ[p + n] == o)
+                                        n++;
+                        }
+                        size_t q = p + n;
+                        size_t k = q + 3 <= hi && memcmp(s + q, "、", 3) == 0 ? 3 : 0;
+                        if (k == 0)
+                                break;
+                        p = q + k;
                 }
         }
         for (size_t c = 0; c < d->t.nclause; c++) {
