@@ -85,6 +85,26 @@ engine_cmp_hit(const void *pa, const void *pb)
         return a->pay < b->pay ? -1 : a->pay > b->pay;
 }
 
+/* Sort the hits by engine_cmp_hit. The automaton reports them in order of
+ * end, so each is only a few places from where it belongs: an insertion sort
+ * moves it there in about linear time, with no allocation (qsort's merge
+ * sort copied the whole array). */
+static void
+engine_sort_hits(struct ex_hit *h, size_t n)
+{
+        for (size_t i = 1; i < n; i++) {
+                if (engine_cmp_hit(&h[i - 1], &h[i]) <= 0)
+                        continue;
+                struct ex_hit v = h[i];
+                size_t j = i;
+                while (j > 0 && engine_cmp_hit(&h[j - 1], &v) > 0) {
+                        h[j] = h[j - 1];
+                        j--;
+                }
+                h[j] = v;
+        }
+}
+
 /* Mark the sentences that hold a trigger of the document's language, with
  * their neighbours (anaphors look back, continued roles look ahead); only
  * those are read for unknown names, times and quantities. */
@@ -135,8 +155,7 @@ engine_doc(struct ex_doc *d, const struct extractor *x, const struct article *a,
         timex_parse_date(a->published, &d->pub);
         text_init(&d->t, x, buf, len, lang);
         acm_scan(x->acm, d->t.low, d->t.len, engine_hit, d);
-        if (d->nhits > 1)
-                qsort(d->hits, d->nhits, sizeof *d->hits, engine_cmp_hit);
+        engine_sort_hits(d->hits, d->nhits);
         engine_spans(d);
         mention_find(d);
         for (size_t k = 0; k < d->nspans; k++)
