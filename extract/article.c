@@ -141,14 +141,18 @@ article_finish(struct article *a, const char *body, size_t len, char **cause)
         while (e > s && (body[e - 1] == ' ' || body[e - 1] == '\t' || body[e - 1] == '\r' ||
                          body[e - 1] == '\n'))
                 e--;
-        char *tmp = ex_xmalloc(e - s + 1);
-        size_t k = 0;
-        for (size_t i = s; i < e; i++)
-                if (body[i] != '\r')
-                        tmp[k++] = body[i];
         char hex[65];
-        nw_sha256_hex(tmp, k, hex);
-        free(tmp);
+        if (memchr(body + s, '\r', e - s) == NULL) {
+                nw_sha256_hex(body + s, e - s, hex); /* no CR: hash in place */
+        } else {
+                char *tmp = ex_xmalloc(e - s + 1);
+                size_t k = 0;
+                for (size_t i = s; i < e; i++)
+                        if (body[i] != '\r')
+                                tmp[k++] = body[i];
+                nw_sha256_hex(tmp, k, hex);
+                free(tmp);
+        }
         memcpy(a->id, hex, 16);
         a->id[16] = '\0';
         return 0;

@@ -134,9 +134,8 @@ text_noise(struct text *t, const struct extractor *x)
 {
         size_t i = 0;
         while (i < t->len) {
-                size_t e = i;
-                while (e < t->len && t->s[e] != '\n')
-                        e++;
+                const char *nl = memchr(t->s + i, '\n', t->len - i);
+                size_t e = nl != NULL ? (size_t)(nl - t->s) : t->len;
                 size_t b = i;
                 while (b < e && (t->s[b] == ' ' || t->s[b] == '\t'))
                         b++;
@@ -354,8 +353,9 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
         text_noise(t, x);
         t->low = ex_xmalloc(t->len + 1);
         for (size_t j = 0; j <= t->len; j++) {
-                char ch = t->s[j];
-                t->low[j] = ch >= 'A' && ch <= 'Z' ? (char)(ch + 'a' - 'A') : ch;
+                /* branch-free, so the compiler vectorises it */
+                unsigned char ch = (unsigned char)t->s[j];
+                t->low[j] = (char)(ch + ((unsigned char)(ch - 'A') < 26 ? 32 : 0));
         }
         text_split(t, x, lang);
 }

@@ -185,14 +185,26 @@ void
 ex_buf_addf(struct ex_buf *b, const char *fmt, ...)
 {
         va_list ap;
-        char *s;
 
-        va_start(ap, fmt);
-        if (vasprintf(&s, fmt, ap) < 0)
-                ex_oom();
-        va_end(ap);
-        ex_buf_adds(b, s);
-        free(s);
+        /* Format straight into the buffer; grow and format again only when it
+         * did not fit (no temporary string per call). */
+        for (int pass = 0; pass < 2; pass++) {
+                size_t room = b->cap > b->len ? b->cap - b->len : 0;
+                va_start(ap, fmt);
+                int n = vsnprintf(room > 0 ? b->data + b->len : NULL, room, fmt, ap);
+                va_end(ap);
+                if (n < 0)
+                        ex_oom();
+                if ((size_t)n < room) {
+                        b->len += (size_t)n;
+                        return;
+                }
+                size_t cap = b->cap ? b->cap : 64;
+                while (cap < b->len + (size_t)n + 1)
+                        cap *= 2;
+                b->data = ex_xrealloc(b->data, cap);
+                b->cap = cap;
+        }
 }
 
 bool
