@@ -471,6 +471,7 @@ engine_time(const struct ex_doc *d, size_t ts, size_t te, size_t sent)
         size_t cl = text_clause_of(&d->t, ts);
         size_t clo = d->t.clause[cl].start, chi = d->t.clause[cl].end;
         int before_clause = -1, before = -1, after_clause = -1, after = -1, initial = -1;
+        int vague = -1;
         size_t first = 0, hi2 = d->ntimes;
         while (first < hi2) {
                 size_t mid = (first + hi2) / 2;
@@ -485,6 +486,12 @@ engine_time(const struct ex_doc *d, size_t ts, size_t te, size_t sent)
                         continue;
                 if (tm->start >= hi)
                         break;
+                if (tm->prec == TP_VAGUE) {
+                        /* recently, last week: only when nothing dated is near */
+                        if (vague < 0 || tm->end <= ts)
+                                vague = (int)i;
+                        continue;
+                }
                 if (tm->end <= ts) {
                         before = (int)i;
                         /* adverbial: at the start of its clause (after 在/于/on) */
@@ -511,7 +518,9 @@ engine_time(const struct ex_doc *d, size_t ts, size_t te, size_t sent)
                 return initial;
         if (before >= 0)
                 return before;
-        return after;
+        if (after >= 0)
+                return after;
+        return vague;
 }
 
 /* Whether the trigger hit passes its unless / needs words. */

@@ -305,6 +305,7 @@ struct ex_time {
         int y, m, d, sub;  /* sub: EDTF 21-24 seasons, 33-36 quarters, 40-41 halves */
         bool year_implied; /* month/day without a year: resolved by modality */
         bool rel_month;    /* same month as the previous time (同月) */
+        int wday;          /* 1..7: a bare weekday (on Friday), ahead when the event is */
 };
 
 struct ex_date {

@@ -441,6 +441,100 @@ timex_digits(const char *s, size_t len, size_t i, size_t max, int *v)
         return j - i;
 }
 
+/* A year after a quarter, half or season: " of 2026", " 2026", " of this
+ * year", " of next year"; sets tm->y (year_implied cleared) and returns the
+ * length read, or 0 (the year stays implied). */
+static size_t
+timex_en_year_tail(const char *low, size_t len, size_t i, const struct ex_date *pub,
+                   struct ex_time *tm)
+{
+        size_t j = timex_sp(low, len, i), k;
+        int v;
+        if ((k = timex_word(low, len, j, "of")) > 0)
+                j = timex_sp(low, len, j + k);
+        if (j == i)
+                return 0;
+        if (timex_digits(low, len, j, 4, &v) == 4 && v >= 1900 && v < 2200) {
+                tm->y = v;
+                tm->year_implied = false;
+                return j + 4 - i;
+        }
+        static const struct {
+                const char *w;
+                int delta;
+        } rel[] = {{"this year", 0},
+                   {"the year", 0},
+                   {"next year", 1},
+                   {"last year", -1},
+                   {"the current year", 0}};
+        for (size_t r = 0; r < sizeof rel / sizeof rel[0]; r++)
+                if ((k = timex_word(low, len, j, rel[r].w)) > 0 && pub->y != 0) {
+                        tm->y = pub->y + rel[r].delta;
+                        tm->year_implied = false;
+                        return j + k - i;
+                }
+        return 0;
+}
+
+/* Parts of a year in English: the third quarter (of 2026), Q4 2025, the
+ * second half (of the year), H1 2025, the summer of 2024, year-end; the year
+ * is implied (resolved by modality) when not given. Length or 0. */
+static size_t
+timex_en_part(const char *low, size_t len, size_t i, const struct ex_date *pub, struct ex_time *tm)
+{
+        static const struct {
+                const char *w;
+                int sub, month;
+        } parts[] = {{"first quarter", 33, 1},
+                     {"second quarter", 34, 4},
+                     {"third quarter", 35, 7},
+                     {"fourth quarter", 36, 10},
+                     {"q1", 33, 1},
+                     {"q2", 34, 4},
+                     {"q3", 35, 7},
+                     {"q4", 36, 10},
+                     {"first half", 40, 1},
+                     {"second half", 41, 7},
+                     {"h1", 40, 1},
+                     {"h2", 41, 7},
+                     {"spring", 21, 3},
+                     {"summer", 22, 6},
+                     {"autumn", 23, 9},
+                     {"fall", 23, 9},
+                     {"winter", 24, 12}};
+        size_t j = i, n;
+        if ((n = timex_word(low, len, j, "the")) > 0)
+                j = timex_sp(low, len, j + n);
+        /* "year-end", "the end of the year": the year itself */
+        if ((n = timex_word(low, len, j, "year-end")) > 0 ||
+            (n = timex_word(low, len, j, "end of the year")) > 0 ||
+            (n = timex_word(low, len, j, "end of this year")) > 0) {
+                if (pub->y == 0)
+                        return 0;
+                tm->y = pub->y;
+                tm->prec = TP_YEAR;
+                return j + n - i;
+        }
+        for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
+                if ((n = timex_word(low, len, j, parts[p].w)) == 0)
+                        continue;
+                /* seasons and halves alone must be "the summer", or have a year */
+                bool bare_ok = parts[p].sub >= 33 && parts[p].sub <= 36;
+                tm->sub = parts[p].sub;
+                tm->m = parts[p].month;
+                tm->prec = TP_SUB;
+                tm->y = pub->y;
+                tm->year_implied = true;
+                size_t k = timex_en_year_tail(low, len, j + n, pub, tm);
+                if (k == 0 && !bare_ok && j == i)
+                        return 0;
+                if (tm->year_implied && pub->y == 0)
+                        tm->prec = TP_VAGUE;
+                return j + n + k - i;
+        }
+        return 0;
+}
+
 /* Try an English time at low[i] (a word start); length or 0. */
 static size_t
 timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struct ex_time *tm)
@@ -448,6 +542,29 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
         size_t n, j;
         int v, m;
         memset(tm, 0, sizeof *tm);
+        if ((n = timex_en_part(low, len, i, pub, tm)) > 0)
+                return n;
+        /* day first: 25 March 2025 */
+        if ((n = timex_digits(low, len, i, 2, &v)) > 0 && v >= 1 && v <= 31 &&
+            timex_month_name(low, len, timex_sp(low, len, i + n), &m) > 0 &&
+            timex_sp(low, len, i + n) > i + n) {
+                size_t k = timex_month_name(low, len, timex_sp(low, len, i + n), &m);
+                j = timex_sp(low, len, i + n) + k;
+                tm->d = v;
+                tm->m = m;
+                tm->prec = TP_DAY;
+                tm->y = pub->y;
+                tm->year_implied = true;
+                size_t j2 = timex_sp(low, len, j);
+                if (timex_digits(low, len, j2, 4, &v) == 4 && v >= 1900 && v < 2200) {
+                        tm->y = v;
+                        tm->year_implied = false;
+                        j = j2 + 4;
+                }
+                if (tm->year_implied && pub->y == 0)
+                        tm->prec = TP_VAGUE;
+                return j - i;
+        }
         if ((n = timex_month_name(low, len, i, &m)) > 0) {
                 /* "may" is also a verb: only as a date with a day or year, or after in/since. */
                 tm->m = m;
@@ -506,11 +623,14 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
                 size_t b = i;
                 while (b > 0 && low[b - 1] == ' ')
                         b--;
-                static const char *pre[] = {"in",     "by",    "since", "of",  "from",    "until",
-                                            "during", "early", "late",  "for", "through", "year"};
+                static const char *pre[] = {"in",      "by",     "since",  "of",     "from",
+                                            "until",   "during", "early",  "late",   "for",
+                                            "through", "year",   "fiscal", "mid-",   "end",
+                                            "before",  "after",  "around", "within", "and"};
                 for (size_t p = 0; p < sizeof pre / sizeof pre[0]; p++) {
                         size_t pl = strlen(pre[p]);
-                        if (b >= pl && b < i && memcmp(low + b - pl, pre[p], pl) == 0 &&
+                        if (b >= pl && (b < i || pre[p][pl - 1] == '-') &&
+                            memcmp(low + b - pl, pre[p], pl) == 0 &&
                             (b == pl || !(low[b - pl - 1] >= 'a' && low[b - pl - 1] <= 'z'))) {
                                 tm->y = v;
                                 tm->prec = TP_YEAR;
@@ -524,6 +644,7 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
         for (int k = 0; k < 7; k++)
                 if ((n = timex_word(low, len, i, wd[k])) > 0) {
                         timex_weekday(tm, pub, k + 1, 0, true);
+                        tm->wday = k + 1;
                         return n;
                 }
         static const struct {
@@ -693,9 +814,10 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
                                 k = timex_zh(s, hi, i, pub, &tm);
                 }
                 static const char en_lead[256] = {
-                    ['j'] = 1, ['f'] = 1, ['m'] = 1, ['a'] = 1, ['s'] = 1, ['o'] = 1,
-                    ['n'] = 1, ['d'] = 1, ['t'] = 1, ['w'] = 1, ['l'] = 1, ['e'] = 1,
-                    ['r'] = 1, ['y'] = 1, ['1'] = 1, ['2'] = 1};
+                    ['j'] = 1, ['f'] = 1, ['m'] = 1, ['a'] = 1, ['s'] = 1, ['o'] = 1, ['n'] = 1,
+                    ['d'] = 1, ['t'] = 1, ['w'] = 1, ['l'] = 1, ['e'] = 1, ['r'] = 1, ['y'] = 1,
+                    ['h'] = 1, ['q'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+                    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1};
                 if (k == 0 && en_lead[(unsigned char)t->low[i]] &&
                     ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) &&
                     (i == lo || !((t->low[i - 1] >= 'a' && t->low[i - 1] <= 'z') ||
@@ -721,6 +843,14 @@ timex_value(const struct ex_time *tm, const struct ex_date *pub, bool future, ch
         buf[0] = '\0';
         if (tm->prec == TP_VAGUE || y == 0)
                 return;
+        if (tm->wday > 0 && future && pub->d != 0) {
+                /* "will release it on Friday": the next one, Published included */
+                long p = timex_days(pub->y, pub->m, pub->d);
+                int m, d;
+                timex_civil(p + (tm->wday - timex_wday(p) + 7) % 7, &y, &m, &d);
+                snprintf(buf, cap, "%04d-%02d-%02d", y, m, d);
+                return;
+        }
         if (tm->year_implied && pub->y != 0) {
                 y = pub->y;
                 int pm = pub->m ? pub->m : 12, pd = pub->d ? pub->d : 31;
