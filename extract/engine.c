@@ -1301,6 +1301,38 @@ engine_split(struct cand **out, size_t *n, size_t *cap)
         }
 }
 
+/* Money put up for a purchase (斥资18亿元收购X, 出资11亿元,收购Y) is the
+ * purchase's price, not an investment of its own: an investment trigger
+ * followed within 20 characters of its sentence by an acquisition trigger
+ * gives its agent to the acquisition and makes no event. */
+static void
+engine_price(struct ex_doc *d, struct cand *cs, size_t *n)
+{
+        size_t k = 0;
+        for (size_t i = 0; i < *n; i++) {
+                struct cand *c = &cs[i];
+                bool price = false;
+                if (strcmp(c->rule->type, "finance.investment") == 0)
+                        for (size_t j = i + 1; j < *n && !price; j++) {
+                                struct cand *a = &cs[j];
+                                if (a->trig_start < c->trig_end)
+                                        continue; /* a split sibling */
+                                if (a->sent != c->sent || a->trig_start - c->trig_end > 60)
+                                        break;
+                                if (strcmp(a->rule->type, "finance.acquisition") != 0)
+                                        continue;
+                                price = true;
+                                for (size_t q = 0; q < c->nargs; q++)
+                                        if (strcmp(c->args[q].role, "agent") == 0 &&
+                                            !engine_filled(a, "acquirer"))
+                                                engine_add_arg(d, a, "acquirer", c->args[q].ment);
+                        }
+                if (!price)
+                        cs[k++] = *c;
+        }
+        *n = k;
+}
+
 /* Collect the candidates of a document. */
 static void
 engine_collect(struct ex_doc *d, struct cand **out, size_t *n, size_t *cap)
@@ -1353,6 +1385,7 @@ engine_collect(struct ex_doc *d, struct cand **out, size_t *n, size_t *cap)
                         engine_split(out, n, cap);
                 }
         }
+        engine_price(d, *out, n);
         engine_quantities(d, *out, *n);
 }
 
