@@ -236,6 +236,17 @@ mention_legal(const char *t, size_t s, size_t e)
         return false;
 }
 
+/* Whether the suffix [s,e) names a body by its place alone (大同市政府). */
+static bool
+mention_gov_suffix(const char *t, size_t s, size_t e)
+{
+        static const char *w[] = {"政府", "人民政府", "广播电视台", "电视台"};
+        for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
+                if (e - s == strlen(w[k]) && memcmp(t + s, w[k], e - s) == 0)
+                        return true;
+        return false;
+}
+
 /* Length of a word that never stands inside a company name (与, 向, 的) ending
  * at t[i], or 0. */
 static size_t
@@ -337,6 +348,25 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                         }
                         continue;
                 }
+                size_t sentlo = d->t.sent[text_sentence_of(&d->t, ss)].start;
+                bool legal = mention_legal(s, ss, se);
+                /* 探探科技(北京)有限公司: a place in brackets inside a registered name */
+                if (legal && last >= 0 && ss >= 3 && s[ss - 1] == ')') {
+                        size_t o = ss - 1;
+                        while (o > d->ments[last].end && s[o - 1] != '(' && ss - o < 16)
+                                o--;
+                        if (o > 0 && s[o - 1] == '(' && o - 1 == d->ments[last].end &&
+                            o + 3 < ss - 1 && occ[o] == OCC_LEX) {
+                                memset(occ + d->ments[last].end, OCC_UNIT, se - d->ments[last].end);
+                                d->ments[last].end = se;
+                                last_end = se;
+                                for (size_t m = mention_lex_after(d, o); m < d->nlex &&
+                                                                         d->ments[m].start < ss;
+                                     m++)
+                                        d->ments[m].flags |= 0x100; /* the place is inside */
+                                continue;
+                        }
+                }
                 /* A suffix right after a unit extends it: 科技 + 有限公司. */
                 if (last >= 0 && last_end == ss) {
                         memset(occ + ss, OCC_UNIT, se - ss);
@@ -344,8 +374,6 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                         last_end = se;
                         continue;
                 }
-                size_t sentlo = d->t.sent[text_sentence_of(&d->t, ss)].start;
-                bool legal = mention_legal(s, ss, se);
                 /* 浪潮集团 + 有限公司: a known organisation's registered name. */
                 if (legal && ss > sentlo && occ[ss - 1] == OCC_LEX) {
                         int m = mention_ending_at(d, ss);
@@ -366,7 +394,8 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                                 break;
                         if (occ[p - 1] == OCC_LEX) {
                                 int m = mention_ending_at(d, p);
-                                if (m >= 0 && d->ments[m].kind == EK_PLACE && chars > 0) {
+                                if (m >= 0 && d->ments[m].kind == EK_PLACE &&
+                                    (chars > 0 || mention_gov_suffix(s, ss, se))) {
                                         /* 北京 + 智谱华章科技: swallow a place or short org */
                                         p = d->ments[m].start;
                                         chars += 2;
