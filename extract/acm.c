@@ -6,6 +6,9 @@
  * classes (bytes that occur in no pattern share class 0), so a scan costs one
  * table lookup per byte. Each state keeps the outputs of the patterns ending
  * there and a link to the next state down its suffix chain that has outputs.
+ * The table holds 16-bit states when there are few enough (half the memory
+ * to pull through the cache), and a bit per state says whether it emits, so
+ * the scan touches the node array only where a pattern ends.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +37,9 @@ struct acm {
         size_t nouts, capouts;
         uint8_t cls[256]; /* byte -> class */
         size_t ncls;
-        int32_t *delta; /* nnodes * ncls transitions once built */
+        int32_t *delta;    /* nnodes * ncls transitions once built */
+        uint16_t *delta16; /* the same in 16 bits when nnodes <= 65536 (delta is then NULL) */
+        uint64_t *emits;   /* bit per state: it or its dict chain has outputs */
         bool built;
 };
 
@@ -70,6 +75,8 @@ acm_destroy(struct acm **ap)
         free((*ap)->nodes);
         free((*ap)->outs);
         free((*ap)->delta);
+        free((*ap)->delta16);
+        free((*ap)->emits);
         free(*ap);
         *ap = NULL;
 }
@@ -148,6 +155,18 @@ acm_build(struct acm *a)
                 }
         }
         free(queue);
+        a->emits = ex_xcalloc(a->nnodes / 64 + 1, sizeof *a->emits);
+        for (size_t k = 0; k < a->nnodes; k++)
+                if (a->nodes[k].out != -1 || a->nodes[k].dict != -1)
+                        a->emits[k / 64] |= 1ull << (k % 64);
+        if (a->nnodes <= 65536) {
+                size_t n = a->nnodes * ncls;
+                a->delta16 = ex_xmalloc(n * sizeof *a->delta16);
+                for (size_t k = 0; k < n; k++)
+                        a->delta16[k] = (uint16_t)a->delta[k];
+                free(a->delta);
+                a->delta = NULL;
+        }
         a->built = true;
 }
 
@@ -157,23 +176,42 @@ acm_states(const struct acm *a)
         return a->nnodes;
 }
 
+/* Report the outputs of state st, whose match ends before s[end]. */
+static void
+acm_emit(const struct acm *a, int32_t st, size_t end, acm_cb cb, void *arg)
+{
+        int32_t o = a->nodes[st].out != -1 ? st : a->nodes[st].dict;
+        while (o != -1) {
+                for (int32_t k = a->nodes[o].out; k != -1; k = a->outs[k].next)
+                        cb(arg, end - a->outs[k].len, end, a->outs[k].value);
+                o = a->nodes[o].dict;
+        }
+}
+
 void
 acm_scan(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
 {
-        const int32_t *delta = a->delta;
         const uint8_t *cls = a->cls;
+        const uint64_t *emits = a->emits;
         size_t ncls = a->ncls;
-        int32_t st = 0;
 
         if (!a->built)
                 return;
-        for (size_t i = 0; i < len; i++) {
-                st = delta[(size_t)st * ncls + cls[(unsigned char)s[i]]];
-                int32_t o = a->nodes[st].out != -1 ? st : a->nodes[st].dict;
-                while (o != -1) {
-                        for (int32_t k = a->nodes[o].out; k != -1; k = a->outs[k].next)
-                                cb(arg, i + 1 - a->outs[k].len, i + 1, a->outs[k].value);
-                        o = a->nodes[o].dict;
+        if (a->delta16 != NULL) {
+                const uint16_t *delta = a->delta16;
+                size_t st = 0;
+                for (size_t i = 0; i < len; i++) {
+                        st = delta[st * ncls + cls[(unsigned char)s[i]]];
+                        if (emits[st / 64] >> (st % 64) & 1)
+                                acm_emit(a, (int32_t)st, i + 1, cb, arg);
                 }
+                return;
+        }
+        const int32_t *delta = a->delta;
+        size_t st = 0;
+        for (size_t i = 0; i < len; i++) {
+                st = (size_t)delta[st * ncls + cls[(unsigned char)s[i]]];
+                if (emits[st / 64] >> (st % 64) & 1)
+                        acm_emit(a, (int32_t)st, i + 1, cb, arg);
         }
 }
