@@ -70,6 +70,23 @@ int client_parse_bool(const char *s, bool *v, char **cause);
 /* An environment value, or dflt when unset or empty. */
 const char *client_env(const char *name, const char *dflt);
 
+/* ---- curve.c: CURVE keys ---- */
+
+/* A client's CURVE keys (Z85 text), all empty when off. */
+struct client_curve {
+        bool cc_on;
+        char cc_server[NW_KEY_Z85_LEN + 1]; /* the daemon's public key */
+        char cc_public[NW_KEY_Z85_LEN + 1]; /* ours, derived from the secret */
+        char cc_secret[NW_KEY_Z85_LEN + 1];
+};
+
+/* Read the daemon's public key file and our secret key file (both, or
+ * neither: then cc is off). -1 with *cause. */
+int curve_load(struct client_curve *cc, const char *server_key, const char *client_key,
+               char **cause);
+/* Set the CURVE client options on sock (before connect) when cc is on. */
+int curve_apply(const struct client_curve *cc, void *sock, char **cause);
+
 /* ---- opt.c: declarative option tables ---- */
 
 /* One option of a tool; the table ends with a zeroed entry. */
@@ -93,15 +110,17 @@ void opt_usage(FILE *f, const char *synopsis, const struct opt *table);
 
 /* Options shared by the tools (keys from 1000, tools use smaller ones). */
 enum opt_shared {
-        OPT_PUB = 1000,    /* --pub ENDPOINT (repeatable, pairs with --replay) */
-        OPT_REPLAY,        /* --replay ENDPOINT */
-        OPT_HB_TIMEOUT,    /* --heartbeat-timeout SECONDS */
-        OPT_WAIT,          /* --wait: keep waiting for a silent daemon */
-        OPT_TYPE,          /* --type PREFIX */
-        OPT_ENTITY,        /* --entity ID */
-        OPT_RELATED,       /* --related */
-        OPT_MODALITY,      /* --modality LIST */
-        OPT_MIN_CONFIDENCE /* --min-confidence X */
+        OPT_PUB = 1000,     /* --pub ENDPOINT (repeatable, pairs with --replay) */
+        OPT_REPLAY,         /* --replay ENDPOINT */
+        OPT_HB_TIMEOUT,     /* --heartbeat-timeout SECONDS */
+        OPT_WAIT,           /* --wait: keep waiting for a silent daemon */
+        OPT_TYPE,           /* --type PREFIX */
+        OPT_ENTITY,         /* --entity ID */
+        OPT_RELATED,        /* --related */
+        OPT_MODALITY,       /* --modality LIST */
+        OPT_MIN_CONFIDENCE, /* --min-confidence X */
+        OPT_SERVER_KEY,     /* --server-key FILE */
+        OPT_CLIENT_KEY,     /* --client-key FILE */
 };
 
 /* The table rows of the shared options, to paste into a tool's table. */
@@ -113,6 +132,11 @@ enum opt_shared {
              OPT_REPLAY},                                                                          \
             {"heartbeat-timeout", 0, "SECONDS", "reconnect after this much silence (3.5)",         \
              OPT_HB_TIMEOUT},                                                                      \
+            {"server-key", 0, "FILE",                                                              \
+             "CURVE: the daemon's public key file (default $NEWSWIRE_SERVER_KEY)",                 \
+             OPT_SERVER_KEY},                                                                      \
+            {"client-key", 0, "FILE",                                                              \
+             "CURVE: your secret key file (default $NEWSWIRE_CLIENT_KEY)", OPT_CLIENT_KEY},        \
         {                                                                                          \
                 "wait", 0, NULL, "wait for a daemon that is not up yet instead of exiting 3",      \
                     OPT_WAIT                                                                       \
@@ -138,6 +162,7 @@ struct opt_common {
         bool oc_wait;
         bool oc_related;
         struct filter *oc_filter;
+        char *oc_server_key, *oc_client_key; /* CURVE key files, or NULL */
 };
 
 /* Handle a shared option: 1 when key was one, 0 when not, -1 on a bad value. */
@@ -174,8 +199,10 @@ char *http_error_text(const struct http_response *r);
 
 struct replay;
 
-/* Connect a DEALER to endpoint within zmq context ctx. */
-struct replay *replay_new(void *ctx, const char *endpoint, char **cause);
+/* Connect a DEALER to endpoint within zmq context ctx, a CURVE client when
+ * cc (may be NULL) is on. */
+struct replay *replay_new(void *ctx, const char *endpoint, const struct client_curve *cc,
+                          char **cause);
 void replay_destroy(struct replay **r);
 
 /* Called for each event of a reply; return 0 to go on, -1 to abort. */
@@ -229,6 +256,8 @@ void sub_set_rcvhwm(struct sub *s, int hwm);
 /* Keep waiting for a publisher never heard from instead of failing. */
 void sub_set_wait(struct sub *s, bool wait);
 void sub_set_notify(struct sub *s, sub_notify_fn fn, void *arg);
+/* Connect as a CURVE client with these keys (copied). */
+void sub_set_curve(struct sub *s, const struct client_curve *cc);
 /* Create the sockets and connect. */
 int sub_start(struct sub *s, char **cause);
 /*
@@ -322,6 +351,7 @@ struct rule {
 /* The whole file. */
 struct rules {
         char *rs_pub, *rs_replay, *rs_state; /* [newswire] section, NULL when absent */
+        char *rs_server_key, *rs_client_key; /* [newswire] CURVE key files, or NULL */
         struct rule *rs_rules;
         size_t rs_nrules;
 };

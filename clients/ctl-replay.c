@@ -90,7 +90,7 @@ ctl_replay_exec(struct ctl_ctx *cx, int argc, char **argv)
         if (first != argc)
                 client_exitx(CLIENT_EXIT_USAGE, "replay: unexpected argument '%s'", argv[first]);
         ctx = zmq_ctx_new();
-        if ((r = replay_new(ctx, cx->cx_replay, &cause)) == NULL) {
+        if ((r = replay_new(ctx, cx->cx_replay, &cx->cx_curve, &cause)) == NULL) {
                 client_warnx("%s", cause);
                 free(cause);
                 zmq_ctx_term(ctx);

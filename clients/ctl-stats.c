@@ -20,7 +20,7 @@ ctl_stats_exec(struct ctl_ctx *cx, int argc, char **argv)
         int code = CLIENT_EXIT_OK;
 
         ctx = zmq_ctx_new();
-        if ((r = replay_new(ctx, cx->cx_replay, &cause)) == NULL ||
+        if ((r = replay_new(ctx, cx->cx_replay, &cx->cx_curve, &cause)) == NULL ||
             replay_stats(r, (int)cx->cx_timeout, &st, &n, &cause) != 0) {
                 client_warnx("%s%s", cause,
                              r != NULL ? " (is newswired running, and is this its replay endpoint?)"

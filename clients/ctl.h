@@ -9,11 +9,13 @@
 
 /* What the global options say, shared by every command. */
 struct ctl_ctx {
-        const char *cx_url;    /* HTTP base URL */
-        char *cx_token;        /* bearer token, or NULL */
-        const char *cx_replay; /* replay endpoint */
-        int64_t cx_timeout;    /* ms per request */
-        bool cx_json;          /* machine-readable output where it differs */
+        const char *cx_url;                        /* HTTP base URL */
+        char *cx_token;                            /* bearer token, or NULL */
+        const char *cx_replay;                     /* replay endpoint */
+        int64_t cx_timeout;                        /* ms per request */
+        bool cx_json;                              /* machine-readable output where it differs */
+        const char *cx_server_key, *cx_client_key; /* CURVE key files, or NULL */
+        struct client_curve cx_curve;              /* loaded from them */
 };
 
 /* A command. */
@@ -31,6 +33,7 @@ extern const struct ctl_cmd ctl_health_cmd;
 extern const struct ctl_cmd ctl_replay_cmd;
 extern const struct ctl_cmd ctl_article_cmd;
 extern const struct ctl_cmd ctl_metrics_cmd;
+extern const struct ctl_cmd ctl_keygen_cmd;
 
 /* GET base/path; print the body on success (2xx). Returns an exit code;
  * failures are said on stderr. */

@@ -181,6 +181,10 @@ main(int argc, char **argv)
                 opt_common(&a.a_common, OPT_PUB, rs->rs_pub, NULL);
         if (a.a_common.oc_nreplays == 0 && rs->rs_replay != NULL)
                 opt_common(&a.a_common, OPT_REPLAY, rs->rs_replay, NULL);
+        if (a.a_common.oc_server_key == NULL && rs->rs_server_key != NULL)
+                opt_common(&a.a_common, OPT_SERVER_KEY, rs->rs_server_key, NULL);
+        if (a.a_common.oc_client_key == NULL && rs->rs_client_key != NULL)
+                opt_common(&a.a_common, OPT_CLIENT_KEY, rs->rs_client_key, NULL);
         if (opt_common_apply(&a.a_common, s, &cause) != 0)
                 client_exitx(CLIENT_EXIT_USAGE, "%s", cause);
         alert_prefixes(rs, s);

@@ -10,7 +10,8 @@
 #include "ctl.h"
 
 static const struct ctl_cmd *ctl_table[] = {
-    &ctl_stats_cmd, &ctl_health_cmd, &ctl_replay_cmd, &ctl_article_cmd, &ctl_metrics_cmd,
+    &ctl_stats_cmd,   &ctl_health_cmd,  &ctl_replay_cmd,
+    &ctl_article_cmd, &ctl_metrics_cmd, &ctl_keygen_cmd,
 };
 #define CTL_NCMDS (sizeof ctl_table / sizeof ctl_table[0])
 
@@ -20,6 +21,8 @@ enum {
         O_REPLAY,
         O_TIMEOUT,
         O_JSON,
+        O_SERVER_KEY,
+        O_CLIENT_KEY,
 };
 
 static const struct opt ctl_opts[] = {
@@ -30,6 +33,10 @@ static const struct opt ctl_opts[] = {
      "replay endpoint (default $NEWSWIRE_REPLAY or " CLIENT_DEFAULT_REPLAY ")", O_REPLAY},
     {"timeout", 'T', "SECONDS", "per request (default 10)", O_TIMEOUT},
     {"json", 'j', NULL, "JSON output where a command prints a table", O_JSON},
+    {"server-key", 0, "FILE", "CURVE: the daemon's public key file (default $NEWSWIRE_SERVER_KEY)",
+     O_SERVER_KEY},
+    {"client-key", 0, "FILE", "CURVE: your secret key file (default $NEWSWIRE_CLIENT_KEY)",
+     O_CLIENT_KEY},
     {NULL, 0, NULL, NULL, 0},
 };
 
@@ -56,6 +63,12 @@ ctl_option(void *arg, int key, const char *value, char **cause)
                 return cx->cx_timeout > 0 ? 0 : client_fail(cause, "must be positive");
         case O_JSON:
                 cx->cx_json = true;
+                return 0;
+        case O_SERVER_KEY:
+                cx->cx_server_key = value;
+                return 0;
+        case O_CLIENT_KEY:
+                cx->cx_client_key = value;
                 return 0;
         }
         return 0;
@@ -145,6 +158,13 @@ main(int argc, char **argv)
                 client_exitx(CLIENT_EXIT_USAGE, "%s", cause);
         if (cx.cx_replay == NULL)
                 cx.cx_replay = client_env("NEWSWIRE_REPLAY", CLIENT_DEFAULT_REPLAY);
+        if (cx.cx_server_key == NULL)
+                cx.cx_server_key = client_env("NEWSWIRE_SERVER_KEY", NULL);
+        if (cx.cx_client_key == NULL)
+                cx.cx_client_key = client_env("NEWSWIRE_CLIENT_KEY", NULL);
+        if (cmd != &ctl_keygen_cmd &&
+            curve_load(&cx.cx_curve, cx.cx_server_key, cx.cx_client_key, &cause) != 0)
+                client_exitx(CLIENT_EXIT_USAGE, "%s", cause);
 
         /* The command parses its own options, with its name as argv[0]. */
         argc -= first;

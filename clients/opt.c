@@ -134,6 +134,14 @@ opt_common(struct opt_common *oc, int key, const char *value, char **cause)
         case OPT_WAIT:
                 oc->oc_wait = true;
                 return 1;
+        case OPT_SERVER_KEY:
+                free(oc->oc_server_key);
+                oc->oc_server_key = client_xstrdup(value);
+                return 1;
+        case OPT_CLIENT_KEY:
+                free(oc->oc_client_key);
+                oc->oc_client_key = client_xstrdup(value);
+                return 1;
         case OPT_TYPE:
                 if (*value == '\0' || *value == '$')
                         return client_fail(cause, "'%s' is not a type prefix", value);
@@ -159,6 +167,7 @@ opt_common(struct opt_common *oc, int key, const char *value, char **cause)
 int
 opt_common_apply(struct opt_common *oc, struct sub *s, char **cause)
 {
+        struct client_curve cc;
         size_t i;
 
         if (oc->oc_filter == NULL)
@@ -174,8 +183,15 @@ opt_common_apply(struct opt_common *oc, struct sub *s, char **cause)
         if (oc->oc_nreplays != oc->oc_npubs)
                 return client_fail(cause, "give one --replay per --pub (%zu --pub, %zu --replay)",
                                    oc->oc_npubs, oc->oc_nreplays);
+        if (oc->oc_server_key == NULL && client_env("NEWSWIRE_SERVER_KEY", NULL) != NULL)
+                oc->oc_server_key = client_xstrdup(client_env("NEWSWIRE_SERVER_KEY", NULL));
+        if (oc->oc_client_key == NULL && client_env("NEWSWIRE_CLIENT_KEY", NULL) != NULL)
+                oc->oc_client_key = client_xstrdup(client_env("NEWSWIRE_CLIENT_KEY", NULL));
+        if (curve_load(&cc, oc->oc_server_key, oc->oc_client_key, cause) != 0)
+                return -1;
         if (s == NULL)
                 return 0;
+        sub_set_curve(s, &cc);
         for (i = 0; i < oc->oc_npubs; i++)
                 sub_add_endpoint(s, oc->oc_pubs[i], oc->oc_replays[i]);
         for (i = 0; i < filter_type_count(oc->oc_filter); i++)
@@ -198,6 +214,8 @@ opt_common_clear(struct opt_common *oc)
                 free(oc->oc_replays[i]);
         free(oc->oc_pubs);
         free(oc->oc_replays);
+        free(oc->oc_server_key);
+        free(oc->oc_client_key);
         filter_destroy(&oc->oc_filter);
         memset(oc, 0, sizeof *oc);
 }

@@ -17,6 +17,7 @@ struct replay {
         char *rp_endpoint; /* where it connects */
         void *rp_sock;     /* the DEALER */
         uint64_t rp_req;   /* the last request id used */
+        struct client_curve rp_curve;
 };
 
 /* A received multipart message, at most 4 frames. */
@@ -39,6 +40,8 @@ replay_connect(struct replay *r, char **cause)
                 return client_fail(cause, "zmq_socket: %s", zmq_strerror(errno));
         zmq_setsockopt(r->rp_sock, ZMQ_LINGER, &linger, sizeof linger);
         zmq_setsockopt(r->rp_sock, ZMQ_MAXMSGSIZE, &maxsize, sizeof maxsize);
+        if (curve_apply(&r->rp_curve, r->rp_sock, cause) != 0)
+                return -1;
         if (zmq_connect(r->rp_sock, r->rp_endpoint) != 0)
                 return client_fail(cause, "%s: %s", r->rp_endpoint, zmq_strerror(errno));
         return 0;
@@ -46,10 +49,12 @@ replay_connect(struct replay *r, char **cause)
 
 /* Connect a new replay client. */
 struct replay *
-replay_new(void *ctx, const char *endpoint, char **cause)
+replay_new(void *ctx, const char *endpoint, const struct client_curve *cc, char **cause)
 {
         struct replay *r = client_xcalloc(1, sizeof *r);
 
+        if (cc != NULL)
+                r->rp_curve = *cc;
         r->rp_ctx = ctx;
         r->rp_endpoint = client_xstrdup(endpoint);
         r->rp_req = (uint64_t)client_wall_ms() << 16;
@@ -71,6 +76,7 @@ replay_destroy(struct replay **rp)
         if (r->rp_sock != NULL)
                 zmq_close(r->rp_sock);
         free(r->rp_endpoint);
+        explicit_bzero(&r->rp_curve, sizeof r->rp_curve);
         free(r);
         *rp = NULL;
 }

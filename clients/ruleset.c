@@ -262,7 +262,13 @@ ruleset_handler(void *arg, const char *section, const char *name, const char *va
                         return ruleset_set_str(ctx, &rs->rs_replay, name, value);
                 if (strcmp(name, "state") == 0)
                         return ruleset_set_str(ctx, &rs->rs_state, name, value);
-                return ruleset_error(ctx, "unknown key '%s' in [newswire] (pub, replay, state)",
+                if (strcmp(name, "server_key") == 0)
+                        return ruleset_set_str(ctx, &rs->rs_server_key, name, value);
+                if (strcmp(name, "client_key") == 0)
+                        return ruleset_set_str(ctx, &rs->rs_client_key, name, value);
+                return ruleset_error(ctx,
+                                     "unknown key '%s' in [newswire] (pub, replay, state, "
+                                     "server_key, client_key)",
                                      name);
         }
         if ((r = ruleset_rule(ctx, section)) == NULL)
@@ -364,6 +370,8 @@ ruleset_destroy(struct rules **rsp)
         free(rs->rs_pub);
         free(rs->rs_replay);
         free(rs->rs_state);
+        free(rs->rs_server_key);
+        free(rs->rs_client_key);
         free(rs);
         *rsp = NULL;
 }

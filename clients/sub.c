@@ -31,6 +31,7 @@ struct sub_pub {
         char *sp_pub_ep;    /* its PUB endpoint */
         char *sp_replay_ep; /* its replay endpoint */
         void *sp_sock;      /* the SUB socket */
+        void *sp_mon;       /* PAIR of its monitor: failed handshakes */
         struct replay *sp_replay;
         bool sp_heard;      /* something arrived since the (re)connect */
         bool sp_ever_heard; /* something arrived since sub_start */
@@ -76,7 +77,10 @@ struct sub {
         size_t s_qhead, s_qlen, s_qcap;
         uint64_t s_replayed;   /* events delivered from replay */
         uint64_t s_reconnects; /* heartbeat-timeout reconnects */
+        struct client_curve s_curve;
 };
+
+static void sub_pub_close(struct sub_pub *p);
 
 /* The default notice: a line on stderr. */
 static void
@@ -123,8 +127,7 @@ sub_destroy(struct sub **sp)
         if (s == NULL)
                 return;
         for (i = 0; i < s->s_npubs; i++) {
-                if (s->s_pubs[i].sp_sock != NULL)
-                        zmq_close(s->s_pubs[i].sp_sock);
+                sub_pub_close(&s->s_pubs[i]);
                 replay_destroy(&s->s_pubs[i].sp_replay);
                 free(s->s_pubs[i].sp_pub_ep);
                 free(s->s_pubs[i].sp_replay_ep);
@@ -229,6 +232,93 @@ sub_reconnect_count(const struct sub *s)
         return s->s_reconnects;
 }
 
+/* Connect as a CURVE client. */
+void
+sub_set_curve(struct sub *s, const struct client_curve *cc)
+{
+        s->s_curve = *cc;
+}
+
+/* Why p's handshakes failed, from its monitor (malloc'd), or NULL when no
+ * handshake failure was seen. */
+static char *
+sub_handshake_reason(const struct sub *s, struct sub_pub *p)
+{
+        char *why = NULL;
+        zmq_msg_t m;
+        uint16_t ev;
+        uint32_t value;
+        int more, rank = 0;
+        size_t ml;
+
+        if (p->sp_mon == NULL)
+                return NULL;
+        for (;;) {
+                zmq_msg_init(&m);
+                if (zmq_msg_recv(&m, p->sp_mon, ZMQ_DONTWAIT) == -1) {
+                        zmq_msg_close(&m);
+                        return why;
+                }
+                if (zmq_msg_size(&m) >= 6) {
+                        memcpy(&ev, zmq_msg_data(&m), sizeof ev);
+                        memcpy(&value, (const char *)zmq_msg_data(&m) + 2, sizeof value);
+                        /* The most telling failure wins: a refused key, then a
+                         * mechanism mismatch, then a connection closed early. */
+                        if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH && rank < 3) {
+                                rank = 3;
+                                free(why);
+                                why =
+                                    client_xprintf("the daemon refused our CURVE key (status %u): "
+                                                   "is our NAME.pub in its curve_clients_dir?",
+                                                   (unsigned)value);
+                        } else if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+                                   value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH &&
+                                   rank < 2) {
+                                rank = 2;
+                                free(why);
+                                why = client_xprintf(
+                                    "%s", s->s_curve.cc_on
+                                              ? "the daemon does not use CURVE on this endpoint "
+                                                "(drop --server-key and --client-key)"
+                                              : "the daemon requires CURVE on this endpoint (give "
+                                                "--server-key and --client-key)");
+                        } else if (rank < 1) {
+                                rank = 1;
+                                free(why);
+                                why = client_xprintf(
+                                    "the daemon closed the connection during the handshake (%s)",
+                                    s->s_curve.cc_on ? "a wrong --server-key, or no CURVE there?"
+                                                     : "it requires CURVE? give --server-key and "
+                                                       "--client-key");
+                        }
+                }
+                do {
+                        more = 0;
+                        ml = sizeof more;
+                        zmq_getsockopt(p->sp_mon, ZMQ_RCVMORE, &more, &ml);
+                        if (more)
+                                zmq_msg_recv(&m, p->sp_mon, ZMQ_DONTWAIT);
+                } while (more);
+                zmq_msg_close(&m);
+        }
+}
+
+/* Close p's SUB socket and its monitor. */
+static void
+sub_pub_close(struct sub_pub *p)
+{
+        if (p->sp_sock != NULL) {
+                if (p->sp_mon != NULL)
+                        zmq_socket_monitor(p->sp_sock, NULL, 0);
+                zmq_close(p->sp_sock);
+                p->sp_sock = NULL;
+        }
+        if (p->sp_mon != NULL) {
+                zmq_close(p->sp_mon);
+                p->sp_mon = NULL;
+        }
+}
+
 /* (Re)create a publisher's sockets. */
 static int
 sub_pub_connect(struct sub *s, struct sub_pub *p, char **cause)
@@ -237,11 +327,26 @@ sub_pub_connect(struct sub *s, struct sub_pub *p, char **cause)
         int linger = 0;
         size_t i;
 
-        if (p->sp_sock != NULL)
-                zmq_close(p->sp_sock);
+        char addr[80];
+
+        sub_pub_close(p);
         replay_destroy(&p->sp_replay);
         if ((p->sp_sock = zmq_socket(s->s_ctx, ZMQ_SUB)) == NULL)
                 return client_fail(cause, "zmq_socket: %s", zmq_strerror(errno));
+        /* A monitor tells a refused key from a daemon that is not there. */
+        static unsigned nmon;
+        snprintf(addr, sizeof addr, "inproc://newswire-sub-monitor-%p-%u", (void *)p, nmon++);
+        if (zmq_socket_monitor(p->sp_sock, addr,
+                               ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) == 0 &&
+            (p->sp_mon = zmq_socket(s->s_ctx, ZMQ_PAIR)) != NULL) {
+                zmq_setsockopt(p->sp_mon, ZMQ_LINGER, &linger, sizeof linger);
+                if (zmq_connect(p->sp_mon, addr) != 0) {
+                        zmq_close(p->sp_mon);
+                        p->sp_mon = NULL;
+                }
+        }
         zmq_setsockopt(p->sp_sock, ZMQ_LINGER, &linger, sizeof linger);
         zmq_setsockopt(p->sp_sock, ZMQ_MAXMSGSIZE, &maxsize, sizeof maxsize);
         if (s->s_rcvhwm > 0)
@@ -255,9 +360,11 @@ sub_pub_connect(struct sub *s, struct sub_pub *p, char **cause)
                 zmq_setsockopt(p->sp_sock, ZMQ_SUBSCRIBE, NW_TOPIC_HEARTBEAT,
                                strlen(NW_TOPIC_HEARTBEAT));
         }
+        if (curve_apply(&s->s_curve, p->sp_sock, cause) != 0)
+                return -1;
         if (zmq_connect(p->sp_sock, p->sp_pub_ep) != 0)
                 return client_fail(cause, "%s: %s", p->sp_pub_ep, zmq_strerror(errno));
-        if ((p->sp_replay = replay_new(s->s_ctx, p->sp_replay_ep, cause)) == NULL)
+        if ((p->sp_replay = replay_new(s->s_ctx, p->sp_replay_ep, &s->s_curve, cause)) == NULL)
                 return -1;
         p->sp_heard = false;
         p->sp_last_msg = client_now_ms();
@@ -698,13 +805,21 @@ sub_next(struct sub *s, int64_t timeout_ms, struct sub_msg *m, char **cause)
                         int64_t due = p->sp_last_msg + s->s_hb_timeout;
 
                         if (now >= due) {
+                                char *why = sub_handshake_reason(s, p);
                                 if (!p->sp_ever_heard && !s->s_wait) {
-                                        client_fail(cause,
-                                                    "no heartbeat from %s within %.1f s: is "
-                                                    "newswired running there?",
-                                                    p->sp_pub_ep, s->s_hb_timeout / 1000.0);
+                                        if (why != NULL)
+                                                client_fail(cause, "%s: %s", p->sp_pub_ep, why);
+                                        else
+                                                client_fail(cause,
+                                                            "no heartbeat from %s within %.1f s: "
+                                                            "is newswired running there?",
+                                                            p->sp_pub_ep, s->s_hb_timeout / 1000.0);
+                                        free(why);
                                         goto out;
                                 }
+                                if (why != NULL && !p->sp_down)
+                                        sub_notice(s, "%s: %s", p->sp_pub_ep, why);
+                                free(why);
                                 if (sub_reconnect(s, p, cause) != 0)
                                         goto out;
                                 due = p->sp_last_msg + s->s_hb_timeout;

@@ -86,6 +86,24 @@ static const struct config_option config_table[] = {
     {"sync", CONFIG_STRING, 0, 0, "full", OFF(cfg_sync), 0,
      "SQLite synchronous mode: full (an fsync per commit, survives power\n"
      "loss) or normal (survives a crash of the daemon, not of the machine)."},
+    {"allow_remote", CONFIG_BOOL, 0, 1, "false", OFF(cfg_allow_remote), 0,
+     "Allow http, pub and replay on tcp addresses other than loopback\n"
+     "(127.0.0.0/8, ::1, localhost); refused otherwise. Use CURVE and a\n"
+     "token when you do."},
+    {"curve_secret_key_file", CONFIG_STRING, 0, 0, "", OFF(cfg_curve_secret_key_file), 0,
+     "The daemon's CURVE secret key (Z85, from `newswire-ctl keygen`, mode\n"
+     "0600). Set: PUB and replay endpoints on tcp require CURVE, and only\n"
+     "the clients whose public key is in curve_clients_dir get in. Empty:\n"
+     "no CURVE."},
+    {"curve_public_key_file", CONFIG_STRING, 0, 0, "", OFF(cfg_curve_public_key_file), 0,
+     "The daemon's CURVE public key; when set, it must match the secret key\n"
+     "(a check that the right pair is installed). Clients need this file."},
+    {"curve_clients_dir", CONFIG_STRING, 0, 0, "", OFF(cfg_curve_clients_dir), 0,
+     "Directory of the authorised clients' public keys: every NAME.pub in it.\n"
+     "Read again on SIGHUP. Required with curve_secret_key_file."},
+    {"curve_ipc", CONFIG_BOOL, 0, 1, "false", OFF(cfg_curve_ipc), 0,
+     "Require CURVE on ipc endpoints too (else they are guarded by the\n"
+     "state directory's mode 0700 only)."},
 };
 #define CONFIG_NOPTIONS (sizeof config_table / sizeof config_table[0])
 
@@ -428,6 +446,48 @@ config_check_hostport(const char *s, char **cause)
         return 0;
 }
 
+/* Whether host (no brackets) is a loopback address or localhost. */
+static bool
+config_loopback(const char *host, size_t len)
+{
+        if (len == 9 && strncasecmp(host, "localhost", 9) == 0)
+                return true;
+        if (len == 3 && strncmp(host, "::1", 3) == 0)
+                return true;
+        if (len >= 5 && strncmp(host, "127.", 4) == 0)
+                return strspn(host, "0123456789.") >= len;
+        return false;
+}
+
+/* Refuse a tcp endpoint (or the http ADDR:PORT) off loopback unless
+ * allow_remote is set. what names the option. */
+static int
+config_check_remote(const struct config *cfg, const char *what, const char *addr, char **cause)
+{
+        const char *host = addr, *end;
+        size_t len;
+
+        if (cfg->cfg_allow_remote)
+                return 0;
+        if (strncmp(host, "tcp://", 6) == 0)
+                host += 6;
+        else if (strcmp(what, "http") != 0)
+                return 0; /* ipc:// and inproc:// are local */
+        if (*host == '[') {
+                host++;
+                end = strchr(host, ']');
+        } else
+                end = strrchr(host, ':');
+        len = end != NULL ? (size_t)(end - host) : strlen(host);
+        if (config_loopback(host, len))
+                return 0;
+        xasprintf(cause,
+                  "%s: \"%s\" is not a loopback address; listening beyond this host needs "
+                  "allow_remote = yes (and CURVE keys and an ingest token)",
+                  what, addr);
+        return -1;
+}
+
 /* Read the ingest token: first line of the file, trimmed, not empty. */
 static int
 config_read_token(struct config *cfg, char **cause)
@@ -477,9 +537,24 @@ config_finish(struct config *cfg, char **cause)
                                   e);
                         return -1;
                 }
+                if (config_check_remote(cfg, i < cfg->cfg_npub ? "pub" : "replay", e, cause) != 0)
+                        return -1;
         }
-        if (*cfg->cfg_http != '\0' && config_check_hostport(cfg->cfg_http, cause) != 0)
+        if (*cfg->cfg_http != '\0' && (config_check_hostport(cfg->cfg_http, cause) != 0 ||
+                                       config_check_remote(cfg, "http", cfg->cfg_http, cause) != 0))
                 return -1;
+        if (*cfg->cfg_curve_secret_key_file != '\0' && *cfg->cfg_curve_clients_dir == '\0') {
+                xasprintf(cause, "curve_secret_key_file is set but curve_clients_dir is not (the "
+                                 "directory of authorised client keys)");
+                return -1;
+        }
+        if (*cfg->cfg_curve_secret_key_file == '\0' &&
+            (*cfg->cfg_curve_clients_dir != '\0' || *cfg->cfg_curve_public_key_file != '\0' ||
+             cfg->cfg_curve_ipc)) {
+                xasprintf(cause, "curve_clients_dir, curve_public_key_file and curve_ipc need "
+                                 "curve_secret_key_file");
+                return -1;
+        }
         if (strcmp(cfg->cfg_sync, "full") != 0 && strcmp(cfg->cfg_sync, "normal") != 0) {
                 xasprintf(cause, "sync: \"%s\" is not full or normal", cfg->cfg_sync);
                 return -1;

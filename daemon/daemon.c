@@ -27,6 +27,7 @@ static struct {
         struct worker *g_worker;
         struct publish *g_publish;
         struct replay *g_replay;
+        struct zap *g_zap;
         struct http *g_http;
         struct spool *g_spool;
         void *g_zctx;
@@ -60,6 +61,12 @@ daemon_reload(void)
                 cfg->cfg_token = NULL;
         }
         config_destroy(&cfg);
+        if (zap_reload(g.g_zap, &cause) != 0) {
+                metrics.m_reload_failures++;
+                log_warnx("reload: keeping the old authorised keys: %s", cause ? cause : "?");
+                free(cause);
+                cause = NULL;
+        }
         x = extractor_new(g.g_datadir, &cause);
         if (x == NULL) {
                 metrics.m_reload_failures++;
@@ -198,14 +205,17 @@ main(int argc, char **argv)
         log_info("extractor: %zu entities, %zu rules from %s", ne, nr, g.g_datadir);
 
         g.g_zctx = zmq_ctx_new();
+        if ((g.g_zap = zap_new(g.g_base, g.g_zctx, cfg, &cause)) == NULL)
+                fatalx("%s", cause);
         g.g_publish =
-            publish_new(g.g_base, g.g_zctx, cfg->cfg_pub, cfg->cfg_npub, (int)cfg->cfg_sndhwm,
-                        (int)cfg->cfg_heartbeat_ms, store_origin(g.g_store), store_epoch(g.g_store),
-                        store_last_seq(g.g_store), &cause);
+            publish_new(g.g_base, g.g_zctx, g.g_zap, cfg->cfg_pub, cfg->cfg_npub,
+                        (int)cfg->cfg_sndhwm, (int)cfg->cfg_heartbeat_ms, store_origin(g.g_store),
+                        store_epoch(g.g_store), store_last_seq(g.g_store), &cause);
         if (g.g_publish == NULL)
                 fatalx("%s", cause);
-        g.g_replay = replay_new(g.g_base, g.g_zctx, cfg->cfg_replay, cfg->cfg_nreplay, g.g_store,
-                                (int)cfg->cfg_replay_limit, (int)cfg->cfg_replay_max, &cause);
+        g.g_replay =
+            replay_new(g.g_base, g.g_zctx, g.g_zap, cfg->cfg_replay, cfg->cfg_nreplay, g.g_store,
+                       (int)cfg->cfg_replay_limit, (int)cfg->cfg_replay_max, &cause);
         if (g.g_replay == NULL)
                 fatalx("%s", cause);
         ingest_init(g.g_base, cfg, g.g_store, g.g_worker, g.g_publish);
@@ -242,6 +252,7 @@ main(int argc, char **argv)
         ingest_free();
         replay_destroy(&g.g_replay);
         publish_destroy(&g.g_publish);
+        zap_destroy(&g.g_zap);
         zmq_ctx_term(g.g_zctx);
         store_close(&g.g_store);
         for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)

@@ -93,6 +93,16 @@ metrics_render(void)
                     metrics.m_spool_done);
         metrics_one(f, "newswire_spool_failed_total", "counter", "Spool files moved to failed/.",
                     metrics.m_spool_failed);
+        metrics_one(f, "newswire_zap_allowed_total", "counter",
+                    "CURVE clients let in: their public key is in curve_clients_dir.",
+                    metrics.m_zap_allowed);
+        metrics_one(f, "newswire_zap_denied_total", "counter",
+                    "CURVE clients refused by the ZAP handler: their key is not authorised.",
+                    metrics.m_zap_denied);
+        metrics_one(f, "newswire_handshake_failed_total", "counter",
+                    "ZeroMQ handshakes failed on the PUB and replay sockets (a plaintext "
+                    "client on a CURVE endpoint, a refused key, a wrong server key).",
+                    metrics.m_handshake_failed);
         metrics_one(f, "newswire_queue_depth", "gauge", "Articles stored and not yet processed.",
                     ingest_queue_depth());
         metrics_one(f, "newswire_uptime_seconds", "gauge", "Seconds since the daemon started.",

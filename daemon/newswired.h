@@ -88,11 +88,16 @@ struct config {
         int64_t cfg_http_max_conns;
         int64_t cfg_sndhwm; /* PUB high-water mark (messages per subscriber) */
         int64_t cfg_heartbeat_ms;
-        int64_t cfg_replay_limit;     /* events per replay request when it asks for 0 */
-        int64_t cfg_replay_max;       /* most events one replay request may ask for */
-        int64_t cfg_batch_max;        /* results committed in one transaction */
-        int64_t cfg_shutdown_timeout; /* seconds to finish in-flight work on SIGTERM */
-        char *cfg_sync;               /* SQLite synchronous: "full" or "normal" */
+        int64_t cfg_replay_limit;        /* events per replay request when it asks for 0 */
+        int64_t cfg_replay_max;          /* most events one replay request may ask for */
+        int64_t cfg_batch_max;           /* results committed in one transaction */
+        int64_t cfg_shutdown_timeout;    /* seconds to finish in-flight work on SIGTERM */
+        char *cfg_sync;                  /* SQLite synchronous: "full" or "normal" */
+        bool cfg_allow_remote;           /* tcp endpoints other than loopback allowed */
+        char *cfg_curve_secret_key_file; /* the daemon's CURVE secret key; "" = no CURVE */
+        char *cfg_curve_public_key_file; /* checked against the secret key when set */
+        char *cfg_curve_clients_dir;     /* authorised client public keys (*.pub) */
+        bool cfg_curve_ipc;              /* CURVE on ipc endpoints too */
 };
 
 /* Defaults of the option table (state dir from $STATE_DIRECTORY or ./var). */
@@ -137,7 +142,10 @@ struct metrics {
         uint64_t m_http_refused; /* connections closed at the cap */
         uint64_t m_spool_done;
         uint64_t m_spool_failed;
-        uint64_t m_extract_count; /* histogram of extraction seconds */
+        uint64_t m_zap_allowed;      /* CURVE clients whose key is authorised */
+        uint64_t m_zap_denied;       /* CURVE clients refused by the ZAP handler */
+        uint64_t m_handshake_failed; /* ZMTP handshakes failed (plaintext client, refused key) */
+        uint64_t m_extract_count;    /* histogram of extraction seconds */
         double m_extract_sum;
         uint64_t m_extract_buckets[METRICS_NBUCKETS];
         uint64_t m_start_ms; /* wall clock at start */
@@ -250,13 +258,41 @@ void worker_set_extractor(struct worker *w, struct extractor *x);
 /* Counts of the current extractor for logs. */
 void worker_extractor_counts(struct worker *w, size_t *entities, size_t *rules);
 
+/* ---- zap.c ------------------------------------------------------------ */
+
+struct zap;
+
+/* Monitor events of a failed handshake. */
+#define ZAP_HANDSHAKE_EVENTS                                                                       \
+        (ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |              \
+         ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+
+/* Read the CURVE key pair and the authorised client keys and bind the ZAP
+ * handler, when curve_secret_key_file is set (else a zap that binds plain). */
+struct zap *zap_new(struct event_base *base, void *zctx, const struct config *cfg, char **cause);
+void zap_destroy(struct zap **z);
+/* SIGHUP: read curve_clients_dir again; 0, or -1 with *cause (old keys kept). */
+int zap_reload(struct zap *z, char **cause);
+/* Whether CURVE guards endpoint (tcp://, and ipc:// with curve_ipc). */
+bool zap_curve_for(const struct zap *z, const char *endpoint);
+/* Bind sock to endpoint, as a CURVE server when zap_curve_for says so. */
+int zap_bind(struct zap *z, void *sock, const char *endpoint, char **cause);
+/* Count and log a failed handshake seen by a socket monitor. */
+void zap_handshake_failed(const char *sockname, uint16_t event, uint32_t value);
+/* Read one monitor event; -1 when none is waiting. */
+int zap_monitor_read(void *mon, uint16_t *event, uint32_t *value);
+/* Watch sock's failed handshakes through a monitor of its own / stop. */
+int zap_watch(struct zap *z, struct event_base *base, void *zctx, void *sock, const char *name,
+              char **cause);
+void zap_unwatch(struct zap *z, void *sock);
+
 /* ---- publish.c --------------------------------------------------------- */
 
 struct publish;
 
 /* Bind a PUB socket to every endpoint; heartbeat every hb_ms. */
-struct publish *publish_new(struct event_base *base, void *zctx, char **endpoints, size_t n,
-                            int sndhwm, int hb_ms, const uint8_t *origin, uint64_t epoch,
+struct publish *publish_new(struct event_base *base, void *zctx, struct zap *z, char **endpoints,
+                            size_t n, int sndhwm, int hb_ms, const uint8_t *origin, uint64_t epoch,
                             uint64_t last_seq, char **cause);
 void publish_destroy(struct publish **p);
 /* Send one committed event: [type, payload, trailer]. */
@@ -273,8 +309,8 @@ int publish_trailer(const uint8_t *origin, uint64_t epoch, uint64_t seq, char **
 
 struct replay;
 
-struct replay *replay_new(struct event_base *base, void *zctx, char **endpoints, size_t n,
-                          struct store *st, int limit, int max, char **cause);
+struct replay *replay_new(struct event_base *base, void *zctx, struct zap *z, char **endpoints,
+                          size_t n, struct store *st, int limit, int max, char **cause);
 void replay_destroy(struct replay **r);
 /* Replays in progress. */
 size_t replay_active(struct replay *r);

@@ -67,35 +67,25 @@ static void
 publish_mon_cb(evutil_socket_t fd, short what, void *arg)
 {
         struct publish *p = arg;
-        int events, more;
-        size_t len = sizeof events, ml = sizeof more;
-        zmq_msg_t m;
+        int events;
+        size_t len;
+        uint16_t ev;
+        uint32_t value;
 
         for (;;) {
+                len = sizeof events;
                 if (zmq_getsockopt(p->pb_mon, ZMQ_EVENTS, &events, &len) != 0 ||
                     !(events & ZMQ_POLLIN))
                         return;
-                zmq_msg_init(&m);
-                if (zmq_msg_recv(&m, p->pb_mon, ZMQ_DONTWAIT) == -1) {
-                        zmq_msg_close(&m);
-                        return;
-                }
-                if (zmq_msg_size(&m) >= 2) {
-                        uint16_t ev;
-                        memcpy(&ev, zmq_msg_data(&m), sizeof ev);
-                        if (ev == ZMQ_EVENT_ACCEPTED)
-                                p->pb_subscribers++;
-                        else if (ev == ZMQ_EVENT_DISCONNECTED && p->pb_subscribers > 0)
-                                p->pb_subscribers--;
-                        metrics.m_subscribers = (uint64_t)p->pb_subscribers;
-                }
-                do {
-                        more = 0;
-                        zmq_getsockopt(p->pb_mon, ZMQ_RCVMORE, &more, &ml);
-                        if (more)
-                                zmq_msg_recv(&m, p->pb_mon, ZMQ_DONTWAIT);
-                } while (more);
-                zmq_msg_close(&m);
+                if (zap_monitor_read(p->pb_mon, &ev, &value) != 0)
+                        continue;
+                if (ev == ZMQ_EVENT_ACCEPTED)
+                        p->pb_subscribers++;
+                else if (ev == ZMQ_EVENT_DISCONNECTED && p->pb_subscribers > 0)
+                        p->pb_subscribers--;
+                else if ((ev & ZAP_HANDSHAKE_EVENTS) != 0)
+                        zap_handshake_failed("PUB", ev, value);
+                metrics.m_subscribers = (uint64_t)p->pb_subscribers;
         }
 }
 
@@ -108,8 +98,9 @@ publish_monitor(struct publish *p, struct event_base *base, void *zctx, char **c
         size_t fdlen = sizeof fd;
 
         snprintf(addr, sizeof addr, "inproc://newswired-pub-monitor-%p", (void *)p);
-        if (zmq_socket_monitor(p->pb_sock, addr, ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) !=
-                0 ||
+        if (zmq_socket_monitor(p->pb_sock, addr,
+                               ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED |
+                                   ZAP_HANDSHAKE_EVENTS) != 0 ||
             (p->pb_mon = zmq_socket(zctx, ZMQ_PAIR)) == NULL || zmq_connect(p->pb_mon, addr) != 0 ||
             zmq_getsockopt(p->pb_mon, ZMQ_FD, &fd, &fdlen) != 0) {
                 xasprintf(cause, "PUB monitor: %s", zmq_strerror(errno));
@@ -130,8 +121,9 @@ publish_subscribers(struct publish *p)
 
 /* Bind the PUB socket and start the heartbeat. */
 struct publish *
-publish_new(struct event_base *base, void *zctx, char **endpoints, size_t n, int sndhwm, int hb_ms,
-            const uint8_t *origin, uint64_t epoch, uint64_t last_seq, char **cause)
+publish_new(struct event_base *base, void *zctx, struct zap *z, char **endpoints, size_t n,
+            int sndhwm, int hb_ms, const uint8_t *origin, uint64_t epoch, uint64_t last_seq,
+            char **cause)
 {
         struct publish *p = xcalloc(1, sizeof *p);
         struct timeval tv = {hb_ms / 1000, (hb_ms % 1000) * 1000};
@@ -153,12 +145,15 @@ publish_new(struct event_base *base, void *zctx, char **endpoints, size_t n, int
                 return NULL;
         }
         for (i = 0; i < n; i++) {
-                if (zmq_bind(p->pb_sock, endpoints[i]) != 0) {
-                        xasprintf(cause, "bind PUB %s: %s", endpoints[i], zmq_strerror(errno));
+                char *err = NULL;
+                if (zap_bind(z, p->pb_sock, endpoints[i], &err) != 0) {
+                        xasprintf(cause, "PUB: %s", err);
+                        free(err);
                         publish_destroy(&p);
                         return NULL;
                 }
-                log_info("publishing on %s", endpoints[i]);
+                log_info("publishing on %s%s", endpoints[i],
+                         zap_curve_for(z, endpoints[i]) ? " (CURVE)" : "");
         }
         p->pb_hb = event_new(base, -1, EV_PERSIST, publish_hb_cb, p);
         event_add(p->pb_hb, &tv);

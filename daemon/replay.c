@@ -40,6 +40,7 @@ struct replay {
         struct replay_job *rp_jobs;
         size_t rp_njobs;
         int rp_limit, rp_max;
+        struct zap *rp_zap; /* watches the socket's failed handshakes */
 };
 
 static void replay_io(struct replay *r);
@@ -410,8 +411,8 @@ replay_pump_cb(evutil_socket_t fd, short what, void *arg)
 
 /* Bind the ROUTER socket on every endpoint. */
 struct replay *
-replay_new(struct event_base *base, void *zctx, char **endpoints, size_t n, struct store *st,
-           int limit, int max, char **cause)
+replay_new(struct event_base *base, void *zctx, struct zap *z, char **endpoints, size_t n,
+           struct store *st, int limit, int max, char **cause)
 {
         struct replay *r = xcalloc(1, sizeof *r);
         int one = 1, linger = 0, hwm = 20000;
@@ -429,13 +430,23 @@ replay_new(struct event_base *base, void *zctx, char **endpoints, size_t n, stru
         zmq_setsockopt(r->rp_sock, ZMQ_ROUTER_MANDATORY, &one, sizeof one);
         zmq_setsockopt(r->rp_sock, ZMQ_LINGER, &linger, sizeof linger);
         zmq_setsockopt(r->rp_sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
-        for (i = 0; i < n; i++) {
-                if (zmq_bind(r->rp_sock, endpoints[i]) != 0) {
-                        xasprintf(cause, "bind ROUTER %s: %s", endpoints[i], zmq_strerror(errno));
+        if (z != NULL) {
+                if (zap_watch(z, base, zctx, r->rp_sock, "replay", cause) != 0) {
                         replay_destroy(&r);
                         return NULL;
                 }
-                log_info("replay on %s", endpoints[i]);
+                r->rp_zap = z;
+        }
+        for (i = 0; i < n; i++) {
+                char *err = NULL;
+                if (zap_bind(z, r->rp_sock, endpoints[i], &err) != 0) {
+                        xasprintf(cause, "ROUTER: %s", err);
+                        free(err);
+                        replay_destroy(&r);
+                        return NULL;
+                }
+                log_info("replay on %s%s", endpoints[i],
+                         zap_curve_for(z, endpoints[i]) ? " (CURVE)" : "");
         }
         if (zmq_getsockopt(r->rp_sock, ZMQ_FD, &fd, &fdlen) != 0) {
                 xasprintf(cause, "ZMQ_FD: %s", zmq_strerror(errno));
@@ -464,8 +475,11 @@ replay_destroy(struct replay **rp)
                 event_free(r->rp_io);
         if (r->rp_pump != NULL)
                 event_free(r->rp_pump);
-        if (r->rp_sock != NULL)
+        if (r->rp_sock != NULL) {
+                if (r->rp_zap != NULL)
+                        zap_unwatch(r->rp_zap, r->rp_sock);
                 zmq_close(r->rp_sock);
+        }
         free(r);
         *rp = NULL;
 }

@@ -363,3 +363,49 @@ nw_datadir(void)
         }
         return nw_xstrdup(NW_INSTALL_DATADIR);
 }
+
+/* Whether c is a character of the Z85 alphabet (ZeroMQ RFC 32). */
+static bool
+util_z85_char(int c)
+{
+        return c != '\0' && strchr("0123456789abcdefghijklmnopqrstuvwxyz"
+                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#",
+                                   c) != NULL;
+}
+
+/* Read a CURVE key file: the first line that is not blank or a comment. */
+int
+nw_key_read(const char *path, char z85[NW_KEY_Z85_LEN + 1], char **cause)
+{
+        FILE *f;
+        char line[256];
+        size_t len, i;
+        int found = 0;
+
+        if ((f = fopen(path, "r")) == NULL)
+                return nw_fail(cause, -1, "%s: %s", path, strerror(errno));
+        while (!found && fgets(line, sizeof line, f) != NULL) {
+                len = strcspn(line, "\r\n");
+                while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+                        len--;
+                line[len] = '\0';
+                i = strspn(line, " \t");
+                if (line[i] == '\0' || line[i] == '#')
+                        continue;
+                found = 1;
+                if (len - i != NW_KEY_Z85_LEN)
+                        break;
+                for (; i < len; i++)
+                        if (!util_z85_char((unsigned char)line[i]))
+                                break;
+                if (i < len)
+                        break;
+                memcpy(z85, line + len - NW_KEY_Z85_LEN, NW_KEY_Z85_LEN);
+                z85[NW_KEY_Z85_LEN] = '\0';
+                fclose(f);
+                return 0;
+        }
+        fclose(f);
+        return nw_fail(cause, -1, "%s: not a CURVE key file (expected a line of %d Z85 characters)",
+                       path, NW_KEY_Z85_LEN);
+}

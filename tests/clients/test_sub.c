@@ -358,7 +358,7 @@ test_stats(void **state)
 
         fakepub_start(&f, 0);
         fakepub_event(&f, "product.plan", NULL, true);
-        r = replay_new(ctx, f.fp_replay_ep, &cause);
+        r = replay_new(ctx, f.fp_replay_ep, NULL, &cause);
         assert_non_null(r);
         assert_int_equal(replay_stats(r, 3000, &st, &n, &cause), 0);
         assert_int_equal(n, 1);
