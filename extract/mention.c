@@ -643,14 +643,16 @@ mention_quoted(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
         }
 }
 
-/* Mark the free bytes of Chinese trigger words: they end names and chunks. */
+/* Mark the free bytes of Chinese trigger words of at least minlen bytes: they
+ * end names and chunks (a one-character trigger such as 达 stands inside names). */
 static void
-mention_mark_triggers(struct ex_doc *d, uint8_t *occ)
+mention_mark_triggers(struct ex_doc *d, uint8_t *occ, size_t minlen)
 {
         if (d->lang != EX_ZH)
                 return;
         for (size_t h = 0; h < d->nhits; h++)
                 if ((d->hits[h].pay >> 24) == PAY_TRIGGER &&
+                    d->hits[h].end - d->hits[h].start >= minlen &&
                     d->x->trigs[d->hits[h].pay & 0xffffff].lang == EX_ZH)
                         for (size_t q = d->hits[h].start; q < d->hits[h].end; q++)
                                 if (occ[q] == OCC_FREE)
@@ -704,7 +706,7 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
         if (d->lang != EX_ZH)
                 return;
         const char *s = d->t.s;
-        mention_mark_triggers(d, occ);
+        mention_mark_triggers(d, occ, 1);
         for (size_t h = 0; h < d->nhits; h++) {
                 if ((d->hits[h].pay >> 24) != PAY_TRIGGER)
                         continue;
@@ -848,7 +850,7 @@ mention_find(struct ex_doc *d)
         if (d->nments > 1)
                 qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
         d->nlex = d->nments;
-        mention_mark_triggers(d, occ);
+        mention_mark_triggers(d, occ, 6);
         mention_units(d, occ);
         for (size_t k = 0; k < d->nspans; k++)
                 mention_latin(d, occ, d->spans[k].start, d->spans[k].end);
