@@ -476,6 +476,26 @@ timex_en_year_tail(const char *low, size_t len, size_t i, const struct ex_date *
         return 0;
 }
 
+/* Whether a preposition of time (in, during, by, until, over, through) ends
+ * right before i, a space between. */
+static bool
+timex_en_after_prep(const char *low, size_t i)
+{
+        static const char *pre[] = {"in", "during", "by", "until", "over", "through", "for"};
+        size_t b = i;
+        while (b > 0 && low[b - 1] == ' ')
+                b--;
+        if (b == i)
+                return false;
+        for (size_t p = 0; p < sizeof pre / sizeof pre[0]; p++) {
+                size_t pl = strlen(pre[p]);
+                if (b >= pl && memcmp(low + b - pl, pre[p], pl) == 0 &&
+                    (b == pl || !(low[b - pl - 1] >= 'a' && low[b - pl - 1] <= 'z')))
+                        return true;
+        }
+        return false;
+}
+
 /* Parts of a year in English: the third quarter (of 2026), Q4 2025, the
  * second half (of the year), H1 2025, the summer of 2024, year-end; the year
  * is implied (resolved by modality) when not given. Length or 0. */
@@ -526,7 +546,7 @@ timex_en_part(const char *low, size_t len, size_t i, const struct ex_date *pub, 
                 tm->y = pub->y;
                 tm->year_implied = true;
                 size_t k = timex_en_year_tail(low, len, j + n, pub, tm);
-                if (k == 0 && !bare_ok && j == i)
+                if (k == 0 && !bare_ok && (j == i || !timex_en_after_prep(low, i)))
                         return 0;
                 if (tm->year_implied && pub->y == 0)
                         tm->prec = TP_VAGUE;

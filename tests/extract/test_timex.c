@@ -122,6 +122,77 @@ test_may(void **state)
         check("In May, OpenAI agreed", EX_EN, "2025-07-03", false, "May", "2025-05");
 }
 
+/* English parts of a year, day-first dates, weekdays ahead of a plan. */
+static void
+test_en_parts(void **state)
+{
+        check("release it in the third quarter.", EX_EN, "2025-06-10", true, "the third quarter",
+              "2025-35");
+        check("revenue in the first quarter rose", EX_EN, "2025-06-10", false, "the first quarter",
+              "2025-33");
+        check("to ship in the first quarter.", EX_EN, "2025-06-10", true, "the first quarter",
+              "2026-33");
+        check("in the fourth quarter of 2026.", EX_EN, "2025-06-10", true,
+              "the fourth quarter of 2026", "2026-36");
+        check("expected in Q4 2025, it said", EX_EN, "2025-06-10", true, "Q4 2025", "2025-36");
+        check("in the second half of 2025.", EX_EN, "2025-06-10", true, "the second half of 2025",
+              "2025-41");
+        check("sales in H1 2025 fell", EX_EN, "2025-06-10", false, "H1 2025", "2025-40");
+        check("launched in the summer of 2024.", EX_EN, "2025-06-10", false, "the summer of 2024",
+              "2024-22");
+        check("due in spring 2026", EX_EN, "2025-06-10", true, "spring 2026", "2026-21");
+        check("to launch in the spring, it said", EX_EN, "2025-06-10", true, "the spring",
+              "2026-21");
+        check("released on 25 March 2025.", EX_EN, "2025-06-10", false, "25 March 2025",
+              "2025-03-25");
+        check("by the end of the year.", EX_EN, "2025-06-10", true, "the end of the year", "2025");
+        check("in fiscal 2026, it said", EX_EN, "2025-06-10", true, "2026", "2026");
+        check("in mid-2024 the firm", EX_EN, "2025-06-10", false, "2024", "2024");
+        /* Published 2025-06-10 is a Tuesday */
+        check("will release it on Friday.", EX_EN, "2025-06-10", true, "Friday", "2025-06-13");
+        check("released it on Friday.", EX_EN, "2025-06-10", false, "Friday", "2025-06-06");
+}
+
+/* Words that look like parts of a year but are none. */
+static void
+test_en_not_parts(void **state)
+{
+        const char *s[] = {"Shares fall on the news.", "It sold H100 chips.",
+                           "The spring release was fine."};
+        for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
+                struct text t;
+                text_init(&t, th_extractor(), s[i], strlen(s[i]), EX_EN);
+                struct ex_date d;
+                timex_parse_date("2025-06-10", &d);
+                struct ex_time *tm = NULL;
+                size_t n = 0, cap = 0;
+                timex_scan(&t, EX_EN, &d, 0, t.len, &tm, &n, &cap);
+                if (n != 0)
+                        fail_msg("a time in \"%s\"", s[i]);
+                free(tm);
+                text_free(&t);
+        }
+}
+
+/* Values rendered for summaries. */
+static void
+test_display(void **state)
+{
+        char buf[48];
+        timex_display("2026-21", buf, sizeof buf);
+        assert_string_equal(buf, "spring 2026");
+        timex_display("2025-35", buf, sizeof buf);
+        assert_string_equal(buf, "Q3 2025");
+        timex_display("2025-41", buf, sizeof buf);
+        assert_string_equal(buf, "H2 2025");
+        timex_display("2025-06", buf, sizeof buf);
+        assert_string_equal(buf, "June 2025");
+        timex_display("2025-06-10", buf, sizeof buf);
+        assert_string_equal(buf, "June 10, 2025");
+        timex_display("2025", buf, sizeof buf);
+        assert_string_equal(buf, "2025");
+}
+
 int
 main(void)
 {
@@ -132,6 +203,9 @@ main(void)
             cmocka_unit_test(test_vague),
             cmocka_unit_test(test_en),
             cmocka_unit_test(test_may),
+            cmocka_unit_test(test_en_parts),
+            cmocka_unit_test(test_en_not_parts),
+            cmocka_unit_test(test_display),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
