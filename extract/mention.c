@@ -267,8 +267,7 @@ mention_hard_stop(const char *t, size_t lo, size_t i)
  * look further back, over Han characters and soft stop words only, for a place
  * name that ends right there; return the place's start, or p. */
 static size_t
-mention_place_anchor(const struct ex_doc *d, const uint8_t *occ, size_t lo, size_t p,
-                     size_t chars)
+mention_place_anchor(const struct ex_doc *d, const uint8_t *occ, size_t lo, size_t p, size_t chars)
 {
         const char *s = d->t.s;
         size_t q = p;
@@ -301,8 +300,8 @@ mention_place_anchor(const struct ex_doc *d, const uint8_t *occ, size_t lo, size
 static size_t
 mention_money_prefix(const char *t, size_t lo, size_t p, size_t e)
 {
-        static const char *w[] = {"亿美元", "亿港元", "万美元", "万港元", "亿元", "万元", "美元",
-                                  "港元", "亿", "万", "元", "股"};
+        static const char *w[] = {"亿美元", "亿港元", "万美元", "万港元", "亿元", "万元",
+                                  "美元",   "港元",   "亿",     "万",     "元",   "股"};
         if (p <= lo || !(t[p - 1] >= '0' && t[p - 1] <= '9'))
                 return 0;
         for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
@@ -360,9 +359,8 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                                 memset(occ + d->ments[last].end, OCC_UNIT, se - d->ments[last].end);
                                 d->ments[last].end = se;
                                 last_end = se;
-                                for (size_t m = mention_lex_after(d, o); m < d->nlex &&
-                                                                         d->ments[m].start < ss;
-                                     m++)
+                                for (size_t m = mention_lex_after(d, o);
+                                     m < d->nlex && d->ments[m].start < ss; m++)
                                         d->ments[m].flags |= 0x100; /* the place is inside */
                                 continue;
                         }
@@ -390,7 +388,8 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                         if (occ[p - 1] == OCC_TRIG)
                                 break; /* 加仓隆基股份: a trigger word ends the stem */
                         /* 游戏公司苏州美生元…: a bare 公司 inside ends the stem */
-                        if (chars > 0 && p >= sentlo + 6 && memcmp(s + p - 6, "公司", 6) == 0)
+                        if (chars > 0 && p >= sentlo + 6 && occ[p - 1] == OCC_FREE &&
+                            memcmp(s + p - 6, "公司", 6) == 0)
                                 break;
                         if (occ[p - 1] == OCC_LEX) {
                                 int m = mention_ending_at(d, p);
