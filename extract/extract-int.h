@@ -110,10 +110,10 @@ struct ex_words {
         char **w;
         size_t *l; /* lengths */
         size_t n;
-        /* Filters kept by rules.c: bit sets of the one-byte words and of a hash
-         * of the first and of the last two bytes of the longer ones; most
-         * positions match no word and are turned away by one test. */
-        uint64_t one[4], head[16], tail[16];
+        /* rules.c's index of the words by their first and by their last
+         * character (or fewer bytes), so a lookup reads only the few words
+         * that can match there; NULL while n is 0 */
+        struct ex_words_index *ix;
 };
 
 struct ex_entity {

@@ -30,9 +30,77 @@ ex_kind_name(int kind)
         return kind >= 0 && kind < EK_NKIND ? rules_kinds[kind] : "?";
 }
 
+/* Buckets of an ex_words index (a power of two). */
+#define WORDS_NB 256
+
+struct ex_words_index {
+        uint16_t hb[WORDS_NB + 1], tb[WORDS_NB + 1]; /* bucket b: idx[hb[b]..hb[b+1]) */
+        uint32_t *hidx, *tidx;                       /* word numbers, by bucket */
+};
+
+/* The bucket of the key p[0..n) (n is 1, 2 or 3). */
+static inline unsigned
+ex_words_bucket(const unsigned char *p, size_t n)
+{
+        uint32_t v = n == 1   ? p[0]
+                     : n == 2 ? (uint32_t)p[0] << 8 | p[1] | 1u << 24
+                              : (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+        return (v * 2654435761u) >> 24;
+}
+
+/* Group the word numbers of w by bucket (of key(k)) into idx, starts in b. */
+static void
+ex_words_group(const struct ex_words *w, const unsigned *key, uint16_t *b, uint32_t *idx)
+{
+        memset(b, 0, (WORDS_NB + 1) * sizeof *b);
+        for (size_t k = 0; k < w->n; k++)
+                b[key[k] + 1]++;
+        for (size_t j = 0; j < WORDS_NB; j++)
+                b[j + 1] += b[j];
+        uint16_t fill[WORDS_NB];
+        memcpy(fill, b, sizeof fill);
+        for (size_t k = 0; k < w->n; k++)
+                idx[fill[key[k]]++] = (uint32_t)k;
+}
+
+/* Rebuild the index of w after its words changed (none past 65535 words). */
+static void
+ex_words_index(struct ex_words *w)
+{
+        if (w->ix != NULL) {
+                free(w->ix->hidx);
+                free(w->ix->tidx);
+                free(w->ix);
+                w->ix = NULL;
+        }
+        if (w->n == 0 || w->n > 65535)
+                return;
+        struct ex_words_index *ix = ex_xcalloc(1, sizeof *ix);
+        unsigned *hk = ex_xmalloc(w->n * sizeof *hk), *tk = ex_xmalloc(w->n * sizeof *tk);
+        for (size_t k = 0; k < w->n; k++) {
+                const unsigned char *p = (const unsigned char *)w->w[k];
+                size_t n = w->l[k], m = n < 3 ? n : 3;
+                hk[k] = ex_words_bucket(p, m);
+                tk[k] = ex_words_bucket(p + n - m, m);
+        }
+        ix->hidx = ex_xmalloc(w->n * sizeof *ix->hidx);
+        ix->tidx = ex_xmalloc(w->n * sizeof *ix->tidx);
+        ex_words_group(w, hk, ix->hb, ix->hidx);
+        ex_words_group(w, tk, ix->tb, ix->tidx);
+        free(hk);
+        free(tk);
+        w->ix = ix;
+}
+
 void
 ex_words_free(struct ex_words *w)
 {
+        if (w->ix != NULL) {
+                free(w->ix->hidx);
+                free(w->ix->tidx);
+                free(w->ix);
+                w->ix = NULL;
+        }
         for (size_t i = 0; i < w->n; i++)
                 free(w->w[i]);
         free(w->w);
@@ -40,38 +108,6 @@ ex_words_free(struct ex_words *w)
         w->w = NULL;
         w->l = NULL;
         w->n = 0;
-}
-
-/* The filter bit of the byte pair a b. */
-static inline unsigned
-ex_words_pair(unsigned char a, unsigned char b)
-{
-        return (((unsigned)a << 8 | b) * 2654435761u) >> 22;
-}
-
-/* Whether bit k is set in the bit set v. */
-static inline bool
-ex_words_bit(const uint64_t *v, unsigned k)
-{
-        return v[k >> 6] >> (k & 63) & 1;
-}
-
-/* Recompute the filters of w after its words changed. */
-static void
-ex_words_index(struct ex_words *w)
-{
-        memset(w->one, 0, sizeof w->one);
-        memset(w->head, 0, sizeof w->head);
-        memset(w->tail, 0, sizeof w->tail);
-        for (size_t k = 0; k < w->n; k++) {
-                const unsigned char *p = (const unsigned char *)w->w[k];
-                size_t n = w->l[k];
-                unsigned h = n == 1 ? p[0] : ex_words_pair(p[0], p[1]);
-                unsigned t = n == 1 ? p[0] : ex_words_pair(p[n - 2], p[n - 1]);
-                uint64_t *hv = n == 1 ? w->one : w->head, *tv = n == 1 ? w->one : w->tail;
-                hv[h >> 6] |= 1ull << (h & 63);
-                tv[t >> 6] |= 1ull << (t & 63);
-        }
 }
 
 void
@@ -102,17 +138,27 @@ size_t
 ex_words_ends_at(const struct ex_words *w, const char *s, size_t lo, size_t i)
 {
         size_t best = 0;
-        if (i == 0 || i == lo)
+        if (i == 0 || i == lo || w->n == 0)
                 return 0;
+        if (w->ix == NULL) {
+                for (size_t k = 0; k < w->n; k++) {
+                        size_t n = w->l[k];
+                        if (n <= i - lo && n > best && s[i - 1] == w->w[k][n - 1] &&
+                            memcmp(s + i - n, w->w[k], n) == 0)
+                                best = n;
+                }
+                return best;
+        }
         const unsigned char *u = (const unsigned char *)s;
-        if (!ex_words_bit(w->one, u[i - 1]) &&
-            (i - lo < 2 || !ex_words_bit(w->tail, ex_words_pair(u[i - 2], u[i - 1]))))
-                return 0;
-        for (size_t k = 0; k < w->n; k++) {
-                size_t n = w->l[k];
-                if (n <= i - lo && n > best && s[i - 1] == w->w[k][n - 1] &&
-                    memcmp(s + i - n, w->w[k], n) == 0)
-                        best = n;
+        /* the words ending in the last 1, 2 and 3 bytes before i */
+        for (size_t m = 1; m <= 3 && m <= i - lo; m++) {
+                unsigned bk = ex_words_bucket(u + i - m, m);
+                for (uint16_t j = w->ix->tb[bk]; j < w->ix->tb[bk + 1]; j++) {
+                        size_t k = w->ix->tidx[j], n = w->l[k];
+                        if (n <= i - lo && n > best && (n < 3 ? n : 3) == m &&
+                            memcmp(s + i - n, w->w[k], n) == 0)
+                                best = n;
+                }
         }
         return best;
 }
@@ -121,17 +167,27 @@ size_t
 ex_words_starts_at(const struct ex_words *w, const char *s, size_t len, size_t i)
 {
         size_t best = 0;
-        if (i >= len)
+        if (i >= len || w->n == 0)
                 return 0;
+        if (w->ix == NULL) {
+                for (size_t k = 0; k < w->n; k++) {
+                        size_t n = w->l[k];
+                        if (i + n <= len && n > best && s[i] == w->w[k][0] &&
+                            memcmp(s + i, w->w[k], n) == 0)
+                                best = n;
+                }
+                return best;
+        }
         const unsigned char *u = (const unsigned char *)s;
-        if (!ex_words_bit(w->one, u[i]) &&
-            (i + 2 > len || !ex_words_bit(w->head, ex_words_pair(u[i], u[i + 1]))))
-                return 0;
-        for (size_t k = 0; k < w->n; k++) {
-                size_t n = w->l[k];
-                if (i + n <= len && n > best && s[i] == w->w[k][0] &&
-                    memcmp(s + i, w->w[k], n) == 0)
-                        best = n;
+        /* the words starting with the 1, 2 and 3 bytes at i */
+        for (size_t m = 1; m <= 3 && i + m <= len; m++) {
+                unsigned bk = ex_words_bucket(u + i, m);
+                for (uint16_t j = w->ix->hb[bk]; j < w->ix->hb[bk + 1]; j++) {
+                        size_t k = w->ix->hidx[j], n = w->l[k];
+                        if (i + n <= len && n > best && (n < 3 ? n : 3) == m &&
+                            memcmp(s + i, w->w[k], n) == 0)
+                                best = n;
+                }
         }
         return best;
 }
