@@ -960,6 +960,7 @@ engine_attr_display(const char *v)
             {"ga", "generally available"}, {"fine-tune", "fine-tuning"},
             {"based-on", "a base model"},  {"mau", "monthly active users"},
             {"dau", "daily active users"}, {"export-control", "export controls"},
+            {"market-value", "market value"},
         };
         for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
                 if (strcmp(v, map[i][0]) == 0)

@@ -419,19 +419,25 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
         static const struct {
                 const char *w;
                 double v;
-        } fold[] = {{"twofold", 2},  {"threefold", 3}, {"fourfold", 4},
-                    {"fivefold", 5}, {"tenfold", 10},  {"hundredfold", 100},
-                    {"doubled", 2},  {"tripled", 3},   {"nearly triple", 3}};
+        } fold[] = {{"twofold", 2},       {"threefold", 3},     {"fourfold", 4}, {"fivefold", 5},
+                    {"tenfold", 10},      {"hundredfold", 100}, {"doubled", 2},  {"tripled", 3},
+                    {"nearly triple", 3}, {"quadrupled", 4},    {"doubling", 2}, {"tripling", 3},
+                    {"double", 2},        {"triple", 3}};
         for (size_t f = 0; f < sizeof fold / sizeof fold[0]; f++)
-                if ((k = quant_lit(low, hi, i, fold[f].w)) > 0) {
+                if ((k = quant_lit(low, hi, i, fold[f].w)) > 0 &&
+                    !(i + k < hi &&
+                      ((low[i + k] >= 'a' && low[i + k] <= 'z') || low[i + k] == '-'))) {
                         quant_push(out, n, cap, i, i + k, "multiple", fold[f].v, "x");
                         return k;
                 }
         static const struct {
                 const char *w;
                 double v;
-        } rank[] = {{"first place", 1},  {"number one", 1}, {"no. 1", 1},
-                    {"ranked first", 1}, {"top spot", 1},   {"top-ranked", 1}};
+        } rank[] = {{"first place", 1},   {"number one", 1},   {"no. 1", 1},
+                    {"ranked first", 1},  {"top spot", 1},     {"top-ranked", 1},
+                    {"second place", 2},  {"third place", 3},  {"no. 2", 2},
+                    {"no. 3", 3},         {"number two", 2},   {"number three", 3},
+                    {"ranked second", 2}, {"ranked third", 3}, {"second spot", 2}};
         for (size_t f = 0; f < sizeof rank / sizeof rank[0]; f++)
                 if ((k = quant_lit(low, hi, i, rank[f].w)) > 0) {
                         quant_push(out, n, cap, i, i + k, "rank", rank[f].v, "rank");
@@ -467,13 +473,19 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
                         quant_push(out, n, cap, i, we, "percent", v, "%");
                         return we - i;
                 }
-                if (cur == NULL && ((wl == 7 && memcmp(low + ws, "dollars", 7) == 0) ||
-                                    (wl == 4 && memcmp(low + ws, "yuan", 4) == 0) ||
-                                    (wl == 5 && memcmp(low + ws, "euros", 5) == 0))) {
-                        cur = low[ws] == 'd' ? "USD" : low[ws] == 'y' ? "CNY" : "EUR";
-                        quant_push(out, n, cap, i, we, "money", v, cur);
-                        return we - i;
-                }
+                static const struct {
+                        const char *w, *code;
+                        bool scaled; /* only after million/billion (won is a verb) */
+                } money[] = {
+                    {"dollars", "USD", false}, {"yuan", "CNY", false}, {"renminbi", "CNY", false},
+                    {"euros", "EUR", false},   {"euro", "EUR", false}, {"pounds", "GBP", false},
+                    {"yen", "JPY", false},     {"won", "KRW", true},   {"rupees", "INR", false}};
+                for (size_t c = 0; c < sizeof money / sizeof money[0] && cur == NULL; c++)
+                        if (wl == strlen(money[c].w) && memcmp(low + ws, money[c].w, wl) == 0 &&
+                            (!money[c].scaled || m > 1)) {
+                                quant_push(out, n, cap, i, we, "money", v, money[c].code);
+                                return we - i;
+                        }
         }
         if (cur != NULL) {
                 quant_push(out, n, cap, i, e, "money", v, cur);

@@ -121,6 +121,41 @@ test_en(void **state)
         check("revenue up 69% from", EX_EN, "69%", "percent", 69, "%");
         check("over the next four years", EX_EN, "four years", "duration", 4, "year");
         check("more than 1.3 million GPUs", EX_EN, "1.3 million GPUs", "count", 1.3e6, "gpus");
+        check("fined it 500 million euros on", EX_EN, "500 million euros", "money", 5e8, "EUR");
+        check("raised €600 million in", EX_EN, "€600 million", "money", 6e8, "EUR");
+        check("for 2 trillion won in", EX_EN, "2 trillion won", "money", 2e12, "KRW");
+        check("for 300 billion yen, it said", EX_EN, "300 billion yen", "money", 3e11, "JPY");
+        check("aims to double its revenue", EX_EN, "double", "multiple", 2, "x");
+        check("took second place on the chart", EX_EN, "second place", "rank", 2, "rank");
+        check("downloaded more than 100 million times", EX_EN, "100 million times", "count", 1e8,
+              "downloads");
+}
+
+/* Quantities rendered for summaries. */
+static void
+test_display(void **state)
+{
+        static const struct {
+                struct ex_qty q;
+                const char *want;
+        } w[] = {
+            {{0, 0, "money", 8e9, "USD"}, "$8 billion"},
+            {{0, 0, "money", 4.41e10, "USD"}, "$44.1 billion"},
+            {{0, 0, "money", 6e8, "EUR"}, "€600 million"},
+            {{0, 0, "money", 3.8e11, "CNY"}, "380 billion yuan"},
+            {{0, 0, "count", 5e8, "users"}, "500 million users"},
+            {{0, 0, "count", 300000, "customers"}, "300,000 customers"},
+            {{0, 0, "rank", 1, "rank"}, "#1"},
+            {{0, 0, "percent", 69, "%"}, "69%"},
+            {{0, 0, "multiple", 10, "x"}, "10x"},
+            {{0, 0, "duration", 3, "month"}, "3 months"},
+        };
+        for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+                struct ex_buf b = {0};
+                quant_display(&w[i].q, &b);
+                assert_string_equal(b.data, w[i].want);
+                free(b.data);
+        }
 }
 
 /* Names and dates are no quantities. */
@@ -131,16 +166,16 @@ test_not_quantities(void **state)
         assert_int_equal(count("在2024年8月", EX_ZH), 0);
         assert_int_equal(count("iOS 18.1 and the H20 chip", EX_EN), 0);
         assert_int_equal(count("一款新模型", EX_ZH), 0);
+        assert_int_equal(count("double-digit growth", EX_EN), 0);
 }
 
 int
 main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_numbers),
-            cmocka_unit_test(test_zh),
-            cmocka_unit_test(test_en),
-            cmocka_unit_test(test_not_quantities),
+            cmocka_unit_test(test_numbers), cmocka_unit_test(test_zh),
+            cmocka_unit_test(test_en),      cmocka_unit_test(test_not_quantities),
+            cmocka_unit_test(test_display),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
