@@ -248,13 +248,17 @@ mention_gov_suffix(const char *t, size_t s, size_t e)
 }
 
 /* Length of a word that never stands inside a company name (与, 向, 的) ending
- * at t[i], or 0. */
+ * at t[i], or 0; with chunk, also the particles that end a name taken from raw
+ * text (并, 后, 也), which a registered name may still hold (北京大也智慧…). */
 static size_t
-mention_hard_stop(const char *t, size_t lo, size_t i)
+mention_hard_stop(const char *t, size_t lo, size_t i, bool chunk)
 {
-        static const char *w[] = {"与", "和", "及", "向", "对", "从", "由", "被", "把", "将", "在",
-                                  "于", "是", "了", "的", "给", "同", "跟", "为", "以", "等"};
-        for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
+        static const char *w[] = {"与", "和", "及", "向", "对", "从", "由", "被", "把",
+                                  "将", "在", "于", "是", "了", "的", "给", "同", "跟",
+                                  "为", "以", "等", "并", "后", "时", "或", "而", "但",
+                                  "也", "已", "还", "又", "就", "都", "称"};
+        size_t nw = chunk ? sizeof w / sizeof w[0] : 21;
+        for (size_t k = 0; k < nw; k++) {
                 size_t n = strlen(w[k]);
                 if (i >= lo + n && memcmp(t + i - n, w[k], n) == 0)
                         return n;
@@ -283,7 +287,7 @@ mention_place_anchor(const struct ex_doc *d, const uint8_t *occ, size_t lo, size
                                 b = d->ments[m2].start;
                         return b;
                 }
-                if (occ[q - 1] != OCC_FREE || mention_hard_stop(s, lo, q) > 0)
+                if (occ[q - 1] != OCC_FREE || mention_hard_stop(s, lo, q, false) > 0)
                         return p;
                 size_t b = ex_cp_before(s, q);
                 int k;
@@ -295,13 +299,16 @@ mention_place_anchor(const struct ex_doc *d, const uint8_t *occ, size_t lo, size
         return p;
 }
 
-/* Money or share counts before a stem (9亿美元星巴克公司): the length of such a
- * unit word at t[p] when a digit stands right before it, else 0. */
+/* Money, share counts or a date before a stem (9亿美元星巴克公司, 2月银禧科技):
+ * the length of such a unit word at t[p] when a digit stands right before it,
+ * else 0. */
 static size_t
 mention_money_prefix(const char *t, size_t lo, size_t p, size_t e)
 {
         static const char *w[] = {"亿美元", "亿港元", "万美元", "万港元", "亿元", "万元",
-                                  "美元",   "港元",   "亿",     "万",     "元",   "股"};
+                                  "美元",   "港元",   "亿",     "万",     "元",   "股",
+                                  "年底",   "年初",   "年末",   "月底",   "月初", "月份",
+                                  "年",     "月",     "日",     "号"};
         if (p <= lo || !(t[p - 1] >= '0' && t[p - 1] <= '9'))
                 return 0;
         for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
@@ -310,6 +317,19 @@ mention_money_prefix(const char *t, size_t lo, size_t p, size_t e)
                         return n;
         }
         return 0;
+}
+
+/* Whether the suffix [ss,se) only starts another word (部 of 部分, 局 of 局面). */
+static bool
+mention_suffix_word(const char *t, size_t len, size_t ss, size_t se)
+{
+        static const char *w[] = {"部分", "局面", "局势", "局限", "云端", "云计算"};
+        for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
+                size_t n = strlen(w[k]);
+                if (ss + n <= len && n > se - ss && memcmp(t + ss, w[k], n) == 0)
+                        return true;
+        }
+        return false;
 }
 
 /* Unknown Chinese organisations: a stem before suffix words. */
@@ -328,6 +348,9 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                         continue;
                 size_t ss = d->hits[h].start, se = d->hits[h].end;
                 if (!engine_active(d, ss))
+                        continue;
+                /* 部分股权, 局面: the suffix is the head of another word */
+                if (mention_suffix_word(s, d->t.len, ss, se))
                         continue;
                 /* a Latin suffix (Labs, Inc) stands on word boundaries */
                 if (mention_alnum(d->t.s[ss]) && ((ss > 0 && mention_alnum(d->t.s[ss - 1])) ||
@@ -670,8 +693,13 @@ mention_chunk_len(const struct ex_doc *d, const uint8_t *occ, size_t p, size_t h
                         break; /* a trigger word ends it */
                 if (occ[q] != OCC_FREE)
                         return 0; /* runs into a known name: not a chunk of its own */
-                if (q > p && ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, q) > 0)
-                        break;
+                if (q > p) {
+                        size_t k = ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, q);
+                        /* one-character stop words (则, 所) stand inside names; only
+                         * particles and prepositions end a chunk */
+                        if (k > 3 || (k == 3 && mention_hard_stop(s, q, q + 3, true) > 0))
+                                break;
+                }
                 int k;
                 uint32_t cp = ex_cp_at(s, hi, q, &k);
                 if (ex_is_han(cp) ||
