@@ -1225,10 +1225,10 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
                 s++;
         while (e > s && (d->t.s[e - 1] == ' ' || d->t.s[e - 1] == '\n'))
                 e--;
-        size_t os = d->t.map[s], oe = e < d->t.len ? d->t.map[e] : d->t.orig_len;
+        size_t os = text_orig(&d->t, s), oe = text_orig(&d->t, e);
         if (e > s && e <= d->t.len) {
                 /* end: one past the last byte of the last character */
-                size_t last = d->t.map[e - 1];
+                size_t last = text_orig(&d->t, e - 1);
                 int k;
                 ex_cp_at(d->t.orig, d->t.orig_len, last, &k);
                 if (last + (size_t)k > oe || oe < last)

@@ -274,12 +274,19 @@ struct ex_span {
         size_t start, end;
 };
 
+/* From s[at] on (to the next run), s comes from orig[from] on: byte for
+ * byte (step 1) or all from that one offset (step 0, a replacement). */
+struct text_run {
+        uint32_t at, from, step;
+};
+
 struct text {
         const char *orig;
         size_t orig_len;
-        char *s;       /* normalised text */
-        char *low;     /* s with ASCII letters lowered */
-        uint32_t *map; /* map[i]: offset in orig of s[i]; map[len] = orig_len */
+        char *s;               /* normalised text */
+        char *low;             /* s with ASCII letters lowered */
+        struct text_run *runs; /* the offset map, in order of at (see text_orig) */
+        size_t nruns;
         size_t len;
         size_t bad; /* invalid bytes replaced */
         struct ex_span *sent;
@@ -291,6 +298,8 @@ struct text {
 /* Normalise buf into t (see text.c); lang decides the sentence rules. */
 void text_init(struct text *t, const struct extractor *x, const char *buf, size_t len, int lang);
 void text_free(struct text *t);
+/* The offset in orig of s[i]; orig_len for i >= len. */
+size_t text_orig(const struct text *t, size_t i);
 /* The sentence / clause index holding offset i. */
 size_t text_sentence_of(const struct text *t, size_t i);
 size_t text_clause_of(const struct text *t, size_t i);

@@ -19,22 +19,53 @@
 struct text_out {
         struct text *t;
         size_t cap;
+        size_t capruns;
 };
 
-/* Append n bytes that came from original offset from. */
+/* Record that the output from t->len on comes from original offset from:
+ * byte by byte (step 1, a copied run) or all of it from that one offset
+ * (step 0, a replacement). Extends the last run when it continues it. */
 static void
-text_emit(struct text_out *o, const char *p, size_t n, size_t from)
+text_run(struct text_out *o, size_t from, int step)
+{
+        struct text *t = o->t;
+        if (t->nruns > 0) {
+                const struct text_run *r = &t->runs[t->nruns - 1];
+                if (r->at == t->len) {
+                        t->nruns--; /* an empty run: replace it */
+                } else if (step == 1 && r->step == 1 && r->from + (t->len - r->at) == from) {
+                        return;
+                }
+        }
+        if (t->nruns == o->capruns) {
+                o->capruns = o->capruns ? o->capruns * 2 : 16;
+                t->runs = ex_xrealloc(t->runs, o->capruns * sizeof *t->runs);
+        }
+        t->runs[t->nruns].at = (uint32_t)t->len;
+        t->runs[t->nruns].from = (uint32_t)from;
+        t->runs[t->nruns++].step = (uint32_t)step;
+}
+
+/* Make room for n more output bytes and their NUL. */
+static void
+text_room(struct text_out *o, size_t n)
 {
         struct text *t = o->t;
         if (t->len + n + 1 > o->cap) {
                 while (t->len + n + 1 > o->cap)
                         o->cap = o->cap ? o->cap * 2 : 256;
                 t->s = ex_xrealloc(t->s, o->cap);
-                t->map = ex_xrealloc(t->map, o->cap * sizeof *t->map);
         }
+}
+
+/* Append n bytes that came from original offset from. */
+static void
+text_emit(struct text_out *o, const char *p, size_t n, size_t from)
+{
+        struct text *t = o->t;
+        text_room(o, n);
+        text_run(o, from, 0);
         memcpy(t->s + t->len, p, n);
-        for (size_t i = 0; i < n; i++)
-                t->map[t->len + i] = (uint32_t)from;
         t->len += n;
 }
 
@@ -259,12 +290,11 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
         memset(t, 0, sizeof *t);
         t->orig = buf;
         t->orig_len = len;
-        struct text_out o = {t, 0};
+        struct text_out o = {t, 0, 0};
         size_t i = 0;
         /* most text needs no change: room for all of it at once */
         o.cap = len + 64;
         t->s = ex_xmalloc(o.cap);
-        t->map = ex_xmalloc(o.cap * sizeof *t->map);
         while (i < len) {
                 /* a run of bytes kept as they are: printable ASCII but & and <, and
                  * well-formed CJK characters (E4..E9 lead bytes) */
@@ -284,15 +314,9 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
                         }
                 }
                 if (r > i) {
-                        if (t->len + (r - i) + 1 > o.cap) {
-                                while (t->len + (r - i) + 1 > o.cap)
-                                        o.cap *= 2;
-                                t->s = ex_xrealloc(t->s, o.cap);
-                                t->map = ex_xrealloc(t->map, o.cap * sizeof *t->map);
-                        }
+                        text_room(&o, r - i);
+                        text_run(&o, i, 1);
                         memcpy(t->s + t->len, buf + i, r - i);
-                        for (size_t q = 0; q < r - i; q++)
-                                t->map[t->len + q] = (uint32_t)(i + q);
                         t->len += r - i;
                         i = r;
                         continue;
@@ -343,13 +367,10 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
                 }
                 i += (size_t)k;
         }
-        text_emit(&o, "", 0, len);
-        if (t->s == NULL) {
-                t->s = ex_xmalloc(1);
-                t->map = ex_xmalloc(sizeof *t->map);
-        }
+        /* the end maps to the end */
+        text_room(&o, 0);
+        text_run(&o, len, 0);
         t->s[t->len] = '\0';
-        t->map[t->len] = (uint32_t)len;
         text_noise(t, x);
         t->low = ex_xmalloc(t->len + 1);
         for (size_t j = 0; j <= t->len; j++) {
@@ -365,7 +386,7 @@ text_free(struct text *t)
 {
         free(t->s);
         free(t->low);
-        free(t->map);
+        free(t->runs);
         free(t->sent);
         free(t->clause);
         memset(t, 0, sizeof *t);
@@ -384,6 +405,23 @@ text_find(const struct ex_span *v, size_t n, size_t i)
                         hi = mid;
         }
         return lo < n ? lo : (n ? n - 1 : 0);
+}
+
+size_t
+text_orig(const struct text *t, size_t i)
+{
+        if (i >= t->len || t->nruns == 0)
+                return t->orig_len;
+        size_t lo = 0, hi = t->nruns; /* the last run starting at or before i */
+        while (hi - lo > 1) {
+                size_t mid = (lo + hi) / 2;
+                if (t->runs[mid].at <= i)
+                        lo = mid;
+                else
+                        hi = mid;
+        }
+        const struct text_run *r = &t->runs[lo];
+        return r->from + (r->step ? i - r->at : 0);
 }
 
 size_t
