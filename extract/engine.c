@@ -1371,6 +1371,9 @@ engine_collect(struct ex_doc *d, struct cand **out, size_t *n, size_t *cap)
                 bool inname = false;
                 if (mi > 0 && d->ments[mi - 1].end > hit->start && d->ments[mi - 1].entity >= 0)
                         inname = true;
+                /* 保银投资, 中国铁建投资集团: a trigger word as an unknown name's suffix */
+                if (mi > 0 && d->ments[mi - 1].end >= hit->end && d->ments[mi - 1].kind == EK_UNIT)
+                        inname = true;
                 if (mi < d->nments && d->ments[mi].start == hit->start &&
                     d->ments[mi].end >= hit->end && d->ments[mi].entity >= 0)
                         inname = true;
