@@ -332,6 +332,17 @@ mention_suffix_word(const char *t, size_t len, size_t ss, size_t se)
         return false;
 }
 
+/* Whether an organisation suffix hit (after hit h) starts at e. */
+static bool
+mention_suffix_follows(const struct ex_doc *d, size_t h, size_t e)
+{
+        for (size_t k = h + 1; k < d->nhits && d->hits[k].start <= e; k++)
+                if (d->hits[k].start == e && (d->hits[k].pay >> 24) == PAY_CUE &&
+                    d->x->cues[d->hits[k].pay & 0xffffff].kind == CUE_ORGSUFFIX)
+                        return true;
+        return false;
+}
+
 /* Unknown Chinese organisations: a stem before suffix words. */
 static void
 mention_units(struct ex_doc *d, uint8_t *occ)
@@ -388,7 +399,12 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                                 continue;
                         }
                 }
-                /* A suffix right after a unit extends it: 科技 + 有限公司. */
+                /* A suffix right after a unit extends it: 科技 + 有限公司; but a
+                 * trigger word there is the unit's verb (宏远科技投资3亿元) unless
+                 * another suffix follows (投资 + 有限公司). */
+                if (last >= 0 && last_end == ss && occ[ss] == OCC_TRIG &&
+                    !mention_suffix_follows(d, h, se))
+                        continue;
                 if (last >= 0 && last_end == ss) {
                         memset(occ + ss, OCC_UNIT, se - ss);
                         d->ments[last].end = se;
