@@ -686,8 +686,22 @@ engine_owner_fill(const struct ex_doc *d, struct cand *c)
                 int root = engine_root(x, p->entity);
                 if (x->ents[root].kind != EK_ORG)
                         continue;
-                /* the nearest mention of an organisation of that family */
                 size_t at = engine_ment_from(d, c->trig_start);
+                /* a known name of another family opening the trigger's clause
+                 * puts the product on its platform (千帆平台上线DeepSeek-R1):
+                 * an adoption, no release by the owner */
+                size_t clo = d->t.clause[text_clause_of(&d->t, c->trig_start)].start;
+                for (size_t i = at; i-- > 0;) {
+                        const struct ex_mention *m = &d->ments[i];
+                        if (m->end <= clo)
+                                break;
+                        if (m->flags & M_NOISE)
+                                continue;
+                        const struct ex_mention *mr = mention_resolve(d, m);
+                        if (mr->entity >= 0 && engine_root(x, mr->entity) != root)
+                                return;
+                }
+                /* the nearest mention of an organisation of that family */
                 int best = -1;
                 size_t bestd = (size_t)-1;
                 size_t lo = at > 400 ? at - 400 : 0,
