@@ -741,6 +741,19 @@ mention_chunk_len(const struct ex_doc *d, const uint8_t *occ, size_t p, size_t h
         return q - p;
 }
 
+/* Length of a separator between the names of a list (、 和 及) at t[q], or 0. */
+static size_t
+mention_list_sep(const char *t, size_t q, size_t hi)
+{
+        static const char *w[] = {"以及", "、", "和", "及", "与"};
+        for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
+                size_t n = strlen(w[k]);
+                if (q + n <= hi && memcmp(t + q, w[k], n) == 0)
+                        return n;
+        }
+        return 0;
+}
+
 /* Chunks: the name-like text right after each Chinese trigger (收购南方银谷)
  * and at the start of each clause (加加食品发布公告称). */
 static void
@@ -776,7 +789,7 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
                                         n++;
                         }
                         size_t q = p + n;
-                        size_t k = q + 3 <= hi && memcmp(s + q, "、", 3) == 0 ? 3 : 0;
+                        size_t k = mention_list_sep(s, q, hi);
                         if (k == 0)
                                 break;
                         p = q + k;
