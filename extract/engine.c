@@ -503,7 +503,7 @@ engine_time(const struct ex_doc *d, size_t ts, size_t te, size_t sent)
                                 initial = (int)i;
                         if (tm->start >= clo)
                                 before_clause = (int)i;
-                } else if (tm->start >= te) {
+                } else if (tm->end > te) { /* after, or running on past it */
                         if (after < 0)
                                 after = (int)i;
                         if (after_clause < 0 && tm->end <= chi)
@@ -970,10 +970,10 @@ static const char *
 engine_attr_display(const char *v)
 {
         static const char *map[][2] = {
-            {"shutdown", "shut down"},     {"open-source", "open source"},
-            {"ga", "generally available"}, {"fine-tune", "fine-tuning"},
-            {"based-on", "a base model"},  {"mau", "monthly active users"},
-            {"dau", "daily active users"}, {"export-control", "export controls"},
+            {"shutdown", "shut down"},        {"open-source", "open source"},
+            {"ga", "generally available"},    {"fine-tune", "fine-tuning"},
+            {"based-on", "a base model"},     {"mau", "monthly active users"},
+            {"dau", "daily active users"},    {"export-control", "export controls"},
             {"market-value", "market value"},
         };
         for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -1270,9 +1270,9 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
                                     a->published,  a->source, a->lang};
         nw_event_set_article(ev, &ar);
         /* Deterministic id: article, type, sentence offset, trigger offset. */
-        char *seed = c->part > 0 ? ex_xprintf("%s|%s|%zu|%zu|%d", a->id, c->type, os,
-                                              c->trig_start, c->part)
-                                 : ex_xprintf("%s|%s|%zu|%zu", a->id, c->type, os, c->trig_start);
+        char *seed =
+            c->part > 0 ? ex_xprintf("%s|%s|%zu|%zu|%d", a->id, c->type, os, c->trig_start, c->part)
+                        : ex_xprintf("%s|%s|%zu|%zu", a->id, c->type, os, c->trig_start);
         char hex[65];
         nw_sha256_hex(seed, strlen(seed), hex);
         free(seed);

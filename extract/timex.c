@@ -415,8 +415,10 @@ timex_month_name(const char *low, size_t len, size_t i, int *m)
                         *m = k + 1;
                         return n;
                 }
+                if (i >= len || low[i] != abbr[k][0])
+                        continue;
                 size_t al = strlen(abbr[k]);
-                if (i + al <= len && low[i] == abbr[k][0] && memcmp(low + i, abbr[k], al) == 0) {
+                if (i + al <= len && memcmp(low + i, abbr[k], al) == 0) {
                         *m = k + 1;
                         return al;
                 }
@@ -528,7 +530,10 @@ timex_en_part(const char *low, size_t len, size_t i, const struct ex_date *pub, 
         /* "year-end", "the end of the year": the year itself */
         if ((n = timex_word(low, len, j, "year-end")) > 0 ||
             (n = timex_word(low, len, j, "end of the year")) > 0 ||
-            (n = timex_word(low, len, j, "end of this year")) > 0) {
+            (n = timex_word(low, len, j, "end of this year")) > 0 ||
+            (n = timex_word(low, len, j, "end the year")) > 0 ||
+            (n = timex_word(low, len, j, "close the year")) > 0 ||
+            (n = timex_word(low, len, j, "year end")) > 0) {
                 if (pub->y == 0)
                         return 0;
                 tm->y = pub->y;

@@ -146,6 +146,8 @@ test_en_parts(void **state)
         check("released on 25 March 2025.", EX_EN, "2025-06-10", false, "25 March 2025",
               "2025-03-25");
         check("by the end of the year.", EX_EN, "2025-06-10", true, "the end of the year", "2025");
+        check("expects to end the year with 1.3 million GPUs", EX_EN, "2025-07-03", true,
+              "end the year", "2025");
         check("in fiscal 2026, it said", EX_EN, "2025-06-10", true, "2026", "2026");
         check("in mid-2024 the firm", EX_EN, "2025-06-10", false, "2024", "2024");
         /* Published 2025-06-10 is a Tuesday */
