@@ -531,10 +531,8 @@ mention_units(struct ex_doc *d, uint8_t *occ)
 static bool
 mention_listed(const struct ex_words *w, const char *t, size_t s, size_t e)
 {
-        for (size_t k = 0; k < w->n; k++)
-                if (w->l[k] == e - s && w->w[k][0] == t[s] && memcmp(w->w[k], t + s, e - s) == 0)
-                        return true;
-        return false;
+        /* the longest word starting at s and ending by e is [s,e) itself */
+        return e > s && ex_words_starts_at(w, t, e, s) == e - s;
 }
 
 /* Latin-script names: capitalised sequences (English) or Latin runs in Chinese text. */
