@@ -739,6 +739,20 @@ mention_chunk_len(const struct ex_doc *d, const uint8_t *occ, size_t p, size_t h
         return q - p;
 }
 
+/* Length of an opener word (比如, 此外) at t[p] that a clause's subject follows. */
+static size_t
+mention_opener(const char *t, size_t p, size_t hi)
+{
+        static const char *w[] = {"比如", "例如", "譬如", "此外", "另外", "同时", "如今",
+                                  "随后", "此后", "后来", "当时", "目前", "近日", "日前"};
+        for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
+                size_t n = strlen(w[k]);
+                if (p + n < hi && memcmp(t + p, w[k], n) == 0)
+                        return n;
+        }
+        return 0;
+}
+
 /* Length of a separator between the names of a list (、 和 及) at t[q], or 0. */
 static size_t
 mention_list_sep(const char *t, size_t q, size_t hi)
@@ -797,17 +811,24 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
                 size_t p = d->t.clause[c].start, hi = d->t.clause[c].end;
                 if (!engine_active(d, p))
                         continue;
-                /* only the clause that opens a sentence, or follows a bare date */
+                /* only the clause that opens a sentence, or follows a bare date or
+                 * a short opener (实际上, 值得一提的是, 此外) */
                 size_t sent = text_sentence_of(&d->t, p);
                 if (d->t.sent[sent].start != p && c > 0) {
                         size_t ps = d->t.clause[c - 1].start, pe = d->t.clause[c - 1].end;
                         while (ps < pe && s[ps] == ' ')
                                 ps++;
-                        if (pe - ps > 24 || ps >= pe || !(s[ps] >= '0' && s[ps] <= '9'))
+                        bool date = ps < pe && pe - ps <= 24 && s[ps] >= '0' && s[ps] <= '9';
+                        bool opener = ps < pe && pe - ps <= 24 &&
+                                      ex_words_starts_at(&d->x->notchunk, s, pe, ps) > 0 &&
+                                      (c < 2 || d->t.sent[sent].start == ps);
+                        if (!date && !opener)
                                 continue;
                 }
                 while (p < hi && (s[p] == ' ' || s[p] == '\n'))
                         p++;
+                /* 比如吉利收购…: an opener word before the subject */
+                p += mention_opener(s, p, hi);
                 size_t n = mention_chunk_len(d, occ, p, hi);
                 if (n > 0) {
                         mention_push(d, p, p + n, EK_CHUNK, -1);
