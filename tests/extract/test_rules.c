@@ -627,6 +627,46 @@ test_en_wire(void **state)
              1e9,
              NULL},
             {"en",
+             "Adobe is considering an acquisition of Runway, The Information reported.",
+             "finance.acquisition",
+             "likely",
+             {"acquirer=adobe", "target=Runway"},
+             NULL,
+             0,
+             NULL},
+            {"en",
+             "Pat Gelsinger will step down as CEO of Intel, the company said.",
+             "people.move",
+             "planned",
+             {"person=pat-gelsinger", "from=intel"},
+             NULL,
+             0,
+             "kind=leave"},
+            {"en",
+             "The U.S. Commerce Department added Zhipu AI to its entity list in January.",
+             "legal.action",
+             "asserted",
+             {"actor=us-commerce-department", "target=zhipu"},
+             "2025-01",
+             0,
+             "kind=export-control"},
+            {"en",
+             "Nvidia forecast second-quarter revenue of $45 billion.",
+             "market.milestone",
+             "likely",
+             {"subject=nvidia"},
+             NULL,
+             4.5e10,
+             "metric=revenue"},
+            {"en",
+             "Microsoft overtook Apple as the world's most valuable company on Thursday.",
+             "market.ranking",
+             "asserted",
+             {"subject=microsoft", "rival=apple"},
+             "2025-06-12",
+             0,
+             "metric=market-value"},
+            {"en",
              "Microsoft's Phi-4-reasoning was fine-tuned from Phi-4.",
              "product.derivation",
              "asserted",
@@ -636,6 +676,23 @@ test_en_wire(void **state)
              "method=fine-tune"},
         };
         check_all(w, sizeof w / sizeof w[0]);
+}
+
+/* English attribution: the outlet of "X reported" / "according to X". */
+static void
+test_en_reported_by(void **state)
+{
+        size_t n = 0;
+        struct nw_event **evs =
+            th_run("Published: 2025-06-13\nLanguage: en\n\nNvidia will invest up to $500 "
+                   "million in Wayve, CNBC reported, citing sources.\n",
+                   &n);
+        const struct nw_event *ev = th_find(evs, n, "finance.investment");
+        assert_non_null(ev);
+        assert_string_equal(ev->modality, "planned");
+        assert_int_equal(ev->nreported_by, 1);
+        assert_string_equal(ev->reported_by[0].id, "cnbc");
+        extractor_free_events(&evs, n);
 }
 
 /* Sentences that must give no event of a type: a surpassed count is a
@@ -653,6 +710,8 @@ test_en_precision(void **state)
             {"Samsung delayed the launch of its Galaxy XR headset to next year.",
              "product.release"},
             {"Samsung is in talks to buy a stake in Perplexity.", "finance.acquisition"},
+            {"Meta unveiled plans to build a $10 billion data center in Louisiana.",
+             "product.release"},
             {"Intel will shut down its automotive business, the company said.", "org.change"},
             {"In my view, the AI bubble is going to burst, and investors should be careful.", NULL},
             {"Microsoft has long argued that open-source models are a threat to its business.",
@@ -735,6 +794,7 @@ main(void)
             cmocka_unit_test(test_en_wire),
             cmocka_unit_test(test_en_precision),
             cmocka_unit_test(test_summaries),
+            cmocka_unit_test(test_en_reported_by),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
