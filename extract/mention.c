@@ -695,18 +695,55 @@ mention_mark_triggers(struct ex_doc *d, uint8_t *occ, size_t minlen)
                                         occ[q] = OCC_TRIG;
 }
 
+/* The end of the place name (lexicon) starting at q, or 0. */
+static size_t
+mention_place_end(const struct ex_doc *d, size_t q)
+{
+        for (size_t i = 0; i < d->nments; i++)
+                if (d->ments[i].start == q && d->ments[i].kind == EK_PLACE &&
+                    !(d->ments[i].flags & M_NOISE))
+                        return d->ments[i].end;
+        return 0;
+}
+
+/* Places inside a chunk [b,e) are part of its name: they fill no role. */
+static void
+mention_chunk_places(struct ex_doc *d, const uint8_t *occ, size_t b, size_t e)
+{
+        if (memchr(occ + b, OCC_LEX, e - b) == NULL)
+                return;
+        for (size_t i = 0; i < d->nments; i++)
+                if (d->ments[i].kind == EK_PLACE && d->ments[i].start >= b && d->ments[i].end <= e)
+                        d->ments[i].flags |= M_NOISE;
+}
+
 /* Length of a chunk of name-like text starting at s[p]: Han characters and
  * Latin letters or digits up to a stop word, punctuation or a number. */
 static size_t
 mention_chunk_len(const struct ex_doc *d, const uint8_t *occ, size_t p, size_t hi)
 {
         const char *s = d->t.s;
-        size_t q = p, chars = 0;
+        size_t q = p, chars = 0, after_place = 0;
+        bool place_first = false;
         while (q < hi && chars < 10) {
                 if (occ[q] == OCC_TRIG)
                         break; /* a trigger word ends it */
+                if (occ[q] == OCC_LEX) {
+                        /* 南京德乐, 敦豪香港: a place opens or closes the name */
+                        size_t pe = mention_place_end(d, q);
+                        if (pe == 0 || (chars > 0 && chars < 2) || place_first)
+                                return 0;
+                        place_first = chars == 0;
+                        chars += 2;
+                        q = pe;
+                        if (!place_first)
+                                break;
+                        continue;
+                }
                 if (occ[q] != OCC_FREE)
                         return 0; /* runs into a known name: not a chunk of its own */
+                if (place_first)
+                        after_place++;
                 if (q > p) {
                         size_t k = ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, q);
                         /* one-character stop words (则, 所) stand inside names; only
@@ -722,7 +759,7 @@ mention_chunk_len(const struct ex_doc *d, const uint8_t *occ, size_t p, size_t h
                 else
                         break;
         }
-        if (chars < 2 || chars >= 10)
+        if (chars < 2 || chars >= 10 || (place_first && after_place < 2))
                 return 0;
         if (ex_words_starts_at(&d->x->notchunk, s, q, p) > 0 ||
             ex_words_starts_at(&d->x->stopword[EX_ZH], s, q, p) > 0)
@@ -791,6 +828,7 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
                         size_t n = mention_chunk_len(d, occ, p, hi);
                         if (n > 0) {
                                 mention_push(d, p, p + n, EK_CHUNK, -1);
+                                mention_chunk_places(d, occ, p, p + n);
                                 memset(occ + p, OCC_OTHER, n);
                         } else {
                                 /* a name found otherwise (a unit) may stand in the list */
@@ -832,6 +870,7 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
                 size_t n = mention_chunk_len(d, occ, p, hi);
                 if (n > 0) {
                         mention_push(d, p, p + n, EK_CHUNK, -1);
+                        mention_chunk_places(d, occ, p, p + n);
                         memset(occ + p, OCC_OTHER, n);
                 }
         }
