@@ -527,6 +527,48 @@ mention_units(struct ex_doc *d, uint8_t *occ)
         d->nlex = 0;
 }
 
+/* Listed companies named with their stock code: 华铁应急(603300), 嘉麟杰(002486,SZ),
+ * 云南白药(行情000538,诊股). The Han text right before the code is a name. */
+static void
+mention_coded(struct ex_doc *d, uint8_t *occ)
+{
+        if (d->lang != EX_ZH)
+                return;
+        const struct extractor *x = d->x;
+        const char *s = d->t.s;
+        for (size_t k = 0; k < d->nspans; k++) {
+                for (size_t i = d->spans[k].start; i + 6 < d->spans[k].end; i++) {
+                        if (s[i] != '(' || i == 0 || occ[i - 1] != OCC_FREE)
+                                continue;
+                        size_t j = i + 1, nd = 0;
+                        if (j + 6 <= d->t.len && memcmp(s + j, "行情", 6) == 0)
+                                j += 6;
+                        while (j + nd < d->t.len && s[j + nd] >= '0' && s[j + nd] <= '9')
+                                nd++;
+                        if ((nd != 6 && nd != 5) || j + nd >= d->t.len ||
+                            !strchr("),.;", s[j + nd]))
+                                continue;
+                        size_t lo = d->t.sent[text_sentence_of(&d->t, i)].start;
+                        size_t p = i, chars = 0, skip;
+                        while (p > lo && chars < 8 && occ[p - 1] == OCC_FREE &&
+                               !mention_stop(x, s, lo, p, &skip) &&
+                               mention_hard_stop(s, lo, p, true) == 0) {
+                                size_t q = ex_cp_before(s, p);
+                                int n;
+                                if (!ex_is_han(ex_cp_at(s, d->t.len, q, &n)))
+                                        break;
+                                p = q;
+                                chars++;
+                        }
+                        if (chars < 2 || chars >= 8 || mention_generic(x, s, p, i) ||
+                            ex_words_starts_at(&x->notchunk, s, i, p) > 0)
+                                continue;
+                        mention_push(d, p, i, EK_UNIT, -1);
+                        memset(occ + p, OCC_UNIT, i - p);
+                }
+        }
+}
+
 /* Whether [s,e) of the text is a word listed in w (exact, case-sensitive). */
 static bool
 mention_listed(const struct ex_words *w, const char *t, size_t s, size_t e)
@@ -966,6 +1008,7 @@ mention_find(struct ex_doc *d)
         d->nlex = d->nments;
         mention_mark_triggers(d, occ, 6);
         mention_units(d, occ);
+        mention_coded(d, occ);
         for (size_t k = 0; k < d->nspans; k++)
                 mention_latin(d, occ, d->spans[k].start, d->spans[k].end);
         for (size_t k = 0; k < d->nspans; k++)
