@@ -887,6 +887,27 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
                         p = q + k;
                 }
         }
+        /* 收购吴韬等所持有的索菲莉尔家居: what is held is the thing bought */
+        static const char *held[] = {"所持有的", "持有的", "所持"};
+        for (size_t k = 0; k < d->nspans; k++) {
+                size_t lo = d->spans[k].start, hi = d->spans[k].end;
+                for (size_t w = 0; w < sizeof held / sizeof held[0]; w++) {
+                        size_t wl = strlen(held[w]);
+                        for (const char *f = memmem(s + lo, hi - lo, held[w], wl); f != NULL;
+                             f = memmem(f + wl, (size_t)(s + hi - f - wl), held[w], wl)) {
+                                size_t p = (size_t)(f - s) + wl;
+                                size_t sh = d->t.sent[text_sentence_of(&d->t, p - 1)].end;
+                                size_t n = mention_chunk_len(d, occ, p, sh);
+                                if (n > 0) {
+                                        mention_push(d, p, p + n, EK_CHUNK, -1);
+                                        mention_chunk_places(d, occ, p, p + n);
+                                        memset(occ + p, OCC_OTHER, n);
+                                }
+                                if ((size_t)(f - s) + wl >= hi)
+                                        break;
+                        }
+                }
+        }
         for (size_t c = 0; c < d->t.nclause; c++) {
                 size_t p = d->t.clause[c].start, hi = d->t.clause[c].end;
                 if (!engine_active(d, p))
