@@ -755,9 +755,22 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, struct cand *
         c->time = engine_time(d, hit->start, hit->end, c->sent);
         engine_attrs(d, c, tr);
         engine_media(d, c);
+        if (!engine_owner_ok(d, c)) {
+                /* an unknown name before the trigger is no releaser of a known
+                 * family's product (大会…正式发布豆包1.6): drop it, try the
+                 * family's organisation; one after "by" stays (and fails) */
+                size_t k = 0;
+                for (size_t i = 0; i < c->nargs; i++)
+                        if (strcmp(c->args[i].role, r->owner_agent) != 0 ||
+                            d->ments[c->args[i].ment].start > c->trig_start ||
+                            mention_resolve(d, &d->ments[c->args[i].ment])->entity >= 0)
+                                c->args[k++] = c->args[i];
+                c->nargs = k;
+                engine_owner_fill(d, c);
+                if (!engine_owner_ok(d, c))
+                        return false;
+        }
         c->complete = engine_complete(c) && !tr->weak;
-        if (!engine_owner_ok(d, c))
-                return false;
         c->confidence = r->confidence;
         if (c->nargs == 0)
                 return tr->weak || r->require.n > 0 ? c->nargs > 0 || tr->weak : false;

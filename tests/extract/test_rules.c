@@ -678,6 +678,39 @@ test_en_wire(void **state)
         check_all(w, sizeof w / sizeof w[0]);
 }
 
+/* Chinese product sentences: a conference name before the trigger is no
+ * releaser (the product's family is); a platform putting another family's
+ * model online adopts it, releases nothing. */
+static void
+test_zh_products(void **state)
+{
+        static const struct want w[] = {
+            {"zh",
+             "本周三，字节跳动旗下云服务平台火山引擎在上海举办2025春季FORCE原动力大会，"
+             "正式发布豆包大模型1.6系列。",
+             "product.release",
+             "asserted",
+             {"agent=volcano-engine", "product=doubao-1-6"},
+             "2025-06-11",
+             0,
+             NULL},
+            {"zh",
+             "百度智能云千帆平台已于本月3日上线DeepSeek-R1模型。",
+             "market.adoption",
+             "asserted",
+             {"adopter=qianfan", "product=deepseek-r1"},
+             "2025-06-03",
+             0,
+             NULL},
+        };
+        check_all(w, sizeof w / sizeof w[0]);
+        size_t n = 0;
+        struct nw_event **evs = th_run(
+            "Published: 2025-06-13\n\n百度智能云千帆平台已于本月3日上线DeepSeek-R1模型。\n", &n);
+        assert_null(th_find(evs, n, "product.release"));
+        extractor_free_events(&evs, n);
+}
+
 /* English attribution: the outlet of "X reported" / "according to X". */
 static void
 test_en_reported_by(void **state)
@@ -795,6 +828,7 @@ main(void)
             cmocka_unit_test(test_en_precision),
             cmocka_unit_test(test_summaries),
             cmocka_unit_test(test_en_reported_by),
+            cmocka_unit_test(test_zh_products),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
