@@ -409,7 +409,12 @@ timex_month_name(const char *low, size_t len, size_t i, int *m)
                                      "september", "october",  "november", "december"};
         static const char *abbr[] = {"jan.", "feb.", "mar.",  "apr.", "may.", "jun.",
                                      "jul.", "aug.", "sept.", "oct.", "nov.", "dec."};
+        /* the first letters of every name above: most words go no further */
+        static const char first[256] = {
+            ['j'] = 1, ['f'] = 1, ['m'] = 1, ['a'] = 1, ['s'] = 1, ['o'] = 1, ['n'] = 1, ['d'] = 1};
         size_t n;
+        if (i >= len || !first[(unsigned char)low[i]])
+                return 0;
         for (int k = 0; k < 12; k++) {
                 if ((n = timex_word(low, len, i, full[k])) > 0) {
                         *m = k + 1;
