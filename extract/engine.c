@@ -667,6 +667,34 @@ engine_owner_ok(const struct ex_doc *d, const struct cand *c)
         return true;
 }
 
+/* "foreign A P": a company does not adopt its own family's product; a
+ * filler of A whose family is that of a known filler of P is dropped. */
+static void
+engine_foreign(const struct ex_doc *d, struct cand *c)
+{
+        const struct ex_rule *r = c->rule;
+        if (r->foreign_a == NULL)
+                return;
+        const struct extractor *x = d->x;
+        size_t k = 0;
+        for (size_t i = 0; i < c->nargs; i++) {
+                bool own = false;
+                const struct ex_mention *a = mention_resolve(d, &d->ments[c->args[i].ment]);
+                if (strcmp(c->args[i].role, r->foreign_a) == 0 && a->entity >= 0)
+                        for (size_t j = 0; j < c->nargs && !own; j++) {
+                                if (strcmp(c->args[j].role, r->foreign_of) != 0)
+                                        continue;
+                                const struct ex_mention *p =
+                                    mention_resolve(d, &d->ments[c->args[j].ment]);
+                                own = p->entity >= 0 &&
+                                      engine_root(x, p->entity) == engine_root(x, a->entity);
+                        }
+                if (!own)
+                        c->args[k++] = c->args[i];
+        }
+        c->nargs = k;
+}
+
 /* The rule's owner fallback: an empty agent of a known product is its
  * family's organisation, when the article names it (DeepSeek-V3 → the nearest
  * mention of DeepSeek). */
@@ -755,6 +783,7 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, struct cand *
         c->time = engine_time(d, hit->start, hit->end, c->sent);
         engine_attrs(d, c, tr);
         engine_media(d, c);
+        engine_foreign(d, c);
         if (!engine_owner_ok(d, c)) {
                 /* an unknown name before the trigger is no releaser of a known
                  * family's product (大会…正式发布豆包1.6): drop it, try the

@@ -194,6 +194,8 @@ struct ex_rule {
         bool needqty;      /* an event without a quantity is dropped (market.milestone) */
         char *owner_agent; /* "owner A P": a known A must share the family of a known P */
         char *owner_of;
+        char *foreign_a; /* "foreign A P": a filler of A of P's family is dropped */
+        char *foreign_of;
         char *min_role; /* "min R N": a standalone event needs N fillers of R */
         int min_count;
         bool merge_sentence; /* "merge sentence": one event per key filler and sentence */

@@ -758,6 +758,11 @@ rules_rule_file(struct extractor *x, const char *path, char **cause)
                         free(r->owner_of);
                         r->owner_agent = ex_xstrdup(tok[1]);
                         r->owner_of = ex_xstrdup(tok[2]);
+                } else if (strcmp(tok[0], "foreign") == 0 && n == 3 && lang < 0) {
+                        free(r->foreign_a);
+                        free(r->foreign_of);
+                        r->foreign_a = ex_xstrdup(tok[1]);
+                        r->foreign_of = ex_xstrdup(tok[2]);
                 } else if (strcmp(tok[0], "min") == 0 && n == 3 && lang < 0) {
                         free(r->min_role);
                         r->min_role = ex_xstrdup(tok[1]);
@@ -823,14 +828,10 @@ rules_cues(struct extractor *x, const char *path, char **cause)
         static const struct {
                 const char *name;
                 int kind;
-        } direct[] = {{"planned", CUE_PLANNED},
-                      {"likely", CUE_LIKELY},
-                      {"negated", CUE_NEGATED},
-                      {"negated-sentence", CUE_NEGATED_S},
-                      {"likely-sentence", CUE_LIKELY_S},
-                      {"report", CUE_REPORT},
-                      {"orgsuffix", CUE_ORGSUFFIX},
-                      {"orgsuffix-latin", CUE_ORGSUFFIX}};
+        } direct[] = {{"planned", CUE_PLANNED},          {"likely", CUE_LIKELY},
+                      {"negated", CUE_NEGATED},          {"negated-sentence", CUE_NEGATED_S},
+                      {"likely-sentence", CUE_LIKELY_S}, {"report", CUE_REPORT},
+                      {"orgsuffix", CUE_ORGSUFFIX},      {"orgsuffix-latin", CUE_ORGSUFFIX}};
         while (*p && rc == 0) {
                 char *nl = strchr(p, '\n');
                 if (nl)
@@ -957,6 +958,8 @@ rules_free(struct extractor *x)
                 free(r->planned_type);
                 free(r->owner_agent);
                 free(r->owner_of);
+                free(r->foreign_a);
+                free(r->foreign_of);
                 free(r->min_role);
                 for (int k = 0; k < 4; k++) {
                         for (size_t j = 0; j < r->nsummary[k]; j++)
