@@ -887,8 +887,9 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
                         p = q + k;
                 }
         }
-        /* 收购吴韬等所持有的索菲莉尔家居: what is held is the thing bought */
-        static const char *held[] = {"所持有的", "持有的", "所持"};
+        /* 收购吴韬等所持有的索菲莉尔家居: what is held is the thing bought; 与X签约:
+         * the other party */
+        static const char *held[] = {"所持有的", "持有的", "所持", "与"};
         for (size_t k = 0; k < d->nspans; k++) {
                 size_t lo = d->spans[k].start, hi = d->spans[k].end;
                 for (size_t w = 0; w < sizeof held / sizeof held[0]; w++) {
