@@ -737,32 +737,97 @@ mention_mark_triggers(struct ex_doc *d, uint8_t *occ, size_t minlen)
                                         occ[q] = OCC_TRIG;
 }
 
+/* The place mentions by start (indices into d->ments), so that chunks look
+ * them up instead of reading every mention: a long article has many. i is
+ * NULL when they were not in order of start (then every mention is read). */
+struct mention_places {
+        size_t *i;
+        size_t n;
+};
+
+/* Collect the place mentions of d into pl. */
+static void
+mention_places_init(const struct ex_doc *d, struct mention_places *pl)
+{
+        pl->i = ex_xmalloc((d->nments + 1) * sizeof *pl->i);
+        pl->n = 0;
+        for (size_t k = 0; k < d->nments; k++) {
+                if (d->ments[k].kind != EK_PLACE)
+                        continue;
+                if (pl->n > 0 && d->ments[pl->i[pl->n - 1]].start > d->ments[k].start) {
+                        free(pl->i); /* out of order: fall back to reading them all */
+                        pl->i = NULL;
+                        pl->n = 0;
+                        return;
+                }
+                pl->i[pl->n++] = k;
+        }
+}
+
+/* The first place of pl starting at or after q. */
+static size_t
+mention_places_from(const struct ex_doc *d, const struct mention_places *pl, size_t q)
+{
+        size_t lo = 0, hi = pl->n;
+        while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (d->ments[pl->i[mid]].start < q)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
+}
+
 /* The end of the place name (lexicon) starting at q, or 0. */
 static size_t
-mention_place_end(const struct ex_doc *d, size_t q)
+mention_place_end(const struct ex_doc *d, const struct mention_places *pl, size_t q)
 {
-        for (size_t i = 0; i < d->nments; i++)
-                if (d->ments[i].start == q && d->ments[i].kind == EK_PLACE &&
-                    !(d->ments[i].flags & M_NOISE))
-                        return d->ments[i].end;
+        if (pl->i == NULL) {
+                for (size_t i = 0; i < d->nments; i++)
+                        if (d->ments[i].start == q && d->ments[i].kind == EK_PLACE &&
+                            !(d->ments[i].flags & M_NOISE))
+                                return d->ments[i].end;
+                return 0;
+        }
+        for (size_t k = mention_places_from(d, pl, q); k < pl->n; k++) {
+                const struct ex_mention *m = &d->ments[pl->i[k]];
+                if (m->start != q)
+                        break;
+                if (!(m->flags & M_NOISE))
+                        return m->end;
+        }
         return 0;
 }
 
 /* Places inside a chunk [b,e) are part of its name: they fill no role. */
 static void
-mention_chunk_places(struct ex_doc *d, const uint8_t *occ, size_t b, size_t e)
+mention_chunk_places(struct ex_doc *d, const struct mention_places *pl, const uint8_t *occ,
+                     size_t b, size_t e)
 {
         if (memchr(occ + b, OCC_LEX, e - b) == NULL)
                 return;
-        for (size_t i = 0; i < d->nments; i++)
-                if (d->ments[i].kind == EK_PLACE && d->ments[i].start >= b && d->ments[i].end <= e)
-                        d->ments[i].flags |= M_NOISE;
+        if (pl->i == NULL) {
+                for (size_t i = 0; i < d->nments; i++)
+                        if (d->ments[i].kind == EK_PLACE && d->ments[i].start >= b &&
+                            d->ments[i].end <= e)
+                                d->ments[i].flags |= M_NOISE;
+                return;
+        }
+        for (size_t k = mention_places_from(d, pl, b); k < pl->n; k++) {
+                struct ex_mention *m = &d->ments[pl->i[k]];
+                if (m->start > e)
+                        break;
+                if (m->end <= e)
+                        m->flags |= M_NOISE;
+        }
 }
 
 /* Length of a chunk of name-like text starting at s[p]: Han characters and
  * Latin letters or digits up to a stop word, punctuation or a number. */
 static size_t
-mention_chunk_len(const struct ex_doc *d, const uint8_t *occ, size_t p, size_t hi)
+mention_chunk_len(const struct ex_doc *d, const struct mention_places *pl, const uint8_t *occ,
+                  size_t p, size_t hi)
 {
         const char *s = d->t.s;
         size_t q = p, chars = 0, after_place = 0;
@@ -772,7 +837,7 @@ mention_chunk_len(const struct ex_doc *d, const uint8_t *occ, size_t p, size_t h
                         break; /* a trigger word ends it */
                 if (occ[q] == OCC_LEX) {
                         /* 南京德乐, 敦豪香港: a place opens or closes the name */
-                        size_t pe = mention_place_end(d, q);
+                        size_t pe = mention_place_end(d, pl, q);
                         if (pe == 0 || (chars > 0 && chars < 2) || place_first)
                                 return 0;
                         place_first = chars == 0;
@@ -853,6 +918,8 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
         if (d->lang != EX_ZH)
                 return;
         const char *s = d->t.s;
+        struct mention_places pl;
+        mention_places_init(d, &pl);
         mention_mark_triggers(d, occ, 1);
         for (size_t h = 0; h < d->nhits; h++) {
                 if ((d->hits[h].pay >> 24) != PAY_TRIGGER)
@@ -867,10 +934,10 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
                         p += 3;
                 /* 收购了合联胜利、飞拓科技和智诚光学: every name of the list */
                 for (int item = 0; item < 12; item++) {
-                        size_t n = mention_chunk_len(d, occ, p, hi);
+                        size_t n = mention_chunk_len(d, &pl, occ, p, hi);
                         if (n > 0) {
                                 mention_push(d, p, p + n, EK_CHUNK, -1);
-                                mention_chunk_places(d, occ, p, p + n);
+                                mention_chunk_places(d, &pl, occ, p, p + n);
                                 memset(occ + p, OCC_OTHER, n);
                         } else {
                                 /* a name found otherwise (a unit) may stand in the list */
@@ -898,10 +965,10 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
                              f = memmem(f + wl, (size_t)(s + hi - f - wl), held[w], wl)) {
                                 size_t p = (size_t)(f - s) + wl;
                                 size_t sh = d->t.sent[text_sentence_of(&d->t, p - 1)].end;
-                                size_t n = mention_chunk_len(d, occ, p, sh);
+                                size_t n = mention_chunk_len(d, &pl, occ, p, sh);
                                 if (n > 0) {
                                         mention_push(d, p, p + n, EK_CHUNK, -1);
-                                        mention_chunk_places(d, occ, p, p + n);
+                                        mention_chunk_places(d, &pl, occ, p, p + n);
                                         memset(occ + p, OCC_OTHER, n);
                                 }
                                 if ((size_t)(f - s) + wl >= hi)
@@ -931,13 +998,14 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
                         p++;
                 /* 比如吉利收购…: an opener word before the subject */
                 p += mention_opener(s, p, hi);
-                size_t n = mention_chunk_len(d, occ, p, hi);
+                size_t n = mention_chunk_len(d, &pl, occ, p, hi);
                 if (n > 0) {
                         mention_push(d, p, p + n, EK_CHUNK, -1);
-                        mention_chunk_places(d, occ, p, p + n);
+                        mention_chunk_places(d, &pl, occ, p, p + n);
                         memset(occ + p, OCC_OTHER, n);
                 }
         }
+        free(pl.i);
 }
 
 /* Anaphors from the cue hits. */
