@@ -445,6 +445,18 @@ engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, 
                         negated = true;
                         continue;
                 }
+                if ((cue->kind == CUE_PLANNED || cue->kind == CUE_LIKELY) && d->lang == EX_EN &&
+                    hit->end <= ts) {
+                        /* an English modal governs a verb close by: at most three
+                         * words between ("would be its biggest since it bought X"
+                         * is no plan) */
+                        int words = 0;
+                        for (size_t i = hit->end; i < ts; i++)
+                                if (d->t.s[i] == ' ' && i + 1 < ts && d->t.s[i + 1] != ' ')
+                                        words++;
+                        if (words > 3)
+                                continue;
+                }
                 if (cue->kind == CUE_PLANNED || cue->kind == CUE_LIKELY) {
                         /* the strongest hedge wins, then the nearest */
                         if (best < 0 || cue->kind > best ||

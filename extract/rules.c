@@ -192,12 +192,35 @@ ex_words_starts_at(const struct ex_words *w, const char *s, size_t len, size_t i
         return best;
 }
 
+/* Whether c is an ASCII letter or digit. */
+static bool
+rules_alnum(char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 bool
 ex_words_in(const struct ex_words *w, const char *s, size_t lo, size_t hi)
 {
-        for (size_t k = 0; k < w->n; k++)
-                if (hi > lo && memmem(s + lo, hi - lo, w->w[k], w->l[k]) != NULL)
-                        return true;
+        if (hi <= lo)
+                return false;
+        for (size_t k = 0; k < w->n; k++) {
+                const char *word = w->w[k];
+                size_t n = w->l[k];
+                bool lb = rules_alnum(word[0]), rb = rules_alnum(word[n - 1]);
+                const char *p = s + lo, *end = s + hi;
+                while (p < end && (p = memmem(p, (size_t)(end - p), word, n)) != NULL) {
+                        /* Latin words stand on word boundaries ("sales" is not in
+                         * "Salesforce"); a plural s is allowed */
+                        const char *q = p + n;
+                        if (rb && q < end && *q == 's' && (q + 1 >= end || !rules_alnum(q[1])))
+                                q++;
+                        if ((!lb || p == s || !rules_alnum(p[-1])) &&
+                            (!rb || q >= end || !rules_alnum(*q)))
+                                return true;
+                        p++;
+                }
+        }
         return false;
 }
 
@@ -296,13 +319,6 @@ rules_list_free(char **v)
         for (size_t i = 0; v != NULL && v[i] != NULL; i++)
                 free(v[i]);
         free(v);
-}
-
-/* Whether c is an ASCII letter or digit. */
-static bool
-rules_alnum(char c)
-{
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
 /* Lowercase ASCII letters of s in place. */
