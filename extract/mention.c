@@ -256,7 +256,7 @@ mention_hard_stop(const char *t, size_t lo, size_t i, bool chunk)
         static const char *w[] = {"与", "和", "及", "向", "对", "从", "由", "被", "把",
                                   "将", "在", "于", "是", "了", "的", "给", "同", "跟",
                                   "为", "以", "等", "并", "后", "时", "或", "而", "但",
-                                  "也", "已", "还", "又", "就", "都", "称"};
+                                  "也", "已", "还", "又", "就", "都", "称", "拟"};
         size_t nw = chunk ? sizeof w / sizeof w[0] : 21;
         for (size_t k = 0; k < nw; k++) {
                 size_t n = strlen(w[k]);
@@ -996,6 +996,12 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
                 }
                 while (p < hi && (s[p] == ' ' || s[p] == '\n'))
                         p++;
+                /* 【新宏泰:…】, “…”: an opening bracket or quote before the name */
+                static const char *open[] = {"【", "“", "《", "(", "[", "●", "\""};
+                for (size_t k = 0; k < sizeof open / sizeof open[0]; k++)
+                        if (p + strlen(open[k]) < hi &&
+                            memcmp(s + p, open[k], strlen(open[k])) == 0)
+                                p += strlen(open[k]);
                 /* 比如吉利收购…: an opener word before the subject */
                 p += mention_opener(s, p, hi);
                 size_t n = mention_chunk_len(d, &pl, occ, p, hi);
