@@ -240,6 +240,29 @@ engine_add_arg(const struct ex_doc *d, struct cand *c, const char *role, int m)
         c->nargs++;
 }
 
+/* English appositive descriptors: a cue word, then up to four lowercase
+ * or no-name words before the filler ("led by Dutch chip equipment maker
+ * ASML", "acquired by rival Cognition"). Whether the cue ends there. */
+static bool
+engine_cue_described(const struct ex_doc *d, const struct ex_words *cue, size_t lo, size_t b)
+{
+        const char *s = d->t.s;
+        for (int words = 0; words < 4 && b > lo; words++) {
+                size_t e = b, st = b;
+                while (st > lo && s[st - 1] != ' ' && s[st - 1] != ',' && s[st - 1] != '(')
+                        st--;
+                if (st == e)
+                        return false;
+                bool lower = s[st] >= 'a' && s[st] <= 'z';
+                if (!lower && ex_words_starts_at(&d->x->notname[EX_EN], s, e, st) != e - st)
+                        return false;
+                b = engine_back_space(s, lo, st);
+                if (ex_words_ends_at(cue, d->t.low, lo, b) > 0)
+                        return true;
+        }
+        return false;
+}
+
 /* Whether the role's cue conditions hold for mention m. */
 static bool
 engine_cue_ok(const struct ex_doc *d, const struct ex_role *ro, const struct ex_mention *m,
@@ -247,7 +270,8 @@ engine_cue_ok(const struct ex_doc *d, const struct ex_role *ro, const struct ex_
 {
         const char *s = d->t.low;
         size_t b = engine_back_space(s, lo, m->start);
-        if (ro->cue.n > 0 && ex_words_ends_at(&ro->cue, s, lo, b) == 0)
+        if (ro->cue.n > 0 && ex_words_ends_at(&ro->cue, s, lo, b) == 0 &&
+            (d->lang != EX_EN || !engine_cue_described(d, &ro->cue, lo, b)))
                 return false;
         if (ro->nocue.n > 0 && ex_words_ends_at(&ro->nocue, s, lo, b) > 0)
                 return false;

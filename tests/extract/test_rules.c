@@ -676,6 +676,17 @@ test_en_wire(void **state)
              2.77e10,
              NULL},
             {"en",
+             "French artificial intelligence startup Mistral AI said it had raised 1.7 billion "
+             "euros in a Series C round led by Dutch chip equipment maker ASML. Existing "
+             "investors Nvidia and General Catalyst also took part in the round.",
+             "finance.funding",
+             "asserted",
+             {"recipient=mistral-ai", "investor=asml", "investor=nvidia",
+              "investor=general-catalyst"},
+             NULL,
+             1.7e9,
+             "round=series-c"},
+            {"en",
              "Microsoft's Phi-4-reasoning was fine-tuned from Phi-4.",
              "product.derivation",
              "asserted",
