@@ -15,7 +15,8 @@
 
 #include "extract-int.h"
 
-#define MENTION_STEM_MAX 12 /* characters of an unknown organisation before its suffix */
+#define MENTION_SUBJECT  0x200u /* a chunk that opens its clause */
+#define MENTION_STEM_MAX 12     /* characters of an unknown organisation before its suffix */
 
 /* Occupancy of text bytes by accepted mentions. */
 enum { OCC_FREE = 0, OCC_LEX = 1, OCC_UNIT = 2, OCC_OTHER = 3, OCC_TRIG = 4 };
@@ -1006,7 +1007,7 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
                 p += mention_opener(s, p, hi);
                 size_t n = mention_chunk_len(d, &pl, occ, p, hi);
                 if (n > 0) {
-                        mention_push(d, p, p + n, EK_CHUNK, -1);
+                        mention_push(d, p, p + n, EK_CHUNK, -1)->flags |= MENTION_SUBJECT;
                         mention_chunk_places(d, &pl, occ, p, p + n);
                         memset(occ + p, OCC_OTHER, n);
                 }
@@ -1069,7 +1070,10 @@ mention_resolve_all(struct ex_doc *d)
                         const struct ex_mention *r = &d->ments[j - 1];
                         if (sent >= 3 + text_sentence_of(&d->t, r->start))
                                 break;
-                        if ((r->flags & M_NOISE) || r->kind == EK_CHUNK)
+                        /* a name taken from raw text stands for nothing, unless it
+                         * opens its clause (the subject: 星期六在…透露,是该公司收购的) */
+                        if ((r->flags & M_NOISE) ||
+                            (r->kind == EK_CHUNK && !(r->flags & MENTION_SUBJECT)))
                                 continue;
                         const struct ex_mention *rr = r;
                         int ri = (int)(j - 1);
@@ -1083,7 +1087,7 @@ mention_resolve_all(struct ex_doc *d)
                         /* an unknown Latin name or a quoted one may be org or product */
                         if (rr->kind == EK_NAME || rr->kind == EK_QUOTED)
                                 kb = EK_BIT(EK_ORG) | EK_BIT(EK_PRODUCT) | EK_BIT(rr->kind);
-                        if (rr->kind == EK_UNIT)
+                        if (rr->kind == EK_UNIT || rr->kind == EK_CHUNK)
                                 kb |= EK_BIT(EK_ORG);
                         if (kb & kinds) {
                                 m->ref = ri;
