@@ -507,7 +507,7 @@ engine_time(const struct ex_doc *d, size_t ts, size_t te, size_t sent)
         size_t cl = text_clause_of(&d->t, ts);
         size_t clo = d->t.clause[cl].start, chi = d->t.clause[cl].end;
         int before_clause = -1, before = -1, after_clause = -1, after = -1, initial = -1;
-        int vague = -1;
+        int vague = -1, vague_clause = -1;
         size_t first = 0, hi2 = d->ntimes;
         while (first < hi2) {
                 size_t mid = (first + hi2) / 2;
@@ -523,9 +523,12 @@ engine_time(const struct ex_doc *d, size_t ts, size_t te, size_t sent)
                 if (tm->start >= hi)
                         break;
                 if (tm->prec == TP_VAGUE) {
-                        /* recently, last week: only when nothing dated is near */
+                        /* recently, last week: only when nothing dated is near;
+                         * in the trigger's clause it hides dates of other clauses */
                         if (vague < 0 || tm->end <= ts)
                                 vague = (int)i;
+                        if (tm->start >= clo && tm->end <= chi)
+                                vague_clause = (int)i;
                         continue;
                 }
                 if (tm->end <= ts) {
@@ -550,6 +553,8 @@ engine_time(const struct ex_doc *d, size_t ts, size_t te, size_t sent)
                 return before_clause;
         if (after_clause >= 0)
                 return after_clause;
+        if (vague_clause >= 0)
+                return vague_clause;
         if (initial >= 0)
                 return initial;
         if (before >= 0)
