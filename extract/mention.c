@@ -267,16 +267,22 @@ mention_hard_stop(const char *t, size_t lo, size_t i, bool chunk)
         return 0;
 }
 
-/* A registered name opens with a place (北京海科融通支付服务股份有限公司,
- * 深圳市腾鑫精密胶粘制品有限公司): from a stem start p that a stop word ended,
- * look further back, over Han characters and soft stop words only, for a place
- * name that ends right there; return the place's start, or p. */
+/* A registered name runs back past words that end other names: to a place it
+ * opens with (北京海科融通支付服务股份有限公司, 深圳市腾鑫精密胶粘制品有限公司),
+ * or, over one-character stop words only (家 of 浙江索菲莉尔家居有限公司), to
+ * where the clause, a particle or a trigger ends it. From a stem start p that a
+ * stop word of multi characters (0: one) ended, return the name's start, or p. */
 static size_t
-mention_place_anchor(const struct ex_doc *d, const uint8_t *occ, size_t lo, size_t p, size_t chars)
+mention_place_anchor(const struct ex_doc *d, const uint8_t *occ, size_t lo, size_t p, size_t chars,
+                     size_t multi)
 {
+        const struct extractor *x = d->x;
         const char *s = d->t.s;
         size_t q = p;
-        while (q > lo && chars < MENTION_STEM_MAX + 4) {
+        bool crossed = multi > 3; /* a stop word of several characters lies inside */
+        while (chars < MENTION_STEM_MAX + 4) {
+                if (q <= lo)
+                        return crossed ? p : q;
                 if (occ[q - 1] == OCC_LEX) {
                         int m = mention_ending_at(d, q);
                         if (m < 0 || d->ments[m].kind != EK_PLACE)
@@ -288,12 +294,18 @@ mention_place_anchor(const struct ex_doc *d, const uint8_t *occ, size_t lo, size
                                 b = d->ments[m2].start;
                         return b;
                 }
-                if (occ[q - 1] != OCC_FREE || mention_hard_stop(s, lo, q, false) > 0)
+                if (occ[q - 1] == OCC_TRIG)
+                        return crossed ? p : q;
+                if (occ[q - 1] != OCC_FREE)
                         return p;
+                if (mention_hard_stop(s, lo, q, false) > 0)
+                        return crossed ? p : q;
+                if (ex_words_ends_at(&x->stopword[EX_ZH], s, lo, q) > 3)
+                        crossed = true;
                 size_t b = ex_cp_before(s, q);
                 int k;
                 if (!ex_is_han(ex_cp_at(s, d->t.len, b, &k)))
-                        return p;
+                        return crossed ? p : q;
                 q = b;
                 chars++;
         }
@@ -424,6 +436,7 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                 /* Scan back over the stem. */
                 size_t p = ss, chars = 0;
                 bool glued = false, stopped = false;
+                size_t stop_len = 0;
                 while (p > sentlo && chars < MENTION_STEM_MAX) {
                         if (occ[p - 1] == OCC_TRIG)
                                 break; /* 加仓隆基股份: a trigger word ends the stem */
@@ -464,6 +477,7 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                         size_t skip;
                         if (mention_stop(x, s, sentlo, p, &skip)) {
                                 stopped = true;
+                                stop_len = skip;
                                 break;
                         }
                         size_t q = ex_cp_before(s, p);
@@ -487,7 +501,7 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                         break;
                 }
                 if (stopped && legal && !glued)
-                        p = mention_place_anchor(d, occ, sentlo, p, chars);
+                        p = mention_place_anchor(d, occ, sentlo, p, chars, stop_len);
                 /* Leading Latin glue characters are not part of a name. */
                 while (p < ss && (s[p] == '-' || s[p] == '&'))
                         p++;
