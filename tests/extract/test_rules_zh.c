@@ -141,6 +141,41 @@ test_name_boundaries(void **state)
         free_events(evs, n);
 }
 
+/* Names found by their context: a stock code, what is held by sellers, the
+ * other party after 与, a place closing a name, a subject after an opener. */
+static void
+test_names_in_context(void **state)
+{
+        (void)state;
+        expect("青木电气(603999)6月2日晚间公告,公司拟以现金收购白鹭光电51%股权。",
+               "finance.acquisition", "acquirer", "青木电气", "target", "白鹭光电", "planned");
+        expect("云帆科技以4.2亿元收购了张明、李华所持有的杭州青禾文化传播有限公司60%的股权。",
+               "finance.acquisition", "target", "杭州青禾文化传播有限公司", "acquirer", "云帆科技",
+               NULL);
+        size_t n = 0;
+        struct nw_event **evs = run_zh(
+            "云帆科技以4.2亿元收购了张明、李华所持有的杭州青禾文化传播有限公司60%的股权。", &n);
+        if (find_with(evs, n, "finance.acquisition", "target", "张明") != NULL) {
+                th_dump(evs, n);
+                fail_msg("the sellers are no targets");
+        }
+        free_events(evs, n);
+        expect("8月3日,星河物流与云杉数据签订了战略合作协议。", "org.partnership", "party",
+               "云杉数据", "party", "星河物流", NULL);
+        expect("远航集团宣布收购明泽上海和明泽香港的物流业务。", "finance.acquisition", "target",
+               "明泽香港", "acquirer", "远航集团", NULL);
+        expect("比如星海股份收购青禾网络,就是一次跨界尝试。", "finance.acquisition", "acquirer",
+               "星海股份", "target", "青禾网络", NULL);
+        expect("【星海股份:拟收购青禾网络51%股权】星海股份公告,公司拟收购青禾网络51%股权。",
+               "finance.acquisition", "acquirer", "星海股份", "target", "青禾网络", "planned");
+        /* a one-character stop word (家) inside a registered name */
+        expect("远航资本收购了浙江索菲尔家居有限公司全部股权。", "finance.acquisition", "target",
+               "浙江索菲尔家居有限公司", NULL, NULL, NULL);
+        /* a trigger word right after a unit is its verb */
+        expect("宏远科技投资3亿元建设新工厂。", "finance.investment", "agent", "宏远科技", NULL,
+               NULL, NULL);
+}
+
 /* One acquisition per target of a list; lists of stakes bought. */
 static void
 test_target_lists(void **state)
@@ -258,7 +293,7 @@ main(void)
             cmocka_unit_test(test_registered_names), cmocka_unit_test(test_name_boundaries),
             cmocka_unit_test(test_target_lists),     cmocka_unit_test(test_price_is_no_investment),
             cmocka_unit_test(test_signing),          cmocka_unit_test(test_modality),
-            cmocka_unit_test(test_outside_taxonomy),
+            cmocka_unit_test(test_outside_taxonomy), cmocka_unit_test(test_names_in_context),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
