@@ -319,9 +319,9 @@ static size_t
 mention_money_prefix(const char *t, size_t lo, size_t p, size_t e)
 {
         static const char *w[] = {"亿美元", "亿港元", "万美元", "万港元", "亿元", "万元",
-                                  "美元",   "港元",   "亿",     "万",     "元",   "股",
-                                  "年底",   "年初",   "年末",   "月底",   "月初", "月份",
-                                  "年",     "月",     "日",     "号"};
+                                  "万股",   "亿股",   "美元",   "港元",   "亿",   "万",
+                                  "元",     "股",     "年底",   "年初",   "年末", "月底",
+                                  "月初",   "月份",   "年",     "月",     "日",   "号"};
         if (p <= lo || !(t[p - 1] >= '0' && t[p - 1] <= '9'))
                 return 0;
         for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
@@ -465,7 +465,7 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                                         break;
                                 }
                                 /* 芜湖瑞健投资 + 咨询有限公司: one registered name */
-                                if (legal && chars > 0 && chars <= 2 && last >= 0 &&
+                                if (legal && chars > 0 && chars <= 4 && last >= 0 &&
                                     d->ments[last].end == p) {
                                         p = d->ments[last].start;
                                         d->ments[last].flags |= 0x100;
@@ -838,6 +838,26 @@ mention_chunk_places(struct ex_doc *d, const struct mention_places *pl, const ui
         }
 }
 
+/* Whether 和 at t[q] stands inside a name (国控天和, 长园和鹰80%): fewer than
+ * two Han characters follow it before the name-like text ends. */
+static bool
+mention_inner_and(const struct ex_doc *d, const uint8_t *occ, size_t q, size_t hi)
+{
+        const char *s = d->t.s;
+        if (q + 3 > hi || memcmp(s + q, "和", 3) != 0)
+                return false;
+        size_t r = q + 3, n = 0;
+        while (r < hi && n < 2 && occ[r] == OCC_FREE) {
+                int k;
+                if (!ex_is_han(ex_cp_at(s, hi, r, &k)) ||
+                    ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, r) > 0)
+                        break;
+                r += (size_t)k;
+                n++;
+        }
+        return n < 2;
+}
+
 /* Length of a chunk of name-like text starting at s[p]: Han characters and
  * Latin letters or digits up to a stop word, punctuation or a number. */
 static size_t
@@ -870,7 +890,10 @@ mention_chunk_len(const struct ex_doc *d, const struct mention_places *pl, const
                         size_t k = ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, q);
                         /* one-character stop words (则, 所) stand inside names; only
                          * particles and prepositions end a chunk */
-                        if (k > 3 || (k == 3 && mention_hard_stop(s, q, q + 3, true) > 0))
+                        if (k > 3)
+                                break;
+                        if (mention_hard_stop(s, q, q + 3, true) > 0 &&
+                            !mention_inner_and(d, occ, q, hi))
                                 break;
                 }
                 int k;
