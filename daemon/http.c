@@ -9,6 +9,17 @@
  * set a close callback on it. At http_max_conns the listener is paused and
  * new clients wait in the kernel's listen queue. evhttp's timeout closes
  * stalled clients.
+ *
+ * Sizes. libevent refuses a body over its own limit before any callback of
+ * ours runs, with an HTML page (2.1 has no error callback, and a header
+ * callback can only be set on requests we make, not on those we receive).
+ * So every connection's bytes go through an input filter (http_sizer) that
+ * frames requests by Content-Length: a request announcing more than
+ * max_body reaches evhttp with Content-Length 0, Connection: close and
+ * HTTP_SIZE_HEADER carrying the announced size, and the rest of its body is
+ * dropped unread; the handler answers our JSON 413. Chunked bodies are not
+ * framed by the filter: libevent's limit (max_body + HTTP_SLACK) is their
+ * backstop, and the handler refuses those between max_body and that limit.
  */
 #include <errno.h>
 #include <event2/buffer.h>
@@ -23,6 +34,28 @@
 
 #include "extract.h"
 #include "newswired.h"
+
+/* Set by http_sizer on a request whose announced body is over max_body. */
+#define HTTP_SIZE_HEADER "X-Newswire-Announced-Length"
+#define HTTP_MAX_HEADERS (64 * 1024) /* evhttp's header limit, and ours */
+#define HTTP_SLACK       (64 * 1024) /* libevent's body limit is max_body + this */
+
+/* Where the input filter is in a connection's byte stream. */
+enum http_sizer_state {
+        SIZER_HEAD,    /* reading a request's header block */
+        SIZER_BODY,    /* passing sz_left bytes of body */
+        SIZER_PASS,    /* unframed from here (chunked): pass everything */
+        SIZER_DISCARD, /* after an oversize request: drop everything */
+};
+
+/* The input filter's state for one connection. */
+struct http_sizer {
+        enum http_sizer_state sz_state;
+        uint64_t sz_left;
+        uint64_t sz_max;
+        struct bufferevent *sz_bev; /* the filter */
+        struct event *sz_kick;      /* flushes the filter's output */
+};
 
 struct http {
         struct evhttp *h_http;
@@ -102,6 +135,193 @@ http_token_ok(struct http *h, struct evhttp_request *req)
         return diff == 0 && gl == wl;
 }
 
+/* The value of header name in a header block (NUL-terminated), copied to
+ * out; false when absent. Names are matched without case at line starts. */
+static bool
+http_header_value(const char *block, const char *name, char *out, size_t size)
+{
+        size_t nl = strlen(name), n;
+        const char *p = block, *v;
+
+        while ((p = strstr(p, "\n")) != NULL) {
+                p++;
+                if (strncasecmp(p, name, nl) != 0 || p[nl] != ':')
+                        continue;
+                v = p + nl + 1;
+                v += strspn(v, " \t");
+                n = strcspn(v, "\r\n");
+                while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+                        n--;
+                snprintf(out, size, "%.*s", (int)n, v);
+                return true;
+        }
+        return false;
+}
+
+/* Rewrite an oversize request's header block: Content-Length 0, the
+ * announced size in HTTP_SIZE_HEADER, Connection: close. */
+static void
+http_sizer_rewrite(struct evbuffer *dst, const char *block, uint64_t announced)
+{
+        const char *line = block, *nl;
+        size_t len;
+
+        /* The request line, then every header but those replaced. */
+        while ((nl = strstr(line, "\n")) != NULL) {
+                len = (size_t)(nl + 1 - line);
+                if (len <= 2)
+                        break; /* the empty line ending the block */
+                if (line != block &&
+                    (strncasecmp(line, "Content-Length:", 15) == 0 ||
+                     strncasecmp(line, "Connection:", 11) == 0 ||
+                     strncasecmp(line, HTTP_SIZE_HEADER ":", strlen(HTTP_SIZE_HEADER) + 1) == 0)) {
+                        line = nl + 1;
+                        continue;
+                }
+                evbuffer_add(dst, line, len);
+                line = nl + 1;
+        }
+        evbuffer_add_printf(
+            dst, "Content-Length: 0\r\nConnection: close\r\n" HTTP_SIZE_HEADER ": %llu\r\n\r\n",
+            (unsigned long long)announced);
+}
+
+/* One header block at the start of src (complete: ends at end bytes). */
+static void
+http_sizer_head(struct http_sizer *sz, struct evbuffer *src, struct evbuffer *dst, size_t end)
+{
+        char *block = xmalloc(end + 1), value[64], *e;
+        unsigned long long cl = 0;
+
+        evbuffer_remove(src, block, end);
+        block[end] = '\0';
+        if (http_header_value(block, "Transfer-Encoding", value, sizeof value)) {
+                /* Chunked: libevent frames it; its limit is the backstop. */
+                evbuffer_add(dst, block, end);
+                sz->sz_state = SIZER_PASS;
+        } else if (http_header_value(block, "Content-Length", value, sizeof value)) {
+                errno = 0;
+                cl = strtoull(value, &e, 10);
+                if (errno != 0 || e == value || *e != '\0') {
+                        /* Malformed: let evhttp refuse it (400). */
+                        evbuffer_add(dst, block, end);
+                        sz->sz_state = SIZER_PASS;
+                } else if (cl > sz->sz_max) {
+                        http_sizer_rewrite(dst, block, cl);
+                        sz->sz_state = SIZER_DISCARD;
+                } else {
+                        evbuffer_add(dst, block, end);
+                        sz->sz_left = cl;
+                        sz->sz_state = cl > 0 ? SIZER_BODY : SIZER_HEAD;
+                }
+        } else
+                evbuffer_add(dst, block, end);
+        free(block);
+}
+
+/* The input filter: pass requests to evhttp, refusing oversize ones at
+ * their headers (see the top of this file). BEV_OK when bytes moved. */
+static enum bufferevent_filter_result
+http_sizer_filter(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
+                  enum bufferevent_flush_mode mode, void *arg)
+{
+        struct http_sizer *sz = arg;
+        struct evbuffer_ptr end;
+        size_t before = evbuffer_get_length(dst), n;
+
+        for (;;) {
+                n = evbuffer_get_length(src);
+                if (n == 0)
+                        break;
+                if (sz->sz_state == SIZER_PASS) {
+                        evbuffer_remove_buffer(src, dst, n);
+                        break;
+                }
+                if (sz->sz_state == SIZER_DISCARD) {
+                        evbuffer_drain(src, n);
+                        break;
+                }
+                if (sz->sz_state == SIZER_BODY) {
+                        if (n > sz->sz_left)
+                                n = (size_t)sz->sz_left;
+                        evbuffer_remove_buffer(src, dst, n);
+                        sz->sz_left -= n;
+                        if (sz->sz_left == 0)
+                                sz->sz_state = SIZER_HEAD;
+                        continue;
+                }
+                /* SIZER_HEAD: blank lines before a request pass as they are. */
+                if (n >= 2 && evbuffer_search(src, "\r\n", 2, NULL).pos == 0) {
+                        evbuffer_remove_buffer(src, dst, 2);
+                        continue;
+                }
+                end = evbuffer_search(src, "\r\n\r\n", 4, NULL);
+                if (end.pos == -1) {
+                        if (n > HTTP_MAX_HEADERS) {
+                                /* Too long for evhttp anyway: it answers 400. */
+                                evbuffer_remove_buffer(src, dst, n);
+                                sz->sz_state = SIZER_PASS;
+                        }
+                        break;
+                }
+                http_sizer_head(sz, src, dst, (size_t)end.pos + 4);
+        }
+        return evbuffer_get_length(dst) > before ? BEV_OK : BEV_NEED_MORE;
+}
+
+/* Deferred from http_sizer_outbuf_cb: move what evhttp wrote through the
+ * filter. libevent 2.1's filter leaves output written while EV_WRITE was
+ * off (evhttp writes a reply, then enables EV_WRITE) until more is written;
+ * a flush once evhttp has enabled writing sends it. */
+static void
+http_sizer_kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+        struct http_sizer *sz = arg;
+
+        bufferevent_flush(sz->sz_bev, EV_WRITE, BEV_NORMAL);
+}
+
+/* Bytes were added to the filter's output: flush them on the next pass. */
+static void
+http_sizer_outbuf_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+        struct http_sizer *sz = arg;
+
+        if (info->n_added > 0)
+                event_active(sz->sz_kick, 0, 0);
+}
+
+/* The output filter: pass evhttp's bytes down and write them to the socket
+ * at once. A filter's output counts as written once it is handed down, and
+ * evhttp then frees a connection that is to close (shutting the socket's
+ * writing side): what was not yet on the socket would be lost. */
+static enum bufferevent_filter_result
+http_sizer_out(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
+               enum bufferevent_flush_mode mode, void *arg)
+{
+        struct http_sizer *sz = arg;
+        evutil_socket_t fd = bufferevent_getfd(sz->sz_bev);
+
+        if (evbuffer_get_length(src) == 0)
+                return BEV_NEED_MORE;
+        evbuffer_add_buffer(dst, src);
+        if (fd >= 0) {
+                while (evbuffer_get_length(dst) > 0 && evbuffer_write(dst, fd) > 0)
+                        ;
+        }
+        return BEV_OK;
+}
+
+/* The filter is freed with its connection. */
+static void
+http_sizer_free(void *arg)
+{
+        struct http_sizer *sz = arg;
+
+        event_free(sz->sz_kick);
+        free(sz);
+}
+
 /* Ingest outcome: answer the waiting POST. */
 static void
 http_ingest_done(void *arg, enum ingest_result res, const char *id)
@@ -138,6 +358,7 @@ http_post_article(struct http *h, struct evhttp_request *req)
         struct evbuffer *in = evhttp_request_get_input_buffer(req);
         size_t len = evbuffer_get_length(in);
         char type[64], *raw, *cause = NULL, msg[512];
+        const char *announced;
         struct article *a;
         struct ingest *ing;
         int format;
@@ -148,6 +369,14 @@ http_post_article(struct http *h, struct evhttp_request *req)
                 http_error(
                     req, 401, "Unauthorized",
                     "this server needs an ingest token: send \"Authorization: Bearer TOKEN\"");
+                return;
+        }
+        if ((announced = evhttp_find_header(evhttp_request_get_input_headers(req),
+                                            HTTP_SIZE_HEADER)) != NULL) {
+                snprintf(msg, sizeof msg,
+                         "the article is %s bytes (its Content-Length), over the limit of %lld",
+                         announced, (long long)h->h_cfg->cfg_max_body);
+                http_error(req, 413, "Payload Too Large", msg);
                 return;
         }
         if (ingest_stopping()) {
@@ -377,11 +606,23 @@ static struct bufferevent *
 http_bevcb(struct event_base *base, void *arg)
 {
         struct http *h = arg;
-        struct bufferevent *bev;
+        struct bufferevent *sock, *bev;
+        struct http_sizer *sz;
 
-        bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-        if (bev == NULL)
+        if ((sock = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) == NULL)
                 return NULL;
+        sz = xcalloc(1, sizeof *sz);
+        sz->sz_max = (uint64_t)h->h_cfg->cfg_max_body;
+        sz->sz_kick = event_new(base, -1, 0, http_sizer_kick_cb, sz);
+        bev = bufferevent_filter_new(sock, http_sizer_filter, http_sizer_out, BEV_OPT_CLOSE_ON_FREE,
+                                     http_sizer_free, sz);
+        if (bev == NULL) {
+                http_sizer_free(sz);
+                bufferevent_free(sock);
+                return NULL;
+        }
+        sz->sz_bev = bev;
+        evbuffer_add_cb(bufferevent_get_output(bev), http_sizer_outbuf_cb, sz);
         if (h->h_nnew == h->h_newcap) {
                 h->h_newcap = h->h_newcap ? h->h_newcap * 2 : 16;
                 h->h_new = xrealloc(h->h_new, h->h_newcap * sizeof *h->h_new);
@@ -413,8 +654,8 @@ http_new(struct event_base *base, const struct config *cfg, char **cause)
         h->h_adopt = event_new(base, -1, 0, http_adopt_cb, h);
         h->h_http = evhttp_new(base);
         evhttp_set_timeout(h->h_http, (int)cfg->cfg_http_timeout);
-        evhttp_set_max_body_size(h->h_http, (ev_ssize_t)cfg->cfg_max_body);
-        evhttp_set_max_headers_size(h->h_http, 64 * 1024);
+        evhttp_set_max_body_size(h->h_http, (ev_ssize_t)cfg->cfg_max_body + HTTP_SLACK);
+        evhttp_set_max_headers_size(h->h_http, HTTP_MAX_HEADERS);
         evhttp_set_allowed_methods(h->h_http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
                                                   EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
                                                   EVHTTP_REQ_OPTIONS);
