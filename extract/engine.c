@@ -471,14 +471,27 @@ engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, 
                 }
                 if ((cue->kind == CUE_PLANNED || cue->kind == CUE_LIKELY) && d->lang == EX_EN &&
                     hit->end <= ts) {
-                        /* an English modal governs a verb close by: at most three
-                         * words between ("would be its biggest since it bought X"
-                         * is no plan) */
+                        /* an English modal governs a verb close by: at most eight
+                         * words between and no subordinate clause ("would be its
+                         * biggest since it bought X" is no plan; "will pay $6.5
+                         * billion to acquire X" is one) */
+                        static const char *sub[] = {" since ",   " after ", " before ", " when ",
+                                                    " because ", " while ", " that ",   " which ",
+                                                    " who ",     " as ",    " but ",    " and ",
+                                                    " it ",      " its "};
                         int words = 0;
                         for (size_t i = hit->end; i < ts; i++)
-                                if (d->t.s[i] == ' ' && i + 1 < ts && d->t.s[i + 1] != ' ')
+                                if (d->t.low[i] == ' ' && i + 1 < ts && d->t.low[i + 1] != ' ')
                                         words++;
-                        if (words > 3)
+                        bool clause_between = false;
+                        for (size_t k = 0; k < sizeof sub / sizeof sub[0] && !clause_between; k++) {
+                                size_t n = strlen(sub[k]);
+                                if (ts + 1 >= hit->end + n &&
+                                    memmem(d->t.low + hit->end, ts + 1 - hit->end, sub[k], n) !=
+                                        NULL)
+                                        clause_between = true;
+                        }
+                        if (words > 8 || clause_between)
                                 continue;
                 }
                 if (cue->kind == CUE_PLANNED || cue->kind == CUE_LIKELY) {
