@@ -847,6 +847,8 @@ mention_inner_and(const struct ex_doc *d, const uint8_t *occ, size_t q, size_t h
         if (q + 3 > hi || memcmp(s + q, "和", 3) != 0)
                 return false;
         size_t r = q + 3, n = 0;
+        if (r < hi && occ[r] != OCC_FREE && occ[r] != OCC_TRIG)
+                return false; /* a name follows: 和 joins two */
         while (r < hi && n < 2 && occ[r] == OCC_FREE) {
                 int k;
                 if (!ex_is_han(ex_cp_at(s, hi, r, &k)) ||
