@@ -477,8 +477,7 @@ engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, 
                          * billion to acquire X" is one) */
                         static const char *sub[] = {" since ",   " after ", " before ", " when ",
                                                     " because ", " while ", " that ",   " which ",
-                                                    " who ",     " as ",    " but ",    " and ",
-                                                    " it ",      " its "};
+                                                    " who ",     " as ",    " it "};
                         int words = 0;
                         for (size_t i = hit->end; i < ts; i++)
                                 if (d->t.low[i] == ' ' && i + 1 < ts && d->t.low[i + 1] != ' ')
