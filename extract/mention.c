@@ -237,6 +237,18 @@ mention_legal(const char *t, size_t s, size_t e)
         return false;
 }
 
+/* Whether the suffix [s,e) names a unit inside an organisation (研究院, 分行). */
+static bool
+mention_subunit_suffix(const char *t, size_t s, size_t e)
+{
+        static const char *w[] = {"研究院", "研究所", "研究中心", "实验室", "分行",
+                                  "支行",   "分公司", "事业部",   "事业群"};
+        for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
+                if (e - s == strlen(w[k]) && memcmp(t + s, w[k], e - s) == 0)
+                        return true;
+        return false;
+}
+
 /* Whether the suffix [s,e) names a body by its place alone (大同市政府). */
 static bool
 mention_gov_suffix(const char *t, size_t s, size_t e)
@@ -452,6 +464,14 @@ mention_units(struct ex_doc *d, uint8_t *occ)
                                         p = d->ments[m].start;
                                         chars += 2;
                                         continue;
+                                }
+                                /* 中国联通 + 网络技术研究院, 建行 + 上海分行: a unit of a
+                                 * known organisation is a name of its own */
+                                if (m >= 0 && chars > 0 && d->ments[m].kind == EK_ORG &&
+                                    mention_subunit_suffix(s, ss, se)) {
+                                        p = d->ments[m].start;
+                                        d->ments[m].flags |= 0x100;
+                                        break;
                                 }
                                 glued = chars > 0 && m >= 0;
                                 break;
