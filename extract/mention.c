@@ -1048,7 +1048,7 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
                         while (ps < pe && s[ps] == ' ')
                                 ps++;
                         bool date = ps < pe && pe - ps <= 24 && s[ps] >= '0' && s[ps] <= '9';
-                        bool opener = ps < pe && pe - ps <= 24 &&
+                        bool opener = ps < pe && pe - ps <= 60 &&
                                       ex_words_starts_at(&d->x->notchunk, s, pe, ps) > 0 &&
                                       (c < 2 || d->t.sent[sent].start == ps);
                         if (!date && !opener)
