@@ -947,8 +947,10 @@ mention_chunk_len(const struct ex_doc *d, const struct mention_places *pl, const
 static size_t
 mention_opener(const char *t, size_t p, size_t hi)
 {
-        static const char *w[] = {"比如", "例如", "譬如", "此外", "另外", "同时", "如今",
-                                  "随后", "此后", "后来", "当时", "目前", "近日", "日前"};
+        static const char *w[] = {"比如",   "例如",   "譬如",   "此外",   "另外",   "同时",
+                                  "如今",   "随后",   "此后",   "后来",   "当时",   "目前",
+                                  "近日",   "日前",   "一季度", "二季度", "三季度", "四季度",
+                                  "上半年", "下半年", "今年",   "去年",   "此前"};
         for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
                 size_t n = strlen(w[k]);
                 if (p + n < hi && memcmp(t + p, w[k], n) == 0)
