@@ -1,7 +1,7 @@
 /*
  * ctl-keygen.c — "newswire-ctl keygen NAME": a new CURVE key pair, the
  * secret key in NAME.key (mode 0600) and the public key in NAME.pub (0644),
- * both Z85 after a comment line (PROTOCOL.md 9). A missing parent directory
+ * both Z85 after a comment line (PROTOCOL.md 12). A missing parent directory
  * is created 0700. Existing files are kept unless --force.
  */
 #include <errno.h>

@@ -2,7 +2,7 @@
  * curve.c — a client's CURVE keys: the daemon's public key (--server-key,
  * its NAME.pub) and our own secret key (--client-key, our NAME.key, whose
  * public half is derived), set on every socket before it connects.
- * PROTOCOL.md 9 has the key files.
+ * PROTOCOL.md 12 has the key files.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -294,7 +294,9 @@ zap_handshake_failed(const char *sockname, uint16_t event, uint32_t value)
                           "key on the client side?)",
                           sockname, (unsigned)value);
         else
-                log_warnx("curve: %s: handshake failed", sockname);
+                log_warnx("curve: %s: handshake failed: the connection closed during the "
+                          "handshake",
+                          sockname);
 }
 
 /* Read a monitor event; *event and *value filled. -1 when none. */

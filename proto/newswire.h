@@ -246,7 +246,7 @@ bool nw_utf8_valid(const char *buf, size_t len);
 /* Origin ids as 32 lowercase hex characters (+ NUL). */
 void nw_origin_hex(const uint8_t origin[NW_ORIGIN_LEN], char hex[2 * NW_ORIGIN_LEN + 1]);
 
-/* CURVE key files (PROTOCOL.md 9): the first line that is neither blank nor
+/* CURVE key files (PROTOCOL.md 12): the first line that is neither blank nor
  * a '#' comment holds a key in Z85 (40 characters); z85 receives it (+ NUL).
  * 0, or -1 with *cause naming the file. */
 #define NW_KEY_Z85_LEN 40

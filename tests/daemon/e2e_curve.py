@@ -184,6 +184,15 @@ def main():
         check(r.returncode == 3 and r.stdout == "" and "requires CURVE" in r.stderr,
               "plaintext newswire-sub: %d %r %r" % (r.returncode, r.stdout[:200], r.stderr))
 
+        # The wrong server key (a client's public key given as the daemon's).
+        r = subprocess.run([sub_argv[0], "--pub", pub_tcp, "--replay", replay_tcp, "--server-key",
+                            bob + ".pub", "--client-key", alice + ".key", "--heartbeat-timeout",
+                            "1", "--count", "1", "--timeout", "20"],
+                           capture_output=True, text=True, timeout=30)
+        check(r.returncode == 3 and r.stdout == "" and
+              "closed the connection during the handshake" in r.stderr,
+              "wrong server key: %d %r %r" % (r.returncode, r.stdout[:200], r.stderr))
+
         # SIGHUP: bob's key is added to the directory and let in. His
         # newswire-sub waits (--wait), reconnecting after each silent second.
         bob_argv = sub_argv[:7] + ["--client-key", bob + ".key", "--since", "0", "--count", "1",
