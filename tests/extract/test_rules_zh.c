@@ -209,6 +209,27 @@ test_target_lists(void **state)
         free_events(evs, n);
 }
 
+/* A purchase told in the passive or from the seller's side. */
+static void
+test_passive_and_sale(void **state)
+{
+        (void)state;
+        expect("青禾网络去年被星海股份以3亿元收购。", "finance.acquisition", "target", "青禾网络",
+               "acquirer", "星海股份", NULL);
+        expect("青木集团公告,拟将旗下白鹭物流科技有限公司60%的股权以3亿元出售给远航资本。",
+               "finance.acquisition", "target", "白鹭物流科技有限公司", "acquirer", "远航资本",
+               "planned");
+        expect("远航资本拟受让白鹭物流20%股权。", "finance.acquisition", "target", "白鹭物流",
+               "acquirer", "远航资本", "planned");
+        size_t n = 0;
+        struct nw_event **evs = run_zh("青木集团被罚款200万元。", &n);
+        if (n != 0) {
+                th_dump(evs, n);
+                fail_msg("a passive fine is no purchase");
+        }
+        free_events(evs, n);
+}
+
 /* Money put up for a purchase is its price: one acquisition, no investment. */
 static void
 test_price_is_no_investment(void **state)
@@ -294,6 +315,7 @@ main(void)
             cmocka_unit_test(test_target_lists),     cmocka_unit_test(test_price_is_no_investment),
             cmocka_unit_test(test_signing),          cmocka_unit_test(test_modality),
             cmocka_unit_test(test_outside_taxonomy), cmocka_unit_test(test_names_in_context),
+            cmocka_unit_test(test_passive_and_sale),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
