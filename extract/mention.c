@@ -972,6 +972,35 @@ mention_list_sep(const char *t, size_t q, size_t hi)
         return 0;
 }
 
+/* Chunks for every name of a list starting at p, up to hi:
+ * 收购了合联胜利、飞拓科技和智诚光学; 与京东集团、内蒙农资等签约. */
+static void
+mention_chunk_list(struct ex_doc *d, const struct mention_places *pl, uint8_t *occ, size_t p,
+                   size_t hi)
+{
+        const char *s = d->t.s;
+        for (int item = 0; item < 12; item++) {
+                size_t n = mention_chunk_len(d, pl, occ, p, hi);
+                if (n > 0) {
+                        mention_push(d, p, p + n, EK_CHUNK, -1);
+                        mention_chunk_places(d, pl, occ, p, p + n);
+                        memset(occ + p, OCC_OTHER, n);
+                } else {
+                        /* a name found otherwise (a unit) may stand in the list */
+                        if (p >= hi || (occ[p] != OCC_UNIT && occ[p] != OCC_LEX))
+                                break;
+                        uint8_t o = occ[p];
+                        while (p + n < hi && occ[p + n] == o)
+                                n++;
+                }
+                size_t q = p + n;
+                size_t k = mention_list_sep(s, q, hi);
+                if (k == 0)
+                        break;
+                p = q + k;
+        }
+}
+
 /* Chunks: the name-like text right after each Chinese trigger (收购南方银谷)
  * and at the start of each clause (加加食品发布公告称). */
 static void
@@ -994,27 +1023,7 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
                 size_t hi = d->t.sent[text_sentence_of(&d->t, p > 0 ? p - 1 : 0)].end;
                 if (p + 3 <= hi && memcmp(s + p, "了", 3) == 0)
                         p += 3;
-                /* 收购了合联胜利、飞拓科技和智诚光学: every name of the list */
-                for (int item = 0; item < 12; item++) {
-                        size_t n = mention_chunk_len(d, &pl, occ, p, hi);
-                        if (n > 0) {
-                                mention_push(d, p, p + n, EK_CHUNK, -1);
-                                mention_chunk_places(d, &pl, occ, p, p + n);
-                                memset(occ + p, OCC_OTHER, n);
-                        } else {
-                                /* a name found otherwise (a unit) may stand in the list */
-                                if (p >= hi || (occ[p] != OCC_UNIT && occ[p] != OCC_LEX))
-                                        break;
-                                uint8_t o = occ[p];
-                                while (p + n < hi && occ[p + n] == o)
-                                        n++;
-                        }
-                        size_t q = p + n;
-                        size_t k = mention_list_sep(s, q, hi);
-                        if (k == 0)
-                                break;
-                        p = q + k;
-                }
+                mention_chunk_list(d, &pl, occ, p, hi);
         }
         /* 收购吴韬等所持有的索菲莉尔家居: what is held is the thing bought; 与X签约:
          * the other party */
@@ -1027,12 +1036,7 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
                              f = memmem(f + wl, (size_t)(s + hi - f - wl), held[w], wl)) {
                                 size_t p = (size_t)(f - s) + wl;
                                 size_t sh = d->t.sent[text_sentence_of(&d->t, p - 1)].end;
-                                size_t n = mention_chunk_len(d, &pl, occ, p, sh);
-                                if (n > 0) {
-                                        mention_push(d, p, p + n, EK_CHUNK, -1);
-                                        mention_chunk_places(d, &pl, occ, p, p + n);
-                                        memset(occ + p, OCC_OTHER, n);
-                                }
+                                mention_chunk_list(d, &pl, occ, p, sh);
                                 if ((size_t)(f - s) + wl >= hi)
                                         break;
                         }
