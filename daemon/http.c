@@ -40,19 +40,10 @@
 #define HTTP_MAX_HEADERS (64 * 1024) /* evhttp's header limit, and ours */
 #define HTTP_SLACK       (64 * 1024) /* libevent's body limit is max_body + this */
 
-/* Where the input filter is in a connection's byte stream. */
-enum http_sizer_state {
-        SIZER_HEAD,    /* reading a request's header block */
-        SIZER_BODY,    /* passing sz_left bytes of body */
-        SIZER_PASS,    /* unframed from here (chunked): pass everything */
-        SIZER_DISCARD, /* after an oversize request: drop everything */
-};
-
-/* The input filter's state for one connection. */
+/* The input filter's state for one connection: its framer (newswired.h),
+ * and what flushes its output. */
 struct http_sizer {
-        enum http_sizer_state sz_state;
-        uint64_t sz_left;
-        uint64_t sz_max;
+        struct http_framer sz_framer;
         struct bufferevent *sz_bev; /* the filter */
         struct event *sz_kick;      /* flushes the filter's output */
 };
@@ -161,7 +152,7 @@ http_header_value(const char *block, const char *name, char *out, size_t size)
 /* Rewrite an oversize request's header block: Content-Length 0, the
  * announced size in HTTP_SIZE_HEADER, Connection: close. */
 static void
-http_sizer_rewrite(struct evbuffer *dst, const char *block, uint64_t announced)
+http_framer_rewrite(struct evbuffer *dst, const char *block, uint64_t announced)
 {
         const char *line = block, *nl;
         size_t len;
@@ -188,7 +179,7 @@ http_sizer_rewrite(struct evbuffer *dst, const char *block, uint64_t announced)
 
 /* One header block at the start of src (complete: ends at end bytes). */
 static void
-http_sizer_head(struct http_sizer *sz, struct evbuffer *src, struct evbuffer *dst, size_t end)
+http_framer_head(struct http_framer *f, struct evbuffer *src, struct evbuffer *dst, size_t end)
 {
         char *block = xmalloc(end + 1), value[64], *e;
         unsigned long long cl = 0;
@@ -198,34 +189,32 @@ http_sizer_head(struct http_sizer *sz, struct evbuffer *src, struct evbuffer *ds
         if (http_header_value(block, "Transfer-Encoding", value, sizeof value)) {
                 /* Chunked: libevent frames it; its limit is the backstop. */
                 evbuffer_add(dst, block, end);
-                sz->sz_state = SIZER_PASS;
+                f->hf_state = FRAMER_PASS;
         } else if (http_header_value(block, "Content-Length", value, sizeof value)) {
                 errno = 0;
                 cl = strtoull(value, &e, 10);
                 if (errno != 0 || e == value || *e != '\0') {
                         /* Malformed: let evhttp refuse it (400). */
                         evbuffer_add(dst, block, end);
-                        sz->sz_state = SIZER_PASS;
-                } else if (cl > sz->sz_max) {
-                        http_sizer_rewrite(dst, block, cl);
-                        sz->sz_state = SIZER_DISCARD;
+                        f->hf_state = FRAMER_PASS;
+                } else if (cl > f->hf_max) {
+                        http_framer_rewrite(dst, block, cl);
+                        f->hf_state = FRAMER_DISCARD;
                 } else {
                         evbuffer_add(dst, block, end);
-                        sz->sz_left = cl;
-                        sz->sz_state = cl > 0 ? SIZER_BODY : SIZER_HEAD;
+                        f->hf_left = cl;
+                        f->hf_state = cl > 0 ? FRAMER_BODY : FRAMER_HEAD;
                 }
         } else
                 evbuffer_add(dst, block, end);
         free(block);
 }
 
-/* The input filter: pass requests to evhttp, refusing oversize ones at
- * their headers (see the top of this file). BEV_OK when bytes moved. */
-static enum bufferevent_filter_result
-http_sizer_filter(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
-                  enum bufferevent_flush_mode mode, void *arg)
+/* Move what src holds to dst, request by request, refusing oversize ones
+ * at their headers (see the top of this file). True when bytes moved. */
+bool
+http_framer_run(struct http_framer *f, struct evbuffer *src, struct evbuffer *dst)
 {
-        struct http_sizer *sz = arg;
         struct evbuffer_ptr end;
         size_t before = evbuffer_get_length(dst), n;
 
@@ -233,24 +222,24 @@ http_sizer_filter(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
                 n = evbuffer_get_length(src);
                 if (n == 0)
                         break;
-                if (sz->sz_state == SIZER_PASS) {
+                if (f->hf_state == FRAMER_PASS) {
                         evbuffer_remove_buffer(src, dst, n);
                         break;
                 }
-                if (sz->sz_state == SIZER_DISCARD) {
+                if (f->hf_state == FRAMER_DISCARD) {
                         evbuffer_drain(src, n);
                         break;
                 }
-                if (sz->sz_state == SIZER_BODY) {
-                        if (n > sz->sz_left)
-                                n = (size_t)sz->sz_left;
+                if (f->hf_state == FRAMER_BODY) {
+                        if (n > f->hf_left)
+                                n = (size_t)f->hf_left;
                         evbuffer_remove_buffer(src, dst, n);
-                        sz->sz_left -= n;
-                        if (sz->sz_left == 0)
-                                sz->sz_state = SIZER_HEAD;
+                        f->hf_left -= n;
+                        if (f->hf_left == 0)
+                                f->hf_state = FRAMER_HEAD;
                         continue;
                 }
-                /* SIZER_HEAD: blank lines before a request pass as they are. */
+                /* FRAMER_HEAD: blank lines before a request pass as they are. */
                 if (n >= 2 && evbuffer_search(src, "\r\n", 2, NULL).pos == 0) {
                         evbuffer_remove_buffer(src, dst, 2);
                         continue;
@@ -260,13 +249,23 @@ http_sizer_filter(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
                         if (n > HTTP_MAX_HEADERS) {
                                 /* Too long for evhttp anyway: it answers 400. */
                                 evbuffer_remove_buffer(src, dst, n);
-                                sz->sz_state = SIZER_PASS;
+                                f->hf_state = FRAMER_PASS;
                         }
                         break;
                 }
-                http_sizer_head(sz, src, dst, (size_t)end.pos + 4);
+                http_framer_head(f, src, dst, (size_t)end.pos + 4);
         }
-        return evbuffer_get_length(dst) > before ? BEV_OK : BEV_NEED_MORE;
+        return evbuffer_get_length(dst) > before;
+}
+
+/* The input filter: the connection's framer. BEV_OK when bytes moved. */
+static enum bufferevent_filter_result
+http_sizer_filter(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
+                  enum bufferevent_flush_mode mode, void *arg)
+{
+        struct http_sizer *sz = arg;
+
+        return http_framer_run(&sz->sz_framer, src, dst) ? BEV_OK : BEV_NEED_MORE;
 }
 
 /* Deferred from http_sizer_outbuf_cb: move what evhttp wrote through the
@@ -612,7 +611,7 @@ http_bevcb(struct event_base *base, void *arg)
         if ((sock = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) == NULL)
                 return NULL;
         sz = xcalloc(1, sizeof *sz);
-        sz->sz_max = (uint64_t)h->h_cfg->cfg_max_body;
+        sz->sz_framer.hf_max = (uint64_t)h->h_cfg->cfg_max_body;
         sz->sz_kick = event_new(base, -1, 0, http_sizer_kick_cb, sz);
         bev = bufferevent_filter_new(sock, http_sizer_filter, http_sizer_out, BEV_OPT_CLOSE_ON_FREE,
                                      http_sizer_free, sz);

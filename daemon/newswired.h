@@ -376,6 +376,27 @@ void ingest_free(void);
 /* ---- http.c ------------------------------------------------------------ */
 
 struct http;
+struct evbuffer;
+
+/* Where a connection's request framer is in its byte stream (http.c). */
+enum http_framer_state {
+        FRAMER_HEAD,    /* reading a request's header block */
+        FRAMER_BODY,    /* passing hf_left bytes of body */
+        FRAMER_PASS,    /* unframed from here (chunked, malformed): pass everything */
+        FRAMER_DISCARD, /* after an oversize request: drop everything */
+};
+
+/* The framer of one connection's input; zeroed but for hf_max to start. */
+struct http_framer {
+        enum http_framer_state hf_state;
+        uint64_t hf_left; /* FRAMER_BODY: body bytes still to pass */
+        uint64_t hf_max;  /* max_body */
+};
+
+/* Move the bytes of src to dst for evhttp: a request whose Content-Length
+ * is over hf_max is passed with Content-Length 0, Connection: close and
+ * X-Newswire-Announced-Length, and its body dropped. True when bytes moved. */
+bool http_framer_run(struct http_framer *f, struct evbuffer *src, struct evbuffer *dst);
 
 struct http *http_new(struct event_base *base, const struct config *cfg, char **cause);
 void http_destroy(struct http **h);

@@ -146,6 +146,66 @@ test_errors(void **state)
         }
 }
 
+/* Non-loopback tcp endpoints need allow_remote; CURVE options go together. */
+static void
+test_remote_and_curve(void **state)
+{
+        static const char *const refused[][2] = {
+            {"--http", "0.0.0.0:7700"},
+            {"--http", "[::]:7700"},
+            {"--http", "10.0.0.1:80"},
+            {"--pub", "tcp://*:7701"},
+            {"--pub", "tcp://127.0.0.1.example:1"},
+            {"--replay", "tcp://192.0.2.7:7702"},
+            {"--replay", "tcp://eth0:7702"},
+        };
+        static const char *const allowed[][2] = {
+            {"--http", "127.0.0.1:7700"},      {"--http", "127.9.8.7:1"},
+            {"--http", "[::1]:7700"},          {"--http", "LOCALHOST:7700"},
+            {"--pub", "tcp://127.0.0.1:7701"}, {"--pub", "ipc:///tmp/x.sock"},
+            {"--replay", "tcp://[::1]:7702"},  {"--replay", "inproc://x"},
+        };
+        struct config *cfg;
+        char *cause = NULL;
+        size_t i;
+
+        for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+                cfg = config_new();
+                assert_int_equal(load(cfg, &cause, refused[i][0], refused[i][1], NULL), -1);
+                assert_non_null(strstr(cause, "is not a loopback address"));
+                assert_non_null(strstr(cause, "allow_remote = yes"));
+                free(cause);
+                cause = NULL;
+                config_destroy(&cfg);
+                cfg = config_new();
+                assert_int_equal(
+                    load(cfg, &cause, refused[i][0], refused[i][1], "--allow-remote", NULL), 0);
+                config_destroy(&cfg);
+        }
+        for (i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+                cfg = config_new();
+                assert_int_equal(load(cfg, &cause, allowed[i][0], allowed[i][1], NULL), 0);
+                config_destroy(&cfg);
+        }
+
+        cfg = config_new();
+        assert_int_equal(load(cfg, &cause, "--curve-secret-key-file", "/k/server.key", NULL), -1);
+        assert_non_null(strstr(cause, "curve_clients_dir"));
+        free(cause);
+        config_destroy(&cfg);
+        cfg = config_new();
+        assert_int_equal(load(cfg, &cause, "--curve-clients-dir", "/k/clients", NULL), -1);
+        assert_non_null(strstr(cause, "need curve_secret_key_file"));
+        free(cause);
+        config_destroy(&cfg);
+        cfg = config_new();
+        assert_int_equal(load(cfg, &cause, "--curve-secret-key-file", "/k/server.key",
+                              "--curve-clients-dir", "/k/clients", "--curve-ipc", NULL),
+                         0);
+        assert_true(cfg->cfg_curve_ipc);
+        config_destroy(&cfg);
+}
+
 static void
 test_finish_checks(void **state)
 {
@@ -256,7 +316,7 @@ main(void)
             cmocka_unit_test(test_defaults),       cmocka_unit_test(test_state_directory_env),
             cmocka_unit_test(test_file_and_flags), cmocka_unit_test(test_errors),
             cmocka_unit_test(test_finish_checks),  cmocka_unit_test(test_token_file),
-            cmocka_unit_test(test_sample),
+            cmocka_unit_test(test_sample),         cmocka_unit_test(test_remote_and_curve),
         };
 
         log_init(LOG_LEVEL_WARN, false);
