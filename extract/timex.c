@@ -283,6 +283,20 @@ timex_zh(const char *s, size_t len, size_t i, const struct ex_date *pub, struct 
                         return n + timex_zh_tail(s, len, i + n, tm);
                 }
         }
+        /* 年底, 年内, 年末 alone (not after 去年/明年, which read them as their
+         * tail): the year of Published */
+        static const char *yearpart[] = {"年底", "年内", "年末"};
+        for (size_t k = 0; k < sizeof yearpart / sizeof yearpart[0]; k++)
+                if ((n = timex_lit(s, len, i, yearpart[k])) > 0 &&
+                    !(i >= 3 && memcmp(s + i - 3, "年", 3) == 0)) {
+                        if (pub->y == 0) {
+                                tm->prec = TP_VAGUE;
+                                return n;
+                        }
+                        tm->y = pub->y;
+                        tm->prec = TP_YEAR;
+                        return n;
+                }
         /* Months: 本月3日, 上月27日, 上个月, 本月初 */
         static const struct {
                 const char *w;
@@ -820,6 +834,7 @@ timex_zh_lead(const char *s, size_t len, size_t i)
         case 0x5341:
         case 0x3007:
         case 0x4e24:
+        case 0x5e74:
                 return true;
         default:
                 return false;
