@@ -285,6 +285,11 @@ test_modality(void **state)
                NULL, "negated");
         expect("北辰软件去年收购了青禾网络。", "finance.acquisition", "target", "青禾网络", NULL,
                NULL, "asserted");
+        /* a modality cue after a name is no part of it */
+        expect("据悉,远帆服饰计划通过全资子公司收购杭州云锦纺织有限公司。", "finance.acquisition",
+               "acquirer", "远帆服饰", "target", "杭州云锦纺织有限公司", "planned");
+        expect("青岚地产终止收购白塔物业持有的股份。", "finance.acquisition", "acquirer",
+               "青岚地产", NULL, NULL, "negated");
 }
 
 /* Won bids (中标) and similar announcements are outside the taxonomy. */
@@ -295,6 +300,7 @@ test_outside_taxonomy(void **state)
         const char *s[] = {
             "云帆科技公告,公司中标南湖区智慧路灯采购项目,中标金额1.2亿元。",
             "青木电气(600999)5月6日晚公告,公司成为西湖区供水管网改造项目的第一中标候选人。",
+            "中标金额约1.8亿元,公司将与业主方签订正式合同。",
         };
         for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
                 size_t n = 0;
