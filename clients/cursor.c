@@ -95,7 +95,7 @@ cursor_save(const char *path, const struct cursor *c, char **cause)
                               (unsigned long long)c->c_seq);
         len = strlen(text);
         tmp = client_xprintf("%s.tmp", path);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         if (fd == -1) {
                 client_fail(cause, "%s: %s", tmp, strerror(errno));
                 goto out;

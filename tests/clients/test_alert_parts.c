@@ -110,6 +110,8 @@ test_rules_good(void **state)
                            "pub = tcp://127.0.0.1:9\n"
                            "replay = tcp://127.0.0.1:10\n"
                            "state = /tmp/x.cursor\n"
+                           "server_key = /etc/newswire/curve/server.pub\n"
+                           "client_key = bot.key\n"
                            "\n"
                            "[meta-products]\n"
                            "type = product., market.\n"
@@ -138,6 +140,8 @@ test_rules_good(void **state)
         assert_string_equal(rs->rs_pub, "tcp://127.0.0.1:9");
         assert_string_equal(rs->rs_replay, "tcp://127.0.0.1:10");
         assert_string_equal(rs->rs_state, "/tmp/x.cursor");
+        assert_string_equal(rs->rs_server_key, "/etc/newswire/curve/server.pub");
+        assert_string_equal(rs->rs_client_key, "bot.key");
         assert_int_equal(rs->rs_nrules, 2);
         assert_string_equal(rs->rs_rules[0].r_name, "meta-products");
         assert_int_equal(rs->rs_rules[0].r_format, RULES_WEBHOOK_SLACK);
@@ -239,6 +243,11 @@ test_cursor(void **state)
         c.c_seq = 18446744073709551615ull;
         assert_int_equal(cursor_save(path, &c, &cause), 0);
         assert_int_equal(access(tmp, F_OK), -1); /* renamed away */
+        {
+                struct stat sb;
+                assert_int_equal(stat(path, &sb), 0);
+                assert_int_equal(sb.st_mode & 0777, 0600); /* state: private */
+        }
         assert_int_equal(cursor_load(path, &d, &cause), 0);
         assert_true(d.c_valid);
         assert_memory_equal(d.c_origin, c.c_origin, NW_ORIGIN_LEN);

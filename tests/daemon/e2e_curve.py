@@ -143,6 +143,19 @@ def main():
         check(not heard(evil_sub, 1.5), "unauthorised key received something on PUB")
         check(not heard(plain_sub, 0.1), "plaintext client received something on PUB")
 
+        # An alert bot whose rules file names the keys replays and matches.
+        rules = os.path.join(d.tmp, "curve.rules")
+        hits = os.path.join(d.tmp, "hits.jsonl")
+        with open(rules, "w") as f:
+            f.write("[newswire]\npub = %s\nreplay = %s\nserver_key = %s\nclient_key = %s\n"
+                    "state = %s\n\n[all]\nfile = %s\n"
+                    % (pub_tcp, replay_tcp, keys + "/server.pub", alice + ".key",
+                       os.path.join(d.tmp, "alert.cursor"), hits))
+        r = subprocess.run([os.path.join(BIN, "newswire-alert"), "--rules", rules, "--since", "0",
+                            "--count", "1"], capture_output=True, text=True, timeout=60)
+        check(r.returncode == 0 and os.path.exists(hits) and '"type"' in open(hits).read(),
+              "alert bot with CURVE keys: %d %r" % (r.returncode, r.stderr[-500:]))
+
         # Replay: authorised through newswire-ctl; refused ones get no answer.
         ctl = [os.path.join(BIN, "newswire-ctl"), "--replay", replay_tcp, "--timeout", "5",
                "--server-key", keys + "/server.pub", "--client-key", alice + ".key"]
