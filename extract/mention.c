@@ -604,6 +604,107 @@ mention_coded(struct ex_doc *d, uint8_t *occ)
         }
 }
 
+/* Whether the character at t[i] is a common Chinese surname. */
+static bool
+mention_surname(const char *t, size_t len, size_t i)
+{
+        static const char *names =
+            "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+            "于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江"
+            "尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤俞";
+        int k;
+        uint32_t cp = ex_cp_at(t, len, i, &k);
+        if (k != 3 || !ex_is_han(cp))
+                return false;
+        for (const char *p = names; *p; p += 3)
+                if (memcmp(p, t + i, 3) == 0)
+                        return true;
+        return false;
+}
+
+/* Whether a person's name may end before t[i]: not a Han character, a
+ * particle or stop word, or a word that follows a name (此, 因, 表示). */
+static bool
+mention_name_boundary(const struct ex_doc *d, const uint8_t *occ, size_t i, size_t hi)
+{
+        static const char *w[] = {"此",   "因",   "说",   "曾",   "先生", "女士",
+                                  "教授", "博士", "表示", "认为", "指出"};
+        const char *s = d->t.s;
+        int k;
+        if (i >= hi || occ[i] != OCC_FREE || !ex_is_han(ex_cp_at(s, hi, i, &k)))
+                return true;
+        if (mention_hard_stop(s, i, i + 3, true) > 0 ||
+            ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, i) > 0)
+                return true;
+        for (size_t j = 0; j < sizeof w / sizeof w[0]; j++)
+                if (i + strlen(w[j]) <= hi && memcmp(s + i, w[j], strlen(w[j])) == 0)
+                        return true;
+        return false;
+}
+
+/* Push a person found at [b,e). */
+static void
+mention_person_at(struct ex_doc *d, uint8_t *occ, size_t b, size_t e)
+{
+        if (!mention_free_span(occ, b, e))
+                return;
+        struct ex_mention *m = mention_push(d, b, e, EK_PERSON, -1);
+        m->id = mention_derive_id(d->t.s + b, e - b);
+        memset(occ + b, OCC_OTHER, e - b);
+}
+
+/* People the lexicon does not know, by their title or honorific: 董事长王刚,
+ * 创始人兼CEO宿华, 赵云文先生, 刘邦奇教授. A surname and one or two characters. */
+static void
+mention_persons(struct ex_doc *d, uint8_t *occ)
+{
+        if (d->lang != EX_ZH)
+                return;
+        static const char *titles[] = {
+            "董事长", "总经理",     "总裁",   "首席执行官", "CEO",    "创始人",   "董事会秘书",
+            "董秘",   "实际控制人", "实控人", "股东",       "总监",   "行长",     "主席",
+            "负责人", "合伙人",     "董事",   "研究员",     "分析师", "观察人士", "代表"};
+        static const char *after[] = {"先生", "女士", "教授", "博士"};
+        const char *s = d->t.s;
+        for (size_t k = 0; k < d->nspans; k++) {
+                size_t lo = d->spans[k].start, hi = d->spans[k].end;
+                for (size_t t = 0; t < sizeof titles / sizeof titles[0]; t++) {
+                        size_t tl = strlen(titles[t]);
+                        for (const char *f = memmem(s + lo, hi - lo, titles[t], tl); f != NULL;
+                             f = (size_t)(s + hi - f) > tl
+                                     ? memmem(f + tl, (size_t)(s + hi - f) - tl, titles[t], tl)
+                                     : NULL) {
+                                size_t b = (size_t)(f - s) + tl;
+                                if (!mention_surname(s, hi, b) || b + 6 > hi ||
+                                    mention_name_boundary(d, occ, b + 3, hi))
+                                        continue;
+                                size_t e = b + 6;
+                                if (!mention_name_boundary(d, occ, e, hi) &&
+                                    mention_name_boundary(d, occ, e + 3, hi))
+                                        e += 3;
+                                if (mention_name_boundary(d, occ, e, hi))
+                                        mention_person_at(d, occ, b, e);
+                        }
+                }
+                for (size_t t = 0; t < sizeof after / sizeof after[0]; t++) {
+                        size_t tl = strlen(after[t]);
+                        for (const char *f = memmem(s + lo, hi - lo, after[t], tl); f != NULL;
+                             f = (size_t)(s + hi - f) > tl
+                                     ? memmem(f + tl, (size_t)(s + hi - f) - tl, after[t], tl)
+                                     : NULL) {
+                                size_t e = (size_t)(f - s);
+                                if (e >= lo + 9 && mention_surname(s, hi, e - 9) &&
+                                    occ[e - 9] == OCC_FREE && occ[e - 6] == OCC_FREE &&
+                                    occ[e - 3] == OCC_FREE)
+                                        mention_person_at(d, occ, e - 9, e);
+                                else if (e >= lo + 6 && mention_surname(s, hi, e - 6) &&
+                                         occ[e - 6] == OCC_FREE && occ[e - 3] == OCC_FREE)
+                                        mention_person_at(d, occ, e - 6, e);
+                        }
+                }
+        }
+}
+
 /* Whether [s,e) of the text is a word listed in w (exact, case-sensitive). */
 static bool
 mention_listed(const struct ex_words *w, const char *t, size_t s, size_t e)
@@ -1174,6 +1275,7 @@ mention_find(struct ex_doc *d)
         mention_mark_triggers(d, occ, 6);
         mention_units(d, occ);
         mention_coded(d, occ);
+        mention_persons(d, occ);
         for (size_t k = 0; k < d->nspans; k++)
                 mention_latin(d, occ, d->spans[k].start, d->spans[k].end);
         for (size_t k = 0; k < d->nspans; k++)

@@ -268,6 +268,23 @@ test_signing(void **state)
         free_events(evs, n);
 }
 
+/* People by their title, moves and legal actions in Chinese. */
+static void
+test_people_and_legal(void **state)
+{
+        (void)state;
+        expect("青岚科技董事长王刚因个人原因辞职。", "people.move", "person", "王刚", "from",
+               "青岚科技", NULL);
+        expect("白鹭光电任命周立新为公司总经理。", "people.move", "person", "周立新", "to",
+               "白鹭光电", NULL);
+        expect("远航资本创始人兼CEO宋立峰将出任青木电气执行副总裁。", "people.move", "person",
+               "宋立峰", "to", "青木电气", "planned");
+        expect("青岚科技被证监会立案调查。", "legal.action", "target", "青岚科技", "actor",
+               "证监会", NULL);
+        expect("白鹭光电起诉青木电气侵犯其专利权。", "legal.action", "actor", "白鹭光电", "target",
+               "青木电气", NULL);
+}
+
 /* Planned, likely and negated acquisitions. */
 static void
 test_modality(void **state)
@@ -321,7 +338,7 @@ main(void)
             cmocka_unit_test(test_target_lists),     cmocka_unit_test(test_price_is_no_investment),
             cmocka_unit_test(test_signing),          cmocka_unit_test(test_modality),
             cmocka_unit_test(test_outside_taxonomy), cmocka_unit_test(test_names_in_context),
-            cmocka_unit_test(test_passive_and_sale),
+            cmocka_unit_test(test_passive_and_sale), cmocka_unit_test(test_people_and_legal),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
