@@ -595,11 +595,15 @@ engine_trigger_ok(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts
         if (tr->unless_after.n > 0 && ex_words_starts_at(&tr->unless_after, s, hi, te) > 0)
                 return false;
         if (tr->needs.n > 0) {
-                /* the trigger's clause and the one before it */
+                /* the trigger's clause and the one before it; in Chinese also
+                 * the one after (在V3的基础上，训练得到R1) */
                 size_t cl = text_clause_of(&d->t, ts);
                 size_t from =
                     d->t.clause[cl > 0 && d->t.clause[cl - 1].start >= lo ? cl - 1 : cl].start;
-                if (!ex_words_in(&tr->needs, s, from, d->t.clause[cl].end))
+                size_t to = d->t.clause[cl].end;
+                if (d->lang == EX_ZH && cl + 1 < d->t.nclause && d->t.clause[cl + 1].end <= hi)
+                        to = d->t.clause[cl + 1].end;
+                if (!ex_words_in(&tr->needs, s, from, to))
                         return false;
         }
         return true;
