@@ -130,7 +130,7 @@ main(int argc, char **argv)
         char *cause = NULL;
         bool check = false;
         struct extractor *x;
-        size_t ne, nr, i;
+        size_t ne, nr, i, nk;
         int rc;
         const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
         struct timeval sec = {1, 0};
@@ -159,8 +159,19 @@ main(int argc, char **argv)
                         config_destroy(&cfg);
                         return 1;
                 }
+                if (zap_check(cfg, &nk, &cause) != 0) {
+                        log_warnx("%s", cause);
+                        free(cause);
+                        extractor_destroy(&x);
+                        free(dir);
+                        config_destroy(&cfg);
+                        return 1;
+                }
                 fprintf(stderr, "configuration OK; %zu entities, %zu rules in %s\n",
                         extractor_entity_count(x), extractor_rule_count(x), dir);
+                if (*cfg->cfg_curve_secret_key_file != '\0')
+                        fprintf(stderr, "CURVE: %zu authorised client keys in %s\n", nk,
+                                cfg->cfg_curve_clients_dir);
                 extractor_destroy(&x);
                 free(dir);
                 config_destroy(&cfg);

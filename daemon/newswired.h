@@ -271,6 +271,9 @@ struct zap;
  * handler, when curve_secret_key_file is set (else a zap that binds plain). */
 struct zap *zap_new(struct event_base *base, void *zctx, const struct config *cfg, char **cause);
 void zap_destroy(struct zap **z);
+/* For -n: read the key files and curve_clients_dir (*nkeys keys) without
+ * binding anything. 0, or -1 with *cause. */
+int zap_check(const struct config *cfg, size_t *nkeys, char **cause);
 /* SIGHUP: read curve_clients_dir again; 0, or -1 with *cause (old keys kept). */
 int zap_reload(struct zap *z, char **cause);
 /* Whether CURVE guards endpoint (tcp://, and ipc:// with curve_ipc). */

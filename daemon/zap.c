@@ -445,6 +445,29 @@ fail:
         return NULL;
 }
 
+/* For -n: read the key files and the clients directory as zap_new would. */
+int
+zap_check(const struct config *cfg, size_t *nkeys, char **cause)
+{
+        struct zap z;
+        int rc = 0;
+
+        memset(&z, 0, sizeof z);
+        *nkeys = 0;
+        if (*cfg->cfg_curve_secret_key_file == '\0')
+                return 0;
+        if (zmq_has("curve") == 0) {
+                xasprintf(cause, "curve_secret_key_file is set but libzmq has no CURVE support");
+                return -1;
+        }
+        if (zap_load_server(&z, cfg, cause) != 0 ||
+            zap_load_keys(cfg->cfg_curve_clients_dir, &z.z_keys, nkeys, cause) != 0)
+                rc = -1;
+        explicit_bzero(z.z_secret, sizeof z.z_secret);
+        free(z.z_keys);
+        return rc;
+}
+
 /* Close the handler and the monitors, free the keys. */
 void
 zap_destroy(struct zap **zp)

@@ -96,6 +96,25 @@ def main():
         check(bad.returncode == 1 and "curve_clients_dir" in bad.stderr,
               "secret key without a clients dir: %r" % bad.stderr)
 
+        # -n (systemd's ExecStartPre) reads the keys: a missing one fails it.
+        curve_opts = ["--curve-secret-key-file", keys + "/server.key", "--curve-public-key-file",
+                      keys + "/server.pub", "--curve-clients-dir", clients]
+        bad = subprocess.run(d.argv() + ["-n"] + curve_opts[:4] + ["--curve-clients-dir",
+                                                                  keys + "/nope"],
+                             env=d.env, capture_output=True, text=True, timeout=30)
+        check(bad.returncode == 1 and "curve_clients_dir " + keys + "/nope" in bad.stderr,
+              "-n with a missing clients dir: %r" % bad.stderr)
+        bad = subprocess.run(d.argv() + ["-n", "--curve-secret-key-file", alice + ".key",
+                                         "--curve-public-key-file", keys + "/server.pub",
+                                         "--curve-clients-dir", clients],
+                             env=d.env, capture_output=True, text=True, timeout=30)
+        check(bad.returncode == 1 and "is not the public key of" in bad.stderr,
+              "-n with a mismatched pair: %r" % bad.stderr)
+        ok = subprocess.run(d.argv() + ["-n"] + curve_opts, env=d.env, capture_output=True,
+                            text=True, timeout=30)
+        check(ok.returncode == 0 and "CURVE: 1 authorised client keys" in ok.stderr,
+              "-n with CURVE: %r" % ok.stderr)
+
         pub_tcp = d.pub_tcp
         replay_tcp = "tcp://127.0.0.1:%d" % free_port()
         d.extra = ["--replay", replay_tcp, "--curve-secret-key-file", keys + "/server.key",
