@@ -409,6 +409,24 @@ engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro)
                         continue; /* keep going: the farthest one wins */
                 break;
         }
+        /* "Revenue from the data center business rose 73%": the subject of
+         * the sentence before (empty ones skipped) carries over */
+        for (size_t ps = sent; chosen < 0 && ro->prev && ps > 0 && sent - ps < 3;) {
+                ps--;
+                size_t plo = d->t.sent[ps].start, phi = d->t.sent[ps].end;
+                bool any = false;
+                for (size_t i = engine_ment_from(d, plo); i < d->nments && chosen < 0; i++) {
+                        const struct ex_mention *m = &d->ments[i];
+                        if (m->start >= phi)
+                                break;
+                        any = true;
+                        if ((m->flags & M_NOISE) == 0 && engine_kind_ok(d, m, ro->kinds) &&
+                            !engine_has(d, c, (int)i))
+                                chosen = (int)i;
+                }
+                if (any)
+                        break;
+        }
         if (chosen < 0)
                 return;
         engine_add_arg(d, c, ro->name, chosen);
@@ -603,6 +621,9 @@ engine_trigger_ok(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts
                 size_t to = d->t.clause[cl].end;
                 if (d->lang == EX_ZH && cl + 1 < d->t.nclause && d->t.clause[cl + 1].end <= hi)
                         to = d->t.clause[cl + 1].end;
+                /* in English two clauses back: "Revenue from X, which ..., rose" */
+                if (d->lang == EX_EN && cl > 1 && d->t.clause[cl - 2].start >= lo)
+                        from = d->t.clause[cl - 2].start;
                 if (!ex_words_in(&tr->needs, s, from, to))
                         return false;
         }
@@ -933,6 +954,39 @@ static bool engine_rank_conflict(const struct ex_doc *d, const struct cand *e,
                                  const struct cand *c);
 
 /* How a later candidate c relates to an earlier event e of the same type. */
+/* Whether two candidates of a figure (market.milestone) give different
+ * figures: both hold money (or counts) and share no value of that kind. */
+static bool
+engine_qty_conflict(const struct ex_doc *de, const struct cand *e, const struct ex_doc *dc,
+                    const struct cand *c)
+{
+        static const char *kinds[] = {"money", "count"};
+        for (size_t k = 0; k < 2; k++) {
+                bool ea = false, ca = false, shared = false;
+                for (size_t i = 0; i < e->nqty; i++) {
+                        const struct ex_qty *a = &de->qtys[e->qty[i]];
+                        if (strcmp(a->kind, kinds[k]) != 0)
+                                continue;
+                        ea = true;
+                        for (size_t j = 0; j < c->nqty; j++) {
+                                const struct ex_qty *b = &dc->qtys[c->qty[j]];
+                                if (strcmp(b->kind, kinds[k]) != 0)
+                                        continue;
+                                ca = true;
+                                if (a->value == b->value)
+                                        shared = true;
+                        }
+                }
+                if (!ea)
+                        for (size_t j = 0; j < c->nqty; j++)
+                                if (strcmp(dc->qtys[c->qty[j]].kind, kinds[k]) == 0)
+                                        ca = true;
+                if (ea && ca && !shared)
+                        return true;
+        }
+        return false;
+}
+
 static bool
 engine_same(const struct ex_doc *de, const struct cand *e, const struct ex_doc *dc,
             const struct cand *c, bool loose)
@@ -961,6 +1015,8 @@ engine_same(const struct ex_doc *de, const struct cand *e, const struct ex_doc *
                             strcmp(e->attrs[i].value, c->attrs[j].value) != 0)
                                 conflict = true;
         if (engine_time_conflict(de, e, dc, c) || (de == dc && engine_rank_conflict(de, e, c)))
+                conflict = true;
+        if (r->needqty && engine_qty_conflict(de, e, dc, c))
                 conflict = true;
         if (conflict)
                 return false;

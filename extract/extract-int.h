@@ -152,6 +152,7 @@ struct ex_role {
         bool first; /* take the farthest filler (the sentence's subject), not the nearest */
         bool add;   /* adds fillers even when an earlier line filled the role */
         bool cont;  /* may reach into the next sentence when it continues this one */
+        bool prev;  /* none in the sentence: the subject (first name) of the one before */
         int gap;    /* max characters between filler and trigger (0: unlimited) */
 };
 

@@ -675,6 +675,8 @@ rules_role(struct ex_rule *r, struct rules_file *f, int lang, char **tok, int n)
                         ro.first = true;
                 } else if (strcmp(tok[i], "all") == 0) {
                         ro.all = true;
+                } else if (strcmp(tok[i], "prev") == 0) {
+                        ro.prev = true;
                 } else if (strcmp(tok[i], "continue") == 0) {
                         ro.cont = true;
                 } else if (strcmp(tok[i], "clause") == 0) {

@@ -853,6 +853,33 @@ test_zh_products(void **state)
         extractor_free_events(&evs, n);
 }
 
+/* Two figures of one company are two milestones; a sentence without its
+ * subject takes the one of the sentence before. */
+static void
+test_en_figures(void **state)
+{
+        size_t n = 0;
+        struct nw_event **evs = th_run(
+            "Published: 2025-05-29\nLanguage: en\n\nNvidia reported first-quarter revenue of "
+            "$44.1 billion on Wednesday.\n\nRevenue from the data center business, which "
+            "includes its AI accelerators, rose 73% to $39.1 billion.\n",
+            &n);
+        size_t found = 0;
+        for (size_t i = 0; i < n; i++) {
+                if (strcmp(evs[i]->type, "market.milestone") != 0)
+                        continue;
+                assert_true(th_has_arg(evs[i], "subject", "nvidia"));
+                for (size_t q = 0; q < evs[i]->nquantities; q++)
+                        if (evs[i]->quantities[q].value == 4.41e10 ||
+                            evs[i]->quantities[q].value == 3.91e10)
+                                found++;
+        }
+        if (found != 2)
+                th_dump(evs, n);
+        assert_int_equal(found, 2);
+        extractor_free_events(&evs, n);
+}
+
 /* English attribution: the outlet of "X reported" / "according to X". */
 static void
 test_en_reported_by(void **state)
@@ -977,6 +1004,7 @@ main(void)
             cmocka_unit_test(test_summaries),
             cmocka_unit_test(test_en_reported_by),
             cmocka_unit_test(test_zh_products),
+            cmocka_unit_test(test_en_figures),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
