@@ -1169,6 +1169,19 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
                         if (p + strlen(open[k]) < hi &&
                             memcmp(s + p, open[k], strlen(open[k])) == 0)
                                 p += strlen(open[k]);
+                /* 2月白鹭光电…, 2019年,…: a date before the subject */
+                if (p < hi && s[p] >= '0' && s[p] <= '9') {
+                        size_t q = p;
+                        while (q < hi && ((s[q] >= '0' && s[q] <= '9') || s[q] == ' ' ||
+                                          (q + 3 <= hi && (memcmp(s + q, "年", 3) == 0 ||
+                                                           memcmp(s + q, "月", 3) == 0 ||
+                                                           memcmp(s + q, "日", 3) == 0))))
+                                q += (s[q] >= '0' && s[q] <= '9') || s[q] == ' ' ? 1 : 3;
+                        if (q > p &&
+                            (memcmp(s + q - 3, "年", 3) == 0 || memcmp(s + q - 3, "月", 3) == 0 ||
+                             memcmp(s + q - 3, "日", 3) == 0))
+                                p = q;
+                }
                 /* 比如吉利收购…: an opener word before the subject */
                 p += mention_opener(s, p, hi);
                 size_t n = mention_chunk_len(d, &pl, occ, p, hi);

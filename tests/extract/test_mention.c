@@ -26,6 +26,40 @@ find(const struct ex_doc *d, const char *want)
         return NULL;
 }
 
+/* Unknown Chinese names: registered names with their place and brackets, stock
+ * codes, people by title, no dates or trigger words inside; stable ids. */
+static void
+test_unknown_zh(void **state)
+{
+        (void)state;
+        struct ex_doc d;
+        struct article a;
+        th_doc(&d, &a,
+               "青木电气(603999)公告,公司拟收购上海星河支付服务股份有限公司;2月白鹭光电加仓云帆"
+               "股份,宏远科技收购云帆网络(深圳)有限公司,董事长王刚表示满意。",
+               "2025-12-11", EX_ZH);
+        const char *want[] = {"青木电气", "上海星河支付服务股份有限公司", "白鹭光电",
+                              "云帆股份", "云帆网络(深圳)有限公司",       "王刚"};
+        for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+                const struct ex_mention *m = find(&d, want[i]);
+                if (m == NULL)
+                        fail_msg("no mention %s", want[i]);
+                assert_true(mention_id(&d, m) != NULL && strncmp(mention_id(&d, m), "x-", 2) == 0);
+        }
+        assert_int_equal(find(&d, "王刚")->kind, EK_PERSON);
+        assert_null(find(&d, "加仓云帆股份"));
+        assert_null(find(&d, "月白鹭光电"));
+        assert_null(find(&d, "支付服务股份有限公司"));
+        /* the same name gets the same id in another document */
+        char *id = ex_xstrdup(mention_id(&d, find(&d, "白鹭光电")));
+        th_doc_free(&d, &a);
+        th_doc(&d, &a, "白鹭光电与青木电气签署合作协议。", "2025-12-11", EX_ZH);
+        assert_non_null(find(&d, "白鹭光电"));
+        assert_string_equal(mention_id(&d, find(&d, "白鹭光电")), id);
+        free(id);
+        th_doc_free(&d, &a);
+}
+
 /* Longest alias wins; ids come from the lexicon. */
 static void
 test_longest(void **state)
@@ -244,6 +278,7 @@ main(void)
             cmocka_unit_test(test_case),          cmocka_unit_test(test_unknown),
             cmocka_unit_test(test_glued_noise),   cmocka_unit_test(test_anaphor),
             cmocka_unit_test(test_loader_errors), cmocka_unit_test(test_parents),
+            cmocka_unit_test(test_unknown_zh),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
