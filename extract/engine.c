@@ -1189,7 +1189,7 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                 const char *e = strchr(p, '}');
                 if (e == NULL)
                         break;
-                char name[32];
+                char name[64];
                 size_t n =
                     (size_t)(e - p - 1) < sizeof name - 1 ? (size_t)(e - p - 1) : sizeof name - 1;
                 memcpy(name, p + 1, n);
@@ -1222,19 +1222,41 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                                         ex_buf_adds(b, engine_attr_display(c->attrs[i].value));
                                         break;
                                 }
+                } else if (strchr(name, '?') != NULL) {
+                        /* {ROLE?ONE:MANY}: agreement with the number of fillers
+                         * ({agent?invests:invest}) */
+                        char *q = strchr(name, '?'), *colon = strchr(q, ':');
+                        *q = '\0';
+                        size_t k = 0;
+                        for (size_t i = 0; i < c->nargs; i++)
+                                if (strcmp(c->args[i].role, name) == 0)
+                                        k++;
+                        if (colon != NULL) {
+                                *colon = '\0';
+                                ex_buf_adds(b, k == 1 ? q + 1 : colon + 1);
+                        } else if (k == 1) {
+                                ex_buf_adds(b, q + 1);
+                        }
+                        if (b->len == before)
+                                before = (size_t)-1; /* an empty form is no empty role */
                 } else {
-                        int k = 0;
+                        size_t k = 0, total = 0;
+                        for (size_t i = 0; i < c->nargs; i++)
+                                if (strcmp(c->args[i].role, name) == 0)
+                                        total++;
                         for (size_t i = 0; i < c->nargs; i++) {
                                 if (strcmp(c->args[i].role, name) != 0)
                                         continue;
                                 char *t = engine_display(d, &d->ments[c->args[i].ment]);
-                                if (k++ > 0)
-                                        ex_buf_adds(b, " and ");
+                                /* A, B and C */
+                                if (k > 0)
+                                        ex_buf_adds(b, k + 1 == total ? " and " : ", ");
+                                k++;
                                 ex_buf_adds(b, t);
                                 free(t);
                         }
                 }
-                if (b->len == before) {
+                if (before != (size_t)-1 && b->len == before) {
                         if (in_opt)
                                 opt_empty = true;
                         else
