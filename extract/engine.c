@@ -1240,18 +1240,25 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                         if (b->len == before)
                                 before = (size_t)-1; /* an empty form is no empty role */
                 } else {
-                        size_t k = 0, total = 0;
-                        for (size_t i = 0; i < c->nargs; i++)
-                                if (strcmp(c->args[i].role, name) == 0)
-                                        total++;
+                        /* the fillers in the order of the text */
+                        size_t idx[ENGINE_MAX_ARGS], total = 0;
                         for (size_t i = 0; i < c->nargs; i++) {
                                 if (strcmp(c->args[i].role, name) != 0)
                                         continue;
+                                size_t j = total++;
+                                while (j > 0 && d->ments[c->args[idx[j - 1]].ment].start >
+                                                    d->ments[c->args[i].ment].start) {
+                                        idx[j] = idx[j - 1];
+                                        j--;
+                                }
+                                idx[j] = i;
+                        }
+                        for (size_t k = 0; k < total; k++) {
+                                size_t i = idx[k];
                                 char *t = engine_display(d, &d->ments[c->args[i].ment]);
                                 /* A, B and C */
                                 if (k > 0)
                                         ex_buf_adds(b, k + 1 == total ? " and " : ", ");
-                                k++;
                                 ex_buf_adds(b, t);
                                 free(t);
                         }

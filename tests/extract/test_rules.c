@@ -968,6 +968,12 @@ test_summaries(void **state)
              "Ruoming Pang leaves Apple for Meta"},
             {"en", "Perplexity's Comet topped the App Store charts.", "market.ranking",
              "Comet tops the ranking by downloads"},
+            {"en", "Authors Andrea Bartz and Charles Graeber sued Anthropic last year.",
+             "legal.action", "Andrea Bartz and Charles Graeber sue Anthropic (2024)"},
+            {"en", "Nvidia agreed to partner with Foxconn and Wistron.", "org.partnership",
+             "Nvidia, Foxconn and Wistron partner"},
+            {"en", "Meta formed Meta Superintelligence Labs on Monday.", "org.change",
+             "Meta formed Meta Superintelligence Labs (June 9, 2025)"},
         };
         for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
                 char *art =
