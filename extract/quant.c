@@ -149,6 +149,18 @@ quant_push(struct ex_qty **out, size_t *n, size_t *cap, size_t start, size_t end
 }
 
 /* The unit word nearest to [start,end) in t (from rules/cues.txt units), or NULL. */
+/* Whether s[a..b) holds a clause break: a comma, semicolon or full stop,
+ * ASCII or full-width. */
+static bool
+quant_has_break(const char *s, size_t a, size_t b)
+{
+        static const char *brk[] = {",", ";", "，", "；", "。", "、"};
+        for (size_t k = 0; k < sizeof brk / sizeof brk[0]; k++)
+                if (b > a && memmem(s + a, b - a, brk[k], strlen(brk[k])) != NULL)
+                        return true;
+        return false;
+}
+
 static const char *
 quant_unit_near(const struct extractor *x, const struct text *t, int lang, size_t lo, size_t hi,
                 size_t start, size_t end)
@@ -169,6 +181,9 @@ quant_unit_near(const struct extractor *x, const struct text *t, int lang, size_
                         size_t dist = at >= end ? at - end : at >= start ? 0 : start - at;
                         if (at >= end)
                                 dist /= 2; /* the noun after the number binds closer */
+                        /* but not across a clause break (3亿次，衍生模型…) */
+                        if (at >= end && quant_has_break(t->low, end, at))
+                                dist = (size_t)-1;
                         if (dist < best) {
                                 best = dist;
                                 unit = x->unitmap[lang].w[k];

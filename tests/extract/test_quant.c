@@ -91,6 +91,8 @@ test_numbers(void **state)
 static void
 test_zh(void **state)
 {
+        check("下载量已突破3亿次，衍生模型数量超过10万个", EX_ZH, "3亿次", "count", 3e8,
+              "downloads");
         check("会投入3800亿元人民币用以AI基础设施建设", EX_ZH, "3800亿元人民币", "money", 3.8e11,
               "CNY");
         check("完成一轮超过10亿美元的融资", EX_ZH, "10亿美元", "money", 1e9, "USD");
