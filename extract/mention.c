@@ -131,6 +131,26 @@ mention_generic(const struct extractor *x, const char *t, size_t s, size_t e)
         return true;
 }
 
+/* Whether a two-character Chinese alias at [s,e) only stands inside a longer
+ * word: Han characters on both sides that neither end nor start at a stop
+ * word (思科 in 蓝思科技), while 收购思科公司 or 与思科签约 keep it. */
+static bool
+mention_alias_inside(const struct ex_doc *d, size_t s, size_t e)
+{
+        const char *t = d->t.s;
+        if (d->lang != EX_ZH || e - s != 6 || s < 3 || e + 3 > d->t.len)
+                return false;
+        int k;
+        if (!ex_is_han(ex_cp_at(t, d->t.len, s, &k)) ||
+            !ex_is_han(ex_cp_at(t, d->t.len, s - 3, &k)) ||
+            !ex_is_han(ex_cp_at(t, d->t.len, e, &k)))
+                return false;
+        const struct ex_words *stop = &d->x->stopword[EX_ZH];
+        if (ex_words_ends_at(stop, t, 0, s) > 0 || ex_words_starts_at(stop, t, d->t.len, e) > 0)
+                return false;
+        return true;
+}
+
 /* Lexicon aliases: check boundaries and case, keep the longest. */
 static void
 mention_lexicon(struct ex_doc *d, uint8_t *occ)
@@ -146,6 +166,8 @@ mention_lexicon(struct ex_doc *d, uint8_t *occ)
                 if (!mention_boundary(&d->t, a, s, e))
                         continue;
                 if (a->exact && memcmp(d->t.s + s, a->text, e - s) != 0)
+                        continue;
+                if (mention_alias_inside(d, s, e))
                         continue;
                 c[nc++] = d->hits[i];
         }

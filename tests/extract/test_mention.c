@@ -58,6 +58,13 @@ test_unknown_zh(void **state)
         assert_string_equal(mention_id(&d, find(&d, "白鹭光电")), id);
         free(id);
         th_doc_free(&d, &a);
+        /* a short alias inside a longer word is no mention: 思科 in 蓝思科技 */
+        th_doc(&d, &a, "蓝思科技与苹果公司签订了供货合同,思科未参与。", "2025-12-11", EX_ZH);
+        assert_non_null(find(&d, "蓝思科技"));
+        const struct ex_mention *m = find(&d, "思科");
+        assert_non_null(m); /* the standalone one */
+        assert_true(m->start > 20);
+        th_doc_free(&d, &a);
 }
 
 /* Longest alias wins; ids come from the lexicon. */
