@@ -5,6 +5,16 @@
  * Latin-script names inside Chinese text, capitalised sequences in English,
  * short quoted names), and anaphors (该公司, 它) resolved to an earlier name.
  *
+ * Chinese financial news names companies no lexicon lists; they are found by
+ * their form and place in the sentence: registered names keep the place they
+ * open with and their legal form (北京海科融通支付服务股份有限公司, 探探科技
+ * (北京)有限公司); a listed company carries its stock code (华铁应急(603300));
+ * people carry a title or honorific (董事长王刚, 赵云文先生); and "chunks" of raw
+ * text are taken where a name must stand: after a trigger and each name of its
+ * list (收购了合联胜利、飞拓科技和智诚光学), after 与 and 所持有的, and as the
+ * subject opening a clause (after a date or an opener such as 实际上). Trigger
+ * words, dates, money, modality words and particles never enter such a name.
+ *
  * A name glued to the end of another name with nothing between them (the
  * seed's 上城资本鑫海汇通国际贸易有限公司) is marked as noise: scraped pages
  * inject such strings, and they must never become arguments.
