@@ -685,6 +685,70 @@ mention_person_at(struct ex_doc *d, uint8_t *occ, size_t b, size_t e)
         memset(occ + b, OCC_OTHER, e - b);
 }
 
+/* One place where a word of a list occurs. */
+struct mention_at {
+        size_t w; /* index in the list */
+        size_t p; /* where it starts */
+};
+
+/* Hash of the first three bytes at s, for mention_occurrences. */
+static inline unsigned
+mention_key_hash(const char *s)
+{
+        return ((unsigned)(uint8_t)s[0] * 101u + (unsigned)(uint8_t)s[1] * 37u +
+                (unsigned)(uint8_t)s[2]) &
+               255u;
+}
+
+/* Every occurrence of the words w[0..nw) (each at least 3 bytes, nw at most
+ * 32) in s[lo,hi), found in one pass over the text: ordered by word, then by
+ * place, the occurrences of one word not overlapping (leftmost first), just
+ * as a memmem loop per word would find them. Returns the count; *out (of
+ * *cap places) grows as needed. */
+static size_t
+mention_occurrences(const char *s, size_t lo, size_t hi, const char *const *w, size_t nw,
+                    struct mention_at **out, size_t *cap)
+{
+        uint8_t head[256], next[32];
+        size_t len[32];
+        memset(head, 0xff, sizeof head);
+        for (size_t k = 0; k < nw; k++) {
+                len[k] = strlen(w[k]);
+                unsigned h = mention_key_hash(w[k]);
+                next[k] = head[h];
+                head[h] = (uint8_t)k;
+        }
+        /* all places in the order of the text, then regrouped by word */
+        size_t n = 0;
+        for (size_t p = lo; p + 3 <= hi; p++) {
+                for (uint8_t k = head[mention_key_hash(s + p)]; k != 0xff; k = next[k]) {
+                        if (s[p] != w[k][0] || s[p + 1] != w[k][1] || s[p + 2] != w[k][2] ||
+                            p + len[k] > hi || memcmp(s + p + 3, w[k] + 3, len[k] - 3) != 0)
+                                continue;
+                        if (n == *cap) {
+                                *cap = *cap ? *cap * 2 : 16;
+                                *out = ex_xrealloc(*out, *cap * 2 * sizeof **out);
+                        }
+                        (*out)[n++] = (struct mention_at){k, p};
+                }
+        }
+        if (n == 0)
+                return 0;
+        /* the second half of the buffer holds the regrouped list */
+        struct mention_at *raw = *out, *res = *out + *cap;
+        size_t m = 0;
+        for (size_t k = 0; k < nw; k++) {
+                size_t end = 0;
+                for (size_t i = 0; i < n; i++)
+                        if (raw[i].w == k && raw[i].p >= end) {
+                                res[m++] = raw[i];
+                                end = raw[i].p + len[k];
+                        }
+        }
+        memcpy(raw, res, m * sizeof *raw);
+        return m;
+}
+
 /* People the lexicon does not know, by their title or honorific: 董事长王刚,
  * 创始人兼CEO宿华, 赵云文先生, 刘邦奇教授. A surname and one or two characters. */
 static void
@@ -692,21 +756,24 @@ mention_persons(struct ex_doc *d, uint8_t *occ)
 {
         if (d->lang != EX_ZH)
                 return;
-        static const char *titles[] = {
+        /* the titles before a name, then the honorifics after one */
+        enum { NTITLES = 21 };
+        static const char *const words[] = {
             "董事长", "总经理",     "总裁",   "首席执行官", "CEO",    "创始人",   "董事会秘书",
             "董秘",   "实际控制人", "实控人", "股东",       "总监",   "行长",     "主席",
-            "负责人", "合伙人",     "董事",   "研究员",     "分析师", "观察人士", "代表"};
-        static const char *after[] = {"先生", "女士", "教授", "博士"};
+            "负责人", "合伙人",     "董事",   "研究员",     "分析师", "观察人士", "代表",
+            "先生",   "女士",       "教授",   "博士"};
         const char *s = d->t.s;
+        struct mention_at *at = NULL;
+        size_t cap = 0;
         for (size_t k = 0; k < d->nspans; k++) {
                 size_t lo = d->spans[k].start, hi = d->spans[k].end;
-                for (size_t t = 0; t < sizeof titles / sizeof titles[0]; t++) {
-                        size_t tl = strlen(titles[t]);
-                        for (const char *f = memmem(s + lo, hi - lo, titles[t], tl); f != NULL;
-                             f = (size_t)(s + hi - f) > tl
-                                     ? memmem(f + tl, (size_t)(s + hi - f) - tl, titles[t], tl)
-                                     : NULL) {
-                                size_t b = (size_t)(f - s) + tl;
+                size_t n = mention_occurrences(s, lo, hi, words, sizeof words / sizeof words[0],
+                                               &at, &cap);
+                for (size_t i = 0; i < n; i++) {
+                        size_t f = at[i].p;
+                        if (at[i].w < NTITLES) {
+                                size_t b = f + strlen(words[at[i].w]);
                                 if (!mention_surname(s, hi, b) || b + 6 > hi ||
                                     mention_name_boundary(d, occ, b + 3, hi))
                                         continue;
@@ -716,25 +783,19 @@ mention_persons(struct ex_doc *d, uint8_t *occ)
                                         e += 3;
                                 if (mention_name_boundary(d, occ, e, hi))
                                         mention_person_at(d, occ, b, e);
+                                continue;
                         }
-                }
-                for (size_t t = 0; t < sizeof after / sizeof after[0]; t++) {
-                        size_t tl = strlen(after[t]);
-                        for (const char *f = memmem(s + lo, hi - lo, after[t], tl); f != NULL;
-                             f = (size_t)(s + hi - f) > tl
-                                     ? memmem(f + tl, (size_t)(s + hi - f) - tl, after[t], tl)
-                                     : NULL) {
-                                size_t e = (size_t)(f - s);
-                                if (e >= lo + 9 && mention_surname(s, hi, e - 9) &&
-                                    occ[e - 9] == OCC_FREE && occ[e - 6] == OCC_FREE &&
-                                    occ[e - 3] == OCC_FREE)
-                                        mention_person_at(d, occ, e - 9, e);
-                                else if (e >= lo + 6 && mention_surname(s, hi, e - 6) &&
-                                         occ[e - 6] == OCC_FREE && occ[e - 3] == OCC_FREE)
-                                        mention_person_at(d, occ, e - 6, e);
-                        }
+                        size_t e = f;
+                        if (e >= lo + 9 && mention_surname(s, hi, e - 9) &&
+                            occ[e - 9] == OCC_FREE && occ[e - 6] == OCC_FREE &&
+                            occ[e - 3] == OCC_FREE)
+                                mention_person_at(d, occ, e - 9, e);
+                        else if (e >= lo + 6 && mention_surname(s, hi, e - 6) &&
+                                 occ[e - 6] == OCC_FREE && occ[e - 3] == OCC_FREE)
+                                mention_person_at(d, occ, e - 6, e);
                 }
         }
+        free(at);
 }
 
 /* Whether [s,e) of the text is a word listed in w (exact, case-sensitive). */
@@ -1160,21 +1221,20 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
         }
         /* 收购吴韬等所持有的索菲莉尔家居: what is held is the thing bought; 与X签约:
          * the other party */
-        static const char *held[] = {"所持有的", "持有的", "所持", "与"};
+        static const char *const held[] = {"所持有的", "持有的", "所持", "与"};
+        struct mention_at *at = NULL;
+        size_t cap = 0;
         for (size_t k = 0; k < d->nspans; k++) {
                 size_t lo = d->spans[k].start, hi = d->spans[k].end;
-                for (size_t w = 0; w < sizeof held / sizeof held[0]; w++) {
-                        size_t wl = strlen(held[w]);
-                        for (const char *f = memmem(s + lo, hi - lo, held[w], wl); f != NULL;
-                             f = memmem(f + wl, (size_t)(s + hi - f - wl), held[w], wl)) {
-                                size_t p = (size_t)(f - s) + wl;
-                                size_t sh = d->t.sent[text_sentence_of(&d->t, p - 1)].end;
-                                mention_chunk_list(d, &pl, occ, p, sh);
-                                if ((size_t)(f - s) + wl >= hi)
-                                        break;
-                        }
+                size_t n = mention_occurrences(s, lo, hi, held, sizeof held / sizeof held[0],
+                                               &at, &cap);
+                for (size_t i = 0; i < n; i++) {
+                        size_t p = at[i].p + strlen(held[at[i].w]);
+                        size_t sh = d->t.sent[text_sentence_of(&d->t, p - 1)].end;
+                        mention_chunk_list(d, &pl, occ, p, sh);
                 }
         }
+        free(at);
         for (size_t c = 0; c < d->t.nclause; c++) {
                 size_t p = d->t.clause[c].start, hi = d->t.clause[c].end;
                 if (!engine_active(d, p))
