@@ -282,8 +282,9 @@ bool zap_curve_for(const struct zap *z, const char *endpoint);
 int zap_bind(struct zap *z, void *sock, const char *endpoint, char **cause);
 /* Count and log a failed handshake seen by a socket monitor. */
 void zap_handshake_failed(const char *sockname, uint16_t event, uint32_t value);
-/* Read one monitor event; -1 when none is waiting. */
-int zap_monitor_read(void *mon, uint16_t *event, uint32_t *value);
+/* Next event of a monitor woken through ZMQ_FD: true with *event and *value
+ * set, false once none is left (loop until false: ZMQ_FD is edge-triggered). */
+bool zap_monitor_next(void *mon, uint16_t *event, uint32_t *value);
 /* Watch sock's failed handshakes through a monitor of its own / stop. */
 int zap_watch(struct zap *z, struct event_base *base, void *zctx, void *sock, const char *name,
               char **cause);

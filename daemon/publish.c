@@ -62,23 +62,15 @@ publish_hb_cb(evutil_socket_t fd, short what, void *arg)
         publish_heartbeat(arg);
 }
 
-/* Read monitor events while ZMQ_EVENTS says there are some (edge-triggered). */
+/* Count subscribers and log failed handshakes from the PUB socket's monitor. */
 static void
 publish_mon_cb(evutil_socket_t fd, short what, void *arg)
 {
         struct publish *p = arg;
-        int events;
-        size_t len;
         uint16_t ev;
         uint32_t value;
 
-        for (;;) {
-                len = sizeof events;
-                if (zmq_getsockopt(p->pb_mon, ZMQ_EVENTS, &events, &len) != 0 ||
-                    !(events & ZMQ_POLLIN))
-                        return;
-                if (zap_monitor_read(p->pb_mon, &ev, &value) != 0)
-                        continue;
+        while (zap_monitor_next(p->pb_mon, &ev, &value)) {
                 if (ev == ZMQ_EVENT_ACCEPTED)
                         p->pb_subscribers++;
                 else if (ev == ZMQ_EVENT_DISCONNECTED && p->pb_subscribers > 0)

@@ -300,7 +300,7 @@ zap_handshake_failed(const char *sockname, uint16_t event, uint32_t value)
 }
 
 /* Read a monitor event; *event and *value filled. -1 when none. */
-int
+static int
 zap_monitor_read(void *mon, uint16_t *event, uint32_t *value)
 {
         zmq_msg_t m;
@@ -328,25 +328,35 @@ zap_monitor_read(void *mon, uint16_t *event, uint32_t *value)
         return rc;
 }
 
+/* Next event of a monitor whose ZMQ_FD woke us: true with *event and *value
+ * set, false once ZMQ_EVENTS says none is left (ZMQ_FD is edge-triggered, so
+ * callers loop until false). Malformed event messages are skipped. */
+bool
+zap_monitor_next(void *mon, uint16_t *event, uint32_t *value)
+{
+        int events;
+        size_t len;
+
+        for (;;) {
+                len = sizeof events;
+                if (zmq_getsockopt(mon, ZMQ_EVENTS, &events, &len) != 0 || !(events & ZMQ_POLLIN))
+                        return false;
+                if (zap_monitor_read(mon, event, value) == 0)
+                        return true;
+        }
+}
+
 /* A watched socket's monitor woke us: drain it. */
 static void
 zap_watch_cb(evutil_socket_t fd, short what, void *arg)
 {
         struct zap_watch *w = arg;
-        int events;
-        size_t len;
         uint16_t ev;
         uint32_t value;
 
-        for (;;) {
-                len = sizeof events;
-                if (zmq_getsockopt(w->zw_mon, ZMQ_EVENTS, &events, &len) != 0 ||
-                    !(events & ZMQ_POLLIN))
-                        return;
-                if (zap_monitor_read(w->zw_mon, &ev, &value) == 0 &&
-                    (ev & ZAP_HANDSHAKE_EVENTS) != 0)
+        while (zap_monitor_next(w->zw_mon, &ev, &value))
+                if ((ev & ZAP_HANDSHAKE_EVENTS) != 0)
                         zap_handshake_failed(w->zw_name, ev, value);
-        }
 }
 
 /* Watch sock's handshake failures (for sockets without a monitor of their own). */
