@@ -41,7 +41,7 @@ action_slack_body(const struct nw_event *ev, const char *rule)
 
 /* Sleep ms, waking early when *stop is set. */
 static void
-action_sleep(int64_t ms, volatile int *stop)
+action_sleep(int64_t ms, volatile sig_atomic_t *stop)
 {
         struct timespec ts;
 
@@ -57,7 +57,8 @@ action_sleep(int64_t ms, volatile int *stop)
 
 /* POST to the webhook, retrying with backoff. */
 static int
-action_webhook(const struct rule *r, const struct nw_event *ev, volatile int *stop, char **cause)
+action_webhook(const struct rule *r, const struct nw_event *ev, volatile sig_atomic_t *stop,
+               char **cause)
 {
         char *body, *why = NULL;
         struct http_response resp;
@@ -241,7 +242,7 @@ action_file(const struct rule *r, const struct nw_event *ev, char **cause)
 /* Run every action of the rule; all are tried even when one fails. */
 int
 action_run(const struct rule *r, const struct nw_event *ev, const struct nw_trailer *t,
-           volatile int *stop, char **cause)
+           volatile sig_atomic_t *stop, char **cause)
 {
         char *why = NULL, *first = NULL;
 

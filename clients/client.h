@@ -11,6 +11,7 @@
 #define NW_CLIENT_H
 
 #include <stdarg.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,6 +54,9 @@ void client_init(const char *progname);
 void client_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "progname: message" and exit with code. */
 void client_exitx(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+/* Set by SIGINT/SIGTERM once client_catch_stop installed the handler. */
+extern volatile sig_atomic_t client_stop;
+void client_catch_stop(void);
 
 /* Monotonic and wall clocks in milliseconds. */
 int64_t client_now_ms(void);
@@ -62,6 +66,8 @@ int64_t client_wall_ms(void);
 int client_read_file(const char *path, char **buf, size_t *len, char **cause);
 /* Parse numbers strictly (whole string, range checked). */
 int client_parse_u64(const char *s, uint64_t *v, char **cause);
+/* A whole-string count of at least 1. */
+int client_parse_count(const char *s, uint64_t *v, char **cause);
 int client_parse_double(const char *s, double min, double max, double *v, char **cause);
 /* Parse a duration in seconds with an optional fraction ("1.5") into ms. */
 int client_parse_seconds(const char *s, int64_t *ms, char **cause);
@@ -371,7 +377,7 @@ bool ruleset_rate_take(struct rule *r, int64_t now_ms);
 /* Run every action of r for ev. Returns 0, or -1 with *cause when an action
  * failed (after its retries). stop, when it becomes true, cuts retries short. */
 int action_run(const struct rule *r, const struct nw_event *ev, const struct nw_trailer *t,
-               volatile int *stop, char **cause);
+               volatile sig_atomic_t *stop, char **cause);
 /* The Slack/Mattermost body {"text": ...} for ev, malloc'd. */
 char *action_slack_body(const struct nw_event *ev, const char *rule);
 

@@ -7,7 +7,6 @@
  * Exit codes: 0 stopped by SIGINT/SIGTERM or --count reached, 2 usage or
  * malformed rules/state file, 3 daemon unreachable at start.
  */
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,15 +45,6 @@ struct alert_args {
         bool a_verbose;
 };
 
-static volatile int alert_stop;
-
-/* SIGINT/SIGTERM: finish the event in hand, commit, exit. */
-static void
-alert_on_signal(int sig)
-{
-        alert_stop = 1;
-}
-
 /* Option handler. */
 static int
 alert_option(void *arg, int key, const char *value, char **cause)
@@ -75,9 +65,7 @@ alert_option(void *arg, int key, const char *value, char **cause)
                 a->a_has_since = true;
                 return client_parse_u64(value, &a->a_since, cause);
         case O_COUNT:
-                if (client_parse_u64(value, &a->a_count, cause) != 0)
-                        return -1;
-                return a->a_count > 0 ? 0 : client_fail(cause, "must be at least 1");
+                return client_parse_count(value, &a->a_count, cause);
         case O_CHECK:
                 a->a_check = true;
                 return 0;
@@ -113,7 +101,7 @@ alert_event(struct alert_args *a, struct rules *rs, const struct sub_msg *m)
         bool matched = false;
         size_t i;
 
-        for (i = 0; i < rs->rs_nrules && !alert_stop; i++) {
+        for (i = 0; i < rs->rs_nrules && !client_stop; i++) {
                 struct rule *r = &rs->rs_rules[i];
 
                 if (!filter_match(r->r_filter, ev))
@@ -122,11 +110,11 @@ alert_event(struct alert_args *a, struct rules *rs, const struct sub_msg *m)
                 if (!ruleset_rate_take(r, client_now_ms())) {
                         client_warnx("rule [%s]: rate limit reached, no alert for seq %llu (%s)",
                                      r->r_name, seq, ev->type);
-                } else if (action_run(r, ev, &m->sm_trailer, &alert_stop, &cause) != 0) {
+                } else if (action_run(r, ev, &m->sm_trailer, &client_stop, &cause) != 0) {
                         client_warnx("rule [%s]: seq %llu: %s", r->r_name, seq, cause);
                         free(cause);
                         cause = NULL;
-                        if (alert_stop)
+                        if (client_stop)
                                 return -1;
                 } else
                         client_warnx("rule [%s]: alerted seq %llu %s: %s", r->r_name, seq, ev->type,
@@ -145,7 +133,6 @@ main(int argc, char **argv)
         struct alert_args a = {0};
         struct cursor cur;
         struct rules *rs;
-        struct sigaction sa;
         struct sub *s;
         struct sub_msg m;
         char *cause = NULL;
@@ -197,12 +184,9 @@ main(int argc, char **argv)
         if (sub_start(s, &cause) != 0)
                 client_exitx(CLIENT_EXIT_UNREACHABLE, "%s", cause);
 
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = alert_on_signal;
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
+        client_catch_stop();
 
-        while (!alert_stop) {
+        while (!client_stop) {
                 rc = sub_next(s, 250, &m, &cause);
                 if (rc < 0) {
                         client_warnx("%s", cause);

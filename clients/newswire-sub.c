@@ -5,7 +5,6 @@
  * 1 --timeout before --count events, 2 usage, 3 daemon unreachable.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,15 +45,6 @@ struct sub_args {
         bool a_quiet;
 };
 
-static volatile sig_atomic_t sub_stop;
-
-/* SIGINT/SIGTERM: finish the current event and exit. */
-static void
-sub_on_signal(int sig)
-{
-        sub_stop = 1;
-}
-
 /* Notices to stderr unless --quiet. */
 static void
 sub_notify_quiet(void *arg, const char *message)
@@ -76,11 +66,7 @@ sub_option(void *arg, int key, const char *value, char **cause)
                 a->a_has_since = true;
                 return client_parse_u64(value, &a->a_since, cause);
         case O_COUNT:
-                if (client_parse_u64(value, &a->a_count, cause) != 0)
-                        return -1;
-                if (a->a_count == 0)
-                        return client_fail(cause, "must be at least 1");
-                return 0;
+                return client_parse_count(value, &a->a_count, cause);
         case O_TIMEOUT:
                 return client_parse_seconds(value, &a->a_timeout, cause);
         case O_JSON:
@@ -107,7 +93,6 @@ int
 main(int argc, char **argv)
 {
         struct sub_args a = {.a_timeout = -1, .a_format = OUT_AUTO};
-        struct sigaction sa;
         struct sub *s;
         struct sub_msg m;
         char *cause = NULL;
@@ -132,18 +117,15 @@ main(int argc, char **argv)
         if (sub_start(s, &cause) != 0)
                 client_exitx(CLIENT_EXIT_UNREACHABLE, "%s", cause);
 
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = sub_on_signal;
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
+        client_catch_stop();
 
         deadline = a.a_timeout >= 0 ? client_now_ms() + a.a_timeout : -1;
-        while (!sub_stop) {
+        while (!client_stop) {
                 left = deadline < 0 ? 250 : deadline - client_now_ms();
                 if (left < 0)
                         left = 0;
                 if (left > 250)
-                        left = 250; /* look at sub_stop now and then */
+                        left = 250; /* look at client_stop now and then */
                 rc = sub_next(s, left, &m, &cause);
                 if (rc < 0) {
                         client_warnx("%s", cause);

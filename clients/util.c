@@ -16,6 +16,7 @@
 #include "client.h"
 
 const char *client_progname = "newswire";
+volatile sig_atomic_t client_stop;
 
 /* Abort with a message when memory runs out. */
 static void __attribute__((noreturn)) client_oom(void)
@@ -115,17 +116,24 @@ client_init(const char *progname)
         signal(SIGPIPE, SIG_IGN);
 }
 
+/* Write "tool: message" and a newline on stderr. */
+static void
+client_vwarnx(const char *fmt, va_list ap)
+{
+        fprintf(stderr, "%s: ", client_progname);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+}
+
 /* One line on stderr, prefixed by the tool's name. */
 void
 client_warnx(const char *fmt, ...)
 {
         va_list ap;
 
-        fprintf(stderr, "%s: ", client_progname);
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        client_vwarnx(fmt, ap);
         va_end(ap);
-        fputc('\n', stderr);
 }
 
 /* One line on stderr, then exit. */
@@ -134,12 +142,29 @@ client_exitx(int code, const char *fmt, ...)
 {
         va_list ap;
 
-        fprintf(stderr, "%s: ", client_progname);
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        client_vwarnx(fmt, ap);
         va_end(ap);
-        fputc('\n', stderr);
         exit(code);
+}
+
+/* SIGINT/SIGTERM handler: ask the tool's loop to stop. */
+static void
+client_on_stop(int sig)
+{
+        client_stop = 1;
+}
+
+/* Set client_stop on SIGINT and SIGTERM instead of dying. */
+void
+client_catch_stop(void)
+{
+        struct sigaction sa;
+
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = client_on_stop;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
 }
 
 /* Milliseconds of CLOCK_MONOTONIC. */
@@ -226,6 +251,15 @@ client_parse_u64(const char *s, uint64_t *v, char **cause)
                 return client_fail(cause, "'%s' is not a number", s);
         *v = x;
         return 0;
+}
+
+/* A whole-string count of at least 1 (--count N). */
+int
+client_parse_count(const char *s, uint64_t *v, char **cause)
+{
+        if (client_parse_u64(s, v, cause) != 0)
+                return -1;
+        return *v > 0 ? 0 : client_fail(cause, "must be at least 1");
 }
 
 /* A whole-string finite number within [min, max]. */
