@@ -287,6 +287,11 @@ void filter_destroy(struct filter **f);
 void filter_add_type(struct filter *f, const char *prefix);
 int filter_add_entity(struct filter *f, const char *id, char **cause);
 int filter_add_modality(struct filter *f, const char *modality, char **cause);
+/* Call add for each item of a comma list (blanks trimmed, empty items
+ * skipped); -1 with *cause on the first bad item, or empty when none. */
+int filter_add_list(struct filter *f, const char *list,
+                    int (*add)(struct filter *, const char *, char **), const char *empty,
+                    char **cause);
 /* Comma-separated list of modalities. */
 int filter_add_modalities(struct filter *f, const char *list, char **cause);
 void filter_set_min_confidence(struct filter *f, double min);

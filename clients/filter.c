@@ -97,9 +97,11 @@ filter_add_modality(struct filter *f, const char *m, char **cause)
         return client_fail(cause, "unknown modality '%s' (asserted, planned, likely, negated)", m);
 }
 
-/* Add "a,b,c" modalities (spaces around names allowed). */
+/* Call add for each item of a comma list "a, b,c" (blanks around items
+ * trimmed, empty items skipped); empty is the message when there is none. */
 int
-filter_add_modalities(struct filter *f, const char *list, char **cause)
+filter_add_list(struct filter *f, const char *list,
+                int (*add)(struct filter *, const char *, char **), const char *empty, char **cause)
 {
         char *copy = client_xstrdup(list), *p = copy, *tok, *e;
         int rc = 0, n = 0;
@@ -113,13 +115,20 @@ filter_add_modalities(struct filter *f, const char *list, char **cause)
                 if (*tok == '\0')
                         continue;
                 n++;
-                if ((rc = filter_add_modality(f, tok, cause)) != 0)
+                if ((rc = add(f, tok, cause)) != 0)
                         break;
         }
         free(copy);
         if (rc == 0 && n == 0)
-                return client_fail(cause, "empty modality list");
+                return client_fail(cause, "%s", empty);
         return rc;
+}
+
+/* Add "a,b,c" modalities (spaces around names allowed). */
+int
+filter_add_modalities(struct filter *f, const char *list, char **cause)
+{
+        return filter_add_list(f, list, filter_add_modality, "empty modality list", cause);
 }
 
 /* Minimum confidence (0..1). */

@@ -108,32 +108,12 @@ out:
         return rc;
 }
 
-/* Split a comma list and call add for each item. */
+/* filter_add_type in the shape filter_add_list takes. */
 static int
-ruleset_each(const char *v, struct filter *f, void (*add)(struct filter *, const char *),
-             int (*addc)(struct filter *, const char *, char **), char **cause)
+ruleset_add_type(struct filter *f, const char *prefix, char **cause)
 {
-        char *copy = client_xstrdup(v), *p = copy, *tok, *e;
-        int n = 0, rc = 0;
-
-        while ((tok = strsep(&p, ",")) != NULL) {
-                while (*tok == ' ' || *tok == '\t')
-                        tok++;
-                e = tok + strlen(tok);
-                while (e > tok && (e[-1] == ' ' || e[-1] == '\t'))
-                        *--e = '\0';
-                if (*tok == '\0')
-                        continue;
-                n++;
-                if (add != NULL)
-                        add(f, tok);
-                else if ((rc = addc(f, tok, cause)) != 0)
-                        break;
-        }
-        free(copy);
-        if (rc == 0 && n == 0)
-                return client_fail(cause, "empty list");
-        return rc;
+        filter_add_type(f, prefix);
+        return 0;
 }
 
 /* Set a string once. */
@@ -158,13 +138,13 @@ ruleset_rule_key(struct ruleset_ctx *ctx, struct rule *r, const char *name, cons
         bool b;
 
         if (strcmp(name, "type") == 0) {
-                if (ruleset_each(v, r->r_filter, filter_add_type, NULL, &why) != 0)
+                if (filter_add_list(r->r_filter, v, ruleset_add_type, "empty list", &why) != 0)
                         return ruleset_error_cause(ctx, name, why);
         } else if (strcmp(name, "entity") == 0) {
-                if (ruleset_each(v, r->r_filter, NULL, filter_add_entity, &why) != 0)
+                if (filter_add_list(r->r_filter, v, filter_add_entity, "empty list", &why) != 0)
                         return ruleset_error_cause(ctx, name, why);
         } else if (strcmp(name, "modality") == 0) {
-                if (ruleset_each(v, r->r_filter, NULL, filter_add_modality, &why) != 0)
+                if (filter_add_list(r->r_filter, v, filter_add_modality, "empty list", &why) != 0)
                         return ruleset_error_cause(ctx, name, why);
         } else if (strcmp(name, "related") == 0) {
                 if (client_parse_bool(v, &b, &why) != 0)
