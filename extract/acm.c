@@ -40,6 +40,7 @@ struct acm {
         int32_t *delta;    /* nnodes * ncls transitions once built */
         uint16_t *delta16; /* the same in 16 bits when nnodes <= 65536 (delta is then NULL) */
         uint64_t *emits;   /* bit per state: it or its dict chain has outputs */
+        size_t maxlen;     /* of the longest pattern */
         bool built;
 };
 
@@ -115,6 +116,8 @@ acm_add(struct acm *a, const char *pat, size_t len, uint32_t value)
         struct acm_out *o = &a->outs[a->nouts];
         o->value = value;
         o->len = (uint32_t)len;
+        if (len > a->maxlen)
+                a->maxlen = len;
         o->next = a->nodes[node].out;
         a->nodes[node].out = (int32_t)a->nouts++;
         return 0;
@@ -188,6 +191,74 @@ acm_emit(const struct acm *a, int32_t st, size_t end, acm_cb cb, void *arg)
         }
 }
 
+/* Texts from this length on are scanned as two halves at once. */
+#define ACM_SPLIT_MIN 256
+
+/* Matches held back by acm_scan2 until they can be reported in order. */
+struct acm_buf {
+        struct {
+                size_t start, end;
+                uint32_t value;
+        } *m;
+        size_t n, cap;
+};
+
+/* acm_cb that appends to an acm_buf. */
+static void
+acm_buf_add(void *arg, size_t start, size_t end, uint32_t value)
+{
+        struct acm_buf *b = arg;
+        if (b->n == b->cap) {
+                b->cap = b->cap ? b->cap * 2 : 64;
+                b->m = ex_xrealloc(b->m, b->cap * sizeof *b->m);
+        }
+        b->m[b->n].start = start;
+        b->m[b->n].end = end;
+        b->m[b->n].value = value;
+        b->n++;
+}
+
+/* acm_scan of the 16-bit table, for a text longer than twice the longest
+ * pattern: the two halves are walked in the same loop, so that the table
+ * reads of one overlap those of the other (the scan waits on memory, one
+ * read after another, not on arithmetic). The second walk starts at the
+ * root a pattern's length before the middle, where its state becomes the
+ * same as a single walk's, and reports only matches ending past the middle;
+ * each half's matches are held and reported afterwards, first half first,
+ * in exactly the order of a single walk. */
+static void
+acm_scan2(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
+{
+        const uint8_t *cls = a->cls;
+        const uint64_t *emits = a->emits;
+        const uint16_t *delta = a->delta16;
+        size_t ncls = a->ncls, mid = len / 2;
+        size_t x = mid + 1 - a->maxlen; /* a->maxlen < mid */
+        struct acm_buf b1 = {0}, b2 = {0};
+        size_t st1 = 0, st2 = 0;
+        /* first half: bytes [0,mid); second: [x,len), silent before mid */
+        for (size_t i = x; i < mid; i++)
+                st2 = delta[st2 * ncls + cls[(unsigned char)s[i]]];
+        size_t n2 = len - mid;
+        for (size_t j = 0; j < n2; j++) {
+                if (j < mid) {
+                        st1 = delta[st1 * ncls + cls[(unsigned char)s[j]]];
+                        if (emits[st1 / 64] >> (st1 % 64) & 1)
+                                acm_emit(a, (int32_t)st1, j + 1, acm_buf_add, &b1);
+                }
+                size_t i = mid + j;
+                st2 = delta[st2 * ncls + cls[(unsigned char)s[i]]];
+                if (emits[st2 / 64] >> (st2 % 64) & 1)
+                        acm_emit(a, (int32_t)st2, i + 1, acm_buf_add, &b2);
+        }
+        for (size_t k = 0; k < b1.n; k++)
+                cb(arg, b1.m[k].start, b1.m[k].end, b1.m[k].value);
+        for (size_t k = 0; k < b2.n; k++)
+                cb(arg, b2.m[k].start, b2.m[k].end, b2.m[k].value);
+        free(b1.m);
+        free(b2.m);
+}
+
 void
 acm_scan(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
 {
@@ -197,6 +268,10 @@ acm_scan(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
 
         if (!a->built)
                 return;
+        if (a->delta16 != NULL && len >= ACM_SPLIT_MIN && len / 2 > a->maxlen) {
+                acm_scan2(a, s, len, cb, arg);
+                return;
+        }
         if (a->delta16 != NULL) {
                 const uint16_t *delta = a->delta16;
                 size_t st = 0;

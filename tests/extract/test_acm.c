@@ -147,12 +147,48 @@ test_acm_large(void **state)
         acm_destroy(&a);
 }
 
+/* A text long enough to be scanned as two halves at once: a pattern as long
+ * as the longest one ending on each place around the middle is found once,
+ * and every report comes in order of end. */
+static void
+test_acm_middle(void **state)
+{
+        (void)state;
+        enum { LEN = 600, PLEN = 40 };
+        char pat[PLEN], other[3] = {'x', 'y', 'x'};
+        for (size_t j = 0; j < PLEN; j++)
+                pat[j] = (char)('a' + j % 26);
+        pat[PLEN - 1] = 'Z';
+        struct acm *a = acm_new();
+        assert_int_equal(acm_add(a, pat, PLEN, 1), 0);
+        assert_int_equal(acm_add(a, other, 3, 2), 0);
+        acm_build(a);
+        for (size_t end = LEN / 2 - 3; end <= LEN / 2 + PLEN + 3; end++) {
+                char text[LEN];
+                memset(text, '-', LEN);
+                memcpy(text + end - PLEN, pat, PLEN);
+                memcpy(text + LEN - 3, other, 3);
+                memcpy(text, other, 3);
+                struct hits got = {0};
+                acm_scan(a, text, LEN, collect, &got);
+                assert_int_equal(got.n, 3);
+                assert_int_equal(got.h[0].end, 3);
+                assert_int_equal(got.h[1].pay, 1);
+                assert_int_equal(got.h[1].start, end - PLEN);
+                assert_int_equal(got.h[1].end, end);
+                assert_int_equal(got.h[2].end, LEN);
+                free(got.h);
+        }
+        acm_destroy(&a);
+}
+
 int
 main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_acm_naive),
             cmocka_unit_test(test_acm_large),
+            cmocka_unit_test(test_acm_middle),
         };
         return cmocka_run_group_tests_name("extract_acm", tests, NULL, NULL);
 }
