@@ -27,15 +27,15 @@ action_slack_body(const struct nw_event *ev, const char *rule)
 
         line = out_text(ev);
         /* drop the local clock: the chat shows its own time */
-        text = client_xprintf("[%s] %s%s%s", rule, strchr(line, ' ') ? strchr(line, ' ') + 1 : line,
-                              ev->article.url ? " " : "", ev->article.url ? ev->article.url : "");
+        text = nw_xprintf("[%s] %s%s%s", rule, strchr(line, ' ') ? strchr(line, ' ') + 1 : line,
+                          ev->article.url ? " " : "", ev->article.url ? ev->article.url : "");
         j = json_pack("{s:s}", "text", text);
         out = j ? json_dumps(j, JSON_COMPACT) : NULL;
         json_decref(j);
         free(line);
         free(text);
         if (out == NULL)
-                out = client_xstrdup("{\"text\":\"newswire event\"}");
+                out = nw_xstrdup("{\"text\":\"newswire event\"}");
         return out;
 }
 
@@ -132,7 +132,7 @@ action_child_env(const struct rule *r, const struct nw_event *ev, const struct n
         for (i = 0; i < ev->nargs; i++) {
                 if (ev->args[i].id == NULL)
                         continue;
-                tmp = client_xprintf("%s%s%s", ents ? ents : "", ents ? " " : "", ev->args[i].id);
+                tmp = nw_xprintf("%s%s%s", ents ? ents : "", ents ? " " : "", ev->args[i].id);
                 free(ents);
                 ents = tmp;
         }
@@ -152,7 +152,7 @@ action_exec(const struct rule *r, const struct nw_event *ev, const struct nw_tra
         pid_t pid, w;
         ssize_t n;
 
-        line = client_xprintf("%s\n", json);
+        line = nw_xprintf("%s\n", json);
         free(json);
         len = strlen(line);
         if (pipe2(fds, O_CLOEXEC) != 0) {
@@ -218,7 +218,7 @@ action_file(const struct rule *r, const struct nw_event *ev, char **cause)
         ssize_t n;
         int fd, rc = 0;
 
-        line = client_xprintf("%s\n", json);
+        line = nw_xprintf("%s\n", json);
         free(json);
         len = strlen(line);
         fd = open(r->r_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);

@@ -37,12 +37,7 @@ enum client_exit {
 
 /* ---- util.c ---- */
 
-/* Allocation wrappers: abort on failure. */
-void *client_xmalloc(size_t n);
-void *client_xcalloc(size_t n, size_t size);
-void *client_xrealloc(void *p, size_t n);
-char *client_xstrdup(const char *s); /* NULL in, NULL out */
-char *client_xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Allocation: libnewswire's nw_xmalloc, nw_xstrdup, nw_xprintf... (newswire.h). */
 /* Set *cause (when non-NULL) to a formatted message and return -1. */
 int client_fail(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -21,8 +21,8 @@ ctl_article_exec(struct ctl_ctx *cx, int argc, char **argv)
                         client_exitx(CLIENT_EXIT_USAGE, "'%s' is not an article id (hex)", id);
         if (*id == '\0' || strlen(id) > 64)
                 client_exitx(CLIENT_EXIT_USAGE, "'%s' is not an article id (hex)", id);
-        path = client_xprintf("v1/articles/%s", id);
-        what = client_xprintf("article %s", id);
+        path = nw_xprintf("v1/articles/%s", id);
+        what = nw_xprintf("article %s", id);
         code = ctl_http_get_print(cx, path, what);
         free(path);
         free(what);

@@ -35,7 +35,7 @@ ctl_keygen_option(void *arg, int key, const char *value, char **cause)
 static int
 ctl_keygen_write(const char *path, mode_t mode, const char *text, bool force, char **cause)
 {
-        char *tmp = client_xprintf("%s.tmp.%ld", path, (long)getpid());
+        char *tmp = nw_xprintf("%s.tmp.%ld", path, (long)getpid());
         size_t len = strlen(text);
         int fd, rc = -1;
 
@@ -81,16 +81,15 @@ ctl_keygen_exec(struct ctl_ctx *cx, int argc, char **argv)
                 client_exitx(CLIENT_EXIT_USAGE, "usage: newswire-ctl keygen [--force] NAME");
         if (zmq_has("curve") == 0)
                 client_exitx(CLIENT_EXIT_FAIL, "this libzmq has no CURVE support");
-        dir = client_xstrdup(argv[first]);
+        dir = nw_xstrdup(argv[first]);
         if (stat(dirname(dir), &sb) != 0 && mkdir(dir, 0700) != 0)
                 client_exitx(CLIENT_EXIT_FAIL, "mkdir %s: %s", dir, strerror(errno));
         free(dir);
         if (zmq_curve_keypair(pub, sec) != 0)
                 client_exitx(CLIENT_EXIT_FAIL, "zmq_curve_keypair: %s", zmq_strerror(errno));
-        keyf = client_xprintf("%s.key", argv[first]);
-        pubf = client_xprintf("%s.pub", argv[first]);
-        text =
-            client_xprintf("# newswire CURVE secret key: keep it private (mode 0600)\n%s\n", sec);
+        keyf = nw_xprintf("%s.key", argv[first]);
+        pubf = nw_xprintf("%s.pub", argv[first]);
+        text = nw_xprintf("# newswire CURVE secret key: keep it private (mode 0600)\n%s\n", sec);
         if (ctl_keygen_write(keyf, 0600, text, force, &cause) != 0) {
                 client_warnx("%s", cause);
                 code = CLIENT_EXIT_FAIL;
@@ -98,7 +97,7 @@ ctl_keygen_exec(struct ctl_ctx *cx, int argc, char **argv)
         explicit_bzero(text, strlen(text));
         explicit_bzero(sec, sizeof sec);
         free(text);
-        text = client_xprintf("# newswire CURVE public key\n%s\n", pub);
+        text = nw_xprintf("# newswire CURVE public key\n%s\n", pub);
         if (code == CLIENT_EXIT_OK && ctl_keygen_write(pubf, 0644, text, force, &cause) != 0) {
                 client_warnx("%s", cause);
                 unlink(keyf);

@@ -91,10 +91,10 @@ cursor_save(const char *path, const struct cursor *c, char **cause)
         ssize_t w;
 
         nw_origin_hex(c->c_origin, hex);
-        text = client_xprintf("newswire-alert-cursor 1\norigin %s\nseq %llu\n", hex,
-                              (unsigned long long)c->c_seq);
+        text = nw_xprintf("newswire-alert-cursor 1\norigin %s\nseq %llu\n", hex,
+                          (unsigned long long)c->c_seq);
         len = strlen(text);
-        tmp = client_xprintf("%s.tmp", path);
+        tmp = nw_xprintf("%s.tmp", path);
         fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         if (fd == -1) {
                 client_fail(cause, "%s: %s", tmp, strerror(errno));
@@ -119,7 +119,7 @@ cursor_save(const char *path, const struct cursor *c, char **cause)
                 client_fail(cause, "%s: %s", path, strerror(errno));
                 goto out;
         }
-        dcopy = client_xstrdup(path);
+        dcopy = nw_xstrdup(path);
         if ((dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
                 fsync(dfd);
                 close(dfd);

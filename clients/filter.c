@@ -25,8 +25,8 @@ struct filter {
 static void
 filter_list_add(char ***list, size_t *n, const char *s)
 {
-        *list = client_xrealloc(*list, (*n + 1) * sizeof **list);
-        (*list)[(*n)++] = client_xstrdup(s);
+        *list = nw_xrealloc(*list, (*n + 1) * sizeof **list);
+        (*list)[(*n)++] = nw_xstrdup(s);
 }
 
 /* Free a string list. */
@@ -44,7 +44,7 @@ filter_list_free(char **list, size_t n)
 struct filter *
 filter_new(void)
 {
-        return client_xcalloc(1, sizeof(struct filter));
+        return nw_xcalloc(1, sizeof(struct filter));
 }
 
 /* Free f. */
@@ -103,7 +103,7 @@ int
 filter_add_list(struct filter *f, const char *list,
                 int (*add)(struct filter *, const char *, char **), const char *empty, char **cause)
 {
-        char *copy = client_xstrdup(list), *p = copy, *tok, *e;
+        char *copy = nw_xstrdup(list), *p = copy, *tok, *e;
         int rc = 0, n = 0;
 
         while ((tok = strsep(&p, ",")) != NULL) {

@@ -20,7 +20,7 @@ http_write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 
         if (r->hr_len + n > (size_t)64 << 20)
                 return 0;
-        r->hr_body = client_xrealloc(r->hr_body, r->hr_len + n + 1);
+        r->hr_body = nw_xrealloc(r->hr_body, r->hr_len + n + 1);
         memcpy(r->hr_body + r->hr_len, ptr, n);
         r->hr_len += n;
         r->hr_body[r->hr_len] = '\0';
@@ -52,7 +52,7 @@ http_request(const char *method, const char *url, const char *content_type, cons
 
         http_global_init();
         memset(r, 0, sizeof *r);
-        r->hr_body = client_xstrdup("");
+        r->hr_body = nw_xstrdup("");
         if ((c = curl_easy_init()) == NULL)
                 return client_fail(cause, "cannot initialise libcurl");
         curl_easy_setopt(c, CURLOPT_URL, url);
@@ -70,12 +70,12 @@ http_request(const char *method, const char *url, const char *content_type, cons
         } else if (strcmp(method, "GET") != 0)
                 curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
         if (content_type != NULL) {
-                h = client_xprintf("Content-Type: %s", content_type);
+                h = nw_xprintf("Content-Type: %s", content_type);
                 hdrs = curl_slist_append(hdrs, h);
                 free(h);
         }
         if (token != NULL) {
-                h = client_xprintf("Authorization: Bearer %s", token);
+                h = nw_xprintf("Authorization: Bearer %s", token);
                 hdrs = curl_slist_append(hdrs, h);
                 free(h);
         }
@@ -139,13 +139,12 @@ http_error_text(const struct http_response *r)
                         e = json_object_get(j, "error");
                         m = json_object_get(j, "message");
                         if (json_is_string(m))
-                                s = client_xprintf("HTTP %ld%s%s: %s", r->hr_status,
-                                                   json_is_string(e) ? " " : "",
-                                                   json_is_string(e) ? json_string_value(e) : "",
-                                                   json_string_value(m));
+                                s = nw_xprintf("HTTP %ld%s%s: %s", r->hr_status,
+                                               json_is_string(e) ? " " : "",
+                                               json_is_string(e) ? json_string_value(e) : "",
+                                               json_string_value(m));
                         else if (json_is_string(e))
-                                s = client_xprintf("HTTP %ld: %s", r->hr_status,
-                                                   json_string_value(e));
+                                s = nw_xprintf("HTTP %ld: %s", r->hr_status, json_string_value(e));
                         json_decref(j);
                         if (s != NULL)
                                 return s;
@@ -154,7 +153,7 @@ http_error_text(const struct http_response *r)
                 if (n > 200)
                         n = 200;
                 if (n > 0)
-                        return client_xprintf("HTTP %ld: %.*s", r->hr_status, (int)n, r->hr_body);
+                        return nw_xprintf("HTTP %ld: %.*s", r->hr_status, (int)n, r->hr_body);
         }
-        return client_xprintf("HTTP %ld", r->hr_status);
+        return nw_xprintf("HTTP %ld", r->hr_status);
 }

@@ -101,8 +101,8 @@ ctl_http_get_print(struct ctl_ctx *cx, const char *path, const char *what)
         char *url, *cause = NULL, *msg;
         size_t n;
 
-        url = client_xprintf("%s%s%s", cx->cx_url,
-                             cx->cx_url[strlen(cx->cx_url) - 1] == '/' ? "" : "/", path);
+        url = nw_xprintf("%s%s%s", cx->cx_url, cx->cx_url[strlen(cx->cx_url) - 1] == '/' ? "" : "/",
+                         path);
         if (http_request("GET", url, NULL, NULL, 0, cx->cx_token, (long)cx->cx_timeout, &r,
                          &cause) != 0) {
                 client_warnx("%s", cause);

@@ -165,12 +165,12 @@ post_dir(struct post_args *a, const char *dir)
         while ((de = readdir(d)) != NULL) {
                 if (de->d_name[0] == '.')
                         continue;
-                path = client_xprintf("%s/%s", dir, de->d_name);
+                path = nw_xprintf("%s/%s", dir, de->d_name);
                 if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
                         free(path);
                         continue;
                 }
-                names = client_xrealloc(names, (n + 1) * sizeof *names);
+                names = nw_xrealloc(names, (n + 1) * sizeof *names);
                 names[n++] = path;
         }
         closedir(d);
@@ -211,7 +211,7 @@ main(int argc, char **argv)
         if (a.a_token_file != NULL && http_read_token(a.a_token_file, &a.a_token, &cause) != 0)
                 client_exitx(CLIENT_EXIT_USAGE, "%s", cause);
         a.a_endpoint =
-            client_xprintf("%s%sv1/articles", a.a_url, post_ends_with(a.a_url, "/") ? "" : "/");
+            nw_xprintf("%s%sv1/articles", a.a_url, post_ends_with(a.a_url, "/") ? "" : "/");
         for (i = first; i < argc && worst < 3; i++) {
                 if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
                         rc = post_dir(&a, argv[i]);

@@ -44,7 +44,7 @@ opt_parse(int argc, char **argv, const struct opt *table, const char *synopsis, 
 
         while (table[n].o_name != NULL)
                 n++;
-        lo = client_xcalloc(n + 2, sizeof *lo);
+        lo = nw_xcalloc(n + 2, sizeof *lo);
         k = 0;
         shorts[k++] = '+'; /* stop at the first operand, like POSIX */
         shorts[k++] = ':';
@@ -106,8 +106,8 @@ opt_parse(int argc, char **argv, const struct opt *table, const char *synopsis, 
 static void
 opt_list_add(char ***list, size_t *n, const char *v)
 {
-        *list = client_xrealloc(*list, (*n + 1) * sizeof **list);
-        (*list)[(*n)++] = client_xstrdup(v);
+        *list = nw_xrealloc(*list, (*n + 1) * sizeof **list);
+        (*list)[(*n)++] = nw_xstrdup(v);
 }
 
 /* The shared options. */
@@ -136,11 +136,11 @@ opt_common(struct opt_common *oc, int key, const char *value, char **cause)
                 return 1;
         case OPT_SERVER_KEY:
                 free(oc->oc_server_key);
-                oc->oc_server_key = client_xstrdup(value);
+                oc->oc_server_key = nw_xstrdup(value);
                 return 1;
         case OPT_CLIENT_KEY:
                 free(oc->oc_client_key);
-                oc->oc_client_key = client_xstrdup(value);
+                oc->oc_client_key = nw_xstrdup(value);
                 return 1;
         case OPT_TYPE:
                 if (*value == '\0' || *value == '$')
@@ -184,9 +184,9 @@ opt_common_apply(struct opt_common *oc, struct sub *s, char **cause)
                 return client_fail(cause, "give one --replay per --pub (%zu --pub, %zu --replay)",
                                    oc->oc_npubs, oc->oc_nreplays);
         if (oc->oc_server_key == NULL && client_env("NEWSWIRE_SERVER_KEY", NULL) != NULL)
-                oc->oc_server_key = client_xstrdup(client_env("NEWSWIRE_SERVER_KEY", NULL));
+                oc->oc_server_key = nw_xstrdup(client_env("NEWSWIRE_SERVER_KEY", NULL));
         if (oc->oc_client_key == NULL && client_env("NEWSWIRE_CLIENT_KEY", NULL) != NULL)
-                oc->oc_client_key = client_xstrdup(client_env("NEWSWIRE_CLIENT_KEY", NULL));
+                oc->oc_client_key = nw_xstrdup(client_env("NEWSWIRE_CLIENT_KEY", NULL));
         if (curve_load(&cc, oc->oc_server_key, oc->oc_client_key, cause) != 0)
                 return -1;
         if (s == NULL)

@@ -31,9 +31,9 @@ out_text(const struct nw_event *ev)
         strftime(clock, sizeof clock, "%H:%M:%S", &tm);
         if (ev->has_seq)
                 snprintf(seq, sizeof seq, "#%llu ", (unsigned long long)ev->seq);
-        s = client_xprintf("%s %s%s %s [%s %.2f]", clock, seq, ev->type ? ev->type : "?",
-                           ev->summary ? ev->summary : "(no summary)",
-                           ev->modality ? ev->modality : "?", ev->confidence);
+        s = nw_xprintf("%s %s%s %s [%s %.2f]", clock, seq, ev->type ? ev->type : "?",
+                       ev->summary ? ev->summary : "(no summary)",
+                       ev->modality ? ev->modality : "?", ev->confidence);
         for (p = s; *p != '\0'; p++) /* one event, one line */
                 if (*p == '\n' || *p == '\r' || *p == '\t')
                         *p = ' ';

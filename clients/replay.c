@@ -51,12 +51,12 @@ replay_connect(struct replay *r, char **cause)
 struct replay *
 replay_new(void *ctx, const char *endpoint, const struct client_curve *cc, char **cause)
 {
-        struct replay *r = client_xcalloc(1, sizeof *r);
+        struct replay *r = nw_xcalloc(1, sizeof *r);
 
         if (cc != NULL)
                 r->rp_curve = *cc;
         r->rp_ctx = ctx;
-        r->rp_endpoint = client_xstrdup(endpoint);
+        r->rp_endpoint = nw_xstrdup(endpoint);
         r->rp_req = (uint64_t)client_wall_ms() << 16;
         if (replay_connect(r, cause) != 0) {
                 replay_destroy(&r);

@@ -76,7 +76,7 @@ ruleset_parse_rate(const char *v, unsigned *count, int64_t *ms, char **cause)
         } units[] = {{"s", 1000},     {"sec", 1000},     {"second", 1000}, {"m", 60000},
                      {"min", 60000},  {"minute", 60000}, {"h", 3600000},   {"hour", 3600000},
                      {"d", 86400000}, {"day", 86400000}};
-        char *copy = client_xstrdup(v), *slash = strchr(copy, '/'), *why = NULL;
+        char *copy = nw_xstrdup(v), *slash = strchr(copy, '/'), *why = NULL;
         uint64_t n;
         size_t i;
         int rc = -1;
@@ -124,7 +124,7 @@ ruleset_set_str(struct ruleset_ctx *ctx, char **dst, const char *name, const cha
                 return ruleset_error(ctx, "%s given twice", name);
         if (*v == '\0')
                 return ruleset_error(ctx, "%s is empty", name);
-        *dst = client_xstrdup(v);
+        *dst = nw_xstrdup(v);
         return 1;
 }
 
@@ -213,10 +213,10 @@ ruleset_rule(struct ruleset_ctx *ctx, const char *section)
         for (size_t i = 0; i < rs->rs_nrules; i++)
                 if (strcmp(rs->rs_rules[i].r_name, section) == 0)
                         return NULL;
-        rs->rs_rules = client_xrealloc(rs->rs_rules, (rs->rs_nrules + 1) * sizeof *r);
+        rs->rs_rules = nw_xrealloc(rs->rs_rules, (rs->rs_nrules + 1) * sizeof *r);
         r = &rs->rs_rules[rs->rs_nrules++];
         memset(r, 0, sizeof *r);
-        r->r_name = client_xstrdup(section);
+        r->r_name = nw_xstrdup(section);
         r->r_filter = filter_new();
         r->r_retries = 5;
         r->r_backoff_ms = 1000;
@@ -273,8 +273,8 @@ ruleset_parse(const char *buf, size_t len, const char *name, const char *datadir
                 client_fail(cause, "%s: not UTF-8", name);
                 return NULL;
         }
-        ctx.rc_rules = client_xcalloc(1, sizeof *ctx.rc_rules);
-        copy = client_xcalloc(1, len + 1);
+        ctx.rc_rules = nw_xcalloc(1, sizeof *ctx.rc_rules);
+        copy = nw_xcalloc(1, len + 1);
         memcpy(copy, buf, len);
         line = ini_parse_string(copy, ruleset_handler, &ctx);
         free(copy);
@@ -370,7 +370,7 @@ ruleset_rate_take(struct rule *r, int64_t now_ms)
         r->r_nsent = k;
         if (r->r_nsent >= r->r_rate_count)
                 return false;
-        r->r_sent = client_xrealloc(r->r_sent, (r->r_nsent + 1) * sizeof *r->r_sent);
+        r->r_sent = nw_xrealloc(r->r_sent, (r->r_nsent + 1) * sizeof *r->r_sent);
         r->r_sent[r->r_nsent++] = now_ms;
         return true;
 }

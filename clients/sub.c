@@ -108,7 +108,7 @@ static void __attribute__((format(printf, 2, 3))) sub_notice(struct sub *s, cons
 struct sub *
 sub_new(void)
 {
-        struct sub *s = client_xcalloc(1, sizeof *s);
+        struct sub *s = nw_xcalloc(1, sizeof *s);
 
         s->s_hb_timeout = 3500;
         s->s_replay_timeout = 5000;
@@ -151,19 +151,19 @@ sub_add_endpoint(struct sub *s, const char *pub, const char *replay)
 {
         struct sub_pub *p;
 
-        s->s_pubs = client_xrealloc(s->s_pubs, (s->s_npubs + 1) * sizeof *s->s_pubs);
+        s->s_pubs = nw_xrealloc(s->s_pubs, (s->s_npubs + 1) * sizeof *s->s_pubs);
         p = &s->s_pubs[s->s_npubs++];
         memset(p, 0, sizeof *p);
-        p->sp_pub_ep = client_xstrdup(pub);
-        p->sp_replay_ep = client_xstrdup(replay);
+        p->sp_pub_ep = nw_xstrdup(pub);
+        p->sp_replay_ep = nw_xstrdup(replay);
 }
 
 /* Add a SUB prefix. */
 void
 sub_add_prefix(struct sub *s, const char *prefix)
 {
-        s->s_prefixes = client_xrealloc(s->s_prefixes, (s->s_nprefixes + 1) * sizeof(char *));
-        s->s_prefixes[s->s_nprefixes++] = client_xstrdup(prefix);
+        s->s_prefixes = nw_xrealloc(s->s_prefixes, (s->s_nprefixes + 1) * sizeof(char *));
+        s->s_prefixes[s->s_nprefixes++] = nw_xstrdup(prefix);
 }
 
 /* Start after since. */
@@ -267,16 +267,15 @@ sub_handshake_reason(const struct sub *s, struct sub_pub *p)
                         if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH && rank < 3) {
                                 rank = 3;
                                 free(why);
-                                why =
-                                    client_xprintf("the daemon refused our CURVE key (status %u): "
-                                                   "is our NAME.pub in its curve_clients_dir?",
-                                                   (unsigned)value);
+                                why = nw_xprintf("the daemon refused our CURVE key (status %u): "
+                                                 "is our NAME.pub in its curve_clients_dir?",
+                                                 (unsigned)value);
                         } else if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
                                    value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH &&
                                    rank < 2) {
                                 rank = 2;
                                 free(why);
-                                why = client_xprintf(
+                                why = nw_xprintf(
                                     "%s", s->s_curve.cc_on
                                               ? "the daemon does not use CURVE on this endpoint "
                                                 "(drop --server-key and --client-key)"
@@ -285,7 +284,7 @@ sub_handshake_reason(const struct sub *s, struct sub_pub *p)
                         } else if (rank < 1) {
                                 rank = 1;
                                 free(why);
-                                why = client_xprintf(
+                                why = nw_xprintf(
                                     "the daemon closed the connection during the handshake (%s)",
                                     s->s_curve.cc_on ? "a wrong --server-key, or no CURVE there?"
                                                      : "it requires CURVE? give --server-key and "
@@ -405,7 +404,7 @@ sub_enqueue(struct sub *s, size_t pub, struct nw_event *ev, const struct nw_trai
 
         if (s->s_qlen == s->s_qcap) {
                 size_t ncap = s->s_qcap ? s->s_qcap * 2 : 64, i;
-                struct sub_item *nq = client_xcalloc(ncap, sizeof *nq);
+                struct sub_item *nq = nw_xcalloc(ncap, sizeof *nq);
 
                 for (i = 0; i < s->s_qlen; i++)
                         nq[i] = s->s_queue[(s->s_qhead + i) % s->s_qcap];
@@ -444,7 +443,7 @@ sub_pending_add(void *arg, struct nw_event *ev, const struct nw_trailer *t)
         }
         if (pd->pd_n == pd->pd_cap) {
                 pd->pd_cap = pd->pd_cap ? pd->pd_cap * 2 : 64;
-                pd->pd_items = client_xrealloc(pd->pd_items, pd->pd_cap * sizeof *pd->pd_items);
+                pd->pd_items = nw_xrealloc(pd->pd_items, pd->pd_cap * sizeof *pd->pd_items);
         }
         pd->pd_items[pd->pd_n].si_event = ev;
         pd->pd_items[pd->pd_n].si_trailer = *t;
@@ -473,8 +472,8 @@ sub_catchup(struct sub *s, size_t pi, char **cause)
 {
         struct sub_pub *p = &s->s_pubs[pi];
         size_t np = s->s_nprefixes ? s->s_nprefixes : 1, i, k, rounds;
-        uint64_t *cursor = client_xcalloc(np, sizeof *cursor), horizon, head = UINT64_MAX;
-        bool *done = client_xcalloc(np, sizeof *done), all;
+        uint64_t *cursor = nw_xcalloc(np, sizeof *cursor), horizon, head = UINT64_MAX;
+        bool *done = nw_xcalloc(np, sizeof *done), all;
         struct sub_pending pd = {.pd_pub = p};
         uint64_t start = p->sp_last, delivered = 0;
         struct nw_end end;
@@ -771,7 +770,7 @@ sub_next(struct sub *s, int64_t timeout_ms, struct sub_msg *m, char **cause)
 
         if (!s->s_started && sub_start(s, cause) != 0)
                 return -1;
-        items = client_xcalloc(s->s_npubs, sizeof *items);
+        items = nw_xcalloc(s->s_npubs, sizeof *items);
         for (;;) {
                 int64_t wait, next;
 

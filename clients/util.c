@@ -1,6 +1,7 @@
 /*
- * util.c — small helpers every client tool shares: allocation, messages,
- * clocks, whole-file reads and strict number parsing.
+ * util.c — small helpers every client tool shares: messages, the stop flag,
+ * clocks, whole-file reads and strict number parsing (allocation wrappers
+ * come from libnewswire: nw_xmalloc and kin).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,82 +19,6 @@
 const char *client_progname = "newswire";
 volatile sig_atomic_t client_stop;
 
-/* Abort with a message when memory runs out. */
-static void __attribute__((noreturn)) client_oom(void)
-{
-        fprintf(stderr, "%s: out of memory\n", client_progname);
-        abort();
-}
-
-/* malloc or abort. */
-void *
-client_xmalloc(size_t n)
-{
-        void *p = malloc(n ? n : 1);
-
-        if (p == NULL)
-                client_oom();
-        return p;
-}
-
-/* calloc or abort. */
-void *
-client_xcalloc(size_t n, size_t size)
-{
-        void *p = calloc(n ? n : 1, size ? size : 1);
-
-        if (p == NULL)
-                client_oom();
-        return p;
-}
-
-/* realloc or abort. */
-void *
-client_xrealloc(void *p, size_t n)
-{
-        p = realloc(p, n ? n : 1);
-        if (p == NULL)
-                client_oom();
-        return p;
-}
-
-/* strdup or abort; NULL stays NULL. */
-char *
-client_xstrdup(const char *s)
-{
-        char *p;
-
-        if (s == NULL)
-                return NULL;
-        if ((p = strdup(s)) == NULL)
-                client_oom();
-        return p;
-}
-
-/* vasprintf or abort. */
-static char *
-client_xvprintf(const char *fmt, va_list ap)
-{
-        char *s;
-
-        if (vasprintf(&s, fmt, ap) == -1)
-                client_oom();
-        return s;
-}
-
-/* asprintf or abort. */
-char *
-client_xprintf(const char *fmt, ...)
-{
-        va_list ap;
-        char *s;
-
-        va_start(ap, fmt);
-        s = client_xvprintf(fmt, ap);
-        va_end(ap);
-        return s;
-}
-
 /* Set *cause and return -1. */
 int
 client_fail(char **cause, const char *fmt, ...)
@@ -102,7 +27,7 @@ client_fail(char **cause, const char *fmt, ...)
 
         if (cause != NULL) {
                 va_start(ap, fmt);
-                *cause = client_xvprintf(fmt, ap);
+                *cause = nw_xvprintf(fmt, ap);
                 va_end(ap);
         }
         return -1;
@@ -192,7 +117,7 @@ static int
 client_read_fd(int fd, const char *path, char **buf, size_t *len, char **cause)
 {
         size_t cap = 65536, n = 0;
-        char *b = client_xmalloc(cap);
+        char *b = nw_xmalloc(cap);
         ssize_t r;
 
         for (;;) {
@@ -202,7 +127,7 @@ client_read_fd(int fd, const char *path, char **buf, size_t *len, char **cause)
                                 return client_fail(cause, "%s: file too large", path);
                         }
                         cap *= 2;
-                        b = client_xrealloc(b, cap);
+                        b = nw_xrealloc(b, cap);
                 }
                 r = read(fd, b + n, cap - n - 1);
                 if (r == 0)

@@ -13,6 +13,7 @@
 #ifndef NEWSWIRE_H
 #define NEWSWIRE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,22 +22,22 @@
 
 /* Decoder limits: input beyond them is refused with NW_E_LIMIT. */
 #define NW_MAX_MESSAGE (4u * 1024 * 1024) /* one encoded event or control message */
-#define NW_MAX_STRING (1u * 1024 * 1024)  /* one string field */
-#define NW_MAX_ITEMS 1024                 /* args, attrs, quantities, reported_by */
-#define NW_MAX_DEPTH 8                    /* nesting of maps/arrays, skipped keys included */
+#define NW_MAX_STRING  (1u * 1024 * 1024) /* one string field */
+#define NW_MAX_ITEMS   1024               /* args, attrs, quantities, reported_by */
+#define NW_MAX_DEPTH   8                  /* nesting of maps/arrays, skipped keys included */
 #define NW_MAX_OBJECTS 65536              /* msgpack values in one message, keys included */
 
 /* Error codes of decoders and parsers (negative; 0 is success). */
 enum nw_err {
-	NW_OK = 0,
-	NW_E_TRUNCATED = -1, /* input ends inside a value */
-	NW_E_MALFORMED = -2, /* not msgpack / not JSON / trailing bytes */
-	NW_E_TYPE = -3,      /* a field has the wrong type (string where int expected...) */
-	NW_E_MISSING = -4,   /* a required field is absent */
-	NW_E_LIMIT = -5,     /* a size, count or depth limit is exceeded */
-	NW_E_VERSION = -6,   /* "v" is a major version this library does not speak */
-	NW_E_VALUE = -7,     /* a field has an invalid value (bad UTF-8, negative count...) */
-	NW_E_NOMEM = -8,
+        NW_OK = 0,
+        NW_E_TRUNCATED = -1, /* input ends inside a value */
+        NW_E_MALFORMED = -2, /* not msgpack / not JSON / trailing bytes */
+        NW_E_TYPE = -3,      /* a field has the wrong type (string where int expected...) */
+        NW_E_MISSING = -4,   /* a required field is absent */
+        NW_E_LIMIT = -5,     /* a size, count or depth limit is exceeded */
+        NW_E_VERSION = -6,   /* "v" is a major version this library does not speak */
+        NW_E_VALUE = -7,     /* a field has an invalid value (bad UTF-8, negative count...) */
+        NW_E_NOMEM = -8,
 };
 
 /* A short constant name for an error code ("truncated", "malformed", ...). */
@@ -45,60 +46,60 @@ const char *nw_strerror(int err);
 /* ---- the event model ------------------------------------------------- */
 
 struct nw_arg {
-	char *role; /* "agent", "product", ... */
-	char *id;   /* entity slug [a-z0-9-]+, or NULL */
-	char *text; /* surface text as in the article, or NULL */
+        char *role; /* "agent", "product", ... */
+        char *id;   /* entity slug [a-z0-9-]+, or NULL */
+        char *text; /* surface text as in the article, or NULL */
 };
 
 struct nw_attr {
-	char *key;
-	char *value;
+        char *key;
+        char *value;
 };
 
 struct nw_quantity {
-	char *kind; /* money, count, duration, multiple, rank, percent */
-	double value;
-	char *unit; /* ISO 4217 for money; "users", "day", "x", "%", ... */
-	char *text; /* surface text, or NULL */
+        char *kind; /* money, count, duration, multiple, rank, percent */
+        double value;
+        char *unit; /* ISO 4217 for money; "users", "day", "x", "%", ... */
+        char *text; /* surface text, or NULL */
 };
 
 struct nw_ref {
-	char *id; /* a reporter (media) entity, or NULL */
-	char *text;
+        char *id; /* a reporter (media) entity, or NULL */
+        char *text;
 };
 
 struct nw_article_ref {
-	char *id; /* sha256 prefix of the normalized body (hex) */
-	char *url, *title, *published, *source, *lang; /* each may be NULL */
+        char *id; /* sha256 prefix of the normalized body (hex) */
+        char *url, *title, *published, *source, *lang; /* each may be NULL */
 };
 
 struct nw_event {
-	uint32_t v;       /* NW_VERSION_MAJOR when built here */
-	char *id;         /* deterministic event id */
-	bool has_seq;     /* seq is set on published events only */
-	uint64_t seq;
-	char *type;       /* "product.plan", ... */
-	char *modality;   /* asserted, planned, likely, negated */
-	double confidence; /* 0..1 */
+        uint32_t v;   /* NW_VERSION_MAJOR when built here */
+        char *id;     /* deterministic event id */
+        bool has_seq; /* seq is set on published events only */
+        uint64_t seq;
+        char *type;        /* "product.plan", ... */
+        char *modality;    /* asserted, planned, likely, negated */
+        double confidence; /* 0..1 */
 
-	struct nw_arg *args;
-	size_t nargs;
-	struct nw_attr *attrs;
-	size_t nattrs;
+        struct nw_arg *args;
+        size_t nargs;
+        struct nw_attr *attrs;
+        size_t nattrs;
 
-	char *time_value; /* ISO 8601 / EDTF, or NULL (no time, or a vague one) */
-	char *time_text;  /* surface text, or NULL when there is no time at all */
+        char *time_value; /* ISO 8601 / EDTF, or NULL (no time, or a vague one) */
+        char *time_text;  /* surface text, or NULL when there is no time at all */
 
-	struct nw_quantity *quantities;
-	size_t nquantities;
-	struct nw_ref *reported_by;
-	size_t nreported_by;
+        struct nw_quantity *quantities;
+        size_t nquantities;
+        struct nw_ref *reported_by;
+        size_t nreported_by;
 
-	char *summary;
-	char *evidence_text;
-	uint64_t evidence_start, evidence_end; /* byte offsets into the article body */
+        char *summary;
+        char *evidence_text;
+        uint64_t evidence_start, evidence_end; /* byte offsets into the article body */
 
-	struct nw_article_ref article;
+        struct nw_article_ref article;
 };
 
 /* A new empty event (v = NW_VERSION_MAJOR, modality "asserted"). Aborts on OOM. */
@@ -116,12 +117,12 @@ void nw_event_set_modality(struct nw_event *ev, const char *modality);
 void nw_event_set_summary(struct nw_event *ev, const char *summary);
 void nw_event_set_time(struct nw_event *ev, const char *value, const char *text);
 void nw_event_set_evidence(struct nw_event *ev, const char *text, size_t len, uint64_t start,
-    uint64_t end);
+                           uint64_t end);
 void nw_event_set_article(struct nw_event *ev, const struct nw_article_ref *art);
 void nw_event_add_arg(struct nw_event *ev, const char *role, const char *id, const char *text);
 void nw_event_set_attr(struct nw_event *ev, const char *key, const char *value);
-void nw_event_add_quantity(struct nw_event *ev, const char *kind, double value,
-    const char *unit, const char *text);
+void nw_event_add_quantity(struct nw_event *ev, const char *kind, double value, const char *unit,
+                           const char *text);
 void nw_event_add_reported_by(struct nw_event *ev, const char *id, const char *text);
 
 /* Accessors for the common lookups. NULL when absent. */
@@ -158,9 +159,9 @@ int nw_event_from_json(const char *buf, size_t len, struct nw_event **ev, char *
 /* The third frame of every event message: who published it, which run of
  * that publisher (epoch changes on every restart), and the sequence. */
 struct nw_trailer {
-	uint8_t origin[NW_ORIGIN_LEN];
-	uint64_t epoch;
-	uint64_t seq;
+        uint8_t origin[NW_ORIGIN_LEN];
+        uint64_t epoch;
+        uint64_t seq;
 };
 
 int nw_trailer_encode(const struct nw_trailer *t, char **out, size_t *outlen);
@@ -168,69 +169,80 @@ int nw_trailer_decode(const void *buf, size_t len, struct nw_trailer *t, char **
 
 /* Topics that are not event types start with '$' so no type prefix matches them. */
 #define NW_TOPIC_HEARTBEAT "$hb"
-#define NW_TOPIC_END "$end"
-#define NW_TOPIC_ERROR "$error"
-#define NW_TOPIC_STATS "$stats"
+#define NW_TOPIC_END       "$end"
+#define NW_TOPIC_ERROR     "$error"
+#define NW_TOPIC_STATS     "$stats"
 
 /* Heartbeat: [ "$hb", heartbeat msgpack ] every second on PUB. */
 struct nw_heartbeat {
-	uint8_t origin[NW_ORIGIN_LEN];
-	uint64_t epoch;
-	uint64_t last_seq; /* the last sequence published, 0 when none yet */
-	uint64_t time_ms;  /* publisher's wall clock, ms since the Unix epoch */
+        uint8_t origin[NW_ORIGIN_LEN];
+        uint64_t epoch;
+        uint64_t last_seq; /* the last sequence published, 0 when none yet */
+        uint64_t time_ms;  /* publisher's wall clock, ms since the Unix epoch */
 };
 int nw_heartbeat_encode(const struct nw_heartbeat *h, char **out, size_t *outlen);
 int nw_heartbeat_decode(const void *buf, size_t len, struct nw_heartbeat *h, char **cause);
 
 /* Requests to the replay (ROUTER) socket: one msgpack frame. */
 enum nw_req_op {
-	NW_REQ_REPLAY = 1, /* events with seq > since, at most limit, type prefix */
-	NW_REQ_STATS = 2,  /* publisher statistics */
+        NW_REQ_REPLAY = 1, /* events with seq > since, at most limit, type prefix */
+        NW_REQ_STATS = 2,  /* publisher statistics */
 };
 struct nw_request {
-	enum nw_req_op op;
-	uint64_t req_id;  /* echoed in the reply, for the client's bookkeeping */
-	uint64_t since;   /* REPLAY: sequences strictly greater than this */
-	uint32_t limit;   /* REPLAY: at most this many (0 = server default) */
-	char prefix[128]; /* REPLAY: type prefix, "" for all */
+        enum nw_req_op op;
+        uint64_t req_id;  /* echoed in the reply, for the client's bookkeeping */
+        uint64_t since;   /* REPLAY: sequences strictly greater than this */
+        uint32_t limit;   /* REPLAY: at most this many (0 = server default) */
+        char prefix[128]; /* REPLAY: type prefix, "" for all */
 };
 int nw_request_encode(const struct nw_request *r, char **out, size_t *outlen);
 int nw_request_decode(const void *buf, size_t len, struct nw_request *r, char **cause);
 
 /* End of a replay: [ "$end", end msgpack ]. */
 struct nw_end {
-	uint64_t req_id;
-	uint64_t count;    /* events sent for this request */
-	uint64_t last_seq; /* the last sequence sent, or since when none */
-	uint64_t head_seq; /* the newest sequence in the store */
-	bool more;         /* limit reached: ask again from last_seq */
-	uint8_t origin[NW_ORIGIN_LEN];
-	uint64_t epoch;
+        uint64_t req_id;
+        uint64_t count;    /* events sent for this request */
+        uint64_t last_seq; /* the last sequence sent, or since when none */
+        uint64_t head_seq; /* the newest sequence in the store */
+        bool more;         /* limit reached: ask again from last_seq */
+        uint8_t origin[NW_ORIGIN_LEN];
+        uint64_t epoch;
 };
 int nw_end_encode(const struct nw_end *e, char **out, size_t *outlen);
 int nw_end_decode(const void *buf, size_t len, struct nw_end *e, char **cause);
 
 /* An error reply: [ "$error", error msgpack ]. */
 struct nw_error_reply {
-	uint64_t req_id;
-	int32_t code; /* an nw_err, or NW_E_* of the request */
-	char message[256];
+        uint64_t req_id;
+        int32_t code; /* an nw_err, or NW_E_* of the request */
+        char message[256];
 };
 int nw_error_encode(const struct nw_error_reply *e, char **out, size_t *outlen);
 int nw_error_decode(const void *buf, size_t len, struct nw_error_reply *e, char **cause);
 
 /* Stats reply: [ "$stats", msgpack map of string -> uint64 ]. */
 struct nw_stat {
-	char name[64];
-	uint64_t value;
+        char name[64];
+        uint64_t value;
 };
 int nw_stats_encode(uint64_t req_id, const struct nw_stat *stats, size_t n, char **out,
-    size_t *outlen);
+                    size_t *outlen);
 /* *stats is malloc'd (caller frees), *n its length. */
 int nw_stats_decode(const void *buf, size_t len, uint64_t *req_id, struct nw_stat **stats,
-    size_t *n, char **cause);
+                    size_t *n, char **cause);
 
 /* ---- helpers ---------------------------------------------------------- */
+
+/* Allocation wrappers for the library, the daemon's helpers and the clients:
+ * they abort with a message on failure, so they never return NULL (but
+ * nw_xstrdup and nw_xstrndup give NULL for NULL). */
+void *nw_xmalloc(size_t n);
+void *nw_xcalloc(size_t n, size_t size);
+void *nw_xrealloc(void *p, size_t n);
+char *nw_xstrdup(const char *s);
+char *nw_xstrndup(const char *s, size_t n);
+char *nw_xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *nw_xvprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Find the data directory (lexicons, rules): $NEWSWIRE_DATA, else
  * <exe>/../share/newswire (installed), else <exe>/../../data (build tree),

@@ -16,13 +16,7 @@
 
 /* ---- util.c ---- */
 
-/* Allocation wrappers: abort on failure. */
-void *nw_xmalloc(size_t n);
-void *nw_xcalloc(size_t n, size_t size);
-void *nw_xrealloc(void *p, size_t n);
-char *nw_xstrdup(const char *s);            /* NULL in, NULL out */
-char *nw_xstrndup(const char *s, size_t n); /* NULL in, NULL out */
-char *nw_xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The allocation wrappers nw_x* are public: see newswire.h. */
 
 /* Set *cause (when cause is non-NULL) and return err. */
 int nw_fail(char **cause, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

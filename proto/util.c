@@ -109,8 +109,8 @@ nw_xstrndup(const char *s, size_t n)
 }
 
 /* vasprintf or abort. */
-static char *
-util_vprintf(const char *fmt, va_list ap)
+char *
+nw_xvprintf(const char *fmt, va_list ap)
 {
         char *s;
 
@@ -127,7 +127,7 @@ nw_xprintf(const char *fmt, ...)
         char *s;
 
         va_start(ap, fmt);
-        s = util_vprintf(fmt, ap);
+        s = nw_xvprintf(fmt, ap);
         va_end(ap);
         return s;
 }
@@ -140,7 +140,7 @@ nw_fail(char **cause, int err, const char *fmt, ...)
 
         if (cause != NULL) {
                 va_start(ap, fmt);
-                *cause = util_vprintf(fmt, ap);
+                *cause = nw_xvprintf(fmt, ap);
                 va_end(ap);
         }
         return err;
@@ -262,7 +262,7 @@ nw_buf_addf(struct nw_buf *b, const char *fmt, ...)
         char *s;
 
         va_start(ap, fmt);
-        s = util_vprintf(fmt, ap);
+        s = nw_xvprintf(fmt, ap);
         va_end(ap);
         nw_buf_adds(b, s);
         free(s);

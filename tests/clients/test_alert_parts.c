@@ -233,8 +233,8 @@ test_cursor(void **state)
         int i;
 
         assert_non_null(mkdtemp(dir));
-        path = client_xprintf("%s/cursor", dir);
-        tmp = client_xprintf("%s/cursor.tmp", dir);
+        path = nw_xprintf("%s/cursor", dir);
+        tmp = nw_xprintf("%s/cursor.tmp", dir);
         assert_int_equal(cursor_load(path, &d, &cause), 0); /* missing: not valid */
         assert_false(d.c_valid);
         c.c_valid = true;
@@ -272,7 +272,7 @@ test_cursor(void **state)
         unlink(path);
         /* an unwritable place */
         free(path);
-        path = client_xprintf("%s/no/such/dir/cursor", dir);
+        path = nw_xprintf("%s/no/such/dir/cursor", dir);
         assert_int_equal(cursor_save(path, &c, &cause), -1);
         assert_non_null(strstr(cause, "No such file or directory"));
         free(cause);
@@ -306,19 +306,19 @@ test_actions_file_exec(void **state)
         size_t len;
 
         assert_non_null(mkdtemp(dir));
-        out = client_xprintf("%s/env.out", dir);
-        text = client_xprintf("[r]\nfile = %s/a.jsonl\n"
-                              "exec = cat > %s/stdin.out; echo \"$NEWSWIRE_RULE $NEWSWIRE_SEQ "
-                              "$NEWSWIRE_TYPE $NEWSWIRE_ENTITIES\" > %s\n"
-                              "[slow]\nexec = sleep 5\ntimeout = 0.3\n"
-                              "[bad]\nexec = exit 4\n",
-                              dir, dir, out);
+        out = nw_xprintf("%s/env.out", dir);
+        text = nw_xprintf("[r]\nfile = %s/a.jsonl\n"
+                          "exec = cat > %s/stdin.out; echo \"$NEWSWIRE_RULE $NEWSWIRE_SEQ "
+                          "$NEWSWIRE_TYPE $NEWSWIRE_ENTITIES\" > %s\n"
+                          "[slow]\nexec = sleep 5\ntimeout = 0.3\n"
+                          "[bad]\nexec = exit 4\n",
+                          dir, dir, out);
         rs = ruleset_parse(text, strlen(text), "t", NULL, &cause);
         assert_non_null(rs);
         assert_int_equal(action_run(&rs->rs_rules[0], ev, &t, NULL, &cause), 0);
         assert_int_equal(action_run(&rs->rs_rules[0], ev, &t, NULL, &cause), 0);
         free(text);
-        text = client_xprintf("%s/a.jsonl", dir);
+        text = nw_xprintf("%s/a.jsonl", dir);
         assert_int_equal(client_read_file(text, &buf, &len, &cause), 0);
         assert_non_null(strstr(buf, "\"type\":\"finance.funding\""));
         assert_int_equal(strchr(buf, '\n') - buf + 1, (long)len / 2); /* two equal lines */
@@ -329,7 +329,7 @@ test_actions_file_exec(void **state)
         free(buf);
         unlink(out);
         free(text);
-        text = client_xprintf("%s/stdin.out", dir);
+        text = nw_xprintf("%s/stdin.out", dir);
         assert_int_equal(client_read_file(text, &buf, &len, &cause), 0);
         assert_non_null(strstr(buf, "\"id\":\"e1\""));
         free(buf);
