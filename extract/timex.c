@@ -390,12 +390,10 @@ timex_zh(const char *s, size_t len, size_t i, const struct ex_date *pub, struct 
         return 0;
 }
 
-/* Whether s[i..] starts with word w (case-insensitive, lowered text) at a word end. */
+/* timex_word once its first two letters matched. */
 static size_t
-timex_word(const char *low, size_t len, size_t i, const char *w)
+timex_word_rest(const char *low, size_t len, size_t i, const char *w)
 {
-        if (i + 1 >= len || low[i] != w[0] || low[i + 1] != w[1])
-                return 0;
         size_t n = strlen(w);
         if (i + n > len || memcmp(low + i, w, n) != 0)
                 return 0;
@@ -403,6 +401,16 @@ timex_word(const char *low, size_t len, size_t i, const char *w)
             ((low[i + n] >= 'a' && low[i + n] <= 'z') || (low[i + n] >= '0' && low[i + n] <= '9')))
                 return 0;
         return n;
+}
+
+/* Whether s[i..] starts with word w (case-insensitive, lowered text) at a word
+ * end. Inline: most calls fail on the first letter, and the scan makes many. */
+static inline size_t
+timex_word(const char *low, size_t len, size_t i, const char *w)
+{
+        if (i + 1 >= len || low[i] != w[0] || low[i + 1] != w[1])
+                return 0;
+        return timex_word_rest(low, len, i, w);
 }
 
 /* Skip spaces. */
