@@ -405,7 +405,7 @@ timex_word_rest(const char *low, size_t len, size_t i, const char *w)
 
 /* Whether s[i..] starts with word w (case-insensitive, lowered text) at a word
  * end. Inline: most calls fail on the first letter, and the scan makes many. */
-static inline size_t
+static inline __attribute__((always_inline)) size_t
 timex_word(const char *low, size_t len, size_t i, const char *w)
 {
         if (i + 1 >= len || low[i] != w[0] || low[i + 1] != w[1])
