@@ -24,6 +24,7 @@
  *   timeout = 10               seconds per webhook request or command
  *   continue = no              yes: later rules may alert this event too
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -128,77 +129,212 @@ ruleset_set_str(struct ruleset_ctx *ctx, char **dst, const char *name, const cha
         return 1;
 }
 
+/*
+ * The keys of a rule section: one handler each, found through
+ * ruleset_rule_keys[]. A handler returns 1, or 0 after ruleset_error (inih's
+ * convention for "keep going, but the file is bad").
+ */
+
+/* type = a, b: event type prefixes. */
+static int
+ruleset_key_type(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
+{
+        char *why = NULL;
+
+        if (filter_add_list(r->r_filter, v, ruleset_add_type, "empty list", &why) != 0)
+                return ruleset_error_cause(ctx, name, why);
+        return 1;
+}
+
+/* entity = a, b: entity slugs. */
+static int
+ruleset_key_entity(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
+{
+        char *why = NULL;
+
+        if (filter_add_list(r->r_filter, v, filter_add_entity, "empty list", &why) != 0)
+                return ruleset_error_cause(ctx, name, why);
+        return 1;
+}
+
+/* modality = asserted, likely... */
+static int
+ruleset_key_modality(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
+{
+        char *why = NULL;
+
+        if (filter_add_list(r->r_filter, v, filter_add_modality, "empty list", &why) != 0)
+                return ruleset_error_cause(ctx, name, why);
+        return 1;
+}
+
+/* related = yes: entities match what the lexicon puts under them. */
+static int
+ruleset_key_related(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
+{
+        char *why = NULL;
+        bool b;
+
+        if (client_parse_bool(v, &b, &why) != 0)
+                return ruleset_error_cause(ctx, name, why);
+        if (b && filter_set_related(r->r_filter, ctx->rc_datadir, &why) != 0)
+                return ruleset_error_cause(ctx, name, why);
+        return 1;
+}
+
+/* min-confidence = 0..1. */
+static int
+ruleset_key_min_confidence(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
+{
+        char *why = NULL;
+        double d;
+
+        if (client_parse_double(v, 0, 1, &d, &why) != 0)
+                return ruleset_error_cause(ctx, name, why);
+        filter_set_min_confidence(r->r_filter, d);
+        return 1;
+}
+
+/* exec = shell command. */
+static int
+ruleset_key_exec(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
+{
+        return ruleset_set_str(ctx, &r->r_exec, name, v);
+}
+
+/* webhook = http(s):// URL. */
+static int
+ruleset_key_webhook(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
+{
+        if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+                return ruleset_error(ctx, "webhook: '%s' is not an http:// or https:// URL", v);
+        return ruleset_set_str(ctx, &r->r_webhook, name, v);
+}
+
+/* file = path events are appended to. */
+static int
+ruleset_key_file(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
+{
+        return ruleset_set_str(ctx, &r->r_file, name, v);
+}
+
+/* format = json, slack or mattermost: the webhook's body. */
+static int
+ruleset_key_format(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
+{
+        if (strcmp(v, "json") == 0)
+                r->r_format = RULES_WEBHOOK_JSON;
+        else if (strcmp(v, "slack") == 0 || strcmp(v, "mattermost") == 0)
+                r->r_format = RULES_WEBHOOK_SLACK;
+        else
+                return ruleset_error(ctx, "format: '%s' is not json, slack or mattermost", v);
+        return 1;
+}
+
+/* continue = yes: later rules may match the same event too. */
+static int
+ruleset_key_continue(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
+{
+        char *why = NULL;
+
+        if (client_parse_bool(v, &r->r_continue, &why) != 0)
+                return ruleset_error_cause(ctx, name, why);
+        return 1;
+}
+
+/* rate = COUNT/PERIOD. */
+static int
+ruleset_key_rate(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
+{
+        char *why = NULL;
+
+        if (ruleset_parse_rate(v, &r->r_rate_count, &r->r_rate_ms, &why) != 0)
+                return ruleset_error_cause(ctx, name, why);
+        return 1;
+}
+
+/* retries = 0..100. */
+static int
+ruleset_key_retries(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
+{
+        char *why = NULL;
+        uint64_t n;
+
+        if (client_parse_u64(v, &n, &why) != 0 || n > 100) {
+                free(why);
+                return ruleset_error(ctx, "retries: '%s' is not 0..100", v);
+        }
+        r->r_retries = (unsigned)n;
+        return 1;
+}
+
+/* backoff = seconds before the first retry. */
+static int
+ruleset_key_backoff(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
+{
+        char *why = NULL;
+
+        if (client_parse_seconds(v, &r->r_backoff_ms, &why) != 0)
+                return ruleset_error_cause(ctx, name, why);
+        return 1;
+}
+
+/* backoff-max = longest wait between retries, in seconds. */
+static int
+ruleset_key_backoff_max(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
+{
+        char *why = NULL;
+
+        if (client_parse_seconds(v, &r->r_backoff_max_ms, &why) != 0)
+                return ruleset_error_cause(ctx, name, why);
+        return 1;
+}
+
+/* timeout = seconds an action may take. */
+static int
+ruleset_key_timeout(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
+{
+        char *why = NULL;
+
+        if (client_parse_seconds(v, &r->r_timeout_ms, &why) != 0 || r->r_timeout_ms <= 0) {
+                free(why);
+                return ruleset_error(ctx, "timeout: '%s' is not a positive number of seconds", v);
+        }
+        return 1;
+}
+
+/* The keys a rule section takes. */
+static const struct {
+        const char *rk_name; /* key in the file */
+        int (*rk_set)(struct ruleset_ctx *, struct rule *, const char *, const char *);
+} ruleset_rule_keys[] = {
+    {"type", ruleset_key_type},
+    {"entity", ruleset_key_entity},
+    {"modality", ruleset_key_modality},
+    {"related", ruleset_key_related},
+    {"min-confidence", ruleset_key_min_confidence},
+    {"exec", ruleset_key_exec},
+    {"webhook", ruleset_key_webhook},
+    {"file", ruleset_key_file},
+    {"format", ruleset_key_format},
+    {"continue", ruleset_key_continue},
+    {"rate", ruleset_key_rate},
+    {"retries", ruleset_key_retries},
+    {"backoff", ruleset_key_backoff},
+    {"backoff-max", ruleset_key_backoff_max},
+    {"timeout", ruleset_key_timeout},
+};
+
 /* A key of a rule section. */
 static int
 ruleset_rule_key(struct ruleset_ctx *ctx, struct rule *r, const char *name, const char *v)
 {
-        char *why = NULL;
-        double d;
-        uint64_t n;
-        bool b;
+        size_t i;
 
-        if (strcmp(name, "type") == 0) {
-                if (filter_add_list(r->r_filter, v, ruleset_add_type, "empty list", &why) != 0)
-                        return ruleset_error_cause(ctx, name, why);
-        } else if (strcmp(name, "entity") == 0) {
-                if (filter_add_list(r->r_filter, v, filter_add_entity, "empty list", &why) != 0)
-                        return ruleset_error_cause(ctx, name, why);
-        } else if (strcmp(name, "modality") == 0) {
-                if (filter_add_list(r->r_filter, v, filter_add_modality, "empty list", &why) != 0)
-                        return ruleset_error_cause(ctx, name, why);
-        } else if (strcmp(name, "related") == 0) {
-                if (client_parse_bool(v, &b, &why) != 0)
-                        return ruleset_error_cause(ctx, name, why);
-                if (b && filter_set_related(r->r_filter, ctx->rc_datadir, &why) != 0)
-                        return ruleset_error_cause(ctx, name, why);
-        } else if (strcmp(name, "min-confidence") == 0) {
-                if (client_parse_double(v, 0, 1, &d, &why) != 0)
-                        return ruleset_error_cause(ctx, name, why);
-                filter_set_min_confidence(r->r_filter, d);
-        } else if (strcmp(name, "exec") == 0)
-                return ruleset_set_str(ctx, &r->r_exec, name, v);
-        else if (strcmp(name, "webhook") == 0) {
-                if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
-                        return ruleset_error(ctx, "webhook: '%s' is not an http:// or https:// URL",
-                                             v);
-                return ruleset_set_str(ctx, &r->r_webhook, name, v);
-        } else if (strcmp(name, "file") == 0)
-                return ruleset_set_str(ctx, &r->r_file, name, v);
-        else if (strcmp(name, "format") == 0) {
-                if (strcmp(v, "json") == 0)
-                        r->r_format = RULES_WEBHOOK_JSON;
-                else if (strcmp(v, "slack") == 0 || strcmp(v, "mattermost") == 0)
-                        r->r_format = RULES_WEBHOOK_SLACK;
-                else
-                        return ruleset_error(ctx, "format: '%s' is not json, slack or mattermost",
-                                             v);
-        } else if (strcmp(name, "continue") == 0) {
-                if (client_parse_bool(v, &r->r_continue, &why) != 0)
-                        return ruleset_error_cause(ctx, name, why);
-        } else if (strcmp(name, "rate") == 0) {
-                if (ruleset_parse_rate(v, &r->r_rate_count, &r->r_rate_ms, &why) != 0)
-                        return ruleset_error_cause(ctx, name, why);
-        } else if (strcmp(name, "retries") == 0) {
-                if (client_parse_u64(v, &n, &why) != 0 || n > 100) {
-                        free(why);
-                        return ruleset_error(ctx, "retries: '%s' is not 0..100", v);
-                }
-                r->r_retries = (unsigned)n;
-        } else if (strcmp(name, "backoff") == 0) {
-                if (client_parse_seconds(v, &r->r_backoff_ms, &why) != 0)
-                        return ruleset_error_cause(ctx, name, why);
-        } else if (strcmp(name, "backoff-max") == 0) {
-                if (client_parse_seconds(v, &r->r_backoff_max_ms, &why) != 0)
-                        return ruleset_error_cause(ctx, name, why);
-        } else if (strcmp(name, "timeout") == 0) {
-                if (client_parse_seconds(v, &r->r_timeout_ms, &why) != 0 || r->r_timeout_ms <= 0) {
-                        free(why);
-                        return ruleset_error(
-                            ctx, "timeout: '%s' is not a positive number of seconds", v);
-                }
-        } else
-                return ruleset_error(ctx, "unknown key '%s' in rule [%s]", name, r->r_name);
-        return 1;
+        for (i = 0; i < sizeof ruleset_rule_keys / sizeof ruleset_rule_keys[0]; i++)
+                if (strcmp(name, ruleset_rule_keys[i].rk_name) == 0)
+                        return ruleset_rule_keys[i].rk_set(ctx, r, name, v);
+        return ruleset_error(ctx, "unknown key '%s' in rule [%s]", name, r->r_name);
 }
 
 /* The rule named section, created on first sight. */
@@ -225,6 +361,18 @@ ruleset_rule(struct ruleset_ctx *ctx, const char *section)
         return r;
 }
 
+/* The keys of [newswire]: strings of struct rules, each given once. */
+static const struct {
+        const char *nk_name; /* key in the file */
+        size_t nk_off;       /* offset of its char * in struct rules */
+} ruleset_newswire_keys[] = {
+    {"pub", offsetof(struct rules, rs_pub)},
+    {"replay", offsetof(struct rules, rs_replay)},
+    {"state", offsetof(struct rules, rs_state)},
+    {"server_key", offsetof(struct rules, rs_server_key)},
+    {"client_key", offsetof(struct rules, rs_client_key)},
+};
+
 /* inih handler. */
 static int
 ruleset_handler(void *arg, const char *section, const char *name, const char *value)
@@ -232,20 +380,16 @@ ruleset_handler(void *arg, const char *section, const char *name, const char *va
         struct ruleset_ctx *ctx = arg;
         struct rules *rs = ctx->rc_rules;
         struct rule *r;
+        size_t i;
 
         if (*section == '\0')
                 return ruleset_error(ctx, "'%s' outside a section ([newswire] or a rule)", name);
         if (strcmp(section, "newswire") == 0) {
-                if (strcmp(name, "pub") == 0)
-                        return ruleset_set_str(ctx, &rs->rs_pub, name, value);
-                if (strcmp(name, "replay") == 0)
-                        return ruleset_set_str(ctx, &rs->rs_replay, name, value);
-                if (strcmp(name, "state") == 0)
-                        return ruleset_set_str(ctx, &rs->rs_state, name, value);
-                if (strcmp(name, "server_key") == 0)
-                        return ruleset_set_str(ctx, &rs->rs_server_key, name, value);
-                if (strcmp(name, "client_key") == 0)
-                        return ruleset_set_str(ctx, &rs->rs_client_key, name, value);
+                for (i = 0; i < sizeof ruleset_newswire_keys / sizeof ruleset_newswire_keys[0]; i++)
+                        if (strcmp(name, ruleset_newswire_keys[i].nk_name) == 0)
+                                return ruleset_set_str(
+                                    ctx, (char **)((char *)rs + ruleset_newswire_keys[i].nk_off),
+                                    name, value);
                 return ruleset_error(ctx,
                                      "unknown key '%s' in [newswire] (pub, replay, state, "
                                      "server_key, client_key)",
