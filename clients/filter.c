@@ -208,13 +208,14 @@ filter_match(const struct filter *f, const struct nw_event *ev)
         return true;
 }
 
-/* Type prefixes, for the SUB socket. */
+/* How many type prefixes there are, for the SUB socket. */
 size_t
 filter_type_count(const struct filter *f)
 {
         return f->f_ntypes;
 }
 
+/* The i-th type prefix, or NULL past the end. */
 const char *
 filter_type(const struct filter *f, size_t i)
 {

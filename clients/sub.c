@@ -182,37 +182,42 @@ sub_set_origin(struct sub *s, const uint8_t origin[NW_ORIGIN_LEN])
         memcpy(s->s_origin, origin, NW_ORIGIN_LEN);
 }
 
-/* Setters. */
+/* A publisher silent for longer than ms (no event, no heartbeat) is reconnected. */
 void
 sub_set_heartbeat_timeout(struct sub *s, int64_t ms)
 {
         s->s_hb_timeout = ms;
 }
 
+/* How long a replay request may wait for its answer, in ms. */
 void
 sub_set_replay_timeout(struct sub *s, int ms)
 {
         s->s_replay_timeout = ms;
 }
 
+/* Events asked for per replay request (0: 1000). */
 void
 sub_set_replay_limit(struct sub *s, uint32_t limit)
 {
         s->s_replay_limit = limit ? limit : 1000;
 }
 
+/* ZMQ_RCVHWM of the SUB sockets (0: the zmq default). */
 void
 sub_set_rcvhwm(struct sub *s, int hwm)
 {
         s->s_rcvhwm = hwm;
 }
 
+/* Keep waiting for a publisher never heard from instead of failing. */
 void
 sub_set_wait(struct sub *s, bool wait)
 {
         s->s_wait = wait;
 }
 
+/* Where notices (reconnects, gaps filled...) go instead of the default. */
 void
 sub_set_notify(struct sub *s, sub_notify_fn fn, void *arg)
 {
@@ -220,12 +225,14 @@ sub_set_notify(struct sub *s, sub_notify_fn fn, void *arg)
         s->s_notify_arg = arg;
 }
 
+/* Events received through replay so far. */
 uint64_t
 sub_replayed_count(const struct sub *s)
 {
         return s->s_replayed;
 }
 
+/* Reconnections after a heartbeat timeout so far. */
 uint64_t
 sub_reconnect_count(const struct sub *s)
 {
