@@ -367,8 +367,10 @@ struct ex_mention {
         int ref; /* M_ANAPHOR: the mention it resolves to, or -1 */
 };
 
+/* 32-bit offsets keep a hit in 12 bytes (a long article has one every few
+ * bytes); extractor_run refuses texts that could outgrow them. */
 struct ex_hit {
-        size_t start, end;
+        uint32_t start, end;
         uint32_t pay;
 };
 

@@ -7,6 +7,8 @@
 
 #include "extract-int.h"
 
+#define EXTRACTOR_MAX_TEXT ((size_t)1 << 30) /* bytes of body or title */
+
 struct extractor *
 extractor_new(const char *datadir, char **cause)
 {
@@ -45,6 +47,14 @@ extractor_run(const struct extractor *x, const struct article *a, struct nw_even
         if (x == NULL || a == NULL) {
                 if (cause != NULL)
                         *cause = ex_xstrdup("no extractor or no article");
+                return -1;
+        }
+        /* normalised text is at most three times the raw (a bad byte becomes
+         * U+FFFD), and its offsets must fit struct ex_hit's 32 bits */
+        if (a->body_len > EXTRACTOR_MAX_TEXT ||
+            (a->title != NULL && strlen(a->title) > EXTRACTOR_MAX_TEXT)) {
+                if (cause != NULL)
+                        *cause = ex_xstrdup("article too large to extract (over 1 GB)");
                 return -1;
         }
         return engine_run(x, a, events, nevents, cause);

@@ -112,12 +112,34 @@ test_degenerate(void **state)
         free(buf);
 }
 
+/* An article over 1 GB is refused with a cause, before its body is read
+ * (offsets inside the extractor are 32-bit). */
+static void
+test_too_large(void **state)
+{
+        (void)state;
+        char body[] = "OpenAI released GPT-5 on Thursday.";
+        struct article a = {.body = body, .body_len = ((size_t)1 << 30) + 1};
+        struct nw_event **evs = NULL;
+        size_t n = 0;
+        char *cause = NULL;
+        assert_int_equal(extractor_run(th_extractor(), &a, &evs, &n, &cause), -1);
+        assert_non_null(cause);
+        assert_non_null(strstr(cause, "too large"));
+        assert_null(evs);
+        free(cause);
+        a.body_len = strlen(body);
+        assert_int_equal(extractor_run(th_extractor(), &a, &evs, &n, &cause), 0);
+        extractor_free_events(&evs, n);
+}
+
 int
 main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_junk_10mb),
             cmocka_unit_test(test_degenerate),
+            cmocka_unit_test(test_too_large),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
