@@ -350,9 +350,9 @@ http_ingest_done(void *arg, enum ingest_result res, const char *id)
         }
 }
 
-/* POST /v1/articles. */
+/* POST /v1/articles (rest is ""). */
 static void
-http_post_article(struct http *h, struct evhttp_request *req)
+http_post_article(struct http *h, struct evhttp_request *req, const char *rest)
 {
         struct evbuffer *in = evhttp_request_get_input_buffer(req);
         size_t len = evbuffer_get_length(in);
@@ -482,7 +482,7 @@ http_get_article(struct http *h, struct evhttp_request *req, const char *id)
 
 /* GET /metrics. */
 static void
-http_metrics(struct evhttp_request *req)
+http_metrics(struct http *h, struct evhttp_request *req, const char *rest)
 {
         struct evbuffer *buf = evbuffer_new();
         char *text = metrics_render();
@@ -495,6 +495,31 @@ http_metrics(struct evhttp_request *req)
         free(text);
 }
 
+/* GET /healthz. */
+static void
+http_healthz(struct http *h, struct evhttp_request *req, const char *rest)
+{
+        http_json(req, 200, "OK",
+                  json_pack("{s:s, s:I, s:I}", "status", ingest_stopping() ? "stopping" : "ok",
+                            "last_seq", (json_int_t)store_last_seq(ingest_store()), "queue_depth",
+                            (json_int_t)ingest_queue_depth()));
+}
+
+/* The resources: a path (or a path prefix, the rest handed to the handler)
+ * and the one method it takes. */
+static const struct {
+        const char *hr_path;         /* exact path, or prefix when hr_prefix */
+        bool hr_prefix;              /* match paths starting with hr_path */
+        enum evhttp_cmd_type hr_cmd; /* the method */
+        const char *hr_allow;        /* its name, for 405's Allow header */
+        void (*hr_fn)(struct http *, struct evhttp_request *, const char *rest);
+} http_routes[] = {
+    {"/v1/articles", false, EVHTTP_REQ_POST, "POST", http_post_article},
+    {"/v1/articles/", true, EVHTTP_REQ_GET, "GET", http_get_article},
+    {"/healthz", false, EVHTTP_REQ_GET, "GET", http_healthz},
+    {"/metrics", false, EVHTTP_REQ_GET, "GET", http_metrics},
+};
+
 /* Every request: route by path and method. */
 static void
 http_request_cb(struct evhttp_request *req, void *arg)
@@ -502,41 +527,21 @@ http_request_cb(struct evhttp_request *req, void *arg)
         struct http *h = arg;
         const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
         enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-        const char *allow = NULL;
+        size_t i, n;
 
         if (path == NULL)
                 path = "/";
-        if (strcmp(path, "/v1/articles") == 0) {
-                if (cmd == EVHTTP_REQ_POST) {
-                        http_post_article(h, req);
+        for (i = 0; i < sizeof http_routes / sizeof http_routes[0]; i++) {
+                n = strlen(http_routes[i].hr_path);
+                if (http_routes[i].hr_prefix ? strncmp(path, http_routes[i].hr_path, n) != 0
+                                             : strcmp(path, http_routes[i].hr_path) != 0)
+                        continue;
+                if (cmd == http_routes[i].hr_cmd) {
+                        http_routes[i].hr_fn(h, req, path + n);
                         return;
                 }
-                allow = "POST";
-        } else if (strncmp(path, "/v1/articles/", 13) == 0) {
-                if (cmd == EVHTTP_REQ_GET) {
-                        http_get_article(h, req, path + 13);
-                        return;
-                }
-                allow = "GET";
-        } else if (strcmp(path, "/healthz") == 0) {
-                if (cmd == EVHTTP_REQ_GET) {
-                        http_json(req, 200, "OK",
-                                  json_pack("{s:s, s:I, s:I}", "status",
-                                            ingest_stopping() ? "stopping" : "ok", "last_seq",
-                                            (json_int_t)store_last_seq(ingest_store()),
-                                            "queue_depth", (json_int_t)ingest_queue_depth()));
-                        return;
-                }
-                allow = "GET";
-        } else if (strcmp(path, "/metrics") == 0) {
-                if (cmd == EVHTTP_REQ_GET) {
-                        http_metrics(req);
-                        return;
-                }
-                allow = "GET";
-        }
-        if (allow != NULL) {
-                evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
+                evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+                                  http_routes[i].hr_allow);
                 http_error(req, 405, "Method Not Allowed", "use the method in the Allow header");
                 return;
         }
