@@ -23,6 +23,7 @@
 /* Notices seen, concatenated. */
 static char notices[8192];
 
+/* sub_notify_fn: append a notice to notices. */
 static void
 record_notice(void *arg, const char *m)
 {

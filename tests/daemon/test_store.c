@@ -35,6 +35,7 @@ mkarticle(const char *id)
         return a;
 }
 
+/* A fresh temporary directory; *state is its state/ path. */
 static int
 setup(void **state)
 {
@@ -48,6 +49,7 @@ setup(void **state)
         return 0;
 }
 
+/* Remove the temporary directory. */
 static int
 teardown(void **state)
 {

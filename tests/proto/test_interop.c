@@ -74,6 +74,7 @@ run_python(const char *mode)
         return WEXITSTATUS(status);
 }
 
+/* The test origin and a temporary directory for the exchanged files. */
 static int
 setup(void **state)
 {
@@ -84,6 +85,7 @@ setup(void **state)
         return mkdtemp(tmpdir) == NULL ? -1 : 0;
 }
 
+/* Remove the exchanged files and the temporary directory. */
 static int
 teardown(void **state)
 {

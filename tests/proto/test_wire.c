@@ -20,6 +20,7 @@ static const uint8_t origin[NW_ORIGIN_LEN] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55
 /* Decode function shapes, to run the generic error checks on each message. */
 typedef int (*decode_fn)(const void *, size_t, char **);
 
+/* nw_trailer_decode as a decode_fn. */
 static int
 dec_trailer(const void *b, size_t n, char **c)
 {
@@ -28,6 +29,7 @@ dec_trailer(const void *b, size_t n, char **c)
         return nw_trailer_decode(b, n, &t, c);
 }
 
+/* nw_heartbeat_decode as a decode_fn. */
 static int
 dec_heartbeat(const void *b, size_t n, char **c)
 {
@@ -36,6 +38,7 @@ dec_heartbeat(const void *b, size_t n, char **c)
         return nw_heartbeat_decode(b, n, &h, c);
 }
 
+/* nw_request_decode as a decode_fn. */
 static int
 dec_request(const void *b, size_t n, char **c)
 {
@@ -44,6 +47,7 @@ dec_request(const void *b, size_t n, char **c)
         return nw_request_decode(b, n, &r, c);
 }
 
+/* nw_end_decode as a decode_fn. */
 static int
 dec_end(const void *b, size_t n, char **c)
 {
@@ -52,6 +56,7 @@ dec_end(const void *b, size_t n, char **c)
         return nw_end_decode(b, n, &e, c);
 }
 
+/* nw_error_decode as a decode_fn. */
 static int
 dec_error(const void *b, size_t n, char **c)
 {
@@ -60,6 +65,7 @@ dec_error(const void *b, size_t n, char **c)
         return nw_error_decode(b, n, &e, c);
 }
 
+/* nw_stats_decode as a decode_fn (the stats are freed). */
 static int
 dec_stats(const void *b, size_t n, char **c)
 {
