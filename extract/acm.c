@@ -194,12 +194,15 @@ acm_emit(const struct acm *a, int32_t st, size_t end, acm_cb cb, void *arg)
 /* Texts from this length on are scanned as two halves at once. */
 #define ACM_SPLIT_MIN 256
 
+/* One match held back by acm_scan2. */
+struct acm_match {
+        size_t start, end;
+        uint32_t value;
+};
+
 /* Matches held back by acm_scan2 until they can be reported in order. */
 struct acm_buf {
-        struct {
-                size_t start, end;
-                uint32_t value;
-        } *m;
+        struct acm_match *m;
         size_t n, cap;
 };
 

@@ -1229,8 +1229,8 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
         size_t cap = 0;
         for (size_t k = 0; k < d->nspans; k++) {
                 size_t lo = d->spans[k].start, hi = d->spans[k].end;
-                size_t n = mention_occurrences(s, lo, hi, held, sizeof held / sizeof held[0],
-                                               &at, &cap);
+                size_t n =
+                    mention_occurrences(s, lo, hi, held, sizeof held / sizeof held[0], &at, &cap);
                 for (size_t i = 0; i < n; i++) {
                         size_t p = at[i].p + strlen(held[at[i].w]);
                         size_t sh = d->t.sent[text_sentence_of(&d->t, p - 1)].end;

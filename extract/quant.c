@@ -538,7 +538,18 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
         return e - i;
 }
 
-/* Whether s[i] can start a Chinese quantity (a cheap filter: one switch). */
+/* The characters that can start a Chinese quantity, by code point:
+ * 前第首榜冠百人零一二两三四五六七八九十〇. */
+/* clang-format off */
+#define QUANT_ZH_LEADS(X, a) \
+        X(0x524d, a) X(0x7b2c, a) X(0x9996, a) X(0x699c, a) X(0x51a0, a) X(0x767e, a) \
+        X(0x4eba, a) X(0x96f6, a) X(0x4e00, a) X(0x4e8c, a) X(0x4e24, a) X(0x4e09, a) \
+        X(0x56db, a) X(0x4e94, a) X(0x516d, a) X(0x4e03, a) X(0x516b, a) X(0x4e5d, a) \
+        X(0x5341, a) X(0x3007, a)
+/* clang-format on */
+
+/* Whether s[i] can start a Chinese quantity (a cheap filter: a bitmap, then
+ * a switch). */
 static bool
 quant_zh_lead(const char *s, size_t len, size_t i)
 {
@@ -549,27 +560,11 @@ quant_zh_lead(const char *s, size_t len, size_t i)
                 return false;
         uint32_t cp =
             ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+        static const uint64_t maybe[64] = EX_CPSET_INIT(QUANT_ZH_LEADS);
+        if (!ex_cpset_maybe(maybe, cp))
+                return false;
         switch (cp) {
-        case 0x524d:
-        case 0x7b2c:
-        case 0x9996:
-        case 0x699c:
-        case 0x51a0:
-        case 0x767e:
-        case 0x4eba:
-        case 0x96f6:
-        case 0x4e00:
-        case 0x4e8c:
-        case 0x4e24:
-        case 0x4e09:
-        case 0x56db:
-        case 0x4e94:
-        case 0x516d:
-        case 0x4e03:
-        case 0x516b:
-        case 0x4e5d:
-        case 0x5341:
-        case 0x3007:
+                QUANT_ZH_LEADS(EX_CPSET_CASE, 0)
                 return true;
         default:
                 return false;

@@ -793,8 +793,21 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
         return 0;
 }
 
-/* Whether the character at s[i] can start a Chinese time (a cheap filter:
- * one switch on the code point of a three-byte character). */
+/* The characters that can start a Chinese time, by code point:
+ * 今本去明前后这当上下同昨周星礼近日最不未此随目二零一三四五六七八九十〇两年. */
+/* clang-format off */
+#define TIMEX_ZH_LEADS(X, a) \
+        X(0x4eca, a) X(0x672c, a) X(0x53bb, a) X(0x660e, a) X(0x524d, a) X(0x540e, a) \
+        X(0x8fd9, a) X(0x5f53, a) X(0x4e0a, a) X(0x4e0b, a) X(0x540c, a) X(0x6628, a) \
+        X(0x5468, a) X(0x661f, a) X(0x793c, a) X(0x8fd1, a) X(0x65e5, a) X(0x6700, a) \
+        X(0x4e0d, a) X(0x672a, a) X(0x6b64, a) X(0x968f, a) X(0x76ee, a) X(0x4e8c, a) \
+        X(0x96f6, a) X(0x4e00, a) X(0x4e09, a) X(0x56db, a) X(0x4e94, a) X(0x516d, a) \
+        X(0x4e03, a) X(0x516b, a) X(0x4e5d, a) X(0x5341, a) X(0x3007, a) X(0x4e24, a) \
+        X(0x5e74, a)
+/* clang-format on */
+
+/* Whether the character at s[i] can start a Chinese time (a cheap filter: a
+ * bitmap, then a switch, on the code point of a three-byte character). */
 static bool
 timex_zh_lead(const char *s, size_t len, size_t i)
 {
@@ -805,44 +818,11 @@ timex_zh_lead(const char *s, size_t len, size_t i)
                 return false;
         uint32_t cp =
             ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+        static const uint64_t maybe[64] = EX_CPSET_INIT(TIMEX_ZH_LEADS);
+        if (!ex_cpset_maybe(maybe, cp))
+                return false;
         switch (cp) {
-        case 0x4eca:
-        case 0x672c:
-        case 0x53bb:
-        case 0x660e:
-        case 0x524d:
-        case 0x540e:
-        case 0x8fd9:
-        case 0x5f53:
-        case 0x4e0a:
-        case 0x4e0b:
-        case 0x540c:
-        case 0x6628:
-        case 0x5468:
-        case 0x661f:
-        case 0x793c:
-        case 0x8fd1:
-        case 0x65e5:
-        case 0x6700:
-        case 0x4e0d:
-        case 0x672a:
-        case 0x6b64:
-        case 0x968f:
-        case 0x76ee:
-        case 0x4e8c:
-        case 0x96f6:
-        case 0x4e00:
-        case 0x4e09:
-        case 0x56db:
-        case 0x4e94:
-        case 0x516d:
-        case 0x4e03:
-        case 0x516b:
-        case 0x4e5d:
-        case 0x5341:
-        case 0x3007:
-        case 0x4e24:
-        case 0x5e74:
+                TIMEX_ZH_LEADS(EX_CPSET_CASE, 0)
                 return true;
         default:
                 return false;
