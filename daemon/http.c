@@ -569,16 +569,22 @@ http_check_cap(struct http *h)
         }
 }
 
-/* A connection closes: one less. */
+/* The one place a connection ends: count it out, log why, maybe accept again. */
 static void
-http_conn_closed(struct evhttp_connection *evcon, void *arg)
+http_conn_gone(struct http *h, const char *reason)
 {
-        struct http *h = arg;
-
+        log_debug("http: connection closed: %s", reason);
         metrics.m_http_conns--;
         if (h->h_conns > 0)
                 h->h_conns--;
         http_check_cap(h);
+}
+
+/* evhttp closed a connection (done, peer gone, timeout or error). */
+static void
+http_conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+        http_conn_gone(arg, "closed by evhttp");
 }
 
 /* Deferred from http_bevcb: evhttp has now made the connection around the
@@ -595,10 +601,8 @@ http_adopt_cb(evutil_socket_t fd, short what, void *arg)
                 bufferevent_getcb(h->h_new[i], NULL, NULL, NULL, &cbarg);
                 if (cbarg != NULL)
                         evhttp_connection_set_closecb(cbarg, http_conn_closed, h);
-                else {
-                        metrics.m_http_conns--;
-                        h->h_conns--;
-                }
+                else
+                        http_conn_gone(h, "closed before evhttp adopted it");
         }
         h->h_nnew = 0;
         http_check_cap(h);
