@@ -313,8 +313,10 @@ void rules_free(struct extractor *x);
 
 /* ---- text.c: normalisation, sentences, clauses ---- */
 
+/* 32-bit offsets, as in struct text_run: extractor_run refuses texts over
+ * 1 GB. */
 struct ex_span {
-        size_t start, end;
+        uint32_t start, end;
 };
 
 /* From s[at] on (to the next run), s comes from orig[from] on: byte for
