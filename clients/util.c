@@ -10,7 +10,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -222,20 +221,8 @@ client_parse_seconds(const char *s, int64_t *ms, char **cause)
 int
 client_parse_bool(const char *s, bool *v, char **cause)
 {
-        static const char *yes[] = {"yes", "true", "on", "1"};
-        static const char *no[] = {"no", "false", "off", "0"};
-        size_t i;
-
-        for (i = 0; i < 4; i++) {
-                if (strcasecmp(s, yes[i]) == 0) {
-                        *v = true;
-                        return 0;
-                }
-                if (strcasecmp(s, no[i]) == 0) {
-                        *v = false;
-                        return 0;
-                }
-        }
+        if (nw_parse_bool(s, v) == 0)
+                return 0;
         return client_fail(cause, "'%s' is not yes or no", s);
 }
 

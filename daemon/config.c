@@ -152,21 +152,6 @@ config_list_clear(char **list, size_t *n)
         *n = 0;
 }
 
-/* Parse a boolean word. */
-static int
-config_bool(const char *v, bool *out)
-{
-        if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
-            strcasecmp(v, "on") == 0)
-                *out = true;
-        else if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0 ||
-                 strcasecmp(v, "off") == 0)
-                *out = false;
-        else
-                return -1;
-        return 0;
-}
-
 /* Set one option's field from text; lists append (the caller clears). */
 static int
 config_apply(struct config *cfg, const struct config_option *o, const char *value, char **cause)
@@ -177,7 +162,7 @@ config_apply(struct config *cfg, const struct config_option *o, const char *valu
 
         switch (o->type) {
         case CONFIG_BOOL:
-                if (config_bool(value, (bool *)(base + o->off)) != 0) {
+                if (nw_parse_bool(value, (bool *)(base + o->off)) != 0) {
                         xasprintf(cause, "%s: \"%s\" is not a boolean (yes/no)", o->name, value);
                         return -1;
                 }

@@ -255,6 +255,10 @@ void nw_sha256_hex(const void *buf, size_t len, char hex[65]);
 /* True when buf is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool nw_utf8_valid(const char *buf, size_t len);
 
+/* A yes/no word (yes true on 1 / no false off 0, any case) of the daemon's
+ * config and the clients' rules files: 0 with *v set, or -1. */
+int nw_parse_bool(const char *s, bool *v);
+
 /* Origin ids as 32 lowercase hex characters (+ NUL). */
 void nw_origin_hex(const uint8_t origin[NW_ORIGIN_LEN], char hex[2 * NW_ORIGIN_LEN + 1]);
 

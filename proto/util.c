@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -290,6 +291,28 @@ nw_buf_add_utf8(struct nw_buf *b, const char *s, size_t n)
                 i += (size_t)-r;
         }
         nw_buf_add(b, s + i - run, run);
+}
+
+/* A yes/no word of a config or rules file: yes, true, on, 1 or no, false,
+ * off, 0, in any case. 0 with *v set, or -1. */
+int
+nw_parse_bool(const char *s, bool *v)
+{
+        static const char *const yes[] = {"yes", "true", "on", "1"};
+        static const char *const no[] = {"no", "false", "off", "0"};
+        size_t i;
+
+        for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+                if (strcasecmp(s, yes[i]) == 0) {
+                        *v = true;
+                        return 0;
+                }
+                if (strcasecmp(s, no[i]) == 0) {
+                        *v = false;
+                        return 0;
+                }
+        }
+        return -1;
 }
 
 /* Origin ids as 32 lowercase hex characters and a NUL. */
