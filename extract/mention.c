@@ -1392,11 +1392,8 @@ mention_find(struct ex_doc *d)
         mention_chunks(d, occ);
         if (d->nments > 1)
                 qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
-        for (size_t i = 0; i < d->nments; i++) {
-                struct ex_mention *mm = &d->ments[i];
-                if (mm->entity < 0 && mm->id == NULL && !(mm->flags & M_ANAPHOR))
-                        mm->id = mention_derive_id(d->t.s + mm->start, mm->end - mm->start);
-        }
+        /* the ids of the other unknown names are derived by mention_id, on
+         * first use: most never reach an event */
         mention_resolve_all(d);
         free(occ);
         if (getenv("NW_EXTRACT_DEBUG") != NULL) {
@@ -1436,5 +1433,12 @@ mention_id(const struct ex_doc *d, const struct ex_mention *m)
         m = mention_resolve(d, m);
         if (m->entity >= 0)
                 return d->x->ents[m->entity].id;
+        if (m->id == NULL && !(m->flags & M_ANAPHOR)) {
+                /* an unknown name's id, derived on first use (a hash of its text):
+                 * the mention lies in d->ments, which the doc owns and may
+                 * change, so dropping const here is sound */
+                struct ex_mention *mm = &d->ments[m - d->ments];
+                mm->id = mention_derive_id(d->t.s + mm->start, mm->end - mm->start);
+        }
         return m->id;
 }
