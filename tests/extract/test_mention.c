@@ -142,7 +142,7 @@ test_unknown(void **state)
         const struct ex_mention *m = find(&d, "皇氏集团");
         assert_non_null(m);
         assert_int_equal(m->kind, EK_UNIT);
-        assert_non_null(m->id);
+        assert_non_null(mention_id(&d, m)); /* derived on first use */
         assert_non_null(find(&d, "筑望科技"));
         assert_non_null(find(&d, "TBD实验室"));
         m = find(&d, "Perplexity");
