@@ -601,6 +601,17 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
                         i += k;
                         continue;
                 }
+                const char *s = t->s;
+                if ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')) {
+                        /* no quantity starts inside a word of letters: only at its
+                         * start (English) or at a digit, a currency sign or a
+                         * non-ASCII character */
+                        i++;
+                        while (i < hi &&
+                               ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
+                                i++;
+                        continue;
+                }
                 int cl;
                 ex_cp_at(t->s, hi, i, &cl);
                 i += (size_t)cl;

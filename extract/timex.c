@@ -863,6 +863,15 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
                         i += k;
                         continue;
                 }
+                if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
+                        /* no time starts inside a word of letters: only at its start
+                         * (English) or at a digit or a non-ASCII character */
+                        i++;
+                        while (i < hi &&
+                               ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
+                                i++;
+                        continue;
+                }
                 int cl;
                 ex_cp_at(s, hi, i, &cl);
                 i += (size_t)cl;
