@@ -752,20 +752,33 @@ mention_occurrences(const char *s, size_t lo, size_t hi, const char *const *w, s
         return m;
 }
 
+/* The words after which mention_chunks takes a name, and how many words
+ * mention_persons looks for before them. */
+/* The words mention_persons looks for: titles before a name, honorifics
+ * after one; and those after which mention_chunks takes a name. */
+#define MENTION_TITLES                                                                             \
+        "董事长", "总经理", "总裁", "首席执行官", "CEO", "创始人", "董事会秘书", "董秘",           \
+            "实际控制人", "实控人", "股东", "总监", "行长", "主席", "负责人", "合伙人", "董事",    \
+            "研究员", "分析师", "观察人士", "代表"
+#define MENTION_HONORIFICS "先生", "女士", "教授", "博士"
+#define MENTION_HELD       "所持有的", "持有的", "所持", "与"
+#define MENTION_COUNT(...) (sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *))
+
 /* People the lexicon does not know, by their title or honorific: 董事长王刚,
- * 创始人兼CEO宿华, 赵云文先生, 刘邦奇教授. A surname and one or two characters. */
+ * 创始人兼CEO宿华, 赵云文先生, 刘邦奇教授. A surname and one or two characters.
+ * The same pass over the text finds the words after which mention_chunks
+ * takes a name (与, 所持有的): their places go to *held, *nheld (in the order
+ * mention_chunks takes them; w indexes MENTION_HELD). */
 static void
-mention_persons(struct ex_doc *d, uint8_t *occ)
+mention_persons(struct ex_doc *d, uint8_t *occ, struct mention_at **held, size_t *nheld)
 {
         if (d->lang != EX_ZH)
                 return;
-        /* the titles before a name, then the honorifics after one */
-        enum { NTITLES = 21 };
-        static const char *const words[] = {
-            "董事长", "总经理",     "总裁",   "首席执行官", "CEO",    "创始人",   "董事会秘书",
-            "董秘",   "实际控制人", "实控人", "股东",       "总监",   "行长",     "主席",
-            "负责人", "合伙人",     "董事",   "研究员",     "分析师", "观察人士", "代表",
-            "先生",   "女士",       "教授",   "博士"};
+        static const char *const words[] = {MENTION_TITLES, MENTION_HONORIFICS, MENTION_HELD};
+        /* mention_occurrences takes at most 32 words */
+        _Static_assert(sizeof words / sizeof words[0] <= 32, "too many words for one pass");
+        const size_t ntitles = MENTION_COUNT(MENTION_TITLES),
+                     nperson = ntitles + MENTION_COUNT(MENTION_HONORIFICS);
         const char *s = d->t.s;
         struct mention_at *at = NULL;
         size_t cap = 0;
@@ -775,7 +788,13 @@ mention_persons(struct ex_doc *d, uint8_t *occ)
                                                &at, &cap);
                 for (size_t i = 0; i < n; i++) {
                         size_t f = at[i].p;
-                        if (at[i].w < NTITLES) {
+                        if (at[i].w >= nperson) {
+                                if (*nheld % 16 == 0)
+                                        *held = ex_xrealloc(*held, (*nheld + 16) * sizeof **held);
+                                (*held)[(*nheld)++] = (struct mention_at){at[i].w - nperson, f};
+                                continue;
+                        }
+                        if (at[i].w < ntitles) {
                                 size_t b = f + strlen(words[at[i].w]);
                                 if (!mention_surname(s, hi, b) || b + 6 > hi ||
                                     mention_name_boundary(d, occ, b + 3, hi))
@@ -1198,10 +1217,11 @@ mention_chunk_list(struct ex_doc *d, const struct mention_places *pl, uint8_t *o
         }
 }
 
-/* Chunks: the name-like text right after each Chinese trigger (收购南方银谷)
- * and at the start of each clause (加加食品发布公告称). */
+/* Chunks: the name-like text right after each Chinese trigger (收购南方银谷),
+ * after the words of MENTION_HELD (held: their places, which mention_persons
+ * found) and at the start of each clause (加加食品发布公告称). */
 static void
-mention_chunks(struct ex_doc *d, uint8_t *occ)
+mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_at *held, size_t nheld)
 {
         if (d->lang != EX_ZH)
                 return;
@@ -1224,20 +1244,12 @@ mention_chunks(struct ex_doc *d, uint8_t *occ)
         }
         /* 收购吴韬等所持有的索菲莉尔家居: what is held is the thing bought; 与X签约:
          * the other party */
-        static const char *const held[] = {"所持有的", "持有的", "所持", "与"};
-        struct mention_at *at = NULL;
-        size_t cap = 0;
-        for (size_t k = 0; k < d->nspans; k++) {
-                size_t lo = d->spans[k].start, hi = d->spans[k].end;
-                size_t n =
-                    mention_occurrences(s, lo, hi, held, sizeof held / sizeof held[0], &at, &cap);
-                for (size_t i = 0; i < n; i++) {
-                        size_t p = at[i].p + strlen(held[at[i].w]);
-                        size_t sh = d->t.sent[text_sentence_of(&d->t, p - 1)].end;
-                        mention_chunk_list(d, &pl, occ, p, sh);
-                }
+        static const char *const words[] = {MENTION_HELD};
+        for (size_t i = 0; i < nheld; i++) {
+                size_t p = held[i].p + strlen(words[held[i].w]);
+                size_t sh = d->t.sent[text_sentence_of(&d->t, p - 1)].end;
+                mention_chunk_list(d, &pl, occ, p, sh);
         }
-        free(at);
         for (size_t c = 0; c < d->t.nclause; c++) {
                 size_t p = d->t.clause[c].start, hi = d->t.clause[c].end;
                 if (!engine_active(d, p))
@@ -1383,13 +1395,16 @@ mention_find(struct ex_doc *d)
         mention_mark_triggers(d, occ, 6);
         mention_units(d, occ);
         mention_coded(d, occ);
-        mention_persons(d, occ);
+        struct mention_at *held = NULL;
+        size_t nheld = 0;
+        mention_persons(d, occ, &held, &nheld);
         for (size_t k = 0; k < d->nspans; k++)
                 mention_latin(d, occ, d->spans[k].start, d->spans[k].end);
         for (size_t k = 0; k < d->nspans; k++)
                 mention_quoted(d, occ, d->spans[k].start, d->spans[k].end);
         mention_anaphors(d, occ);
-        mention_chunks(d, occ);
+        mention_chunks(d, occ, held, nheld);
+        free(held);
         if (d->nments > 1)
                 qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
         /* the ids of the other unknown names are derived by mention_id, on
