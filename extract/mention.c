@@ -1284,7 +1284,7 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_at *held, si
                                                            memcmp(s + q, "月", 3) == 0 ||
                                                            memcmp(s + q, "日", 3) == 0))))
                                 q += (s[q] >= '0' && s[q] <= '9') || s[q] == ' ' ? 1 : 3;
-                        if (q > p &&
+                        if (q >= p + 3 &&
                             (memcmp(s + q - 3, "年", 3) == 0 || memcmp(s + q - 3, "月", 3) == 0 ||
                              memcmp(s + q - 3, "日", 3) == 0))
                                 p = q;
