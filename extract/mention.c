@@ -1167,7 +1167,13 @@ mention_opener(const char *t, size_t p, size_t hi)
                                   "如今",   "随后",   "此后",   "后来",   "当时",   "目前",
                                   "近日",   "日前",   "一季度", "二季度", "三季度", "四季度",
                                   "上半年", "下半年", "今年",   "去年",   "此前"};
+        /* every word is two or three Chinese characters: at least 6 bytes,
+         * each led by a byte of E4..E9 */
+        if (p + 6 >= hi || (unsigned char)t[p] < 0xe4 || (unsigned char)t[p] > 0xe9)
+                return 0;
         for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
+                if (t[p + 2] != w[k][2] || t[p + 1] != w[k][1] || t[p] != w[k][0])
+                        continue;
                 size_t n = strlen(w[k]);
                 if (p + n < hi && memcmp(t + p, w[k], n) == 0)
                         return n;

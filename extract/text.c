@@ -233,6 +233,12 @@ text_split(struct text *t, const struct extractor *x, int lang)
         const char *s = t->s;
         size_t i = 0;
         while (i < t->len) {
+                /* an ASCII letter or digit ends nothing and cuts nothing */
+                unsigned char b = (unsigned char)s[i];
+                if ((unsigned char)((b | 0x20) - 'a') < 26 || (unsigned char)(b - '0') < 10) {
+                        i++;
+                        continue;
+                }
                 int k;
                 uint32_t cp = ex_cp_at(s, t->len, i, &k);
                 size_t next = i + (size_t)k;
@@ -282,6 +288,31 @@ text_split(struct text *t, const struct extractor *x, int lang)
         text_span(&t->clause, &t->nclause, &capcl, cstart, t->len);
         text_span(&t->sent, &t->nsent, &capsent, start, t->len);
         (void)lang;
+}
+
+/* ASCII-lowercase n bytes of src into dst, eight at a time: in each byte
+ * with the top bit clear, the top bit of (b + 0x80 - 'A') says b >= 'A' and
+ * that of (b + 0x80 - 'Z' - 1) says b > 'Z'; their difference is moved down
+ * to 0x20 and or-ed in. */
+static void
+text_lower(char *dst, const char *src, size_t n)
+{
+        const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+        size_t j = 0;
+        for (; j + 8 <= n; j += 8) {
+                uint64_t x;
+                memcpy(&x, src + j, 8);
+                uint64_t h = x & ~high;
+                uint64_t ge_a = h + ones * (0x80 - 'A');
+                uint64_t gt_z = h + ones * (0x80 - 'Z' - 1);
+                uint64_t upper = (ge_a ^ gt_z) & ~x & high;
+                x |= upper >> 2;
+                memcpy(dst + j, &x, 8);
+        }
+        for (; j < n; j++) {
+                unsigned char ch = (unsigned char)src[j];
+                dst[j] = (char)(ch + ((unsigned char)(ch - 'A') < 26 ? 32 : 0));
+        }
 }
 
 void
@@ -373,11 +404,7 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
         t->s[t->len] = '\0';
         text_noise(t, x);
         t->low = ex_xmalloc(t->len + 1);
-        for (size_t j = 0; j <= t->len; j++) {
-                /* branch-free, so the compiler vectorises it */
-                unsigned char ch = (unsigned char)t->s[j];
-                t->low[j] = (char)(ch + ((unsigned char)(ch - 'A') < 26 ? 32 : 0));
-        }
+        text_lower(t->low, t->s, t->len + 1);
         text_split(t, x, lang);
 }
 
