@@ -36,6 +36,7 @@ ex_kind_name(int kind)
 struct ex_words_index {
         uint16_t hb[WORDS_NB + 1], tb[WORDS_NB + 1]; /* bucket b: idx[hb[b]..hb[b+1]) */
         uint32_t *hidx, *tidx;                       /* word numbers, by bucket */
+        unsigned keys; /* bit m set: some word is keyed by m bytes (1..3) */
 };
 
 /* The bucket of the key p[0..n) (n is 1, 2 or 3). */
@@ -82,6 +83,7 @@ ex_words_index(struct ex_words *w)
                 size_t n = w->l[k], m = n < 3 ? n : 3;
                 hk[k] = ex_words_bucket(p, m);
                 tk[k] = ex_words_bucket(p + n - m, m);
+                ix->keys |= 1u << m;
         }
         ix->hidx = ex_xmalloc(w->n * sizeof *ix->hidx);
         ix->tidx = ex_xmalloc(w->n * sizeof *ix->tidx);
@@ -152,11 +154,13 @@ ex_words_ends_at(const struct ex_words *w, const char *s, size_t lo, size_t i)
         const unsigned char *u = (const unsigned char *)s;
         /* the words ending in the last 1, 2 and 3 bytes before i */
         for (size_t m = 1; m <= 3 && m <= i - lo; m++) {
+                if (!(w->ix->keys & 1u << m))
+                        continue; /* no word of that key length */
                 unsigned bk = ex_words_bucket(u + i - m, m);
                 for (uint16_t j = w->ix->tb[bk]; j < w->ix->tb[bk + 1]; j++) {
                         size_t k = w->ix->tidx[j], n = w->l[k];
                         if (n <= i - lo && n > best && (n < 3 ? n : 3) == m &&
-                            memcmp(s + i - n, w->w[k], n) == 0)
+                            w->w[k][n - 1] == s[i - 1] && memcmp(s + i - n, w->w[k], n) == 0)
                                 best = n;
                 }
         }
@@ -181,11 +185,13 @@ ex_words_starts_at(const struct ex_words *w, const char *s, size_t len, size_t i
         const unsigned char *u = (const unsigned char *)s;
         /* the words starting with the 1, 2 and 3 bytes at i */
         for (size_t m = 1; m <= 3 && i + m <= len; m++) {
+                if (!(w->ix->keys & 1u << m))
+                        continue; /* no word of that key length */
                 unsigned bk = ex_words_bucket(u + i, m);
                 for (uint16_t j = w->ix->hb[bk]; j < w->ix->hb[bk + 1]; j++) {
                         size_t k = w->ix->hidx[j], n = w->l[k];
                         if (i + n <= len && n > best && (n < 3 ? n : 3) == m &&
-                            memcmp(s + i, w->w[k], n) == 0)
+                            w->w[k][0] == s[i] && memcmp(s + i, w->w[k], n) == 0)
                                 best = n;
                 }
         }
