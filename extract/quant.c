@@ -154,10 +154,15 @@ quant_push(struct ex_qty **out, size_t *n, size_t *cap, size_t start, size_t end
 static bool
 quant_has_break(const char *s, size_t a, size_t b)
 {
-        static const char *brk[] = {",", ";", "，", "；", "。", "、"};
-        for (size_t k = 0; k < sizeof brk / sizeof brk[0]; k++)
-                if (b > a && memmem(s + a, b - a, brk[k], strlen(brk[k])) != NULL)
+        const unsigned char *u = (const unsigned char *)s;
+        for (size_t i = a; i < b; i++) {
+                if (u[i] == ',' || u[i] == ';')
                         return true;
+                if (i + 3 <= b &&
+                    ((u[i] == 0xef && u[i + 1] == 0xbc && (u[i + 2] == 0x8c || u[i + 2] == 0x9b)) ||
+                     (u[i] == 0xe3 && u[i + 1] == 0x80 && (u[i + 2] == 0x82 || u[i + 2] == 0x81))))
+                        return true; /* ， ； 。 、 */
+        }
         return false;
 }
 
@@ -171,7 +176,7 @@ quant_unit_near(const struct extractor *x, const struct text *t, int lang, size_
         size_t from = start > lo + 36 ? start - 36 : lo;
         size_t to = end + 24 < hi ? end + 24 : hi;
         for (size_t k = 0; k < u->n; k++) {
-                size_t wl = strlen(u->w[k]);
+                size_t wl = u->l[k];
                 const char *p = t->low + from;
                 while (p < t->low + to) {
                         const char *f = memmem(p, (size_t)(t->low + to - p), u->w[k], wl);
@@ -332,8 +337,10 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
                         return e - i;
         }
         /* a multiplier in the number: 3000万, 两千, 1.5亿 */
-        bool mult = memmem(s + st, e - st, "万", 3) || memmem(s + st, e - st, "亿", 3) ||
-                    memmem(s + st, e - st, "千", 3) || memmem(s + st, e - st, "百", 3);
+        bool mult = false;
+        for (size_t m = st; m + 3 <= e && !mult; m++)
+                mult = memcmp(s + m, "万", 3) == 0 || memcmp(s + m, "亿", 3) == 0 ||
+                       memcmp(s + m, "千", 3) == 0 || memcmp(s + m, "百", 3) == 0;
         static const struct {
                 const char *w;
                 const char *cur;
