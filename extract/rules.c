@@ -267,6 +267,22 @@ rules_tokens(char *line, char **tok, int max)
         return n;
 }
 
+/* Cut the next line off *p and split it into tokens: their count (0 for a
+ * blank or comment line), or -1 when the buffer is used up. Counts f->line. */
+static int
+rules_next_line(char **p, struct rules_file *f, char **tok, int max)
+{
+        if (**p == '\0')
+                return -1;
+        char *nl = strchr(*p, '\n');
+        if (nl)
+                *nl = '\0';
+        f->line++;
+        int n = rules_tokens(*p, tok, max);
+        *p = nl ? nl + 1 : *p + strlen(*p);
+        return n;
+}
+
 /* Read a whole file into a NUL-terminated buffer. */
 static char *
 rules_slurp(const char *path, char **cause)
@@ -738,14 +754,9 @@ rules_rule_file(struct extractor *x, const char *path, char **cause)
         x->nrules++;
         int lang = -1, rc = 0;
         char *p = buf;
-        while (*p && rc == 0) {
-                char *nl = strchr(p, '\n');
-                if (nl)
-                        *nl = '\0';
-                f.line++;
-                char *tok[64];
-                int n = rules_tokens(p, tok, 64);
-                p = nl ? nl + 1 : p + strlen(p);
+        char *tok[64];
+        int n;
+        while (rc == 0 && (n = rules_next_line(&p, &f, tok, 64)) >= 0) {
                 if (n == 0)
                         continue;
                 if (rules_section(tok[0]) >= 0) {
@@ -856,14 +867,9 @@ rules_cues(struct extractor *x, const char *path, char **cause)
                       {"negated", CUE_NEGATED},          {"negated-sentence", CUE_NEGATED_S},
                       {"likely-sentence", CUE_LIKELY_S}, {"report", CUE_REPORT},
                       {"orgsuffix", CUE_ORGSUFFIX},      {"orgsuffix-latin", CUE_ORGSUFFIX}};
-        while (*p && rc == 0) {
-                char *nl = strchr(p, '\n');
-                if (nl)
-                        *nl = '\0';
-                f.line++;
-                char *tok[8];
-                int n = rules_tokens(p, tok, 8);
-                p = nl ? nl + 1 : p + strlen(p);
+        char *tok[8];
+        int n;
+        while (rc == 0 && (n = rules_next_line(&p, &f, tok, 8)) >= 0) {
                 if (n == 0)
                         continue;
                 if (rules_section(tok[0]) >= 0) {
