@@ -305,7 +305,8 @@ nw_codec_str(const msgpack_object *o, const char *field, bool nullable, size_t m
         r = codec_str_check(o, field, max, cause);
         if (r != NW_OK)
                 return r;
-        *v = nw_xstrndup(o->via.str.ptr, o->via.str.size);
+        /* msgpack-c gives an empty string a NULL pointer */
+        *v = nw_xstrndup(o->via.str.size > 0 ? o->via.str.ptr : "", o->via.str.size);
         return NW_OK;
 }
 
@@ -318,7 +319,8 @@ nw_codec_strbuf(const msgpack_object *o, const char *field, char *buf, size_t ca
         r = codec_str_check(o, field, cap - 1, cause);
         if (r != NW_OK)
                 return r;
-        memcpy(buf, o->via.str.ptr, o->via.str.size);
+        if (o->via.str.size > 0) /* an empty string has a NULL pointer */
+                memcpy(buf, o->via.str.ptr, o->via.str.size);
         buf[o->via.str.size] = '\0';
         return NW_OK;
 }
@@ -332,7 +334,8 @@ nw_codec_bin(const msgpack_object *o, const char *field, uint8_t *buf, size_t n,
         if (o->via.bin.size != n)
                 return nw_fail(cause, NW_E_VALUE, "%s: %u bytes, expected %zu", field,
                                o->via.bin.size, n);
-        memcpy(buf, o->via.bin.ptr, n);
+        if (n > 0)
+                memcpy(buf, o->via.bin.ptr, n);
         return NW_OK;
 }
 
@@ -706,7 +709,8 @@ codec_decode_attrs(const msgpack_object *o, struct nw_event *ev, char **cause)
 
                         if (kv->key.type == MSGPACK_OBJECT_STR &&
                             k->via.str.size == kv->key.via.str.size &&
-                            memcmp(k->via.str.ptr, kv->key.via.str.ptr, k->via.str.size) == 0)
+                            (k->via.str.size == 0 ||
+                             memcmp(k->via.str.ptr, kv->key.via.str.ptr, k->via.str.size) == 0))
                                 return nw_fail(cause, NW_E_VALUE, "attrs: key repeated");
                 }
                 a = &ev->attrs[ev->nattrs++];

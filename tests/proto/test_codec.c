@@ -481,6 +481,31 @@ MUTATION_TEST(test_utf8_truncated_seq, "attrs.stage", HELPERS_REPLACE, helpers_s
               NW_E_VALUE)
 MUTATION_TEST(test_value_embedded_nul, "type", HELPERS_REPLACE, helpers_strn("a\0b", 3), NW_E_VALUE)
 
+/* An empty string decodes to "", never NULL: msgpack-c gives some empty
+ * strings (a map key, a lone value) no pointer. */
+static void
+test_value_empty_string(void **state)
+{
+        struct nw_event *ev = helpers_sample_event(), *got = NULL;
+        msgpack_object_kv kv = {.key = helpers_str(""), .val = helpers_str("")};
+        msgpack_object m = helpers_map(&kv, 1);
+        char *buf, *out;
+        size_t len, outlen;
+
+        assert_int_equal(nw_event_encode(ev, &buf, &len), 0);
+        helpers_mutate(buf, len, "attrs", HELPERS_REPLACE, &m, &out, &outlen);
+        assert_int_equal(nw_event_decode(out, outlen, &got, NULL), NW_OK);
+        assert_int_equal(got->nattrs, 1);
+        assert_non_null(got->attrs[0].key);
+        assert_string_equal(got->attrs[0].key, "");
+        assert_non_null(got->attrs[0].value);
+        assert_string_equal(got->attrs[0].value, "");
+        nw_event_destroy(&got);
+        free(out);
+        free(buf);
+        nw_event_destroy(&ev);
+}
+
 /* A known key given twice. */
 static void
 test_value_duplicate_key(void **state)
@@ -776,6 +801,7 @@ main(void)
             cmocka_unit_test(test_utf8_above_max),
             cmocka_unit_test(test_utf8_truncated_seq),
             cmocka_unit_test(test_value_embedded_nul),
+            cmocka_unit_test(test_value_empty_string),
             cmocka_unit_test(test_value_duplicate_key),
             cmocka_unit_test(test_limit_string),
             cmocka_unit_test(test_limit_array),

@@ -217,6 +217,12 @@ test_request(void **state)
             NW_E_VALUE);
         free(buf);
 
+        /* An empty prefix is the same as none. */
+        assert_int_equal(
+            nw_request_decode("\x83\xa1v\x01\xa2op\xa6replay\xa6prefix\xa0", 22, &got, NULL),
+            NW_OK);
+        assert_string_equal(got.prefix, "");
+
         /* Only v and op are required; the rest default to 0 / "". */
         assert_int_equal(nw_request_decode("\x82\xa1v\x01\xa2op\xa5stats", 13, &got, NULL), NW_OK);
         assert_int_equal(got.op, NW_REQ_STATS);
@@ -292,6 +298,17 @@ test_error(void **state)
                          NW_E_TYPE);
         assert_int_equal(mutated(dec_error, buf, len, "message", HELPERS_REPLACE, helpers_nil()),
                          NW_E_TYPE);
+        /* An empty message is "" (msgpack-c gives an empty string no pointer). */
+        {
+                char *m;
+                size_t mlen;
+                msgpack_object s = helpers_str("");
+
+                helpers_mutate(buf, len, "message", HELPERS_REPLACE, &s, &m, &mlen);
+                assert_int_equal(nw_error_decode(m, mlen, &got, NULL), NW_OK);
+                assert_string_equal(got.message, "");
+                free(m);
+        }
         /* A long message is cut at a character boundary below 256 bytes. */
         memset(longmsg, 0, sizeof longmsg);
         memcpy(longmsg, "a", 1);
@@ -365,6 +382,12 @@ test_stats(void **state)
                 free(m);
         }
         free(buf);
+
+        /* An empty name is refused (msgpack-c gives an empty map key no pointer). */
+        assert_int_equal(
+            nw_stats_decode("\x83\xa0\x05\xa1v\x01\xa3req\x02", 11, &req, &got, &n, NULL),
+            NW_E_VALUE);
+        assert_null(got);
 
         /* No stats at all. */
         assert_int_equal(nw_stats_encode(0, NULL, 0, &buf, &len), 0);
