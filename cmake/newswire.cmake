@@ -30,7 +30,8 @@ endfunction()
 
 # nw_fuzz_target(NAME SOURCES f.c LIBS x CORPUS dir)
 # Built only with NW_FUZZ=ON; registered as a CTest labelled "fuzz" that runs
-# for NW_FUZZ_SECONDS on a copy of the seed corpus directory.
+# for NW_FUZZ_SECONDS on a copy of the seed corpus directory, with libFuzzer's
+# -seed=NW_FUZZ_SEED (0: a random seed; CI fixes one so a run is repeatable).
 function(nw_fuzz_target name)
   if(NOT NW_FUZZ)
     return()
@@ -44,7 +45,7 @@ function(nw_fuzz_target name)
   math(EXPR budget "${NW_FUZZ_SECONDS} + 120")
   add_test(NAME ${name}
     COMMAND sh -c "mkdir -p '${work}' && cp -r '${T_CORPUS}'/. '${work}'/ && \
-exec '$<TARGET_FILE:${name}>' -max_total_time=${NW_FUZZ_SECONDS} -rss_limit_mb=2048 \
+exec '$<TARGET_FILE:${name}>' -max_total_time=${NW_FUZZ_SECONDS} -seed=${NW_FUZZ_SEED} -rss_limit_mb=2048 \
 -timeout=10 -print_final_stats=1 -artifact_prefix='${CMAKE_BINARY_DIR}/fuzz/${name}-' '${work}'")
   set_tests_properties(${name} PROPERTIES TIMEOUT ${budget} LABELS fuzz
     ENVIRONMENT "NEWSWIRE_DATA=${PROJECT_SOURCE_DIR}/data")
