@@ -108,23 +108,29 @@ mention_free_span(const uint8_t *occ, size_t s, size_t e)
         return true;
 }
 
-/* Derive an id for an unknown name: a slug for Latin, a hash otherwise. */
+/* Derive an id for an unknown name: a slug for Latin, "x-" and the first ten
+ * hex digits of its SHA-256 otherwise. */
 static char *
 mention_derive_id(const char *s, size_t n)
 {
         bool latin = true;
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n && latin; i++)
                 if ((unsigned char)s[i] >= 0x80)
                         latin = false;
-        struct ex_buf b = {0};
-        if (latin)
+        if (latin) {
+                struct ex_buf b = {0};
                 ex_slug(s, n, &b);
-        if (b.len == 0) {
-                char hex[65];
-                nw_sha256_hex(s, n, hex);
-                ex_buf_addf(&b, "x-%.10s", hex);
+                if (b.len > 0)
+                        return b.data;
+                free(b.data);
         }
-        return b.data;
+        char hex[65];
+        nw_sha256_hex(s, n, hex);
+        char *id = ex_xmalloc(13);
+        memcpy(id, "x-", 2);
+        memcpy(id + 2, hex, 10);
+        id[12] = '\0';
+        return id;
 }
 
 /* Whether the stem [s,e) is made only of generic words (中国科技, 全球). */
@@ -680,8 +686,7 @@ mention_person_at(struct ex_doc *d, uint8_t *occ, size_t b, size_t e)
 {
         if (!mention_free_span(occ, b, e))
                 return;
-        struct ex_mention *m = mention_push(d, b, e, EK_PERSON, -1);
-        m->id = mention_derive_id(d->t.s + b, e - b);
+        mention_push(d, b, e, EK_PERSON, -1);
         memset(occ + b, OCC_OTHER, e - b);
 }
 
@@ -921,8 +926,7 @@ mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
                         size_t n = ne - ns;
                         bool one = n == 1;
                         if (!one) {
-                                struct ex_mention *m = mention_push(d, ns, ne, EK_NAME, -1);
-                                m->id = mention_derive_id(s + ns, n);
+                                mention_push(d, ns, ne, EK_NAME, -1);
                                 memset(occ + ns, OCC_OTHER, n);
                         }
                 }
@@ -965,8 +969,7 @@ mention_quoted(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
                                 trig = true;
                 if (trig)
                         continue;
-                struct ex_mention *m = mention_push(d, b, e, EK_QUOTED, -1);
-                m->id = mention_derive_id(s + b, e - b);
+                mention_push(d, b, e, EK_QUOTED, -1);
                 memset(occ + b, OCC_OTHER, e - b);
                 i = e;
         }
@@ -1413,8 +1416,8 @@ mention_find(struct ex_doc *d)
         free(held);
         if (d->nments > 1)
                 qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
-        /* the ids of the other unknown names are derived by mention_id, on
-         * first use: most never reach an event */
+        /* the ids of unknown names are derived by mention_id, on first use:
+         * most never reach an event */
         mention_resolve_all(d);
         free(occ);
         if (getenv("NW_EXTRACT_DEBUG") != NULL) {
