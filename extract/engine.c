@@ -214,18 +214,46 @@ engine_back_space(const char *s, size_t lo, size_t i)
         return i;
 }
 
+/* Whether resolved mention m has no id (mention_id gives NULL: an anaphor
+ * that resolves to nothing), told without deriving one. */
+static bool
+engine_no_id(const struct ex_mention *m)
+{
+        return m->entity < 0 && m->id == NULL && (m->flags & M_ANAPHOR);
+}
+
+/* Whether mention a of doc da and mention b of doc db have equal ids
+ * (mention_id); null_eq: whether two without an id count as equal. The cheap
+ * tests come first: one resolved mention has one id, and lexicon ids are
+ * unique (rules.c refuses duplicates), so two lexicon names are equal only
+ * when they are one entity; only a comparison with an unknown name needs its
+ * derived id. */
+static bool
+engine_ment_eq(const struct ex_doc *da, int a, const struct ex_doc *db, int b, bool null_eq)
+{
+        const struct ex_mention *ra = mention_resolve(da, &da->ments[a]);
+        const struct ex_mention *rb = mention_resolve(db, &db->ments[b]);
+        bool na = engine_no_id(ra), nb = engine_no_id(rb);
+        if (na || nb) {
+                if (na && nb)
+                        return null_eq;
+                /* "" stands for the missing id (as in engine_role_ids) */
+                return null_eq && *mention_id(na ? db : da, na ? rb : ra) == '\0';
+        }
+        if (ra == rb)
+                return true;
+        if (ra->entity >= 0 && rb->entity >= 0)
+                return ra->entity == rb->entity;
+        return strcmp(mention_id(da, ra), mention_id(db, rb)) == 0;
+}
+
 /* Whether arg list already holds mention m (by resolved identity). */
 static bool
 engine_has(const struct ex_doc *d, const struct cand *c, int m)
 {
-        const char *id = mention_id(d, &d->ments[m]);
-        for (size_t i = 0; i < c->nargs; i++) {
-                if (c->args[i].ment == m)
+        for (size_t i = 0; i < c->nargs; i++)
+                if (c->args[i].ment == m || engine_ment_eq(d, m, d, c->args[i].ment, false))
                         return true;
-                const char *o = mention_id(d, &d->ments[c->args[i].ment]);
-                if (id != NULL && o != NULL && strcmp(id, o) == 0)
-                        return true;
-        }
         return false;
 }
 
@@ -396,9 +424,9 @@ engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro)
                 const struct ex_mention *m = &d->ments[pick];
                 if (!engine_kind_ok(d, m, ro->kinds))
                         continue;
-                if (engine_has(d, c, pick))
-                        continue;
                 if (!engine_cue_ok(d, ro, m, lo, ts, te))
+                        continue;
+                if (engine_has(d, c, pick))
                         continue;
                 if (ro->all) {
                         engine_add_arg(d, c, ro->name, pick);
@@ -919,28 +947,27 @@ engine_quantities(const struct ex_doc *d, struct cand *cs, size_t n)
         }
 }
 
-/* Filler id sets of role in c. */
+/* The fillers of role in c (mention indices), at most max. */
 static size_t
-engine_role_ids(const struct ex_doc *d, const struct cand *c, const char *role, const char **ids,
-                size_t max)
+engine_role_ments(const struct cand *c, const char *role, int *ms, size_t max)
 {
         size_t n = 0;
         for (size_t i = 0; i < c->nargs && n < max; i++)
-                if (strcmp(c->args[i].role, role) == 0) {
-                        const char *id = mention_id(d, &d->ments[c->args[i].ment]);
-                        ids[n++] = id != NULL ? id : "";
-                }
+                if (strcmp(c->args[i].role, role) == 0)
+                        ms[n++] = c->args[i].ment;
         return n;
 }
 
-/* Whether two id sets are equal (as sets); inter: whether they share one. */
+/* Whether two filler sets (of docs da, db) are equal as sets of ids ("" for
+ * none); inter: whether they share one. */
 static bool
-engine_sets(const char **a, size_t na, const char **b, size_t nb, bool *inter)
+engine_sets(const struct ex_doc *da, const int *a, size_t na, const struct ex_doc *db, const int *b,
+            size_t nb, bool *inter)
 {
         size_t common = 0;
         for (size_t i = 0; i < na; i++)
                 for (size_t j = 0; j < nb; j++)
-                        if (strcmp(a[i], b[j]) == 0) {
+                        if (engine_ment_eq(da, a[i], db, b[j], true)) {
                                 common++;
                                 break;
                         }
@@ -994,11 +1021,11 @@ engine_same(const struct ex_doc *de, const struct cand *e, const struct ex_doc *
         const struct ex_rule *r = e->rule;
         bool all_equal = true, any_inter = false, conflict = false;
         for (size_t k = 0; k < r->key.n; k++) {
-                const char *a[ENGINE_MAX_ARGS], *b[ENGINE_MAX_ARGS];
-                size_t na = engine_role_ids(de, e, r->key.w[k], a, ENGINE_MAX_ARGS);
-                size_t nb = engine_role_ids(dc, c, r->key.w[k], b, ENGINE_MAX_ARGS);
+                int a[ENGINE_MAX_ARGS], b[ENGINE_MAX_ARGS];
+                size_t na = engine_role_ments(e, r->key.w[k], a, ENGINE_MAX_ARGS);
+                size_t nb = engine_role_ments(c, r->key.w[k], b, ENGINE_MAX_ARGS);
                 bool inter;
-                bool eq = engine_sets(a, na, b, nb, &inter);
+                bool eq = engine_sets(de, a, na, dc, b, nb, &inter);
                 if (!eq)
                         all_equal = false;
                 if (inter)
@@ -1646,13 +1673,13 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                         /* same key filler by id */
                         bool match = false;
                         for (size_t k = 0; k < e->rule->key.n && !match; k++) {
-                                const char *ea[ENGINE_MAX_ARGS], *ca[ENGINE_MAX_ARGS];
-                                size_t na = engine_role_ids(&body, e, e->rule->key.w[k], ea,
-                                                            ENGINE_MAX_ARGS);
-                                size_t nb = engine_role_ids(&title, c, e->rule->key.w[k], ca,
-                                                            ENGINE_MAX_ARGS);
+                                int ea[ENGINE_MAX_ARGS], ca[ENGINE_MAX_ARGS];
+                                size_t na =
+                                    engine_role_ments(e, e->rule->key.w[k], ea, ENGINE_MAX_ARGS);
+                                size_t nb =
+                                    engine_role_ments(c, e->rule->key.w[k], ca, ENGINE_MAX_ARGS);
                                 bool inter;
-                                engine_sets(ea, na, ca, nb, &inter);
+                                engine_sets(&body, ea, na, &title, ca, nb, &inter);
                                 match = inter;
                         }
                         if (!match)
