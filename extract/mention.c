@@ -610,8 +610,14 @@ mention_coded(struct ex_doc *d, uint8_t *occ)
         const struct extractor *x = d->x;
         const char *s = d->t.s;
         for (size_t k = 0; k < d->nspans; k++) {
-                for (size_t i = d->spans[k].start; i + 6 < d->spans[k].end; i++) {
-                        if (s[i] != '(' || i == 0 || occ[i - 1] != OCC_FREE)
+                size_t end = d->spans[k].end;
+                for (size_t i = d->spans[k].start; i + 6 < end; i++) {
+                        /* jump to the next '(' */
+                        const char *c = memchr(s + i, '(', end - 6 - i);
+                        if (c == NULL)
+                                break;
+                        i = (size_t)(c - s);
+                        if (i == 0 || occ[i - 1] != OCC_FREE)
                                 continue;
                         size_t j = i + 1, nd = 0;
                         if (j + 6 <= d->t.len && memcmp(s + j, "行情", 6) == 0)
@@ -940,6 +946,12 @@ mention_quoted(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
 {
         const char *s = d->t.s;
         for (size_t i = lo; i + 3 <= len; i++) {
+                /* both opening quotes have 0x80 as their second byte: jump to
+                 * the next such byte */
+                const char *c = memchr(s + i + 1, 0x80, len - i - 2);
+                if (c == NULL)
+                        break;
+                i = (size_t)(c - s) - 1;
                 bool open =
                     memcmp(s + i, "\xe2\x80\x9c", 3) == 0 || memcmp(s + i, "\xe3\x80\x8c", 3) == 0;
                 if (!open)
