@@ -30,67 +30,101 @@ ex_kind_name(int kind)
         return kind >= 0 && kind < EK_NKIND ? rules_kinds[kind] : "?";
 }
 
-/* Buckets of an ex_words index (a power of two). */
-#define WORDS_NB 256
-
-struct ex_words_index {
-        uint16_t hb[WORDS_NB + 1], tb[WORDS_NB + 1]; /* bucket b: idx[hb[b]..hb[b+1]) */
-        uint32_t *hidx, *tidx;                       /* word numbers, by bucket */
-        unsigned keys; /* bit m set: some word is keyed by m bytes (1..3) */
+/* One word in an ex_words index: its key (first or last three bytes, or
+ * the whole word when shorter, with the key length in the top byte) and
+ * length, so a lookup rejects words without reading them. */
+struct ex_words_ent {
+        uint32_t key;
+        uint32_t len;
+        const char *w;
 };
 
-/* The bucket of the key p[0..n) (n is 1, 2 or 3). */
-static inline unsigned
-ex_words_bucket(const unsigned char *p, size_t n)
+struct ex_words_index {
+        unsigned bits;                    /* 1 << bits buckets */
+        unsigned keys;                    /* bit m set: some word is keyed by m bytes (1..3) */
+        uint32_t *hb, *tb;                /* bucket b: ent[hb[b]..hb[b+1]) */
+        struct ex_words_ent *hent, *tent; /* by bucket; in a bucket, longer words first */
+};
+
+/* The key of p[0..m) (m is 1, 2 or 3). */
+static inline uint32_t
+ex_words_key(const unsigned char *p, size_t m)
 {
-        uint32_t v = n == 1   ? p[0]
-                     : n == 2 ? (uint32_t)p[0] << 8 | p[1] | 1u << 24
+        uint32_t v = m == 1   ? p[0]
+                     : m == 2 ? (uint32_t)p[0] << 8 | p[1]
                               : (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
-        return (v * 2654435761u) >> 24;
+        return v | (uint32_t)m << 24;
 }
 
-/* Group the word numbers of w by bucket (of key(k)) into idx, starts in b. */
-static void
-ex_words_group(const struct ex_words *w, const unsigned *key, uint16_t *b, uint32_t *idx)
+/* The bucket of a key. */
+static inline unsigned
+ex_words_bucket(const struct ex_words_index *ix, uint32_t key)
 {
-        memset(b, 0, (WORDS_NB + 1) * sizeof *b);
-        for (size_t k = 0; k < w->n; k++)
-                b[key[k] + 1]++;
-        for (size_t j = 0; j < WORDS_NB; j++)
-                b[j + 1] += b[j];
-        uint16_t fill[WORDS_NB];
-        memcpy(fill, b, sizeof fill);
-        for (size_t k = 0; k < w->n; k++)
-                idx[fill[key[k]]++] = (uint32_t)k;
+        return (key * 2654435761u) >> (32 - ix->bits);
 }
 
-/* Rebuild the index of w after its words changed (none past 65535 words). */
+/* Group the entries e[0..n) by bucket into out, starts in b, longer words
+ * first within a bucket. */
+static void
+ex_words_group(const struct ex_words_index *ix, const struct ex_words_ent *e, size_t n, uint32_t *b,
+               struct ex_words_ent *out)
+{
+        size_t nb = (size_t)1 << ix->bits;
+        memset(b, 0, (nb + 1) * sizeof *b);
+        for (size_t k = 0; k < n; k++)
+                b[ex_words_bucket(ix, e[k].key) + 1]++;
+        for (size_t j = 0; j < nb; j++)
+                b[j + 1] += b[j];
+        for (size_t k = 0; k < n; k++) {
+                /* insertion into the bucket's sorted part (buckets are short) */
+                unsigned bk = ex_words_bucket(ix, e[k].key);
+                uint32_t j = b[bk];
+                while (j > 0 && ex_words_bucket(ix, out[j - 1].key) == bk &&
+                       out[j - 1].len < e[k].len) {
+                        out[j] = out[j - 1];
+                        j--;
+                }
+                out[j] = e[k];
+                b[bk]++;
+        }
+        /* b[bk] now holds the end of bucket bk: shift back to starts */
+        for (size_t j = nb; j > 0; j--)
+                b[j] = b[j - 1];
+        b[0] = 0;
+}
+
+/* Rebuild the index of w after its words changed. */
 static void
 ex_words_index(struct ex_words *w)
 {
         if (w->ix != NULL) {
-                free(w->ix->hidx);
-                free(w->ix->tidx);
+                free(w->ix->hb);
                 free(w->ix);
                 w->ix = NULL;
         }
-        if (w->n == 0 || w->n > 65535)
+        if (w->n == 0)
                 return;
         struct ex_words_index *ix = ex_xcalloc(1, sizeof *ix);
-        unsigned *hk = ex_xmalloc(w->n * sizeof *hk), *tk = ex_xmalloc(w->n * sizeof *tk);
+        ix->bits = 1;
+        while (((size_t)1 << ix->bits) < 2 * w->n && ix->bits < 20)
+                ix->bits++;
+        size_t nb = (size_t)1 << ix->bits;
+        struct ex_words_ent *he = ex_xmalloc(2 * w->n * sizeof *he), *te = he + w->n;
         for (size_t k = 0; k < w->n; k++) {
                 const unsigned char *p = (const unsigned char *)w->w[k];
                 size_t n = w->l[k], m = n < 3 ? n : 3;
-                hk[k] = ex_words_bucket(p, m);
-                tk[k] = ex_words_bucket(p + n - m, m);
+                he[k] = (struct ex_words_ent){ex_words_key(p, m), (uint32_t)n, w->w[k]};
+                te[k] = (struct ex_words_ent){ex_words_key(p + n - m, m), (uint32_t)n, w->w[k]};
                 ix->keys |= 1u << m;
         }
-        ix->hidx = ex_xmalloc(w->n * sizeof *ix->hidx);
-        ix->tidx = ex_xmalloc(w->n * sizeof *ix->tidx);
-        ex_words_group(w, hk, ix->hb, ix->hidx);
-        ex_words_group(w, tk, ix->tb, ix->tidx);
-        free(hk);
-        free(tk);
+        /* one block: hb, tb, then the entries */
+        ix->hb = ex_xmalloc(2 * (nb + 1) * sizeof *ix->hb + 2 * w->n * sizeof *ix->hent);
+        ix->tb = ix->hb + nb + 1;
+        ix->hent = (struct ex_words_ent *)(ix->tb + nb + 1);
+        ix->tent = ix->hent + w->n;
+        ex_words_group(ix, he, w->n, ix->hb, ix->hent);
+        ex_words_group(ix, te, w->n, ix->tb, ix->tent);
+        free(he);
         w->ix = ix;
 }
 
@@ -98,8 +132,7 @@ void
 ex_words_free(struct ex_words *w)
 {
         if (w->ix != NULL) {
-                free(w->ix->hidx);
-                free(w->ix->tidx);
+                free(w->ix->hb);
                 free(w->ix);
                 w->ix = NULL;
         }
@@ -139,63 +172,49 @@ ex_words_split(struct ex_words *w, const char *s)
 size_t
 ex_words_ends_at(const struct ex_words *w, const char *s, size_t lo, size_t i)
 {
-        size_t best = 0;
-        if (i == 0 || i == lo || w->n == 0)
+        if (i == 0 || i == lo || w->ix == NULL)
                 return 0;
-        if (w->ix == NULL) {
-                for (size_t k = 0; k < w->n; k++) {
-                        size_t n = w->l[k];
-                        if (n <= i - lo && n > best && s[i - 1] == w->w[k][n - 1] &&
-                            memcmp(s + i - n, w->w[k], n) == 0)
-                                best = n;
-                }
-                return best;
-        }
+        const struct ex_words_index *ix = w->ix;
         const unsigned char *u = (const unsigned char *)s;
-        /* the words ending in the last 1, 2 and 3 bytes before i */
-        for (size_t m = 1; m <= 3 && m <= i - lo; m++) {
-                if (!(w->ix->keys & 1u << m))
-                        continue; /* no word of that key length */
-                unsigned bk = ex_words_bucket(u + i - m, m);
-                for (uint16_t j = w->ix->tb[bk]; j < w->ix->tb[bk + 1]; j++) {
-                        size_t k = w->ix->tidx[j], n = w->l[k];
-                        if (n <= i - lo && n > best && (n < 3 ? n : 3) == m &&
-                            w->w[k][n - 1] == s[i - 1] && memcmp(s + i - n, w->w[k], n) == 0)
-                                best = n;
+        /* the words ending in the last 3, 2 and 1 bytes before i: a word
+         * keyed by fewer than 3 bytes is its key, so the first match is the
+         * longest */
+        for (size_t m = 3; m >= 1; m--) {
+                if (!(ix->keys & 1u << m) || m > i - lo)
+                        continue; /* no word of that key length, or no room */
+                uint32_t key = ex_words_key(u + i - m, m);
+                unsigned bk = ex_words_bucket(ix, key);
+                for (uint32_t j = ix->tb[bk]; j < ix->tb[bk + 1]; j++) {
+                        const struct ex_words_ent *e = &ix->tent[j];
+                        if (e->key == key && e->len <= i - lo &&
+                            memcmp(s + i - e->len, e->w, e->len - m) == 0)
+                                return e->len;
                 }
         }
-        return best;
+        return 0;
 }
 
 size_t
 ex_words_starts_at(const struct ex_words *w, const char *s, size_t len, size_t i)
 {
-        size_t best = 0;
-        if (i >= len || w->n == 0)
+        if (i >= len || w->ix == NULL)
                 return 0;
-        if (w->ix == NULL) {
-                for (size_t k = 0; k < w->n; k++) {
-                        size_t n = w->l[k];
-                        if (i + n <= len && n > best && s[i] == w->w[k][0] &&
-                            memcmp(s + i, w->w[k], n) == 0)
-                                best = n;
-                }
-                return best;
-        }
+        const struct ex_words_index *ix = w->ix;
         const unsigned char *u = (const unsigned char *)s;
-        /* the words starting with the 1, 2 and 3 bytes at i */
-        for (size_t m = 1; m <= 3 && i + m <= len; m++) {
-                if (!(w->ix->keys & 1u << m))
-                        continue; /* no word of that key length */
-                unsigned bk = ex_words_bucket(u + i, m);
-                for (uint16_t j = w->ix->hb[bk]; j < w->ix->hb[bk + 1]; j++) {
-                        size_t k = w->ix->hidx[j], n = w->l[k];
-                        if (i + n <= len && n > best && (n < 3 ? n : 3) == m &&
-                            w->w[k][0] == s[i] && memcmp(s + i, w->w[k], n) == 0)
-                                best = n;
+        /* the words starting with the 3, 2 and 1 bytes at i (see ex_words_ends_at) */
+        for (size_t m = 3; m >= 1; m--) {
+                if (!(ix->keys & 1u << m) || m > len - i)
+                        continue;
+                uint32_t key = ex_words_key(u + i, m);
+                unsigned bk = ex_words_bucket(ix, key);
+                for (uint32_t j = ix->hb[bk]; j < ix->hb[bk + 1]; j++) {
+                        const struct ex_words_ent *e = &ix->hent[j];
+                        if (e->key == key && e->len <= len - i &&
+                            memcmp(s + i + m, e->w + m, e->len - m) == 0)
+                                return e->len;
                 }
         }
-        return best;
+        return 0;
 }
 
 /* Whether c is an ASCII letter or digit. */
