@@ -720,21 +720,23 @@ static size_t
 mention_occurrences(const char *s, size_t lo, size_t hi, const char *const *w, size_t nw,
                     struct mention_at **out, size_t *cap)
 {
-        uint8_t head[256], next[32], first[256] = {0};
+        /* the length of a UTF-8 sequence by its first byte's high nibble (1
+         * for a continuation byte) */
+        static const uint8_t step[16] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4};
+        uint8_t head[256], next[32];
         size_t len[32];
         memset(head, 0xff, sizeof head);
         for (size_t k = 0; k < nw; k++) {
-                first[(uint8_t)w[k][0]] = 1;
                 len[k] = strlen(w[k]);
                 unsigned h = mention_key_hash(w[k]);
                 next[k] = head[h];
                 head[h] = (uint8_t)k;
         }
-        /* all places in the order of the text, then regrouped by word */
+        /* all places in the order of the text, then regrouped by word; the
+         * text is valid UTF-8 and so are the words, so they can only start
+         * where a character does */
         size_t n = 0;
-        for (size_t p = lo; p + 3 <= hi; p++) {
-                if (!first[(uint8_t)s[p]])
-                        continue; /* most places: a UTF-8 continuation byte */
+        for (size_t p = lo; p + 3 <= hi; p += step[(uint8_t)s[p] >> 4]) {
                 for (uint8_t k = head[mention_key_hash(s + p)]; k != 0xff; k = next[k]) {
                         if (s[p] != w[k][0] || s[p + 1] != w[k][1] || s[p + 2] != w[k][2] ||
                             p + len[k] > hi || memcmp(s + p + 3, w[k] + 3, len[k] - 3) != 0)
