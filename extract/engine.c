@@ -1137,14 +1137,45 @@ engine_ment_text(const struct ex_doc *d, const struct ex_mention *m)
         return ex_xstrndup(d->t.s + m->start, m->end - m->start);
 }
 
-/* English display name of a mention for summaries. */
-static char *
-engine_display(const struct ex_doc *d, const struct ex_mention *m)
+/* Scratch buffers that one run reuses for every event it makes (no
+ * allocation per string): each use overwrites what the last one left. */
+struct engine_bufs {
+        struct ex_buf tmp; /* a mention's text, the id seed */
+        struct ex_buf opt; /* engine_render's [..] part */
+        struct ex_buf out; /* the summary */
+};
+
+/* s[0..n) as a C string in scratch buffer b (valid until b's next use). */
+static const char *
+engine_cstr(struct ex_buf *b, const char *s, size_t n)
+{
+        b->len = 0;
+        ex_buf_add(b, s, n);
+        return b->data;
+}
+
+/* Append the decimal digits of v. */
+static void
+engine_add_num(struct ex_buf *b, size_t v)
+{
+        char dig[24];
+        size_t k = sizeof dig;
+        do {
+                dig[--k] = (char)('0' + v % 10);
+                v /= 10;
+        } while (v > 0);
+        ex_buf_add(b, dig + k, sizeof dig - k);
+}
+
+/* Append the English display name of a mention for summaries. */
+static void
+engine_display(const struct ex_doc *d, const struct ex_mention *m, struct ex_buf *b)
 {
         m = mention_resolve(d, m);
         if (m->entity >= 0 && d->x->ents[m->entity].display != NULL)
-                return ex_xstrdup(d->x->ents[m->entity].display);
-        return ex_xstrndup(d->t.s + m->start, m->end - m->start);
+                ex_buf_adds(b, d->x->ents[m->entity].display);
+        else
+                ex_buf_add(b, d->t.s + m->start, m->end - m->start);
 }
 
 /* An attribute value as words for a summary (shutdown → shut down). */
@@ -1168,10 +1199,11 @@ engine_attr_display(const char *v)
  * {time}, {qty} (the most telling quantity), {qty.KIND} (one of that kind
  * only), {attr.KEY}, {type}; a [..] part drops when a placeholder in it is
  * empty; a template opening with "(K=V)" applies only when attribute K is V.
- * Returns false when strict and a placeholder outside [..] is empty. */
+ * Returns false when strict and a placeholder outside [..] is empty. opt:
+ * a scratch buffer for the [..] parts. */
 static bool
 engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, const char *timev,
-              bool strict, struct ex_buf *out)
+              bool strict, struct ex_buf *out, struct ex_buf *opt)
 {
         /* "(K=V) text": only when attribute K is V */
         if (tpl[0] == '(') {
@@ -1190,27 +1222,28 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                 while (*tpl == ' ')
                         tpl++;
         }
-        struct ex_buf opt = {0};
         bool in_opt = false, opt_empty = false, ok = true;
         for (const char *p = tpl; *p;) {
-                struct ex_buf *b = in_opt ? &opt : out;
+                struct ex_buf *b = in_opt ? opt : out;
                 if (*p == '[') {
                         in_opt = true;
                         opt_empty = false;
-                        opt.len = 0;
+                        opt->len = 0;
                         p++;
                         continue;
                 }
                 if (*p == ']' && in_opt) {
-                        if (!opt_empty && opt.len > 0)
-                                ex_buf_add(out, opt.data, opt.len);
+                        if (!opt_empty && opt->len > 0)
+                                ex_buf_add(out, opt->data, opt->len);
                         in_opt = false;
                         p++;
                         continue;
                 }
                 if (*p != '{') {
-                        ex_buf_add(b, p, 1);
-                        p++;
+                        /* literal text up to the next special character */
+                        size_t k = strcspn(p, in_opt ? "[]{" : "[{");
+                        ex_buf_add(b, p, k);
+                        p += k;
                         continue;
                 }
                 const char *e = strchr(p, '}');
@@ -1282,12 +1315,10 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                         }
                         for (size_t k = 0; k < total; k++) {
                                 size_t i = idx[k];
-                                char *t = engine_display(d, &d->ments[c->args[i].ment]);
                                 /* A, B and C */
                                 if (k > 0)
                                         ex_buf_adds(b, k + 1 == total ? " and " : ", ");
-                                ex_buf_adds(b, t);
-                                free(t);
+                                engine_display(d, &d->ments[c->args[i].ment], b);
                         }
                 }
                 if (before != (size_t)-1 && b->len == before) {
@@ -1298,15 +1329,16 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                 }
                 p = e + 1;
         }
-        free(opt.data);
         return ok || !strict;
 }
 
 /* The summary: the first template of the modality's slots (negated: its own,
  * likely: its own then planned, planned: its own; then the plain ones) whose
- * placeholders all fill; else the last plain one without the empty parts. */
-static char *
-engine_summary(const struct ex_doc *d, const struct cand *c, const char *timev)
+ * placeholders all fill; else the last plain one without the empty parts.
+ * The text lies in bufs->out (or is the type), valid until its next use. */
+static const char *
+engine_summary(const struct ex_doc *d, const struct cand *c, const char *timev,
+               struct engine_bufs *bufs)
 {
         const struct ex_rule *r = c->rule;
         int slots[3] = {0, -1, -1};
@@ -1321,38 +1353,35 @@ engine_summary(const struct ex_doc *d, const struct cand *c, const char *timev)
                 slots[0] = 1;
                 slots[1] = 0;
         }
-        struct ex_buf out = {0};
+        struct ex_buf *out = &bufs->out;
         for (int k = 0; k < 3 && slots[k] >= 0; k++)
                 for (size_t i = 0; i < r->nsummary[slots[k]]; i++) {
-                        out.len = 0;
-                        if (engine_render(d, c, r->summary[slots[k]][i], timev, true, &out)) {
+                        out->len = 0;
+                        if (engine_render(d, c, r->summary[slots[k]][i], timev, true, out,
+                                          &bufs->opt)) {
                                 if (slots[k] == 0 && strcmp(c->modality, "negated") == 0)
-                                        ex_buf_adds(&out, " (denied)");
-                                char *res = ex_xstrndup(out.data ? out.data : "", out.len);
-                                free(out.data);
-                                return res;
+                                        ex_buf_adds(out, " (denied)");
+                                return out->data != NULL ? out->data : "";
                         }
                 }
-        out.len = 0;
+        out->len = 0;
         if (r->nsummary[0] > 0)
-                engine_render(d, c, r->summary[0][r->nsummary[0] - 1], timev, false, &out);
-        /* no empty placeholder leaves a hole: collapse blanks */
-        struct ex_buf tidy = {0};
-        for (size_t i = 0; i < out.len; i++) {
-                if (out.data[i] == ' ' && (tidy.len == 0 || tidy.data[tidy.len - 1] == ' '))
+                engine_render(d, c, r->summary[0][r->nsummary[0] - 1], timev, false, out,
+                              &bufs->opt);
+        /* no empty placeholder leaves a hole: collapse blanks (in place) */
+        size_t n = 0;
+        for (size_t i = 0; i < out->len; i++) {
+                if (out->data[i] == ' ' && (n == 0 || out->data[n - 1] == ' '))
                         continue;
-                ex_buf_add(&tidy, out.data + i, 1);
+                out->data[n++] = out->data[i];
         }
-        while (tidy.len > 0 && tidy.data[tidy.len - 1] == ' ')
-                tidy.len--;
-        free(out.data);
-        if (tidy.len == 0) {
-                free(tidy.data);
-                return ex_xstrdup(c->type);
-        }
-        char *res = ex_xstrndup(tidy.data, tidy.len);
-        free(tidy.data);
-        return res;
+        while (n > 0 && out->data[n - 1] == ' ')
+                n--;
+        if (n == 0)
+                return c->type;
+        out->len = n;
+        out->data[n] = '\0';
+        return out->data;
 }
 
 /* Whether a planned/likely cue ends right before offset i (将于6月30日). */
@@ -1375,16 +1404,16 @@ engine_cue_before(const struct ex_doc *d, size_t i)
 /* Make the nw_event of a candidate. */
 static struct nw_event *
 engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
-             const struct title_arg *extra, size_t nextra, size_t self)
+             const struct title_arg *extra, size_t nextra, size_t self, struct engine_bufs *bufs)
 {
         struct nw_event *ev = nw_event_new();
         nw_event_set_type(ev, c->type);
         nw_event_set_modality(ev, c->modality);
         for (size_t i = 0; i < c->nargs; i++) {
                 const struct ex_mention *m = &d->ments[c->args[i].ment];
-                char *text = engine_ment_text(d, m);
+                const struct ex_mention *r = mention_resolve(d, m);
+                const char *text = engine_cstr(&bufs->tmp, d->t.s + r->start, r->end - r->start);
                 nw_event_add_arg(ev, c->args[i].role, mention_id(d, m), text);
-                free(text);
         }
         for (size_t i = 0; i < nextra; i++)
                 if (extra[i].event == self)
@@ -1412,9 +1441,8 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
                     (strcmp(c->modality, "planned") == 0 || strcmp(c->modality, "likely") == 0) &&
                     (tm.start >= c->trig_end || engine_cue_before(d, tm.start));
                 timex_value(&tm, &d->pub, future, tv, sizeof tv);
-                char *tt = ex_xstrndup(d->t.s + tm.start, tm.end - tm.start);
-                nw_event_set_time(ev, tv[0] ? tv : NULL, tt);
-                free(tt);
+                nw_event_set_time(ev, tv[0] ? tv : NULL,
+                                  engine_cstr(&bufs->tmp, d->t.s + tm.start, tm.end - tm.start));
         }
         for (size_t i = 0; i < c->nqty; i++) {
                 const struct ex_qty *q = &d->qtys[c->qty[i]];
@@ -1424,9 +1452,9 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
                                 dup = true;
                 if (dup)
                         continue;
-                char *qt = ex_xstrndup(d->t.s + q->start, q->end - q->start);
-                nw_event_add_quantity(ev, q->kind, q->value, q->unit, qt);
-                free(qt);
+                nw_event_add_quantity(
+                    ev, q->kind, q->value, q->unit,
+                    engine_cstr(&bufs->tmp, d->t.s + q->start, q->end - q->start));
         }
         for (size_t i = 0; i < c->nmedia; i++) {
                 const struct ex_mention *m = &d->ments[c->media[i]];
@@ -1436,13 +1464,12 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
                                 dup = true;
                 if (dup)
                         continue;
-                char *text = engine_ment_text(d, m);
-                nw_event_add_reported_by(ev, mention_id(d, m), text);
-                free(text);
+                const struct ex_mention *r = mention_resolve(d, m);
+                nw_event_add_reported_by(
+                    ev, mention_id(d, m),
+                    engine_cstr(&bufs->tmp, d->t.s + r->start, r->end - r->start));
         }
-        char *sum = engine_summary(d, c, tv);
-        nw_event_set_summary(ev, sum);
-        free(sum);
+        nw_event_set_summary(ev, engine_summary(d, c, tv, bufs));
         /* Evidence: the sentence, as offsets into the original body. */
         const struct ex_span *sp = &d->t.sent[c->sent];
         size_t s = sp->start, e = sp->end;
@@ -1481,15 +1508,23 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
                                     a->published,  a->source, a->lang};
         nw_event_set_article(ev, &ar);
         /* Deterministic id: article, type, sentence offset, trigger offset. */
-        char *seed =
-            c->part > 0 ? ex_xprintf("%s|%s|%zu|%zu|%d", a->id, c->type, os, c->trig_start, c->part)
-                        : ex_xprintf("%s|%s|%zu|%zu", a->id, c->type, os, c->trig_start);
+        struct ex_buf *seed = &bufs->tmp;
+        seed->len = 0;
+        ex_buf_adds(seed, a->id);
+        ex_buf_add(seed, "|", 1);
+        ex_buf_adds(seed, c->type);
+        ex_buf_add(seed, "|", 1);
+        engine_add_num(seed, os);
+        ex_buf_add(seed, "|", 1);
+        engine_add_num(seed, c->trig_start);
+        if (c->part > 0) {
+                ex_buf_add(seed, "|", 1);
+                engine_add_num(seed, (size_t)c->part);
+        }
         char hex[65];
-        nw_sha256_hex(seed, strlen(seed), hex);
-        free(seed);
-        char id[24];
-        snprintf(id, sizeof id, "%.16s", hex);
-        nw_event_set_id(ev, id);
+        nw_sha256_hex(seed->data, seed->len, hex);
+        hex[16] = '\0'; /* the id: the first 16 hex digits */
+        nw_event_set_id(ev, hex);
         return ev;
 }
 
@@ -1714,12 +1749,16 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                         n++;
         }
         *events = ex_xcalloc(n ? n : 1, sizeof **events);
+        struct engine_bufs bufs = {{0}, {0}, {0}};
         size_t k = 0;
         for (size_t i = 0; i < nc; i++) {
                 if (cs[i].dead || !cs[i].complete)
                         continue;
-                (*events)[k++] = engine_event(&body, a, &cs[i], extra, nextra, i);
+                (*events)[k++] = engine_event(&body, a, &cs[i], extra, nextra, i, &bufs);
         }
+        free(bufs.tmp.data);
+        free(bufs.opt.data);
+        free(bufs.out.data);
         *nevents = k;
         for (size_t i = 0; i < nextra; i++) {
                 free(extra[i].role);
