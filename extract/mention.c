@@ -298,23 +298,47 @@ mention_gov_suffix(const char *t, size_t s, size_t e)
         return false;
 }
 
+/* Words that never stand inside a company name, by code point:
+ * 与和及向对从由被把将在于是了的给同跟为以等; and the particles that end a
+ * name taken from raw text: 并后时或而但也已还又就都称拟. */
+/* clang-format off */
+#define MENTION_STOPS_ANY(X, a) \
+        X(0x4e0e, a) X(0x548c, a) X(0x53ca, a) X(0x5411, a) X(0x5bf9, a) X(0x4ece, a) \
+        X(0x7531, a) X(0x88ab, a) X(0x628a, a) X(0x5c06, a) X(0x5728, a) X(0x4e8e, a) \
+        X(0x662f, a) X(0x4e86, a) X(0x7684, a) X(0x7ed9, a) X(0x540c, a) X(0x8ddf, a) \
+        X(0x4e3a, a) X(0x4ee5, a) X(0x7b49, a)
+#define MENTION_STOPS_CHUNK(X, a) \
+        X(0x5e76, a) X(0x540e, a) X(0x65f6, a) X(0x6216, a) X(0x800c, a) X(0x4f46, a) \
+        X(0x4e5f, a) X(0x5df2, a) X(0x8fd8, a) X(0x53c8, a) X(0x5c31, a) X(0x90fd, a) \
+        X(0x79f0, a) X(0x62df, a)
+#define MENTION_STOPS(X, a) MENTION_STOPS_ANY(X, a) MENTION_STOPS_CHUNK(X, a)
+/* clang-format on */
+
 /* Length of a word that never stands inside a company name (与, 向, 的) ending
  * at t[i], or 0; with chunk, also the particles that end a name taken from raw
  * text (并, 后, 也), which a registered name may still hold (北京大也智慧…). */
 static size_t
 mention_hard_stop(const char *t, size_t lo, size_t i, bool chunk)
 {
-        /* 35 characters of 3 bytes each; the first 21 end any name */
-        static const char w[] = "与和及向对从由被把将在于是了的给同跟为以等"
-                                "并后时或而但也已还又就都称拟";
-        size_t nw = chunk ? (sizeof w - 1) / 3 : 21;
         if (i < lo + 3)
                 return 0;
-        const char *c = t + i - 3;
-        for (size_t k = 0; k < nw * 3; k += 3)
-                if (w[k] == c[0] && w[k + 1] == c[1] && w[k + 2] == c[2])
-                        return 3;
-        return 0;
+        /* every word is one three-byte character */
+        const unsigned char *u = (const unsigned char *)t + i - 3;
+        if ((u[0] & 0xf0) != 0xe0 || (u[1] & 0xc0) != 0x80 || (u[2] & 0xc0) != 0x80)
+                return 0;
+        uint32_t cp =
+            ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+        static const uint64_t maybe[64] = EX_CPSET_INIT(MENTION_STOPS);
+        if (!ex_cpset_maybe(maybe, cp))
+                return 0;
+        switch (cp) {
+                MENTION_STOPS_ANY(EX_CPSET_CASE, 0)
+                return 3;
+                MENTION_STOPS_CHUNK(EX_CPSET_CASE, 0)
+                return chunk ? 3 : 0;
+        default:
+                return 0;
+        }
 }
 
 /* A registered name runs back past words that end other names: to a place it
