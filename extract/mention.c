@@ -49,11 +49,13 @@ mention_push(struct ex_doc *d, size_t start, size_t end, int kind, int entity)
         return m;
 }
 
-/* Whether the ASCII byte c is a letter or digit. */
+/* Whether the ASCII byte c is a letter or digit (one table load). */
 static bool
 mention_alnum(char c)
 {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        static const bool tab[256] = {
+            ['0' ... '9'] = true, ['A' ... 'Z'] = true, ['a' ... 'z'] = true};
+        return tab[(uint8_t)c];
 }
 
 /* Whether a Latin alias hit at [s,e) stands on word boundaries. */
@@ -874,6 +876,19 @@ mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
         size_t i = lo;
         while (i < len) {
                 char c = s[i];
+                if ((uint8_t)c >= 0x80) {
+                        /* Chinese text: skip eight bytes at a time while none is ASCII */
+                        while (i + 8 <= len) {
+                                uint64_t w;
+                                memcpy(&w, s + i, 8);
+                                if ((w & 0x8080808080808080u) != 0x8080808080808080u)
+                                        break;
+                                i += 8;
+                        }
+                        while (i < len && (uint8_t)s[i] >= 0x80)
+                                i++;
+                        continue;
+                }
                 bool start =
                     mention_alnum(c) && (i == 0 || !(mention_alnum(s[i - 1]) || s[i - 1] == '-' ||
                                                      s[i - 1] == '.' || s[i - 1] == '\''));
