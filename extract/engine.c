@@ -64,7 +64,9 @@ engine_hit(void *arg, size_t start, size_t end, uint32_t value)
 {
         struct ex_doc *d = arg;
         if (d->nhits == d->caphits) {
-                d->caphits = d->caphits ? d->caphits * 2 : 256;
+                /* 64 first: most documents are short, and a small block is
+                 * cheap to allocate */
+                d->caphits = d->caphits ? d->caphits * 2 : 64;
                 d->hits = ex_xrealloc(d->hits, d->caphits * sizeof *d->hits);
         }
         d->hits[d->nhits].start = start;
@@ -107,15 +109,20 @@ engine_sort_hits(struct ex_hit *h, size_t n)
 
 /* Mark the sentences that hold a trigger of the document's language, with
  * their neighbours (anaphors look back, continued roles look ahead); only
- * those are read for unknown names, times and quantities. */
-static void
+ * those are read for unknown names, times and quantities. Returns whether
+ * the document holds such a trigger at all. */
+static bool
 engine_spans(struct ex_doc *d)
 {
         size_t ns = d->t.nsent;
+        bool any = false;
         d->active = ex_xcalloc(ns + 1, 1);
         for (size_t h = 0; h < d->nhits; h++) {
                 if ((d->hits[h].pay >> 24) != PAY_TRIGGER ||
-                    d->x->trigs[d->hits[h].pay & 0xffffff].lang != d->lang || ns == 0)
+                    d->x->trigs[d->hits[h].pay & 0xffffff].lang != d->lang)
+                        continue;
+                any = true;
+                if (ns == 0)
                         continue;
                 size_t s = text_sentence_of(&d->t, d->hits[h].start);
                 d->active[s] = 1;
@@ -133,6 +140,7 @@ engine_spans(struct ex_doc *d)
                 else
                         d->spans[d->nspans++] = d->t.sent[s];
         }
+        return any;
 }
 
 bool
@@ -156,7 +164,10 @@ engine_doc(struct ex_doc *d, const struct extractor *x, const struct article *a,
         text_init(&d->t, x, buf, len, lang);
         acm_scan(x->acm, d->t.low, d->t.len, engine_hit, d);
         engine_sort_hits(d->hits, d->nhits);
-        engine_spans(d);
+        /* without a trigger no candidate reads a name, a time or a quantity
+         * (NW_EXTRACT_DEBUG still lists the names) */
+        if (!engine_spans(d) && getenv("NW_EXTRACT_DEBUG") == NULL)
+                return;
         mention_find(d);
         for (size_t k = 0; k < d->nspans; k++)
                 timex_scan(&d->t, lang, &d->pub, d->spans[k].start, d->spans[k].end, &d->times,
