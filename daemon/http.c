@@ -17,9 +17,13 @@
  * frames requests by Content-Length: a request announcing more than
  * max_body reaches evhttp with Content-Length 0, Connection: close and
  * HTTP_SIZE_HEADER carrying the announced size, and the rest of its body is
- * dropped unread; the handler answers our JSON 413. Chunked bodies are not
- * framed by the filter: libevent's limit (max_body + HTTP_SLACK) is their
- * backstop, and the handler refuses those between max_body and that limit.
+ * dropped unread; the handler answers our JSON 413. A chunked request is
+ * held back and de-chunked: evhttp gets it whole with a Content-Length, or,
+ * once its chunks add up to more than max_body, the same way as an oversize
+ * one but with HTTP_CHUNKED_HEADER, and the rest is dropped. (A client that
+ * sends "Expect: 100-continue" with a chunked body so waits for its own
+ * timeout, 1 s for curl, before sending it.) libevent's own limit
+ * (max_body + HTTP_SLACK) stays as a backstop.
  */
 #include <errno.h>
 #include <event2/buffer.h>
@@ -37,8 +41,12 @@
 
 /* Set by http_sizer on a request whose announced body is over max_body. */
 #define HTTP_SIZE_HEADER "X-Newswire-Announced-Length"
-#define HTTP_MAX_HEADERS (64 * 1024) /* evhttp's header limit, and ours */
-#define HTTP_SLACK       (64 * 1024) /* libevent's body limit is max_body + this */
+/* Set by http_sizer on a chunked request over max_body: the body bytes its
+ * chunks announced up to the one crossing the limit. */
+#define HTTP_CHUNKED_HEADER "X-Newswire-Chunked-Length"
+#define HTTP_CHUNK_LINE     1024        /* longest chunk-size or trailer line we frame */
+#define HTTP_MAX_HEADERS    (64 * 1024) /* evhttp's header limit, and ours */
+#define HTTP_SLACK          (64 * 1024) /* libevent's body limit is max_body + this */
 
 /* The input filter's state for one connection: its framer (newswired.h),
  * and what flushes its output. */
@@ -149,32 +157,39 @@ http_header_value(const char *block, const char *name, char *out, size_t size)
         return false;
 }
 
-/* Rewrite an oversize request's header block: Content-Length 0, the
- * announced size in HTTP_SIZE_HEADER, Connection: close. */
+/* Rewrite a request's header block for evhttp: without its Transfer-Encoding
+ * and Content-Length, and then either with Content-Length length
+ * (size_header NULL) or, for an oversize request, with Content-Length 0,
+ * Connection: close and size_header: length. */
 static void
-http_framer_rewrite(struct evbuffer *dst, const char *block, uint64_t announced)
+http_framer_rewrite(struct evbuffer *dst, const char *block, const char *size_header,
+                    uint64_t length)
 {
+        static const char *const dropped[] = {
+            "Content-Length:", "Transfer-Encoding:", "Connection:", HTTP_SIZE_HEADER ":",
+            HTTP_CHUNKED_HEADER ":"};
         const char *line = block, *nl;
-        size_t len;
+        size_t len, i, ndrop = size_header != NULL ? 5 : 2;
 
         /* The request line, then every header but those replaced. */
         while ((nl = strstr(line, "\n")) != NULL) {
                 len = (size_t)(nl + 1 - line);
                 if (len <= 2)
                         break; /* the empty line ending the block */
-                if (line != block &&
-                    (strncasecmp(line, "Content-Length:", 15) == 0 ||
-                     strncasecmp(line, "Connection:", 11) == 0 ||
-                     strncasecmp(line, HTTP_SIZE_HEADER ":", strlen(HTTP_SIZE_HEADER) + 1) == 0)) {
-                        line = nl + 1;
-                        continue;
-                }
-                evbuffer_add(dst, line, len);
+                for (i = 0; line != block && i < ndrop; i++)
+                        if (strncasecmp(line, dropped[i], strlen(dropped[i])) == 0)
+                                break;
+                if (line == block || i == ndrop)
+                        evbuffer_add(dst, line, len);
                 line = nl + 1;
         }
-        evbuffer_add_printf(
-            dst, "Content-Length: 0\r\nConnection: close\r\n" HTTP_SIZE_HEADER ": %llu\r\n\r\n",
-            (unsigned long long)announced);
+        if (size_header == NULL)
+                evbuffer_add_printf(dst, "Content-Length: %llu\r\n\r\n",
+                                    (unsigned long long)length);
+        else
+                evbuffer_add_printf(dst,
+                                    "Content-Length: 0\r\nConnection: close\r\n%s: %llu\r\n\r\n",
+                                    size_header, (unsigned long long)length);
 }
 
 /* One header block at the start of src (complete: ends at end bytes). */
@@ -187,7 +202,17 @@ http_framer_head(struct http_framer *f, struct evbuffer *src, struct evbuffer *d
         evbuffer_remove(src, block, end);
         block[end] = '\0';
         if (http_header_value(block, "Transfer-Encoding", value, sizeof value)) {
-                /* Chunked: libevent frames it; its limit is the backstop. */
+                if (strcasecmp(value, "chunked") == 0) {
+                        /* held back until its last chunk */
+                        f->hf_head = block;
+                        f->hf_body = evbuffer_new();
+                        if (f->hf_body == NULL)
+                                fatalx("http: out of memory");
+                        f->hf_state = FRAMER_CHUNK_SIZE;
+                        return;
+                }
+                /* libevent reads "chunked" alone as chunked; any other
+                 * coding is its to refuse or frame (its limit the backstop) */
                 evbuffer_add(dst, block, end);
                 f->hf_state = FRAMER_PASS;
         } else if (http_header_value(block, "Content-Length", value, sizeof value)) {
@@ -198,7 +223,7 @@ http_framer_head(struct http_framer *f, struct evbuffer *src, struct evbuffer *d
                         evbuffer_add(dst, block, end);
                         f->hf_state = FRAMER_PASS;
                 } else if (cl > f->hf_max) {
-                        http_framer_rewrite(dst, block, cl);
+                        http_framer_rewrite(dst, block, HTTP_SIZE_HEADER, cl);
                         f->hf_state = FRAMER_DISCARD;
                 } else {
                         evbuffer_add(dst, block, end);
@@ -210,8 +235,115 @@ http_framer_head(struct http_framer *f, struct evbuffer *src, struct evbuffer *d
         free(block);
 }
 
-/* Move what src holds to dst, request by request, refusing oversize ones
- * at their headers (see the top of this file). True when bytes moved. */
+/* The line at the start of src as libevent reads it (ended by LF or CRLF):
+ * its length with the end in *n, the text without it in line. False while
+ * incomplete; *n is 0 when the line is longer than cap - 1. */
+static bool
+http_framer_line(struct evbuffer *src, char *line, size_t cap, size_t *n)
+{
+        size_t eol = 0;
+        struct evbuffer_ptr p = evbuffer_search_eol(src, NULL, &eol, EVBUFFER_EOL_CRLF);
+
+        *n = 0;
+        if (p.pos == -1)
+                return evbuffer_get_length(src) >= cap; /* too long: *n stays 0 */
+        if ((size_t)p.pos >= cap)
+                return true;
+        evbuffer_copyout(src, line, (size_t)p.pos);
+        line[p.pos] = '\0';
+        *n = (size_t)p.pos + eol;
+        return true;
+}
+
+/* Free what a framer holds (a chunked request in progress). */
+void
+http_framer_clear(struct http_framer *f)
+{
+        free(f->hf_head);
+        f->hf_head = NULL;
+        if (f->hf_body != NULL)
+                evbuffer_free(f->hf_body);
+        f->hf_body = NULL;
+}
+
+/* Chunked framing evhttp will refuse (400): hand it the header block and
+ * the bytes from the bad line on; the chunks kept so far are dropped. */
+static void
+http_framer_malformed(struct http_framer *f, struct evbuffer *dst)
+{
+        evbuffer_add(dst, f->hf_head, strlen(f->hf_head));
+        http_framer_clear(f);
+        f->hf_state = FRAMER_PASS;
+}
+
+/* A chunk-size line at the start of src, read the way libevent reads it
+ * (empty lines skipped, hex size, nothing after it but a space): expect its
+ * data; or, when the chunk would take the body over hf_max, pass the request
+ * as an oversize one. False while incomplete. */
+static bool
+http_framer_chunk(struct http_framer *f, struct evbuffer *src, struct evbuffer *dst)
+{
+        char line[HTTP_CHUNK_LINE], *e;
+        size_t n, have = evbuffer_get_length(f->hf_body);
+        long long size;
+
+        if (!http_framer_line(src, line, sizeof line, &n))
+                return false;
+        if (n == 0) {
+                http_framer_malformed(f, dst);
+                return true;
+        }
+        if (*line == '\0') { /* the CRLF after a chunk's data */
+                evbuffer_drain(src, n);
+                return true;
+        }
+        errno = 0;
+        size = strtoll(line, &e, 16);
+        if (errno != 0 || (*e != '\0' && *e != ' ') || size < 0) {
+                http_framer_malformed(f, dst);
+                return true;
+        }
+        evbuffer_drain(src, n);
+        if ((uint64_t)size > f->hf_max - have) {
+                http_framer_rewrite(dst, f->hf_head, HTTP_CHUNKED_HEADER, have + (uint64_t)size);
+                http_framer_clear(f);
+                f->hf_state = FRAMER_DISCARD;
+        } else if (size == 0)
+                f->hf_state = FRAMER_TRAILER;
+        else {
+                f->hf_left = (uint64_t)size;
+                f->hf_state = FRAMER_CHUNK_DATA;
+        }
+        return true;
+}
+
+/* A trailer line at the start of src: dropped; the empty one ends the
+ * request, passed on with a Content-Length. False while incomplete. */
+static bool
+http_framer_trailer(struct http_framer *f, struct evbuffer *src, struct evbuffer *dst)
+{
+        char line[HTTP_CHUNK_LINE];
+        size_t n;
+
+        if (!http_framer_line(src, line, sizeof line, &n))
+                return false;
+        if (n == 0) {
+                http_framer_malformed(f, dst);
+                return true;
+        }
+        evbuffer_drain(src, n);
+        if (*line == '\0') {
+                http_framer_rewrite(dst, f->hf_head, NULL, evbuffer_get_length(f->hf_body));
+                evbuffer_add_buffer(dst, f->hf_body);
+                http_framer_clear(f);
+                f->hf_state = FRAMER_HEAD;
+        }
+        return true;
+}
+
+/* Move what src holds to dst, request by request, refusing oversize ones at
+ * their headers or at the chunk crossing the limit (see the top of this
+ * file). True when bytes moved. */
 bool
 http_framer_run(struct http_framer *f, struct evbuffer *src, struct evbuffer *dst)
 {
@@ -222,22 +354,34 @@ http_framer_run(struct http_framer *f, struct evbuffer *src, struct evbuffer *ds
                 n = evbuffer_get_length(src);
                 if (n == 0)
                         break;
-                if (f->hf_state == FRAMER_PASS) {
+                switch (f->hf_state) {
+                case FRAMER_PASS:
                         evbuffer_remove_buffer(src, dst, n);
-                        break;
-                }
-                if (f->hf_state == FRAMER_DISCARD) {
+                        return evbuffer_get_length(dst) > before;
+                case FRAMER_DISCARD:
                         evbuffer_drain(src, n);
-                        break;
-                }
-                if (f->hf_state == FRAMER_BODY) {
+                        return evbuffer_get_length(dst) > before;
+                case FRAMER_BODY:
+                case FRAMER_CHUNK_DATA:
                         if (n > f->hf_left)
                                 n = (size_t)f->hf_left;
-                        evbuffer_remove_buffer(src, dst, n);
+                        evbuffer_remove_buffer(src, f->hf_state == FRAMER_BODY ? dst : f->hf_body,
+                                               n);
                         f->hf_left -= n;
                         if (f->hf_left == 0)
-                                f->hf_state = FRAMER_HEAD;
+                                f->hf_state =
+                                    f->hf_state == FRAMER_BODY ? FRAMER_HEAD : FRAMER_CHUNK_SIZE;
                         continue;
+                case FRAMER_CHUNK_SIZE:
+                        if (!http_framer_chunk(f, src, dst))
+                                return evbuffer_get_length(dst) > before;
+                        continue;
+                case FRAMER_TRAILER:
+                        if (!http_framer_trailer(f, src, dst))
+                                return evbuffer_get_length(dst) > before;
+                        continue;
+                case FRAMER_HEAD:
+                        break;
                 }
                 /* FRAMER_HEAD: blank lines before a request pass as they are. */
                 if (n >= 2 && evbuffer_search(src, "\r\n", 2, NULL).pos == 0) {
@@ -318,6 +462,7 @@ http_sizer_free(void *arg)
         struct http_sizer *sz = arg;
 
         event_free(sz->sz_kick);
+        http_framer_clear(&sz->sz_framer);
         free(sz);
 }
 
@@ -374,6 +519,15 @@ http_post_article(struct http *h, struct evhttp_request *req, const char *rest)
                                             HTTP_SIZE_HEADER)) != NULL) {
                 snprintf(msg, sizeof msg,
                          "the article is %s bytes (its Content-Length), over the limit of %lld",
+                         announced, (long long)h->h_cfg->cfg_max_body);
+                http_error(req, 413, "Payload Too Large", msg);
+                return;
+        }
+        if ((announced = evhttp_find_header(evhttp_request_get_input_headers(req),
+                                            HTTP_CHUNKED_HEADER)) != NULL) {
+                snprintf(msg, sizeof msg,
+                         "the article is at least %s bytes (its chunks so far), over the limit "
+                         "of %lld",
                          announced, (long long)h->h_cfg->cfg_max_body);
                 http_error(req, 413, "Payload Too Large", msg);
                 return;

@@ -384,23 +384,34 @@ struct evbuffer;
 
 /* Where a connection's request framer is in its byte stream (http.c). */
 enum http_framer_state {
-        FRAMER_HEAD,    /* reading a request's header block */
-        FRAMER_BODY,    /* passing hf_left bytes of body */
-        FRAMER_PASS,    /* unframed from here (chunked, malformed): pass everything */
-        FRAMER_DISCARD, /* after an oversize request: drop everything */
+        FRAMER_HEAD,       /* reading a request's header block */
+        FRAMER_BODY,       /* passing hf_left bytes of body */
+        FRAMER_CHUNK_SIZE, /* chunked: reading a chunk-size line */
+        FRAMER_CHUNK_DATA, /* chunked: keeping hf_left bytes of chunk data */
+        FRAMER_TRAILER,    /* chunked: reading trailer lines up to the empty one */
+        FRAMER_PASS,       /* unframed from here (malformed): pass everything */
+        FRAMER_DISCARD,    /* after an oversize request: drop everything */
 };
 
-/* The framer of one connection's input; zeroed but for hf_max to start. */
+/* The framer of one connection's input; zeroed but for hf_max to start,
+ * http_framer_clear frees what it holds. */
 struct http_framer {
         enum http_framer_state hf_state;
-        uint64_t hf_left; /* FRAMER_BODY: body bytes still to pass */
-        uint64_t hf_max;  /* max_body */
+        uint64_t hf_left;         /* FRAMER_BODY, FRAMER_CHUNK_DATA: bytes still to move */
+        uint64_t hf_max;          /* max_body */
+        char *hf_head;            /* chunked: the request's header block, held back */
+        struct evbuffer *hf_body; /* chunked: its body so far, without the framing */
 };
 
 /* Move the bytes of src to dst for evhttp: a request whose Content-Length
  * is over hf_max is passed with Content-Length 0, Connection: close and
- * X-Newswire-Announced-Length, and its body dropped. True when bytes moved. */
+ * X-Newswire-Announced-Length, and its body dropped. A chunked request is
+ * held until its last chunk and passed with a Content-Length instead; once
+ * its chunks add up to more than hf_max, it is passed like an oversize one
+ * but with X-Newswire-Chunked-Length. True when bytes moved. */
 bool http_framer_run(struct http_framer *f, struct evbuffer *src, struct evbuffer *dst);
+/* Free what a framer holds (a chunked request in progress). */
+void http_framer_clear(struct http_framer *f);
 
 struct http *http_new(struct event_base *base, const struct config *cfg, char **cause);
 void http_destroy(struct http **h);
