@@ -151,10 +151,12 @@ engine_active(const struct ex_doc *d, size_t i)
         return d->active[text_sentence_of(&d->t, i)] != 0;
 }
 
-/* Prepare a document: normalise, scan, find names, times and quantities. */
-void
-engine_doc(struct ex_doc *d, const struct extractor *x, const struct article *a, const char *buf,
-           size_t len, int lang)
+/* Prepare a document: normalise, scan, find names, times and quantities;
+ * lazy: the names only when it holds a trigger of its language (else no
+ * candidate reads them, and NW_EXTRACT_DEBUG is not set to list them). */
+static void
+engine_prepare(struct ex_doc *d, const struct extractor *x, const struct article *a,
+               const char *buf, size_t len, int lang, bool lazy)
 {
         memset(d, 0, sizeof *d);
         d->x = x;
@@ -164,9 +166,7 @@ engine_doc(struct ex_doc *d, const struct extractor *x, const struct article *a,
         text_init(&d->t, x, buf, len, lang);
         acm_scan(x->acm, d->t.low, d->t.len, engine_hit, d);
         engine_sort_hits(d->hits, d->nhits);
-        /* without a trigger no candidate reads a name, a time or a quantity
-         * (NW_EXTRACT_DEBUG still lists the names) */
-        if (!engine_spans(d) && getenv("NW_EXTRACT_DEBUG") == NULL)
+        if (!engine_spans(d) && lazy && getenv("NW_EXTRACT_DEBUG") == NULL)
                 return;
         mention_find(d);
         for (size_t k = 0; k < d->nspans; k++)
@@ -175,6 +175,14 @@ engine_doc(struct ex_doc *d, const struct extractor *x, const struct article *a,
         for (size_t k = 0; k < d->nspans; k++)
                 quant_scan(x, &d->t, lang, d->spans[k].start, d->spans[k].end, d->times, d->ntimes,
                            &d->qtys, &d->nqtys, &d->capqtys);
+}
+
+/* Prepare a document: normalise, scan, find names, times and quantities. */
+void
+engine_doc(struct ex_doc *d, const struct extractor *x, const struct article *a, const char *buf,
+           size_t len, int lang)
+{
+        engine_prepare(d, x, a, buf, len, lang, false);
 }
 
 void
@@ -1670,10 +1678,10 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
 {
         int lang = a->lang != NULL && strcmp(a->lang, "en") == 0 ? EX_EN : EX_ZH;
         struct ex_doc body, title;
-        engine_doc(&body, x, a, a->body, a->body_len, lang);
+        engine_prepare(&body, x, a, a->body, a->body_len, lang, true);
         bool has_title = a->title != NULL && *a->title;
         if (has_title)
-                engine_doc(&title, x, a, a->title, strlen(a->title), lang);
+                engine_prepare(&title, x, a, a->title, strlen(a->title), lang, true);
 
         struct cand *cs = NULL, *ts = NULL;
         size_t nc = 0, capc = 0, nt = 0, capt = 0;
