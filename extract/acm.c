@@ -12,6 +12,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "extract-int.h"
 
@@ -123,6 +124,28 @@ acm_add(struct acm *a, const char *pat, size_t len, uint32_t value)
         return 0;
 }
 
+#define ACM_HUGE ((size_t)2 << 20) /* a huge page on x86-64 */
+
+/* Memory for the transition table: a table over a few megabytes is read at
+ * random, a different 4 KB page every few bytes, and a miss in the TLB costs
+ * as much as one in the cache (more in a virtual machine); where the system
+ * gives huge pages on request, ask for them. */
+static void *
+acm_table_alloc(size_t n)
+{
+#ifdef MADV_HUGEPAGE
+        if (n >= ACM_HUGE) {
+                size_t round = (n + ACM_HUGE - 1) / ACM_HUGE * ACM_HUGE;
+                void *p = aligned_alloc(ACM_HUGE, round);
+                if (p != NULL) {
+                        (void)madvise(p, round, MADV_HUGEPAGE);
+                        return p;
+                }
+        }
+#endif
+        return ex_xmalloc(n);
+}
+
 void
 acm_build(struct acm *a)
 {
@@ -164,7 +187,7 @@ acm_build(struct acm *a)
                         a->emits[k / 64] |= 1ull << (k % 64);
         if (a->nnodes <= 65536) {
                 size_t n = a->nnodes * ncls;
-                a->delta16 = ex_xmalloc(n * sizeof *a->delta16);
+                a->delta16 = acm_table_alloc(n * sizeof *a->delta16);
                 for (size_t k = 0; k < n; k++)
                         a->delta16[k] = (uint16_t)a->delta[k];
                 free(a->delta);
