@@ -1679,15 +1679,9 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
         int lang = a->lang != NULL && strcmp(a->lang, "en") == 0 ? EX_EN : EX_ZH;
         struct ex_doc body, title;
         engine_prepare(&body, x, a, a->body, a->body_len, lang, true);
-        bool has_title = a->title != NULL && *a->title;
-        if (has_title)
-                engine_prepare(&title, x, a, a->title, strlen(a->title), lang, true);
-
         struct cand *cs = NULL, *ts = NULL;
         size_t nc = 0, capc = 0, nt = 0, capt = 0;
         engine_collect(&body, &cs, &nc, &capc);
-        if (has_title)
-                engine_collect(&title, &ts, &nt, &capt);
 
         /* Merge in text order. */
         for (size_t i = 0; i < nc; i++) {
@@ -1715,7 +1709,20 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                         }
                 }
         }
-        /* Title candidates: only fill body events (copied args). */
+        /* Title candidates: only fill body events (copied args); the title is
+         * read only when the body gives an event. */
+        bool has_title = a->title != NULL && *a->title;
+        if (has_title) {
+                bool any = false;
+                for (size_t i = 0; i < nc && !any; i++)
+                        any = !cs[i].dead && cs[i].complete &&
+                              !(cs[i].rule->needqty && cs[i].nqty == 0);
+                has_title = any;
+        }
+        if (has_title) {
+                engine_prepare(&title, x, a, a->title, strlen(a->title), lang, true);
+                engine_collect(&title, &ts, &nt, &capt);
+        }
         struct title_arg *extra = NULL;
         size_t nextra = 0;
         for (size_t i = 0; i < nt; i++) {
