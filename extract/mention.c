@@ -31,6 +31,16 @@
 /* Occupancy of text bytes by accepted mentions. */
 enum { OCC_FREE = 0, OCC_LEX = 1, OCC_UNIT = 2, OCC_OTHER = 3, OCC_TRIG = 4 };
 
+/* A word of a fixed list with its length, so that no lookup calls strlen. */
+struct mention_word {
+        const char *w;
+        size_t n;
+};
+/* clang-format off */
+#define MENTION_WORD(s) {s, sizeof(s) - 1}
+/* clang-format on */
+#define MENTION_NWORDS(w) (sizeof(w) / sizeof((w)[0]))
+
 /* Append a mention. */
 static struct ex_mention *
 mention_push(struct ex_doc *d, size_t start, size_t end, int kind, int entity)
@@ -270,9 +280,10 @@ mention_descriptor(const char *t, size_t s, size_t e)
 static bool
 mention_legal(const char *t, size_t s, size_t e)
 {
-        static const char *forms[] = {"有限公司", "有限责任公司", "股份有限公司"};
-        for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++)
-                if (e - s == strlen(forms[k]) && memcmp(t + s, forms[k], e - s) == 0)
+        static const struct mention_word forms[] = {
+            MENTION_WORD("有限公司"), MENTION_WORD("有限责任公司"), MENTION_WORD("股份有限公司")};
+        for (size_t k = 0; k < MENTION_NWORDS(forms); k++)
+                if (e - s == forms[k].n && memcmp(t + s, forms[k].w, e - s) == 0)
                         return true;
         return false;
 }
@@ -394,17 +405,20 @@ mention_place_anchor(const struct ex_doc *d, const uint8_t *occ, size_t lo, size
 static size_t
 mention_money_prefix(const char *t, size_t lo, size_t p, size_t e)
 {
-        static const char *w[] = {"亿美元", "亿港元", "万美元", "万港元", "亿元", "万元",
-                                  "万股",   "亿股",   "美元",   "港元",   "亿",   "万",
-                                  "元",     "股",     "年底",   "年初",   "年末", "月底",
-                                  "月初",   "月份",   "年",     "月",     "日",   "号"};
+        static const struct mention_word w[] = {
+            MENTION_WORD("亿美元"), MENTION_WORD("亿港元"), MENTION_WORD("万美元"),
+            MENTION_WORD("万港元"), MENTION_WORD("亿元"),   MENTION_WORD("万元"),
+            MENTION_WORD("万股"),   MENTION_WORD("亿股"),   MENTION_WORD("美元"),
+            MENTION_WORD("港元"),   MENTION_WORD("亿"),     MENTION_WORD("万"),
+            MENTION_WORD("元"),     MENTION_WORD("股"),     MENTION_WORD("年底"),
+            MENTION_WORD("年初"),   MENTION_WORD("年末"),   MENTION_WORD("月底"),
+            MENTION_WORD("月初"),   MENTION_WORD("月份"),   MENTION_WORD("年"),
+            MENTION_WORD("月"),     MENTION_WORD("日"),     MENTION_WORD("号")};
         if (p <= lo || !(t[p - 1] >= '0' && t[p - 1] <= '9'))
                 return 0;
-        for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
-                size_t n = strlen(w[k]);
-                if (p + n < e && memcmp(t + p, w[k], n) == 0)
-                        return n;
-        }
+        for (size_t k = 0; k < MENTION_NWORDS(w); k++)
+                if (p + w[k].n < e && memcmp(t + p, w[k].w, w[k].n) == 0)
+                        return w[k].n;
         return 0;
 }
 
@@ -412,12 +426,12 @@ mention_money_prefix(const char *t, size_t lo, size_t p, size_t e)
 static bool
 mention_suffix_word(const char *t, size_t len, size_t ss, size_t se)
 {
-        static const char *w[] = {"部分", "局面", "局势", "局限", "云端", "云计算"};
-        for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
-                size_t n = strlen(w[k]);
-                if (ss + n <= len && n > se - ss && memcmp(t + ss, w[k], n) == 0)
+        static const struct mention_word w[] = {MENTION_WORD("部分"), MENTION_WORD("局面"),
+                                                MENTION_WORD("局势"), MENTION_WORD("局限"),
+                                                MENTION_WORD("云端"), MENTION_WORD("云计算")};
+        for (size_t k = 0; k < MENTION_NWORDS(w); k++)
+                if (ss + w[k].n <= len && w[k].n > se - ss && memcmp(t + ss, w[k].w, w[k].n) == 0)
                         return true;
-        }
         return false;
 }
 
@@ -697,8 +711,10 @@ mention_surname(const char *t, size_t len, size_t i)
 static bool
 mention_name_boundary(const struct ex_doc *d, const uint8_t *occ, size_t i, size_t hi)
 {
-        static const char *w[] = {"此",   "因",   "说",   "曾",   "先生", "女士",
-                                  "教授", "博士", "表示", "认为", "指出"};
+        static const struct mention_word w[] = {
+            MENTION_WORD("此"),   MENTION_WORD("因"),   MENTION_WORD("说"),   MENTION_WORD("曾"),
+            MENTION_WORD("先生"), MENTION_WORD("女士"), MENTION_WORD("教授"), MENTION_WORD("博士"),
+            MENTION_WORD("表示"), MENTION_WORD("认为"), MENTION_WORD("指出")};
         const char *s = d->t.s;
         int k;
         if (i >= hi || occ[i] != OCC_FREE || !ex_is_han(ex_cp_at(s, hi, i, &k)))
@@ -706,8 +722,8 @@ mention_name_boundary(const struct ex_doc *d, const uint8_t *occ, size_t i, size
         if (mention_hard_stop(s, i, i + 3, true) > 0 ||
             ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, i) > 0)
                 return true;
-        for (size_t j = 0; j < sizeof w / sizeof w[0]; j++)
-                if (i + strlen(w[j]) <= hi && memcmp(s + i, w[j], strlen(w[j])) == 0)
+        for (size_t j = 0; j < MENTION_NWORDS(w); j++)
+                if (i + w[j].n <= hi && memcmp(s + i, w[j].w, w[j].n) == 0)
                         return true;
         return false;
 }
@@ -1206,12 +1222,12 @@ mention_chunk_len(const struct ex_doc *d, const struct mention_places *pl, const
         if (mention_generic(d->x, s, p, q))
                 return 0;
         /* 中证网讯, 个股方面, 影视业务: a dateline or a topic, no name */
-        static const char *ends[] = {"讯", "方面", "业务", "领域", "行业", "板块", "期间"};
-        for (size_t k = 0; k < sizeof ends / sizeof ends[0]; k++) {
-                size_t n = strlen(ends[k]);
-                if (q - p > n && memcmp(s + q - n, ends[k], n) == 0)
+        static const struct mention_word ends[] = {
+            MENTION_WORD("讯"),   MENTION_WORD("方面"), MENTION_WORD("业务"), MENTION_WORD("领域"),
+            MENTION_WORD("行业"), MENTION_WORD("板块"), MENTION_WORD("期间")};
+        for (size_t k = 0; k < MENTION_NWORDS(ends); k++)
+                if (q - p > ends[k].n && memcmp(s + q - ends[k].n, ends[k].w, ends[k].n) == 0)
                         return 0;
-        }
         return q - p;
 }
 
@@ -1241,12 +1257,12 @@ mention_opener(const char *t, size_t p, size_t hi)
 static size_t
 mention_list_sep(const char *t, size_t q, size_t hi)
 {
-        static const char *w[] = {"以及", "、", "和", "及", "与"};
-        for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
-                size_t n = strlen(w[k]);
-                if (q + n <= hi && memcmp(t + q, w[k], n) == 0)
-                        return n;
-        }
+        static const struct mention_word w[] = {MENTION_WORD("以及"), MENTION_WORD("、"),
+                                                MENTION_WORD("和"), MENTION_WORD("及"),
+                                                MENTION_WORD("与")};
+        for (size_t k = 0; k < MENTION_NWORDS(w); k++)
+                if (q + w[k].n <= hi && memcmp(t + q, w[k].w, w[k].n) == 0)
+                        return w[k].n;
         return 0;
 }
 
@@ -1333,11 +1349,12 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_at *held, si
                 while (p < hi && (s[p] == ' ' || s[p] == '\n'))
                         p++;
                 /* 【新宏泰:…】, “…”: an opening bracket or quote before the name */
-                static const char *open[] = {"【", "“", "《", "(", "[", "●", "\""};
-                for (size_t k = 0; k < sizeof open / sizeof open[0]; k++)
-                        if (p + strlen(open[k]) < hi &&
-                            memcmp(s + p, open[k], strlen(open[k])) == 0)
-                                p += strlen(open[k]);
+                static const struct mention_word open[] = {
+                    MENTION_WORD("【"), MENTION_WORD("“"), MENTION_WORD("《"), MENTION_WORD("("),
+                    MENTION_WORD("["),  MENTION_WORD("●"), MENTION_WORD("\"")};
+                for (size_t k = 0; k < MENTION_NWORDS(open); k++)
+                        if (p + open[k].n < hi && memcmp(s + p, open[k].w, open[k].n) == 0)
+                                p += open[k].n;
                 /* 2月白鹭光电…, 2019年,…: a date before the subject */
                 if (p < hi && s[p] >= '0' && s[p] <= '9') {
                         size_t q = p;
@@ -1381,7 +1398,7 @@ mention_anaphors(struct ex_doc *d, uint8_t *occ)
                 bool inside = false;
                 const struct ex_words *no = &x->notanaphor[d->lang];
                 for (size_t k = 0; k < no->n && !inside; k++) {
-                        size_t wl = strlen(no->w[k]);
+                        size_t wl = no->l[k];
                         size_t from = s + (e - s) > wl ? s + (e - s) - wl : 0;
                         for (size_t p = from; p <= s && p + wl <= d->t.len; p++)
                                 if (p + wl >= e && memcmp(d->t.s + p, no->w[k], wl) == 0)
