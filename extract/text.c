@@ -239,6 +239,15 @@ text_split(struct text *t, const struct extractor *x, int lang)
                         i++;
                         continue;
                 }
+                /* nor does a CJK ideograph (U+4000..U+9FFF), short of the
+                 * length cuts below */
+                if (b >= 0xe4 && b <= 0xe9 && i + 3 <= t->len &&
+                    ((unsigned char)s[i + 1] & 0xc0) == 0x80 &&
+                    ((unsigned char)s[i + 2] & 0xc0) == 0x80 && i - start <= TEXT_MAX_SENTENCE &&
+                    i - cstart <= TEXT_MAX_SENTENCE / 2) {
+                        i += 3;
+                        continue;
+                }
                 int k;
                 uint32_t cp = ex_cp_at(s, t->len, i, &k);
                 size_t next = i + (size_t)k;

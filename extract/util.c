@@ -141,11 +141,32 @@ ex_utf8_encode(uint32_t cp, char out[4])
 char *
 ex_utf8_dup(const char *s, size_t n)
 {
-        struct ex_buf b = {0};
+        const unsigned char *u = (const unsigned char *)s;
+        size_t i = 0;
 
-        for (size_t i = 0; i < n;) {
+        /* the common case: well-formed and without NULs, copied whole */
+        while (i < n) {
+                if (u[i] >= 0x20 && u[i] < 0x80) {
+                        i++;
+                        continue;
+                }
                 uint32_t cp;
-                int k = ex_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+                int k = ex_utf8_decode(u + i, n - i, &cp);
+                if (k < 0 || cp == 0)
+                        break;
+                i += (size_t)k;
+        }
+        if (i == n) {
+                char *d = ex_xmalloc(n + 1);
+                memcpy(d, s, n);
+                d[n] = '\0';
+                return d;
+        }
+        struct ex_buf b = {0};
+        ex_buf_add(&b, s, i);
+        while (i < n) {
+                uint32_t cp;
+                int k = ex_utf8_decode(u + i, n - i, &cp);
                 if (k < 0 || cp == 0) {
                         ex_buf_add(&b, "\xef\xbf\xbd", 3);
                         i += k < 0 ? (size_t)-k : 1;
@@ -154,8 +175,6 @@ ex_utf8_dup(const char *s, size_t n)
                         i += (size_t)k;
                 }
         }
-        if (b.data == NULL)
-                return ex_xstrdup("");
         return b.data;
 }
 
