@@ -67,6 +67,47 @@ timex_parse_date(const char *s, struct ex_date *d)
         }
 }
 
+/* The code point of the well-formed three-byte character at s[i], or 0 when
+ * none starts there. */
+static inline uint32_t
+timex_cp3(const char *s, size_t len, size_t i)
+{
+        const unsigned char *u = (const unsigned char *)s + i;
+        if (i + 3 > len || (u[0] & 0xf0) != 0xe0 || (u[1] & 0xc0) != 0x80 || (u[2] & 0xc0) != 0x80)
+                return 0;
+        return ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+}
+
+/* The value of a Chinese digit 零一二三四五六七八九, or -1. */
+static int
+timex_zh_digit(uint32_t cp)
+{
+        switch (cp) {
+        case 0x96f6: /* 零 */
+                return 0;
+        case 0x4e00: /* 一 */
+                return 1;
+        case 0x4e8c: /* 二 */
+                return 2;
+        case 0x4e09: /* 三 */
+                return 3;
+        case 0x56db: /* 四 */
+                return 4;
+        case 0x4e94: /* 五 */
+                return 5;
+        case 0x516d: /* 六 */
+                return 6;
+        case 0x4e03: /* 七 */
+                return 7;
+        case 0x516b: /* 八 */
+                return 8;
+        case 0x4e5d: /* 九 */
+                return 9;
+        default:
+                return -1;
+        }
+}
+
 /* The value of a small Chinese or Arabic number (1..9999) at s[i]; its length or 0. */
 static size_t
 timex_small(const char *s, size_t len, size_t i, int *v)
@@ -81,32 +122,23 @@ timex_small(const char *s, size_t len, size_t i, int *v)
                 *v = n;
                 return j - i;
         }
-        /* Chinese: 一..九, 十, 十二, 二十三 */
-        static const char *dig[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+        /* Chinese: 一..九, 两, 十, 十二, 二十三 */
         int total = 0, cur = 0;
         bool any = false;
         j = i;
-        while (j + 3 <= len) {
-                int d = -1;
-                for (int k = 0; k < 10; k++)
-                        if (memcmp(s + j, dig[k], 3) == 0)
-                                d = k;
-                if (d < 0 && memcmp(s + j, "两", 3) == 0)
-                        d = 2;
+        for (;;) {
+                uint32_t cp = timex_cp3(s, len, j);
+                int d = cp == 0x4e24 /* 两 */ ? 2 : timex_zh_digit(cp);
                 if (d >= 0) {
                         cur = d;
-                        any = true;
-                        j += 3;
-                        continue;
-                }
-                if (memcmp(s + j, "十", 3) == 0) {
+                } else if (cp == 0x5341 /* 十 */) {
                         total += (cur ? cur : 1) * 10;
                         cur = 0;
-                        any = true;
-                        j += 3;
-                        continue;
+                } else {
+                        break;
                 }
-                break;
+                any = true;
+                j += 3;
         }
         if (!any)
                 return 0;
@@ -118,36 +150,33 @@ timex_small(const char *s, size_t len, size_t i, int *v)
 static size_t
 timex_zh_year(const char *s, size_t len, size_t i, int *y)
 {
-        static const char *dig[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
         size_t j = i;
         int v = 0, n = 0;
-        while (j + 3 <= len && n < 4) {
-                int d = -1;
-                for (int k = 0; k < 10; k++)
-                        if (memcmp(s + j, dig[k], 3) == 0)
-                                d = k;
-                if (d < 0 && memcmp(s + j, "〇", 3) == 0)
-                        d = 0;
+        while (n < 4) {
+                uint32_t cp = timex_cp3(s, len, j);
+                int d = cp == 0x3007 /* 〇 */ ? 0 : timex_zh_digit(cp);
                 if (d < 0)
                         break;
                 v = v * 10 + d;
                 n++;
                 j += 3;
         }
-        if (n != 4 || j + 3 > len || memcmp(s + j, "年", 3) != 0)
+        if (n != 4 || timex_cp3(s, len, j) != 0x5e74 /* 年 */)
                 return 0;
         *y = v;
         return j + 3 - i;
 }
 
-/* Whether s[i..] starts with lit; its length or 0. */
-static size_t
+/* Whether s[i..] starts with lit; its length or 0. Byte by byte: most
+ * calls fail within a character. */
+static inline size_t
 timex_lit(const char *s, size_t len, size_t i, const char *lit)
 {
-        if (i >= len || s[i] != lit[0])
-                return 0;
-        size_t n = strlen(lit);
-        return i + n <= len && memcmp(s + i, lit, n) == 0 ? n : 0;
+        size_t n = 0;
+        for (; lit[n] != '\0'; n++)
+                if (i + n >= len || s[i + n] != lit[n])
+                        return 0;
+        return n;
 }
 
 /* Append a time. */
@@ -194,6 +223,31 @@ timex_weekday(struct ex_time *tm, const struct ex_date *pub, int wd, int weeks, 
         tm->prec = TP_DAY;
 }
 
+/* Whether a season, quarter or half of timex_zh_tail can start at s[i]: Q or
+ * one of 春夏秋冬第一二三四上下 (most tails are a month or nothing). */
+static bool
+timex_season_lead(const char *s, size_t len, size_t i)
+{
+        if (i < len && s[i] == 'Q')
+                return true;
+        switch (timex_cp3(s, len, i)) {
+        case 0x6625: /* 春 */
+        case 0x590f: /* 夏 */
+        case 0x79cb: /* 秋 */
+        case 0x51ac: /* 冬 */
+        case 0x7b2c: /* 第 */
+        case 0x4e00: /* 一 */
+        case 0x4e8c: /* 二 */
+        case 0x4e09: /* 三 */
+        case 0x56db: /* 四 */
+        case 0x4e0a: /* 上 */
+        case 0x4e0b: /* 下 */
+                return true;
+        default:
+                return false;
+        }
+}
+
 /* Chinese month-day tail after a year: 8月, 8月17日, 春天, 第四季度; returns length. */
 static size_t
 timex_zh_tail(const char *s, size_t len, size_t i, struct ex_time *tm)
@@ -209,7 +263,8 @@ timex_zh_tail(const char *s, size_t len, size_t i, struct ex_time *tm)
                        {"第三季度", 35}, {"三季度", 35}, {"第四季度", 36}, {"四季度", 36},
                        {"上半年", 40},   {"下半年", 41}, {"Q1", 33},       {"Q2", 34},
                        {"Q3", 35},       {"Q4", 36}};
-        for (size_t k = 0; k < sizeof seasons / sizeof seasons[0]; k++) {
+        for (size_t k = 0; timex_season_lead(s, len, j) && k < sizeof seasons / sizeof seasons[0];
+             k++) {
                 if ((n = timex_lit(s, len, j, seasons[k].w)) > 0) {
                         tm->sub = seasons[k].sub;
                         tm->prec = TP_SUB;
@@ -236,15 +291,32 @@ timex_zh_tail(const char *s, size_t len, size_t i, struct ex_time *tm)
         return 0;
 }
 
-/* Try a Chinese time at s[i]; fills tm and returns its length, or 0. */
+/* What a Chinese time can be, by its first character: timex_zh tries only
+ * the kinds its first character allows (TIMEX_ZH_LEADS). */
+enum {
+        TZ_ARABIC = 1 << 0,    /* 2024年...: an ASCII digit */
+        TZ_ZHYEAR = 1 << 1,    /* 二零三二年: 零一二三四五六七八九〇 */
+        TZ_YEARS = 1 << 2,     /* 今年 本年 去年 明年 前年 后年 */
+        TZ_YEARPART = 1 << 3,  /* 年底 年内 年末 */
+        TZ_MONTHS = 1 << 4,    /* 本月 这个月 当月 上个月 上月 下个月 下月 */
+        TZ_SAMEMONTH = 1 << 5, /* 同月 */
+        TZ_DAYS = 1 << 6,      /* 昨日 昨天 今天 今日 前天 明天 明日 前一天 */
+        TZ_WEEKS = 1 << 7,     /* 本周 这周 上周 下周 周 星期 礼拜 */
+        TZ_MONTHDAY = 1 << 8,  /* 10月份, 12月10日: a number of timex_small */
+        TZ_VAGUE = 1 << 9,     /* 近期 最近 目前...: no value */
+};
+
+/* Try a Chinese time at s[i], whose first character allows the kinds g (TZ_*);
+ * fills tm and returns its length, or 0. */
 static size_t
-timex_zh(const char *s, size_t len, size_t i, const struct ex_date *pub, struct ex_time *tm)
+timex_zh(const char *s, size_t len, size_t i, unsigned g, const struct ex_date *pub,
+         struct ex_time *tm)
 {
         size_t n, j;
         int v;
         memset(tm, 0, sizeof *tm);
         /* 2024年..., 二零三二年 */
-        if (s[i] >= '0' && s[i] <= '9') {
+        if (g & TZ_ARABIC) {
                 int y = 0;
                 j = i;
                 while (j < len && s[j] >= '0' && s[j] <= '9' && j - i < 5)
@@ -261,7 +333,7 @@ timex_zh(const char *s, size_t len, size_t i, const struct ex_date *pub, struct 
                         return j + n - i;
                 }
         }
-        if ((n = timex_zh_year(s, len, i, &v)) > 0) {
+        if ((g & TZ_ZHYEAR) && (n = timex_zh_year(s, len, i, &v)) > 0) {
                 tm->y = v;
                 tm->prec = TP_YEAR;
                 return n + timex_zh_tail(s, len, i + n, tm);
@@ -272,7 +344,7 @@ timex_zh(const char *s, size_t len, size_t i, const struct ex_date *pub, struct 
                 int dy;
         } years[] = {{"今年", 0}, {"本年", 0},  {"去年", -1},
                      {"明年", 1}, {"前年", -2}, {"后年", 2}};
-        for (size_t k = 0; k < sizeof years / sizeof years[0]; k++) {
+        for (size_t k = 0; (g & TZ_YEARS) && k < sizeof years / sizeof years[0]; k++) {
                 if ((n = timex_lit(s, len, i, years[k].w)) > 0) {
                         if (pub->y == 0) {
                                 tm->prec = TP_VAGUE;
@@ -286,7 +358,7 @@ timex_zh(const char *s, size_t len, size_t i, const struct ex_date *pub, struct 
         /* 年底, 年内, 年末 alone (not after 去年/明年, which read them as their
          * tail): the year of Published */
         static const char *yearpart[] = {"年底", "年内", "年末"};
-        for (size_t k = 0; k < sizeof yearpart / sizeof yearpart[0]; k++)
+        for (size_t k = 0; (g & TZ_YEARPART) && k < sizeof yearpart / sizeof yearpart[0]; k++)
                 if ((n = timex_lit(s, len, i, yearpart[k])) > 0 &&
                     !(i >= 3 && memcmp(s + i - 3, "年", 3) == 0)) {
                         if (pub->y == 0) {
@@ -303,7 +375,7 @@ timex_zh(const char *s, size_t len, size_t i, const struct ex_date *pub, struct 
                 int dm;
         } months[] = {{"本月", 0},  {"这个月", 0}, {"当月", 0}, {"上个月", -1},
                       {"上月", -1}, {"下个月", 1}, {"下月", 1}};
-        for (size_t k = 0; k < sizeof months / sizeof months[0]; k++) {
+        for (size_t k = 0; (g & TZ_MONTHS) && k < sizeof months / sizeof months[0]; k++) {
                 if ((n = timex_lit(s, len, i, months[k].w)) > 0) {
                         if (pub->m == 0) {
                                 tm->prec = TP_VAGUE;
@@ -332,7 +404,7 @@ timex_zh(const char *s, size_t len, size_t i, const struct ex_date *pub, struct 
                         return n;
                 }
         }
-        if ((n = timex_lit(s, len, i, "同月")) > 0) {
+        if ((g & TZ_SAMEMONTH) && (n = timex_lit(s, len, i, "同月")) > 0) {
                 tm->rel_month = true;
                 tm->prec = TP_MONTH;
                 return n;
@@ -343,7 +415,7 @@ timex_zh(const char *s, size_t len, size_t i, const struct ex_date *pub, struct 
                 int dd;
         } days[] = {{"昨日", -1}, {"昨天", -1}, {"今天", 0}, {"今日", 0},
                     {"前天", -2}, {"明天", 1},  {"明日", 1}, {"前一天", -1}};
-        for (size_t k = 0; k < sizeof days / sizeof days[0]; k++) {
+        for (size_t k = 0; (g & TZ_DAYS) && k < sizeof days / sizeof days[0]; k++) {
                 if ((n = timex_lit(s, len, i, days[k].w)) > 0) {
                         timex_shift(tm, pub, days[k].dd);
                         return n;
@@ -356,7 +428,7 @@ timex_zh(const char *s, size_t len, size_t i, const struct ex_date *pub, struct 
                 int weeks;
         } weeks[] = {{"本周", 0}, {"这周", 0}, {"上周", -1}, {"下周", 1},
                      {"周", 0},   {"星期", 0}, {"礼拜", 0}};
-        for (size_t k = 0; k < sizeof weeks / sizeof weeks[0]; k++) {
+        for (size_t k = 0; (g & TZ_WEEKS) && k < sizeof weeks / sizeof weeks[0]; k++) {
                 if ((n = timex_lit(s, len, i, weeks[k].w)) == 0)
                         continue;
                 for (int w = 0; w < 7; w++) {
@@ -372,7 +444,8 @@ timex_zh(const char *s, size_t len, size_t i, const struct ex_date *pub, struct 
                 break;
         }
         /* A month without a year: 10月份, 12月10日; year implied. */
-        if ((n = timex_zh_tail(s, len, i, tm)) > 0 && tm->prec >= TP_MONTH && tm->prec != TP_SUB) {
+        if ((g & TZ_MONTHDAY) && (n = timex_zh_tail(s, len, i, tm)) > 0 && tm->prec >= TP_MONTH &&
+            tm->prec != TP_SUB) {
                 tm->y = pub->y;
                 tm->year_implied = true;
                 if (pub->y == 0)
@@ -382,7 +455,7 @@ timex_zh(const char *s, size_t len, size_t i, const struct ex_date *pub, struct 
         memset(tm, 0, sizeof *tm);
         static const char *vague[] = {"近期",   "近日", "日前", "最近", "不久前",
                                       "近年来", "未来", "此前", "随后", "目前"};
-        for (size_t k = 0; k < sizeof vague / sizeof vague[0]; k++)
+        for (size_t k = 0; (g & TZ_VAGUE) && k < sizeof vague / sizeof vague[0]; k++)
                 if ((n = timex_lit(s, len, i, vague[k])) > 0) {
                         tm->prec = TP_VAGUE;
                         return n;
@@ -793,40 +866,108 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
         return 0;
 }
 
-/* The characters that can start a Chinese time, by code point:
- * 今本去明前后这当上下同昨周星礼近日最不未此随目二零一三四五六七八九十〇两年. */
+/* The characters that can start a Chinese time, each with the kinds of time
+ * it can start (TZ_*, in bits 16 and up; EX_CPSET_BIT reads only the low 12
+ * bits of the code point, TIMEX_ZH_CASE both halves). */
+#define TZ(cp, kinds) ((cp) | (kinds) << 16)
 /* clang-format off */
 #define TIMEX_ZH_LEADS(X, a) \
-        X(0x4eca, a) X(0x672c, a) X(0x53bb, a) X(0x660e, a) X(0x524d, a) X(0x540e, a) \
-        X(0x8fd9, a) X(0x5f53, a) X(0x4e0a, a) X(0x4e0b, a) X(0x540c, a) X(0x6628, a) \
-        X(0x5468, a) X(0x661f, a) X(0x793c, a) X(0x8fd1, a) X(0x65e5, a) X(0x6700, a) \
-        X(0x4e0d, a) X(0x672a, a) X(0x6b64, a) X(0x968f, a) X(0x76ee, a) X(0x4e8c, a) \
-        X(0x96f6, a) X(0x4e00, a) X(0x4e09, a) X(0x56db, a) X(0x4e94, a) X(0x516d, a) \
-        X(0x4e03, a) X(0x516b, a) X(0x4e5d, a) X(0x5341, a) X(0x3007, a) X(0x4e24, a) \
-        X(0x5e74, a)
+        X(TZ(0x4eca, TZ_YEARS | TZ_DAYS), a)                  /* 今 */ \
+        X(TZ(0x672c, TZ_YEARS | TZ_MONTHS | TZ_WEEKS), a)     /* 本 */ \
+        X(TZ(0x53bb, TZ_YEARS), a)                            /* 去 */ \
+        X(TZ(0x660e, TZ_YEARS | TZ_DAYS), a)                  /* 明 */ \
+        X(TZ(0x524d, TZ_YEARS | TZ_DAYS), a)                  /* 前 */ \
+        X(TZ(0x540e, TZ_YEARS), a)                            /* 后 */ \
+        X(TZ(0x5e74, TZ_YEARPART), a)                         /* 年 */ \
+        X(TZ(0x8fd9, TZ_MONTHS | TZ_WEEKS), a)                /* 这 */ \
+        X(TZ(0x5f53, TZ_MONTHS), a)                           /* 当 */ \
+        X(TZ(0x4e0a, TZ_MONTHS | TZ_WEEKS), a)                /* 上 */ \
+        X(TZ(0x4e0b, TZ_MONTHS | TZ_WEEKS), a)                /* 下 */ \
+        X(TZ(0x540c, TZ_SAMEMONTH), a)                        /* 同 */ \
+        X(TZ(0x6628, TZ_DAYS), a)                             /* 昨 */ \
+        X(TZ(0x5468, TZ_WEEKS), a)                            /* 周 */ \
+        X(TZ(0x661f, TZ_WEEKS), a)                            /* 星 */ \
+        X(TZ(0x793c, TZ_WEEKS), a)                            /* 礼 */ \
+        X(TZ(0x8fd1, TZ_VAGUE), a)                            /* 近 */ \
+        X(TZ(0x65e5, TZ_VAGUE), a)                            /* 日 */ \
+        X(TZ(0x6700, TZ_VAGUE), a)                            /* 最 */ \
+        X(TZ(0x4e0d, TZ_VAGUE), a)                            /* 不 */ \
+        X(TZ(0x672a, TZ_VAGUE), a)                            /* 未 */ \
+        X(TZ(0x6b64, TZ_VAGUE), a)                            /* 此 */ \
+        X(TZ(0x968f, TZ_VAGUE), a)                            /* 随 */ \
+        X(TZ(0x76ee, TZ_VAGUE), a)                            /* 目 */ \
+        X(TZ(0x96f6, TZ_ZHYEAR | TZ_MONTHDAY), a)             /* 零 */ \
+        X(TZ(0x4e00, TZ_ZHYEAR | TZ_MONTHDAY), a)             /* 一 */ \
+        X(TZ(0x4e8c, TZ_ZHYEAR | TZ_MONTHDAY), a)             /* 二 */ \
+        X(TZ(0x4e09, TZ_ZHYEAR | TZ_MONTHDAY), a)             /* 三 */ \
+        X(TZ(0x56db, TZ_ZHYEAR | TZ_MONTHDAY), a)             /* 四 */ \
+        X(TZ(0x4e94, TZ_ZHYEAR | TZ_MONTHDAY), a)             /* 五 */ \
+        X(TZ(0x516d, TZ_ZHYEAR | TZ_MONTHDAY), a)             /* 六 */ \
+        X(TZ(0x4e03, TZ_ZHYEAR | TZ_MONTHDAY), a)             /* 七 */ \
+        X(TZ(0x516b, TZ_ZHYEAR | TZ_MONTHDAY), a)             /* 八 */ \
+        X(TZ(0x4e5d, TZ_ZHYEAR | TZ_MONTHDAY), a)             /* 九 */ \
+        X(TZ(0x3007, TZ_ZHYEAR), a)                           /* 〇 */ \
+        X(TZ(0x4e24, TZ_MONTHDAY), a)                         /* 两 */ \
+        X(TZ(0x5341, TZ_MONTHDAY), a)                         /* 十 */
 /* clang-format on */
+#define TIMEX_ZH_CASE(e, a)                                                                        \
+        case (e)&0xffff:                                                                           \
+                return (unsigned)(e) >> 16;
 
-/* Whether the character at s[i] can start a Chinese time (a cheap filter: a
- * bitmap, then a switch, on the code point of a three-byte character). */
-static bool
-timex_zh_lead(const char *s, size_t len, size_t i)
+/* The kinds of Chinese time (TZ_*) the three-byte character at s[i] can
+ * start, 0 for most (a bitmap, then a switch, on its code point). */
+static unsigned
+timex_zh_kinds(const char *s, size_t len, size_t i)
 {
         const unsigned char *u = (const unsigned char *)s + i;
-        if (u[0] >= '0' && u[0] <= '9')
-                return true;
         if (i + 3 > len || (u[0] & 0xf0) != 0xe0)
-                return false;
+                return 0;
         uint32_t cp =
             ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
         static const uint64_t maybe[64] = EX_CPSET_INIT(TIMEX_ZH_LEADS);
         if (!ex_cpset_maybe(maybe, cp))
-                return false;
+                return 0;
         switch (cp) {
-                TIMEX_ZH_LEADS(EX_CPSET_CASE, 0)
-                return true;
+                TIMEX_ZH_LEADS(TIMEX_ZH_CASE, 0)
         default:
-                return false;
+                return 0;
         }
+}
+
+/* What timex_scan does at a byte of the text. */
+enum {
+        TB_NONE,   /* nothing starts here */
+        TB_DIGIT,  /* a Chinese (2024年) or English (25 March) time may */
+        TB_WORD,   /* a word of letters no English time starts with */
+        TB_ENWORD, /* a word that may start an English time (its first letter) */
+        TB_ZH,     /* the first byte of a character of U+3000..U+9FFF */
+};
+#define TB_LETTER(c, class) [c] = class, [(c) - 'a' + 'A'] = class
+/* clang-format off */
+static const unsigned char timex_byte[256] = {
+    ['0'] = TB_DIGIT,           ['1'] = TB_DIGIT,           ['2'] = TB_DIGIT,
+    ['3'] = TB_DIGIT,           ['4'] = TB_DIGIT,           ['5'] = TB_DIGIT,
+    ['6'] = TB_DIGIT,           ['7'] = TB_DIGIT,           ['8'] = TB_DIGIT,
+    ['9'] = TB_DIGIT,           TB_LETTER('a', TB_ENWORD),  TB_LETTER('b', TB_WORD),
+    TB_LETTER('c', TB_WORD),    TB_LETTER('d', TB_ENWORD),  TB_LETTER('e', TB_ENWORD),
+    TB_LETTER('f', TB_ENWORD),  TB_LETTER('g', TB_WORD),    TB_LETTER('h', TB_ENWORD),
+    TB_LETTER('i', TB_WORD),    TB_LETTER('j', TB_ENWORD),  TB_LETTER('k', TB_WORD),
+    TB_LETTER('l', TB_ENWORD),  TB_LETTER('m', TB_ENWORD),  TB_LETTER('n', TB_ENWORD),
+    TB_LETTER('o', TB_ENWORD),  TB_LETTER('p', TB_WORD),    TB_LETTER('q', TB_ENWORD),
+    TB_LETTER('r', TB_ENWORD),  TB_LETTER('s', TB_ENWORD),  TB_LETTER('t', TB_ENWORD),
+    TB_LETTER('u', TB_WORD),    TB_LETTER('v', TB_WORD),    TB_LETTER('w', TB_ENWORD),
+    TB_LETTER('x', TB_WORD),    TB_LETTER('y', TB_ENWORD),  TB_LETTER('z', TB_WORD),
+    [0xe3] = TB_ZH,             [0xe4] = TB_ZH,             [0xe5] = TB_ZH,
+    [0xe6] = TB_ZH,             [0xe7] = TB_ZH,             [0xe8] = TB_ZH,
+    [0xe9] = TB_ZH,
+};
+/* clang-format on */
+
+/* Whether the byte is an ASCII letter or digit. */
+static inline bool
+timex_alnum(char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
 void
@@ -836,45 +977,53 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
         const char *s = t->s;
         size_t i = lo;
         (void)lang;
-        while (i < hi) {
-                unsigned char c = (unsigned char)s[i];
+        for (;;) {
+                /* from lead to lead: most bytes start nothing */
+                while (i < hi && timex_byte[(unsigned char)s[i]] == TB_NONE)
+                        i++;
+                if (i >= hi)
+                        break;
+                int class = timex_byte[(unsigned char)s[i]];
+                bool after_dot = i > lo && s[i - 1] == '.';
+                bool word_start = i == lo || !timex_alnum(s[i - 1]);
                 struct ex_time tm;
                 size_t k = 0;
-                if (c >= 0x80 || (c >= '0' && c <= '9')) {
-                        bool digit_start = !(c >= '0' && c <= '9') || i == lo ||
-                                           !(s[i - 1] >= '0' && s[i - 1] <= '9');
-                        if (digit_start && (i == lo || s[i - 1] != '.') && timex_zh_lead(s, hi, i))
-                                k = timex_zh(s, hi, i, pub, &tm);
+                unsigned kinds;
+                switch (class) {
+                case TB_DIGIT:
+                        /* a Chinese time at the first digit of a number, an English
+                         * one at a word start */
+                        if (!after_dot && (i == lo || !(s[i - 1] >= '0' && s[i - 1] <= '9')))
+                                k = timex_zh(s, hi, i, TZ_ARABIC | TZ_MONTHDAY, pub, &tm);
+                        if (k == 0 && word_start)
+                                k = timex_en(t->low, hi, i, pub, &tm);
+                        if (k == 0)
+                                i++;
+                        break;
+                case TB_ZH:
+                        if (!after_dot && (kinds = timex_zh_kinds(s, hi, i)) != 0)
+                                k = timex_zh(s, hi, i, kinds, pub, &tm);
+                        if (k == 0)
+                                i++; /* on to the next lead byte */
+                        break;
+                default:
+                        if (class == TB_ENWORD && word_start)
+                                k = timex_en(t->low, hi, i, pub, &tm);
+                        if (k == 0) {
+                                /* no time starts inside a word of letters */
+                                i++;
+                                while (i < hi && timex_byte[(unsigned char)s[i]] >= TB_WORD &&
+                                       timex_byte[(unsigned char)s[i]] <= TB_ENWORD)
+                                        i++;
+                        }
+                        break;
                 }
-                static const char en_lead[256] = {
-                    ['j'] = 1, ['f'] = 1, ['m'] = 1, ['a'] = 1, ['s'] = 1, ['o'] = 1, ['n'] = 1,
-                    ['d'] = 1, ['t'] = 1, ['w'] = 1, ['l'] = 1, ['e'] = 1, ['r'] = 1, ['y'] = 1,
-                    ['h'] = 1, ['q'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
-                    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1};
-                if (k == 0 && en_lead[(unsigned char)t->low[i]] &&
-                    ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) &&
-                    (i == lo || !((t->low[i - 1] >= 'a' && t->low[i - 1] <= 'z') ||
-                                  (t->low[i - 1] >= '0' && t->low[i - 1] <= '9'))))
-                        k = timex_en(t->low, hi, i, pub, &tm);
                 if (k > 0) {
                         tm.start = i;
                         tm.end = i + k;
                         timex_push(out, n, cap, &tm);
                         i += k;
-                        continue;
                 }
-                if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
-                        /* no time starts inside a word of letters: only at its start
-                         * (English) or at a digit or a non-ASCII character */
-                        i++;
-                        while (i < hi &&
-                               ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
-                                i++;
-                        continue;
-                }
-                int cl;
-                ex_cp_at(s, hi, i, &cl);
-                i += (size_t)cl;
         }
 }
 
