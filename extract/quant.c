@@ -10,48 +10,104 @@
 
 #include "extract-int.h"
 
-/* Whether s[i..] starts with lit; its length or 0. */
-static size_t
+/* Whether s[i..] starts with lit; its length or 0. Byte by byte: most
+ * calls fail within a character. */
+static inline size_t
 quant_lit(const char *s, size_t len, size_t i, const char *lit)
 {
-        if (i >= len || s[i] != lit[0])
-                return 0;
-        size_t n = strlen(lit);
-        return i + n <= len && memcmp(s + i, lit, n) == 0 ? n : 0;
+        size_t n = 0;
+        for (; lit[n] != '\0'; n++)
+                if (i + n >= len || s[i + n] != lit[n])
+                        return 0;
+        return n;
 }
 
-/* The value of a Chinese digit character at s[i], or -1. */
+/* The code point of the well-formed three-byte character at s[i], or 0 when
+ * none starts there. */
+static inline uint32_t
+quant_cp3(const char *s, size_t len, size_t i)
+{
+        const unsigned char *u = (const unsigned char *)s + i;
+        if (i + 3 > len || (u[0] & 0xf0) != 0xe0 || (u[1] & 0xc0) != 0x80 || (u[2] & 0xc0) != 0x80)
+                return 0;
+        return ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+}
+
+/* The value of a Chinese digit character at s[i] (零〇一二两三...九), or -1. */
 static int
 quant_zh_digit(const char *s, size_t len, size_t i)
 {
-        static const char *dig[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
-        if (i + 3 > len)
-                return -1;
-        for (int k = 0; k < 10; k++)
-                if (memcmp(s + i, dig[k], 3) == 0)
-                        return k;
-        if (memcmp(s + i, "两", 3) == 0)
-                return 2;
-        if (memcmp(s + i, "〇", 3) == 0)
+        switch (quant_cp3(s, len, i)) {
+        case 0x96f6: /* 零 */
+        case 0x3007: /* 〇 */
                 return 0;
-        return -1;
+        case 0x4e00: /* 一 */
+                return 1;
+        case 0x4e8c: /* 二 */
+        case 0x4e24: /* 两 */
+                return 2;
+        case 0x4e09: /* 三 */
+                return 3;
+        case 0x56db: /* 四 */
+                return 4;
+        case 0x4e94: /* 五 */
+                return 5;
+        case 0x516d: /* 六 */
+                return 6;
+        case 0x4e03: /* 七 */
+                return 7;
+        case 0x516b: /* 八 */
+                return 8;
+        case 0x4e5d: /* 九 */
+                return 9;
+        default:
+                return -1;
+        }
 }
 
 /* A Chinese multiplier at s[i]: 十 百 千 万 亿; its value, 0 when none. */
 static double
 quant_zh_mult(const char *s, size_t len, size_t i)
 {
-        if (quant_lit(s, len, i, "十"))
+        switch (quant_cp3(s, len, i)) {
+        case 0x5341: /* 十 */
                 return 10;
-        if (quant_lit(s, len, i, "百"))
+        case 0x767e: /* 百 */
                 return 100;
-        if (quant_lit(s, len, i, "千"))
+        case 0x5343: /* 千 */
                 return 1000;
-        if (quant_lit(s, len, i, "万"))
+        case 0x4e07: /* 万 */
                 return 1e4;
-        if (quant_lit(s, len, i, "亿"))
+        case 0x4ebf: /* 亿 */
                 return 1e8;
-        return 0;
+        default:
+                return 0;
+        }
+}
+
+/* The value of the digits tmp[0..t) with at most one '.', as strtod reads
+ * it: up to 15 digits exactly (the integer and a power of ten are exact
+ * doubles, so their quotient is the correctly rounded value), longer ones
+ * by strtod. */
+static double
+quant_decimal(const char *tmp, size_t t)
+{
+        static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+        if (t > 15)
+                return strtod(tmp, NULL);
+        uint64_t m = 0;
+        size_t frac = 0;
+        bool dot = false;
+        for (size_t k = 0; k < t; k++) {
+                if (tmp[k] == '.') {
+                        dot = true;
+                        continue;
+                }
+                m = m * 10 + (uint64_t)(tmp[k] - '0');
+                frac += dot;
+        }
+        return (double)m / pow10[frac];
 }
 
 size_t
@@ -64,6 +120,7 @@ quant_number(const char *s, size_t len, size_t i, double *v)
         if (j < len && s[j] >= '0' && s[j] <= '9') {
                 char tmp[64];
                 size_t t = 0;
+                bool dot = false;
                 while (j < len && t < 60) {
                         if (s[j] >= '0' && s[j] <= '9') {
                                 tmp[t++] = s[j++];
@@ -73,14 +130,15 @@ quant_number(const char *s, size_t len, size_t i, double *v)
                                    !(j + 4 < len && s[j + 4] >= '0' && s[j + 4] <= '9')) {
                                 j++;
                         } else if (s[j] == '.' && j + 1 < len && s[j + 1] >= '0' &&
-                                   s[j + 1] <= '9' && memchr(tmp, '.', t) == NULL) {
+                                   s[j + 1] <= '9' && !dot) {
+                                dot = true;
                                 tmp[t++] = s[j++];
                         } else {
                                 break;
                         }
                 }
                 tmp[t] = '\0';
-                val = strtod(tmp, NULL);
+                val = quant_decimal(tmp, t);
                 arabic = true;
         } else {
                 /* Chinese numerals: sections of 亿 and 万. */
@@ -131,6 +189,17 @@ quant_number(const char *s, size_t len, size_t i, double *v)
         return j - i;
 }
 
+/* Copy s into buf[cap], cut to fit (as snprintf "%s" would). */
+static void
+quant_copy(char *buf, size_t cap, const char *s)
+{
+        size_t n = strlen(s);
+        if (n >= cap)
+                n = cap - 1;
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+}
+
 /* Append a quantity. */
 static void
 quant_push(struct ex_qty **out, size_t *n, size_t *cap, size_t start, size_t end, const char *kind,
@@ -143,12 +212,11 @@ quant_push(struct ex_qty **out, size_t *n, size_t *cap, size_t start, size_t end
         struct ex_qty *q = &(*out)[(*n)++];
         q->start = start;
         q->end = end;
-        snprintf(q->kind, sizeof q->kind, "%s", kind);
+        quant_copy(q->kind, sizeof q->kind, kind);
         q->value = value;
-        snprintf(q->unit, sizeof q->unit, "%s", unit);
+        quant_copy(q->unit, sizeof q->unit, unit);
 }
 
-/* The unit word nearest to [start,end) in t (from rules/cues.txt units), or NULL. */
 /* Whether s[a..b) holds a clause break: a comma, semicolon or full stop,
  * ASCII or full-width. */
 static bool
@@ -166,34 +234,55 @@ quant_has_break(const char *s, size_t a, size_t b)
         return false;
 }
 
+/* A hash of two bytes into 0..255, for quant_unit_near's filter. */
+static inline unsigned
+quant_pair_hash(char a, char b)
+{
+        return ((unsigned)(unsigned char)a * 7 + (unsigned char)b) & 255;
+}
+
+/* The unit word nearest to [start,end) in t (from rules/cues.txt units), or
+ * NULL; of words equally near, the first of the list, then the first in the
+ * text. One pass over the window: a word is compared only where its first
+ * two bytes may start (a 256-bit filter of their hashes). */
 static const char *
 quant_unit_near(const struct extractor *x, const struct text *t, int lang, size_t lo, size_t hi,
                 size_t start, size_t end)
 {
         const struct ex_words *u = &x->units[lang];
-        size_t best = (size_t)-1;
-        const char *unit = NULL;
+        const char *low = t->low;
         size_t from = start > lo + 36 ? start - 36 : lo;
         size_t to = end + 24 < hi ? end + 24 : hi;
+        uint64_t pairs[4] = {0, 0, 0, 0};
         for (size_t k = 0; k < u->n; k++) {
-                size_t wl = u->l[k];
-                const char *p = t->low + from;
-                while (p < t->low + to) {
-                        const char *f = memmem(p, (size_t)(t->low + to - p), u->w[k], wl);
-                        if (f == NULL)
-                                break;
-                        size_t at = (size_t)(f - t->low);
+                if (u->l[k] < 2) {
+                        memset(pairs, 0xff, sizeof pairs); /* no filter */
+                        break;
+                }
+                unsigned h = quant_pair_hash(u->w[k][0], u->w[k][1]);
+                pairs[h >> 6] |= (uint64_t)1 << (h & 63);
+        }
+        size_t best = (size_t)-1, best_k = 0;
+        const char *unit = NULL;
+        for (size_t at = from; at < to; at++) {
+                unsigned h = at + 1 < to ? quant_pair_hash(low[at], low[at + 1]) : 0;
+                if (!(pairs[h >> 6] >> (h & 63) & 1))
+                        continue;
+                for (size_t k = 0; k < u->n; k++) {
+                        size_t wl = u->l[k];
+                        if (at + wl > to || memcmp(low + at, u->w[k], wl) != 0)
+                                continue;
                         size_t dist = at >= end ? at - end : at >= start ? 0 : start - at;
                         if (at >= end)
                                 dist /= 2; /* the noun after the number binds closer */
                         /* but not across a clause break (3亿次，衍生模型…) */
-                        if (at >= end && quant_has_break(t->low, end, at))
-                                dist = (size_t)-1;
-                        if (dist < best) {
+                        if (at >= end && quant_has_break(low, end, at))
+                                continue;
+                        if (dist < best || (dist == best && k < best_k)) {
                                 best = dist;
+                                best_k = k;
                                 unit = x->unitmap[lang].w[k];
                         }
-                        p = f + 1;
                 }
         }
         return unit;
@@ -339,8 +428,7 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
         /* a multiplier in the number: 3000万, 两千, 1.5亿 */
         bool mult = false;
         for (size_t m = st; m + 3 <= e && !mult; m++)
-                mult = memcmp(s + m, "万", 3) == 0 || memcmp(s + m, "亿", 3) == 0 ||
-                       memcmp(s + m, "千", 3) == 0 || memcmp(s + m, "百", 3) == 0;
+                mult = quant_zh_mult(s, e, m) >= 100;
         static const struct {
                 const char *w;
                 const char *cur;
@@ -555,14 +643,12 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
         X(0x5341, a) X(0x3007, a)
 /* clang-format on */
 
-/* Whether s[i] can start a Chinese quantity (a cheap filter: a bitmap, then
- * a switch). */
+/* Whether the three-byte character at s[i] can start a Chinese quantity (a
+ * cheap filter: a bitmap, then a switch). */
 static bool
 quant_zh_lead(const char *s, size_t len, size_t i)
 {
         const unsigned char *u = (const unsigned char *)s + i;
-        if (u[0] >= '0' && u[0] <= '9')
-                return true;
         if (i + 3 > len || (u[0] & 0xf0) != 0xe0)
                 return false;
         uint32_t cp =
@@ -578,50 +664,90 @@ quant_zh_lead(const char *s, size_t len, size_t i)
         }
 }
 
+/* What quant_scan does at a byte of the text. */
+enum {
+        QB_NONE,   /* nothing starts here */
+        QB_DIGIT,  /* a Chinese (3000万) or English (30 million) quantity may */
+        QB_SIGN,   /* $, or the first byte of € £ ¥: an English amount may */
+        QB_WORD,   /* a word of letters no English quantity starts with */
+        QB_ENWORD, /* a word that may start an English quantity (its first letter) */
+        QB_ZH,     /* the first byte of a character of U+3000..U+9FFF */
+};
+#define QB_LETTER(c, class) [c] = class, [(c) - 'a' + 'A'] = class
+/* clang-format off */
+static const unsigned char quant_byte[256] = {
+    ['0'] = QB_DIGIT,           ['1'] = QB_DIGIT,           ['2'] = QB_DIGIT,
+    ['3'] = QB_DIGIT,           ['4'] = QB_DIGIT,           ['5'] = QB_DIGIT,
+    ['6'] = QB_DIGIT,           ['7'] = QB_DIGIT,           ['8'] = QB_DIGIT,
+    ['9'] = QB_DIGIT,           QB_LETTER('a', QB_WORD),    QB_LETTER('b', QB_WORD),
+    QB_LETTER('c', QB_WORD),    QB_LETTER('d', QB_ENWORD),  QB_LETTER('e', QB_ENWORD),
+    QB_LETTER('f', QB_ENWORD),  QB_LETTER('g', QB_WORD),    QB_LETTER('h', QB_ENWORD),
+    QB_LETTER('i', QB_WORD),    QB_LETTER('j', QB_WORD),    QB_LETTER('k', QB_WORD),
+    QB_LETTER('l', QB_WORD),    QB_LETTER('m', QB_WORD),    QB_LETTER('n', QB_ENWORD),
+    QB_LETTER('o', QB_ENWORD),  QB_LETTER('p', QB_WORD),    QB_LETTER('q', QB_WORD),
+    QB_LETTER('r', QB_ENWORD),  QB_LETTER('s', QB_ENWORD),  QB_LETTER('t', QB_ENWORD),
+    QB_LETTER('u', QB_WORD),    QB_LETTER('v', QB_WORD),    QB_LETTER('w', QB_WORD),
+    QB_LETTER('x', QB_WORD),    QB_LETTER('y', QB_WORD),    QB_LETTER('z', QB_ENWORD),
+    ['$'] = QB_SIGN,            [0xc2] = QB_SIGN,           [0xe2] = QB_SIGN,
+    [0xe3] = QB_ZH,             [0xe4] = QB_ZH,             [0xe5] = QB_ZH,
+    [0xe6] = QB_ZH,             [0xe7] = QB_ZH,             [0xe8] = QB_ZH,
+    [0xe9] = QB_ZH,
+};
+/* clang-format on */
+
 void
 quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo, size_t hi,
            const struct ex_time *times, size_t ntimes, struct ex_qty **out, size_t *n, size_t *cap)
 {
+        const char *s = t->s;
         size_t i = lo, cur = 0;
         (void)lang;
-        while (i < hi) {
+        for (;;) {
+                /* from lead to lead: most bytes start nothing */
+                while (i < hi && quant_byte[(unsigned char)s[i]] == QB_NONE)
+                        i++;
+                if (i >= hi)
+                        break;
+                int class = quant_byte[(unsigned char)s[i]];
                 size_t k = 0;
                 if (!quant_in_time(times, ntimes, i, &cur)) {
-                        unsigned char c = (unsigned char)t->s[i];
-                        if ((c >= 0x80 || (c >= '0' && c <= '9')) && quant_zh_lead(t->s, hi, i))
+                        /* English quantities start at a word start */
+                        bool word_start = i == lo || !((s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
+                                                       (s[i - 1] >= 'A' && s[i - 1] <= 'Z') ||
+                                                       (s[i - 1] >= '0' && s[i - 1] <= '9'));
+                        switch (class) {
+                        case QB_DIGIT:
                                 k = quant_zh(x, t, lo, hi, i, out, n, cap);
-                        bool wordstart =
-                            i == lo || !((t->low[i - 1] >= 'a' && t->low[i - 1] <= 'z') ||
-                                         (t->low[i - 1] >= '0' && t->low[i - 1] <= '9'));
-                        static const char en_lead[256] = {
-                            ['z'] = 1, ['o'] = 1, ['t'] = 1, ['f'] = 1, ['s'] = 1,
-                            ['e'] = 1, ['n'] = 1, ['d'] = 1, ['h'] = 1, ['r'] = 1};
-                        bool lead = (c >= '0' && c <= '9') || c == '$' ||
-                                    en_lead[(unsigned char)t->low[i]] ||
-                                    ((c == 0xe2 || c == 0xc2) &&
-                                     (quant_lit(t->s, hi, i, "€") || quant_lit(t->s, hi, i, "£") ||
-                                      quant_lit(t->s, hi, i, "¥")));
-                        if (k == 0 && wordstart && lead)
-                                k = quant_en(x, t, lo, hi, i, out, n, cap);
+                                if (k == 0 && word_start)
+                                        k = quant_en(x, t, lo, hi, i, out, n, cap);
+                                break;
+                        case QB_SIGN:
+                                if (word_start &&
+                                    (s[i] == '$' || quant_lit(s, hi, i, "€") ||
+                                     quant_lit(s, hi, i, "£") || quant_lit(s, hi, i, "¥")))
+                                        k = quant_en(x, t, lo, hi, i, out, n, cap);
+                                break;
+                        case QB_ENWORD:
+                                if (word_start)
+                                        k = quant_en(x, t, lo, hi, i, out, n, cap);
+                                break;
+                        case QB_ZH:
+                                if (quant_zh_lead(s, hi, i))
+                                        k = quant_zh(x, t, lo, hi, i, out, n, cap);
+                                break;
+                        }
                 }
                 if (k > 0) {
                         i += k;
-                        continue;
-                }
-                const char *s = t->s;
-                if ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')) {
-                        /* no quantity starts inside a word of letters: only at its
-                         * start (English) or at a digit, a currency sign or a
-                         * non-ASCII character */
+                } else if (class == QB_WORD || class == QB_ENWORD) {
+                        /* no quantity starts inside a word of letters */
                         i++;
-                        while (i < hi &&
-                               ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
+                        while (i < hi && quant_byte[(unsigned char)s[i]] >= QB_WORD &&
+                               quant_byte[(unsigned char)s[i]] <= QB_ENWORD)
                                 i++;
-                        continue;
+                } else {
+                        i++; /* on to the next lead byte */
                 }
-                int cl;
-                ex_cp_at(t->s, hi, i, &cl);
-                i += (size_t)cl;
         }
 }
 
