@@ -19,6 +19,8 @@
  * seed's 上城资本鑫海汇通国际贸易有限公司) is marked as noise: scraped pages
  * inject such strings, and they must never become arguments.
  */
+#include <assert.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +48,9 @@ static struct ex_mention *
 mention_push(struct ex_doc *d, size_t start, size_t end, int kind, int entity)
 {
         if (d->nments == d->capments) {
-                d->capments = d->capments ? d->capments * 2 : 64;
+                /* most documents have a few mentions: a small first block
+                 * comes from malloc's per-thread cache */
+                d->capments = d->capments ? d->capments * 2 : 16;
                 d->ments = ex_xrealloc(d->ments, d->capments * sizeof *d->ments);
         }
         struct ex_mention *m = &d->ments[d->nments++];
@@ -96,6 +100,32 @@ mention_cmp_len(const void *pa, const void *pb)
         if (a->start != b->start)
                 return a->start < b->start ? -1 : 1;
         return a->pay < b->pay ? -1 : a->pay > b->pay;
+}
+
+/* Sort n elements of size sz at base as qsort does, for the short arrays of a
+ * document by insertion (stable, as glibc's merge sort that qsort uses), for
+ * long ones by qsort. */
+static void
+mention_sort(void *base, size_t n, size_t sz, int (*cmp)(const void *, const void *))
+{
+        if (n > 32) {
+                qsort(base, n, sz, cmp);
+                return;
+        }
+        char *a = base, tmp[64];
+        _Static_assert(sizeof(struct ex_mention) <= sizeof tmp, "element too large");
+        assert(sz <= sizeof tmp);
+        for (size_t i = 1; i < n; i++) {
+                size_t j = i;
+                if (cmp(a + (j - 1) * sz, a + i * sz) <= 0)
+                        continue;
+                memcpy(tmp, a + i * sz, sz);
+                while (j > 0 && cmp(a + (j - 1) * sz, tmp) > 0) {
+                        memcpy(a + j * sz, a + (j - 1) * sz, sz);
+                        j--;
+                }
+                memcpy(a + j * sz, tmp, sz);
+        }
 }
 
 /* Sort order of mentions: by start, longer first. */
@@ -200,7 +230,7 @@ mention_lexicon(struct ex_doc *d, uint8_t *occ)
                 c[nc++] = d->hits[i];
         }
         if (nc > 1)
-                qsort(c, nc, sizeof *c, mention_cmp_len);
+                mention_sort(c, nc, sizeof *c, mention_cmp_len);
         for (size_t i = 0; i < nc; i++) {
                 if (!mention_free_span(occ, c[i].start, c[i].end))
                         continue;
@@ -1466,10 +1496,12 @@ mention_resolve_all(struct ex_doc *d)
 void
 mention_find(struct ex_doc *d)
 {
-        uint8_t *occ = ex_xcalloc(d->t.len + 1, 1);
+        /* (malloc and memset: calloc skips malloc's per-thread cache) */
+        uint8_t *occ = ex_xmalloc(d->t.len + 1);
+        memset(occ, OCC_FREE, d->t.len + 1);
         mention_lexicon(d, occ);
         if (d->nments > 1)
-                qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
+                mention_sort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
         d->nlex = d->nments;
         mention_mark_triggers(d, occ, 6);
         mention_units(d, occ);
@@ -1485,12 +1517,20 @@ mention_find(struct ex_doc *d)
         mention_chunks(d, occ, held, nheld);
         free(held);
         if (d->nments > 1)
-                qsort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
+                mention_sort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
         /* the ids of unknown names are derived by mention_id, on first use:
          * most never reach an event */
         mention_resolve_all(d);
         free(occ);
-        if (getenv("NW_EXTRACT_DEBUG") != NULL) {
+        /* read once: getenv walks the environment, and this runs per document
+         * (atomic: documents may be read on several threads) */
+        static atomic_int debug_env = -1;
+        int debug = atomic_load_explicit(&debug_env, memory_order_relaxed);
+        if (debug < 0) {
+                debug = getenv("NW_EXTRACT_DEBUG") != NULL;
+                atomic_store_explicit(&debug_env, debug, memory_order_relaxed);
+        }
+        if (debug) {
                 for (size_t i = 0; i < d->nments; i++) {
                         const struct ex_mention *mm = &d->ments[i];
                         const struct ex_mention *r = mention_resolve(d, mm);
