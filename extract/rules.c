@@ -40,8 +40,9 @@ struct ex_words_ent {
 };
 
 struct ex_words_index {
-        unsigned bits;                    /* 1 << bits buckets */
+        unsigned bits;                    /* 1 << bits buckets, at least four per word */
         unsigned keys;                    /* bit m set: some word is keyed by m bytes (1..3) */
+        uint64_t *hused, *tused;          /* bit b set: bucket b is not empty */
         uint32_t *hb, *tb;                /* bucket b: ent[hb[b]..hb[b+1]) */
         struct ex_words_ent *hent, *tent; /* by bucket; in a bucket, longer words first */
 };
@@ -98,15 +99,15 @@ static void
 ex_words_index(struct ex_words *w)
 {
         if (w->ix != NULL) {
-                free(w->ix->hb);
+                free(w->ix->hused);
                 free(w->ix);
                 w->ix = NULL;
         }
         if (w->n == 0)
                 return;
         struct ex_words_index *ix = ex_xcalloc(1, sizeof *ix);
-        ix->bits = 1;
-        while (((size_t)1 << ix->bits) < 2 * w->n && ix->bits < 20)
+        ix->bits = 4;
+        while (((size_t)1 << ix->bits) < 4 * w->n && ix->bits < 24)
                 ix->bits++;
         size_t nb = (size_t)1 << ix->bits;
         struct ex_words_ent *he = ex_xmalloc(2 * w->n * sizeof *he), *te = he + w->n;
@@ -117,13 +118,22 @@ ex_words_index(struct ex_words *w)
                 te[k] = (struct ex_words_ent){ex_words_key(p + n - m, m), (uint32_t)n, w->w[k]};
                 ix->keys |= 1u << m;
         }
-        /* one block: hb, tb, then the entries */
-        ix->hb = ex_xmalloc(2 * (nb + 1) * sizeof *ix->hb + 2 * w->n * sizeof *ix->hent);
+        /* one block: hused, tused, hb, tb, then the entries */
+        size_t nused = (nb + 63) / 64;
+        ix->hused = ex_xcalloc(1, 2 * nused * sizeof *ix->hused + 2 * (nb + 1) * sizeof *ix->hb +
+                                      2 * w->n * sizeof *ix->hent);
+        ix->tused = ix->hused + nused;
+        ix->hb = (uint32_t *)(ix->tused + nused);
         ix->tb = ix->hb + nb + 1;
         ix->hent = (struct ex_words_ent *)(ix->tb + nb + 1);
         ix->tent = ix->hent + w->n;
         ex_words_group(ix, he, w->n, ix->hb, ix->hent);
         ex_words_group(ix, te, w->n, ix->tb, ix->tent);
+        for (size_t k = 0; k < w->n; k++) {
+                unsigned hk = ex_words_bucket(ix, he[k].key), tk = ex_words_bucket(ix, te[k].key);
+                ix->hused[hk / 64] |= 1ull << (hk % 64);
+                ix->tused[tk / 64] |= 1ull << (tk % 64);
+        }
         free(he);
         w->ix = ix;
 }
@@ -132,7 +142,7 @@ void
 ex_words_free(struct ex_words *w)
 {
         if (w->ix != NULL) {
-                free(w->ix->hb);
+                free(w->ix->hused);
                 free(w->ix);
                 w->ix = NULL;
         }
@@ -184,6 +194,8 @@ ex_words_ends_at(const struct ex_words *w, const char *s, size_t lo, size_t i)
                         continue; /* no word of that key length, or no room */
                 uint32_t key = ex_words_key(u + i - m, m);
                 unsigned bk = ex_words_bucket(ix, key);
+                if (!(ix->tused[bk / 64] >> (bk % 64) & 1))
+                        continue; /* the common case: no word there */
                 for (uint32_t j = ix->tb[bk]; j < ix->tb[bk + 1]; j++) {
                         const struct ex_words_ent *e = &ix->tent[j];
                         if (e->key == key && e->len <= i - lo &&
@@ -207,6 +219,8 @@ ex_words_starts_at(const struct ex_words *w, const char *s, size_t len, size_t i
                         continue;
                 uint32_t key = ex_words_key(u + i, m);
                 unsigned bk = ex_words_bucket(ix, key);
+                if (!(ix->hused[bk / 64] >> (bk % 64) & 1))
+                        continue; /* the common case: no word there */
                 for (uint32_t j = ix->hb[bk]; j < ix->hb[bk + 1]; j++) {
                         const struct ex_words_ent *e = &ix->hent[j];
                         if (e->key == key && e->len <= len - i &&
@@ -369,6 +383,23 @@ rules_lower(char *s)
         for (; *s; s++)
                 if (*s >= 'A' && *s <= 'Z')
                         *s += 'a' - 'A';
+}
+
+/* A deep copy of src into the empty dst, indexed once. */
+static void
+rules_words_copy(struct ex_words *dst, const struct ex_words *src)
+{
+        *dst = (struct ex_words){0};
+        if (src->n == 0)
+                return;
+        dst->w = ex_xmalloc(src->n * sizeof *dst->w);
+        dst->l = ex_xmalloc(src->n * sizeof *dst->l);
+        for (size_t k = 0; k < src->n; k++) {
+                dst->w[k] = ex_xstrndup(src->w[k], src->l[k]);
+                dst->l[k] = src->l[k];
+        }
+        dst->n = src->n;
+        ex_words_index(dst);
 }
 
 /* Lowercase every word of w (they are compared with the lowered text). */
@@ -662,12 +693,9 @@ rules_trigger(struct extractor *x, struct rules_file *f, int rule, int lang, cha
                 t.unless = (struct ex_words){0};
                 t.unless_after = (struct ex_words){0};
                 t.needs = (struct ex_words){0};
-                for (size_t k = 0; k < proto.unless.n; k++)
-                        ex_words_split(&t.unless, proto.unless.w[k]);
-                for (size_t k = 0; k < proto.unless_after.n; k++)
-                        ex_words_split(&t.unless_after, proto.unless_after.w[k]);
-                for (size_t k = 0; k < proto.needs.n; k++)
-                        ex_words_split(&t.needs, proto.needs.w[k]);
+                rules_words_copy(&t.unless, &proto.unless);
+                rules_words_copy(&t.unless_after, &proto.unless_after);
+                rules_words_copy(&t.needs, &proto.needs);
                 x->trigs = ex_xrealloc(x->trigs, (x->ntrigs + 1) * sizeof *x->trigs);
                 x->trigs[x->ntrigs] = t;
                 rules_pattern(x, t.word, PAY(PAY_TRIGGER, x->ntrigs));
