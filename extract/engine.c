@@ -23,39 +23,26 @@
 #define ENGINE_MAX_ARGS 24
 #define ENGINE_MAX_QTY  8
 
-struct cand_arg {
-        const char *role;
-        int ment; /* mention index */
-};
-
+/* A candidate event. A long article makes tens of thousands of them, so the
+ * fillers are two parallel arrays (no padding after each mention index) and
+ * the attributes point into the rules. */
 struct cand {
         const struct ex_rule *rule;
         const char *type;
         const char *modality;
         size_t trig_start, trig_end;
         size_t sent;
-        struct cand_arg args[ENGINE_MAX_ARGS];
-        size_t nargs;
-        struct ex_kv attrs[8]; /* borrowed strings */
-        size_t nattrs;
-        int time; /* index into times, or -1 */
+        const char *arg_role[ENGINE_MAX_ARGS]; /* each filler's role */
+        int arg_ment[ENGINE_MAX_ARGS];         /* and its mention index */
+        const struct ex_kv *attrs[8];          /* in the rules: trigger or "when" */
+        int time;                              /* index into times, or -1 */
         int qty[ENGINE_MAX_QTY];
-        size_t nqty;
         int media[4];
-        size_t nmedia;
+        uint8_t nargs, nattrs, nqty, nmedia;
         bool complete;
         bool dead;
-        bool title; /* from the title: completes, never stands alone */
-        int part;   /* > 0: the part-th event split from one trigger's target list */
+        int part; /* > 0: the part-th event split from one trigger's target list */
         double confidence;
-        /* Merged-in surface for args that came from another doc (the title). */
-        struct ex_doc *doc;
-};
-
-struct engine {
-        struct ex_doc *d;
-        struct cand *c;
-        size_t nc, capc;
 };
 
 /* Automaton callback: collect hits. */
@@ -271,7 +258,7 @@ static bool
 engine_has(const struct ex_doc *d, const struct cand *c, int m)
 {
         for (size_t i = 0; i < c->nargs; i++)
-                if (c->args[i].ment == m || engine_ment_eq(d, m, d, c->args[i].ment, false))
+                if (c->arg_ment[i] == m || engine_ment_eq(d, m, d, c->arg_ment[i], false))
                         return true;
         return false;
 }
@@ -282,9 +269,17 @@ engine_add_arg(const struct ex_doc *d, struct cand *c, const char *role, int m)
 {
         if (c->nargs >= ENGINE_MAX_ARGS || engine_has(d, c, m))
                 return;
-        c->args[c->nargs].role = role;
-        c->args[c->nargs].ment = m;
+        c->arg_role[c->nargs] = role;
+        c->arg_ment[c->nargs] = m;
         c->nargs++;
+}
+
+/* Copy filler i of src to place k of dst (k <= i when dst is src). */
+static void
+engine_copy_arg(struct cand *dst, size_t k, const struct cand *src, size_t i)
+{
+        dst->arg_role[k] = src->arg_role[i];
+        dst->arg_ment[k] = src->arg_ment[i];
 }
 
 /* English appositive descriptors: a cue word, then up to four lowercase
@@ -392,7 +387,7 @@ static bool
 engine_filled(const struct cand *c, const char *role)
 {
         for (size_t i = 0; i < c->nargs; i++)
-                if (strcmp(c->args[i].role, role) == 0)
+                if (strcmp(c->arg_role[i], role) == 0)
                         return true;
         return false;
 }
@@ -682,7 +677,7 @@ static void
 engine_attrs(const struct ex_doc *d, struct cand *c, const struct ex_trigger *tr)
 {
         for (int i = 0; i < tr->nattrs && c->nattrs < 8; i++)
-                c->attrs[c->nattrs++] = tr->attrs[i];
+                c->attrs[c->nattrs++] = &tr->attrs[i];
         const struct ex_rule *r = c->rule;
         size_t lo = d->t.sent[c->sent].start, hi = d->t.sent[c->sent].end;
         size_t cl = text_clause_of(&d->t, c->trig_start);
@@ -690,7 +685,7 @@ engine_attrs(const struct ex_doc *d, struct cand *c, const struct ex_trigger *tr
                 const struct ex_attr_when *aw = &r->when[d->lang][w];
                 bool have = false;
                 for (size_t i = 0; i < c->nattrs; i++)
-                        if (strcmp(c->attrs[i].key, aw->kv.key) == 0)
+                        if (strcmp(c->attrs[i]->key, aw->kv.key) == 0)
                                 have = true;
                 if (have)
                         continue;
@@ -700,18 +695,18 @@ engine_attrs(const struct ex_doc *d, struct cand *c, const struct ex_trigger *tr
                        d->t.clause[from - 1].start >= lo)
                         from--;
                 if (ex_words_in(&aw->when, d->t.low, d->t.clause[from].start, d->t.clause[cl].end))
-                        c->attrs[c->nattrs++] = aw->kv;
+                        c->attrs[c->nattrs++] = &aw->kv;
         }
         for (size_t w = 0; w < r->nwhen[d->lang] && c->nattrs < 8; w++) {
                 const struct ex_attr_when *aw = &r->when[d->lang][w];
                 bool have = false;
                 for (size_t i = 0; i < c->nattrs; i++)
-                        if (strcmp(c->attrs[i].key, aw->kv.key) == 0)
+                        if (strcmp(c->attrs[i]->key, aw->kv.key) == 0)
                                 have = true;
                 if (have || aw->clause)
                         continue;
                 if (ex_words_in(&aw->when, d->t.low, lo, hi))
-                        c->attrs[c->nattrs++] = aw->kv;
+                        c->attrs[c->nattrs++] = &aw->kv;
         }
 }
 
@@ -748,7 +743,7 @@ engine_complete(const struct cand *c)
         if (c->rule->min_role != NULL) {
                 int k = 0;
                 for (size_t i = 0; i < c->nargs; i++)
-                        if (strcmp(c->args[i].role, c->rule->min_role) == 0)
+                        if (strcmp(c->arg_role[i], c->rule->min_role) == 0)
                                 k++;
                 if (k < c->rule->min_count)
                         return false;
@@ -775,13 +770,13 @@ engine_owner_ok(const struct ex_doc *d, const struct cand *c)
                 return true;
         const struct extractor *x = d->x;
         for (size_t i = 0; i < c->nargs; i++) {
-                if (strcmp(c->args[i].role, r->owner_agent) != 0)
+                if (strcmp(c->arg_role[i], r->owner_agent) != 0)
                         continue;
-                const struct ex_mention *a = mention_resolve(d, &d->ments[c->args[i].ment]);
+                const struct ex_mention *a = mention_resolve(d, &d->ments[c->arg_ment[i]]);
                 for (size_t k = 0; k < c->nargs; k++) {
-                        if (strcmp(c->args[k].role, r->owner_of) != 0)
+                        if (strcmp(c->arg_role[k], r->owner_of) != 0)
                                 continue;
-                        const struct ex_mention *p = mention_resolve(d, &d->ments[c->args[k].ment]);
+                        const struct ex_mention *p = mention_resolve(d, &d->ments[c->arg_ment[k]]);
                         if (p->entity < 0 || x->ents[p->entity].parent < 0)
                                 continue;
                         /* an unknown name does not release a known family's product */
@@ -804,20 +799,20 @@ engine_foreign(const struct ex_doc *d, struct cand *c)
         size_t k = 0;
         for (size_t i = 0; i < c->nargs; i++) {
                 bool own = false;
-                const struct ex_mention *a = mention_resolve(d, &d->ments[c->args[i].ment]);
-                if (strcmp(c->args[i].role, r->foreign_a) == 0 && a->entity >= 0)
+                const struct ex_mention *a = mention_resolve(d, &d->ments[c->arg_ment[i]]);
+                if (strcmp(c->arg_role[i], r->foreign_a) == 0 && a->entity >= 0)
                         for (size_t j = 0; j < c->nargs && !own; j++) {
-                                if (strcmp(c->args[j].role, r->foreign_of) != 0)
+                                if (strcmp(c->arg_role[j], r->foreign_of) != 0)
                                         continue;
                                 const struct ex_mention *p =
-                                    mention_resolve(d, &d->ments[c->args[j].ment]);
+                                    mention_resolve(d, &d->ments[c->arg_ment[j]]);
                                 own = p->entity >= 0 &&
                                       engine_root(x, p->entity) == engine_root(x, a->entity);
                         }
                 if (!own)
-                        c->args[k++] = c->args[i];
+                        engine_copy_arg(c, k++, c, i);
         }
-        c->nargs = k;
+        c->nargs = (uint8_t)k;
 }
 
 /* The rule's owner fallback: an empty agent of a known product is its
@@ -831,9 +826,9 @@ engine_owner_fill(const struct ex_doc *d, struct cand *c)
                 return;
         const struct extractor *x = d->x;
         for (size_t k = 0; k < c->nargs; k++) {
-                if (strcmp(c->args[k].role, r->owner_of) != 0)
+                if (strcmp(c->arg_role[k], r->owner_of) != 0)
                         continue;
-                const struct ex_mention *p = mention_resolve(d, &d->ments[c->args[k].ment]);
+                const struct ex_mention *p = mention_resolve(d, &d->ments[c->arg_ment[k]]);
                 if (p->entity < 0 || x->ents[p->entity].parent < 0)
                         continue;
                 int root = engine_root(x, p->entity);
@@ -915,11 +910,11 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, struct cand *
                  * family's organisation; one after "by" stays (and fails) */
                 size_t k = 0;
                 for (size_t i = 0; i < c->nargs; i++)
-                        if (strcmp(c->args[i].role, r->owner_agent) != 0 ||
-                            d->ments[c->args[i].ment].start > c->trig_start ||
-                            mention_resolve(d, &d->ments[c->args[i].ment])->entity >= 0)
-                                c->args[k++] = c->args[i];
-                c->nargs = k;
+                        if (strcmp(c->arg_role[i], r->owner_agent) != 0 ||
+                            d->ments[c->arg_ment[i]].start > c->trig_start ||
+                            mention_resolve(d, &d->ments[c->arg_ment[i]])->entity >= 0)
+                                engine_copy_arg(c, k++, c, i);
+                c->nargs = (uint8_t)k;
                 engine_owner_fill(d, c);
                 if (!engine_owner_ok(d, c))
                         return false;
@@ -972,8 +967,8 @@ engine_role_ments(const struct cand *c, const char *role, int *ms, size_t max)
 {
         size_t n = 0;
         for (size_t i = 0; i < c->nargs && n < max; i++)
-                if (strcmp(c->args[i].role, role) == 0)
-                        ms[n++] = c->args[i].ment;
+                if (strcmp(c->arg_role[i], role) == 0)
+                        ms[n++] = c->arg_ment[i];
         return n;
 }
 
@@ -1057,8 +1052,8 @@ engine_same(const struct ex_doc *de, const struct cand *e, const struct ex_doc *
         bool sentence_merge = r->merge_sentence && e->sent == c->sent && de == dc;
         for (size_t i = 0; i < e->nattrs && !sentence_merge; i++)
                 for (size_t j = 0; j < c->nattrs; j++)
-                        if (strcmp(e->attrs[i].key, c->attrs[j].key) == 0 &&
-                            strcmp(e->attrs[i].value, c->attrs[j].value) != 0)
+                        if (strcmp(e->attrs[i]->key, c->attrs[j]->key) == 0 &&
+                            strcmp(e->attrs[i]->value, c->attrs[j]->value) != 0)
                                 conflict = true;
         if (engine_time_conflict(de, e, dc, c) || (de == dc && engine_rank_conflict(de, e, c)))
                 conflict = true;
@@ -1110,7 +1105,7 @@ engine_subset(const struct ex_doc *d, const struct cand *e, const struct cand *c
         if (c->nargs == 0)
                 return true;
         for (size_t i = 0; i < c->nargs; i++)
-                if (!engine_has(d, e, c->args[i].ment))
+                if (!engine_has(d, e, c->arg_ment[i]))
                         return false;
         return true;
 }
@@ -1122,7 +1117,7 @@ engine_merge(struct ex_doc *de, struct cand *e, const struct ex_doc *dc, const s
         if (de == dc) {
                 /* an incomplete candidate only lends its time, quantities and attributes */
                 for (size_t i = 0; i < c->nargs && (c->complete || c->rule->lend); i++)
-                        engine_add_arg(de, e, c->args[i].role, c->args[i].ment);
+                        engine_add_arg(de, e, c->arg_role[i], c->arg_ment[i]);
                 if (e->time < 0 || (de->times[e->time].prec == TP_VAGUE && c->time >= 0))
                         e->time = c->time;
                 for (size_t i = 0; i < c->nqty && e->nqty < ENGINE_MAX_QTY; i++)
@@ -1133,7 +1128,7 @@ engine_merge(struct ex_doc *de, struct cand *e, const struct ex_doc *dc, const s
         for (size_t j = 0; j < c->nattrs && e->nattrs < 8; j++) {
                 bool have = false;
                 for (size_t i = 0; i < e->nattrs; i++)
-                        if (strcmp(e->attrs[i].key, c->attrs[j].key) == 0)
+                        if (strcmp(e->attrs[i]->key, c->attrs[j]->key) == 0)
                                 have = true;
                 if (!have)
                         e->attrs[e->nattrs++] = c->attrs[j];
@@ -1231,9 +1226,9 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                         return false;
                 const char *v = NULL;
                 for (size_t i = 0; i < c->nattrs; i++)
-                        if (strlen(c->attrs[i].key) == (size_t)(eq - tpl - 1) &&
-                            strncmp(c->attrs[i].key, tpl + 1, (size_t)(eq - tpl - 1)) == 0)
-                                v = c->attrs[i].value;
+                        if (strlen(c->attrs[i]->key) == (size_t)(eq - tpl - 1) &&
+                            strncmp(c->attrs[i]->key, tpl + 1, (size_t)(eq - tpl - 1)) == 0)
+                                v = c->attrs[i]->value;
                 if (v == NULL || strlen(v) != (size_t)(close - eq - 1) ||
                     strncmp(v, eq + 1, (size_t)(close - eq - 1)) != 0)
                         return false;
@@ -1297,8 +1292,8 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                                 quant_display(q, b);
                 } else if (strncmp(name, "attr.", 5) == 0) {
                         for (size_t i = 0; i < c->nattrs; i++)
-                                if (strcmp(c->attrs[i].key, name + 5) == 0) {
-                                        ex_buf_adds(b, engine_attr_display(c->attrs[i].value));
+                                if (strcmp(c->attrs[i]->key, name + 5) == 0) {
+                                        ex_buf_adds(b, engine_attr_display(c->attrs[i]->value));
                                         break;
                                 }
                 } else if (strchr(name, '?') != NULL) {
@@ -1308,7 +1303,7 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                         *q = '\0';
                         size_t k = 0;
                         for (size_t i = 0; i < c->nargs; i++)
-                                if (strcmp(c->args[i].role, name) == 0)
+                                if (strcmp(c->arg_role[i], name) == 0)
                                         k++;
                         if (colon != NULL) {
                                 *colon = '\0';
@@ -1322,11 +1317,11 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                         /* the fillers in the order of the text */
                         size_t idx[ENGINE_MAX_ARGS], total = 0;
                         for (size_t i = 0; i < c->nargs; i++) {
-                                if (strcmp(c->args[i].role, name) != 0)
+                                if (strcmp(c->arg_role[i], name) != 0)
                                         continue;
                                 size_t j = total++;
-                                while (j > 0 && d->ments[c->args[idx[j - 1]].ment].start >
-                                                    d->ments[c->args[i].ment].start) {
+                                while (j > 0 && d->ments[c->arg_ment[idx[j - 1]]].start >
+                                                    d->ments[c->arg_ment[i]].start) {
                                         idx[j] = idx[j - 1];
                                         j--;
                                 }
@@ -1337,7 +1332,7 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                                 /* A, B and C */
                                 if (k > 0)
                                         ex_buf_adds(b, k + 1 == total ? " and " : ", ");
-                                engine_display(d, &d->ments[c->args[i].ment], b);
+                                engine_display(d, &d->ments[c->arg_ment[i]], b);
                         }
                 }
                 if (before != (size_t)-1 && b->len == before) {
@@ -1429,16 +1424,16 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
         nw_event_set_type(ev, c->type);
         nw_event_set_modality(ev, c->modality);
         for (size_t i = 0; i < c->nargs; i++) {
-                const struct ex_mention *m = &d->ments[c->args[i].ment];
+                const struct ex_mention *m = &d->ments[c->arg_ment[i]];
                 const struct ex_mention *r = mention_resolve(d, m);
                 const char *text = engine_cstr(&bufs->tmp, d->t.s + r->start, r->end - r->start);
-                nw_event_add_arg(ev, c->args[i].role, mention_id(d, m), text);
+                nw_event_add_arg(ev, c->arg_role[i], mention_id(d, m), text);
         }
         for (size_t i = 0; i < nextra; i++)
                 if (extra[i].event == self)
                         nw_event_add_arg(ev, extra[i].role, extra[i].id, extra[i].text);
         for (size_t i = 0; i < c->nattrs; i++)
-                nw_event_set_attr(ev, c->attrs[i].key, c->attrs[i].value);
+                nw_event_set_attr(ev, c->attrs[i]->key, c->attrs[i]->value);
         char tv[32] = "";
         if (c->time >= 0) {
                 struct ex_time tm = d->times[c->time];
@@ -1512,7 +1507,7 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
         double conf = c->confidence;
         size_t known = 0;
         for (size_t i = 0; i < c->nargs; i++)
-                if (mention_resolve(d, &d->ments[c->args[i].ment])->entity >= 0)
+                if (mention_resolve(d, &d->ments[c->arg_ment[i]])->entity >= 0)
                         known++;
         if (c->nargs > 0)
                 conf += 0.1 * (double)known / (double)c->nargs;
@@ -1557,7 +1552,7 @@ engine_split(struct cand **out, size_t *n, size_t *cap)
                 return;
         size_t nt = 0;
         for (size_t i = 0; i < c->nargs; i++)
-                if (strcmp(c->args[i].role, "target") == 0)
+                if (strcmp(c->arg_role[i], "target") == 0)
                         nt++;
         if (nt < 2)
                 return;
@@ -1565,7 +1560,7 @@ engine_split(struct cand **out, size_t *n, size_t *cap)
         (*n)--;
         int part = 0;
         for (size_t t = 0; t < orig.nargs; t++) {
-                if (strcmp(orig.args[t].role, "target") != 0)
+                if (strcmp(orig.arg_role[t], "target") != 0)
                         continue;
                 if (*n == *cap) {
                         *cap = *cap ? *cap * 2 : 32;
@@ -1575,8 +1570,8 @@ engine_split(struct cand **out, size_t *n, size_t *cap)
                 *p = orig;
                 p->nargs = 0;
                 for (size_t i = 0; i < orig.nargs; i++)
-                        if (i == t || strcmp(orig.args[i].role, "target") != 0)
-                                p->args[p->nargs++] = orig.args[i];
+                        if (i == t || strcmp(orig.arg_role[i], "target") != 0)
+                                engine_copy_arg(p, p->nargs++, &orig, i);
                 p->part = ++part;
         }
 }
@@ -1603,12 +1598,15 @@ engine_price(struct ex_doc *d, struct cand *cs, size_t *n)
                                         continue;
                                 price = true;
                                 for (size_t q = 0; q < c->nargs; q++)
-                                        if (strcmp(c->args[q].role, "agent") == 0 &&
+                                        if (strcmp(c->arg_role[q], "agent") == 0 &&
                                             !engine_filled(a, "acquirer"))
-                                                engine_add_arg(d, a, "acquirer", c->args[q].ment);
+                                                engine_add_arg(d, a, "acquirer", c->arg_ment[q]);
                         }
-                if (!price)
-                        cs[k++] = *c;
+                if (!price) {
+                        if (k != i)
+                                cs[k] = *c;
+                        k++;
+                }
         }
         *n = k;
 }
@@ -1663,7 +1661,6 @@ engine_collect(struct ex_doc *d, struct cand **out, size_t *n, size_t *cap)
                         *out = ex_xrealloc(*out, *cap * sizeof **out);
                 }
                 if (engine_candidate(d, hit, &(*out)[*n])) {
-                        (*out)[*n].doc = d;
                         (*n)++;
                         engine_split(out, n, cap);
                 }
@@ -1746,19 +1743,19 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                         if (!match)
                                 continue;
                         for (size_t k = 0; k < c->nargs; k++) {
-                                if (engine_filled(e, c->args[k].role))
+                                if (engine_filled(e, c->arg_role[k]))
                                         continue;
                                 bool dup = false;
                                 for (size_t q = 0; q < nextra; q++)
                                         if (extra[q].event == j &&
-                                            strcmp(extra[q].role, c->args[k].role) == 0)
+                                            strcmp(extra[q].role, c->arg_role[k]) == 0)
                                                 dup = true;
                                 if (dup)
                                         continue;
-                                const struct ex_mention *m = &title.ments[c->args[k].ment];
+                                const struct ex_mention *m = &title.ments[c->arg_ment[k]];
                                 extra = ex_xrealloc(extra, (nextra + 1) * sizeof *extra);
                                 extra[nextra].event = j;
-                                extra[nextra].role = ex_xstrdup(c->args[k].role);
+                                extra[nextra].role = ex_xstrdup(c->arg_role[k]);
                                 extra[nextra].id = ex_xstrdup(mention_id(&title, m));
                                 extra[nextra].text = engine_ment_text(&title, m);
                                 nextra++;
