@@ -660,6 +660,15 @@ timex_en_part(const char *low, size_t len, size_t i, const struct ex_date *pub, 
         return 0;
 }
 
+/* Whether lowercase letter c is one of the letters of set (a TIMEX_LETTERS
+ * mask): the first letters of the words of one of timex_en's lists. */
+#define TIMEX_LETTER(c) ((uint32_t)1 << ((c) - 'a'))
+static inline bool
+timex_letter_in(char c, uint32_t set)
+{
+        return c >= 'a' && c <= 'z' && (set >> (c - 'a') & 1);
+}
+
 /* Try an English time at low[i] (a word start); length or 0. */
 static size_t
 timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struct ex_time *tm)
@@ -667,7 +676,13 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
         size_t n, j;
         int v, m;
         memset(tm, 0, sizeof *tm);
-        if ((n = timex_en_part(low, len, i, pub, tm)) > 0)
+        /* the, year-end, end, close, first, fourth, fall, second, spring,
+         * summer, third, q1, h1, autumn, winter */
+        static const uint32_t part_first =
+            TIMEX_LETTER('t') | TIMEX_LETTER('y') | TIMEX_LETTER('e') | TIMEX_LETTER('c') |
+            TIMEX_LETTER('f') | TIMEX_LETTER('s') | TIMEX_LETTER('q') | TIMEX_LETTER('h') |
+            TIMEX_LETTER('a') | TIMEX_LETTER('w');
+        if (timex_letter_in(low[i], part_first) && (n = timex_en_part(low, len, i, pub, tm)) > 0)
                 return n;
         /* day first: 25 March 2025 */
         if ((n = timex_digits(low, len, i, 2, &v)) > 0 && v >= 1 && v <= 31 &&
@@ -766,7 +781,9 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
         }
         static const char *wd[] = {"monday", "tuesday",  "wednesday", "thursday",
                                    "friday", "saturday", "sunday"};
-        for (int k = 0; k < 7; k++)
+        static const uint32_t wd_first = TIMEX_LETTER('m') | TIMEX_LETTER('t') | TIMEX_LETTER('w') |
+                                         TIMEX_LETTER('f') | TIMEX_LETTER('s');
+        for (int k = 0; timex_letter_in(low[i], wd_first) && k < 7; k++)
                 if ((n = timex_word(low, len, i, wd[k])) > 0) {
                         timex_weekday(tm, pub, k + 1, 0, true);
                         tm->wday = k + 1;
@@ -807,7 +824,11 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
                    {"soon", 5, 0, 0},
                    {"last week", 5, 0, 0},
                    {"in the coming year", 5, 0, 0}};
-        for (size_t k = 0; k < sizeof rel / sizeof rel[0]; k++) {
+        static const uint32_t rel_first =
+            TIMEX_LETTER('l') | TIMEX_LETTER('t') | TIMEX_LETTER('n') | TIMEX_LETTER('e') |
+            TIMEX_LETTER('y') | TIMEX_LETTER('r') | TIMEX_LETTER('s') | TIMEX_LETTER('i');
+        for (size_t k = 0; timex_letter_in(low[i], rel_first) && k < sizeof rel / sizeof rel[0];
+             k++) {
                 if ((n = timex_word(low, len, i, rel[k].w)) == 0)
                         continue;
                 if (rel[k].kind == 5 || pub->y == 0) {
@@ -984,8 +1005,6 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
                 if (i >= hi)
                         break;
                 int class = timex_byte[(unsigned char)s[i]];
-                bool after_dot = i > lo && s[i - 1] == '.';
-                bool word_start = i == lo || !timex_alnum(s[i - 1]);
                 struct ex_time tm;
                 size_t k = 0;
                 unsigned kinds;
@@ -993,21 +1012,21 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
                 case TB_DIGIT:
                         /* a Chinese time at the first digit of a number, an English
                          * one at a word start */
-                        if (!after_dot && (i == lo || !(s[i - 1] >= '0' && s[i - 1] <= '9')))
+                        if (i == lo || (s[i - 1] != '.' && !(s[i - 1] >= '0' && s[i - 1] <= '9')))
                                 k = timex_zh(s, hi, i, TZ_ARABIC | TZ_MONTHDAY, pub, &tm);
-                        if (k == 0 && word_start)
+                        if (k == 0 && (i == lo || !timex_alnum(s[i - 1])))
                                 k = timex_en(t->low, hi, i, pub, &tm);
                         if (k == 0)
                                 i++;
                         break;
                 case TB_ZH:
-                        if (!after_dot && (kinds = timex_zh_kinds(s, hi, i)) != 0)
+                        if ((kinds = timex_zh_kinds(s, hi, i)) != 0 && (i == lo || s[i - 1] != '.'))
                                 k = timex_zh(s, hi, i, kinds, pub, &tm);
                         if (k == 0)
                                 i++; /* on to the next lead byte */
                         break;
                 default:
-                        if (class == TB_ENWORD && word_start)
+                        if (class == TB_ENWORD && (i == lo || !timex_alnum(s[i - 1])))
                                 k = timex_en(t->low, hi, i, pub, &tm);
                         if (k == 0) {
                                 /* no time starts inside a word of letters */
