@@ -234,17 +234,20 @@ quant_has_break(const char *s, size_t a, size_t b)
         return false;
 }
 
-/* A hash of two bytes into 0..255, for quant_unit_near's filter. */
+/* A hash of the three bytes at p into 0..1023 (of a Chinese character, the
+ * low ten bits of its code point, flipped): quant_unit_near's filter. */
 static inline unsigned
-quant_pair_hash(char a, char b)
+quant_hash3(const char *p)
 {
-        return ((unsigned)(unsigned char)a * 7 + (unsigned char)b) & 255;
+        const unsigned char *u = (const unsigned char *)p;
+        return (((unsigned)u[0] << 12) ^ ((unsigned)u[1] << 6) ^ u[2]) & 1023;
 }
 
 /* The unit word nearest to [start,end) in t (from rules/cues.txt units), or
  * NULL; of words equally near, the first of the list, then the first in the
- * text. One pass over the window: a word is compared only where its first
- * two bytes may start (a 256-bit filter of their hashes). */
+ * text. One pass over the window: the words are compared only at a character
+ * whose first three bytes hash like one of theirs (a 1024-bit filter; none
+ * when a word is shorter or starts inside a character). */
 static const char *
 quant_unit_near(const struct extractor *x, const struct text *t, int lang, size_t lo, size_t hi,
                 size_t start, size_t end)
@@ -253,24 +256,29 @@ quant_unit_near(const struct extractor *x, const struct text *t, int lang, size_
         const char *low = t->low;
         size_t from = start > lo + 36 ? start - 36 : lo;
         size_t to = end + 24 < hi ? end + 24 : hi;
-        uint64_t pairs[4] = {0, 0, 0, 0};
-        for (size_t k = 0; k < u->n; k++) {
-                if (u->l[k] < 2) {
-                        memset(pairs, 0xff, sizeof pairs); /* no filter */
-                        break;
+        uint64_t filter[16] = {0};
+        bool filtered = true;
+        for (size_t k = 0; k < u->n && filtered; k++) {
+                filtered = u->l[k] >= 3 && (u->w[k][0] & 0xc0) != 0x80;
+                if (filtered) {
+                        unsigned h = quant_hash3(u->w[k]);
+                        filter[h >> 6] |= (uint64_t)1 << (h & 63);
                 }
-                unsigned h = quant_pair_hash(u->w[k][0], u->w[k][1]);
-                pairs[h >> 6] |= (uint64_t)1 << (h & 63);
         }
         size_t best = (size_t)-1, best_k = 0;
         const char *unit = NULL;
         for (size_t at = from; at < to; at++) {
-                unsigned h = at + 1 < to ? quant_pair_hash(low[at], low[at + 1]) : 0;
-                if (!(pairs[h >> 6] >> (h & 63) & 1))
-                        continue;
+                if (filtered) {
+                        if ((low[at] & 0xc0) == 0x80 || at + 3 > to)
+                                continue;
+                        unsigned h = quant_hash3(low + at);
+                        if (!(filter[h >> 6] >> (h & 63) & 1))
+                                continue;
+                }
                 for (size_t k = 0; k < u->n; k++) {
                         size_t wl = u->l[k];
-                        if (at + wl > to || memcmp(low + at, u->w[k], wl) != 0)
+                        if (at + wl > to || (wl > 0 && u->w[k][0] != low[at]) ||
+                            memcmp(low + at, u->w[k], wl) != 0)
                                 continue;
                         size_t dist = at >= end ? at - end : at >= start ? 0 : start - at;
                         if (at >= end)
@@ -298,10 +306,24 @@ quant_in_time(const struct ex_time *times, size_t ntimes, size_t i, size_t *cur)
         return *cur < ntimes && times[*cur].start <= i;
 }
 
+/* Whether lowercase letter c is one of set (QUANT_LETTER bits): the first
+ * letters of the words of one of the English lists. */
+#define QUANT_LETTER(c) ((uint32_t)1 << ((c) - 'a'))
+static inline bool
+quant_letter_in(char c, uint32_t set)
+{
+        return c >= 'a' && c <= 'z' && (set >> (c - 'a') & 1);
+}
+
 /* English number words. */
 static size_t
 quant_en_word(const char *low, size_t len, size_t i, double *v)
 {
+        static const uint32_t first = QUANT_LETTER('z') | QUANT_LETTER('o') | QUANT_LETTER('t') |
+                                      QUANT_LETTER('f') | QUANT_LETTER('s') | QUANT_LETTER('e') |
+                                      QUANT_LETTER('n');
+        if (!quant_letter_in(low[i], first))
+                return 0;
         static const char *w[] = {
             "zero",     "one",     "two",     "three",     "four",     "five",     "six",
             "seven",    "eight",   "nine",    "ten",       "eleven",   "twelve",   "thirteen",
@@ -533,7 +555,11 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
                     {"tenfold", 10},      {"hundredfold", 100}, {"doubled", 2},  {"tripled", 3},
                     {"nearly triple", 3}, {"quadrupled", 4},    {"doubling", 2}, {"tripling", 3},
                     {"double", 2},        {"triple", 3}};
-        for (size_t f = 0; f < sizeof fold / sizeof fold[0]; f++)
+        static const uint32_t fold_first = QUANT_LETTER('t') | QUANT_LETTER('f') |
+                                           QUANT_LETTER('h') | QUANT_LETTER('d') |
+                                           QUANT_LETTER('n') | QUANT_LETTER('q');
+        for (size_t f = 0; quant_letter_in(low[i], fold_first) && f < sizeof fold / sizeof fold[0];
+             f++)
                 if ((k = quant_lit(low, hi, i, fold[f].w)) > 0 &&
                     !(i + k < hi &&
                       ((low[i + k] >= 'a' && low[i + k] <= 'z') || low[i + k] == '-'))) {
@@ -548,7 +574,11 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
                     {"second place", 2},  {"third place", 3},  {"no. 2", 2},
                     {"no. 3", 3},         {"number two", 2},   {"number three", 3},
                     {"ranked second", 2}, {"ranked third", 3}, {"second spot", 2}};
-        for (size_t f = 0; f < sizeof rank / sizeof rank[0]; f++)
+        static const uint32_t rank_first = QUANT_LETTER('f') | QUANT_LETTER('n') |
+                                           QUANT_LETTER('r') | QUANT_LETTER('t') |
+                                           QUANT_LETTER('s');
+        for (size_t f = 0; quant_letter_in(low[i], rank_first) && f < sizeof rank / sizeof rank[0];
+             f++)
                 if ((k = quant_lit(low, hi, i, rank[f].w)) > 0) {
                         quant_push(out, n, cap, i, i + k, "rank", rank[f].v, "rank");
                         return k;
@@ -710,7 +740,9 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
                         break;
                 int class = quant_byte[(unsigned char)s[i]];
                 size_t k = 0;
-                if (!quant_in_time(times, ntimes, i, &cur)) {
+                /* most characters of Chinese text are no lead */
+                bool lead = class == QB_ZH ? quant_zh_lead(s, hi, i) : class != QB_WORD;
+                if (lead && !quant_in_time(times, ntimes, i, &cur)) {
                         /* English quantities start at a word start */
                         bool word_start = i == lo || !((s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
                                                        (s[i - 1] >= 'A' && s[i - 1] <= 'Z') ||
@@ -732,8 +764,7 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
                                         k = quant_en(x, t, lo, hi, i, out, n, cap);
                                 break;
                         case QB_ZH:
-                                if (quant_zh_lead(s, hi, i))
-                                        k = quant_zh(x, t, lo, hi, i, out, n, cap);
+                                k = quant_zh(x, t, lo, hi, i, out, n, cap);
                                 break;
                         }
                 }
