@@ -392,14 +392,22 @@ engine_filled(const struct cand *c, const char *role)
         return false;
 }
 
+/* Where the roles of a candidate look from: found once for all its roles. */
+struct engine_at {
+        size_t first; /* the first mention starting at or after the trigger */
+        size_t right; /* the first starting at or after its end */
+        size_t cl;    /* the trigger's clause */
+};
+
 /* Fill one role spec. */
 static void
-engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro)
+engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro,
+            const struct engine_at *at)
 {
         size_t sent = c->sent;
         size_t lo = d->t.sent[sent].start, hi = d->t.sent[sent].end;
         if (ro->clause) {
-                size_t cl = text_clause_of(&d->t, c->trig_start);
+                size_t cl = at->cl;
                 lo = d->t.clause[cl].start;
                 hi = d->t.clause[cl].end;
         }
@@ -411,10 +419,8 @@ engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro)
                         hi = d->t.sent[sent + 1].end;
         }
         size_t ts = c->trig_start, te = c->trig_end;
-        size_t first = engine_ment_from(d, ts);
         /* Walk outwards: left candidates from first-1 down, right from the first at >= te. */
-        size_t right = engine_ment_from(d, te);
-        size_t li = first, ri = right;
+        size_t li = at->first, ri = at->right;
         int chosen = -1;
         for (int steps = 0; steps < 200; steps++) {
                 int pick = -1;
@@ -888,11 +894,13 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, struct cand *
         if (!engine_trigger_ok(d, tr, hit->start, hit->end, c->sent))
                 return false;
         const struct ex_rule *r = c->rule;
+        struct engine_at at = {engine_ment_from(d, hit->start), engine_ment_from(d, hit->end),
+                               text_clause_of(&d->t, hit->start)};
         for (size_t i = 0; i < r->nroles[d->lang]; i++) {
                 const struct ex_role *ro = &r->roles[d->lang][i];
                 if (!ro->add && engine_filled(c, ro->name))
                         continue;
-                engine_role(d, c, ro);
+                engine_role(d, c, ro, &at);
         }
         engine_owner_fill(d, c);
         c->modality = engine_modality(d, tr, hit->start, hit->end, c->sent);
