@@ -263,8 +263,8 @@ timex_zh_tail(const char *s, size_t len, size_t i, struct ex_time *tm)
                        {"第三季度", 35}, {"三季度", 35}, {"第四季度", 36}, {"四季度", 36},
                        {"上半年", 40},   {"下半年", 41}, {"Q1", 33},       {"Q2", 34},
                        {"Q3", 35},       {"Q4", 36}};
-        for (size_t k = 0; timex_season_lead(s, len, j) && k < sizeof seasons / sizeof seasons[0];
-             k++) {
+        bool season = timex_season_lead(s, len, j);
+        for (size_t k = 0; season && k < sizeof seasons / sizeof seasons[0]; k++) {
                 if ((n = timex_lit(s, len, j, seasons[k].w)) > 0) {
                         tm->sub = seasons[k].sub;
                         tm->prec = TP_SUB;
@@ -783,7 +783,8 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
                                    "friday", "saturday", "sunday"};
         static const uint32_t wd_first = TIMEX_LETTER('m') | TIMEX_LETTER('t') | TIMEX_LETTER('w') |
                                          TIMEX_LETTER('f') | TIMEX_LETTER('s');
-        for (int k = 0; timex_letter_in(low[i], wd_first) && k < 7; k++)
+        bool wd_ok = timex_letter_in(low[i], wd_first);
+        for (int k = 0; wd_ok && k < 7; k++)
                 if ((n = timex_word(low, len, i, wd[k])) > 0) {
                         timex_weekday(tm, pub, k + 1, 0, true);
                         tm->wday = k + 1;
@@ -827,8 +828,8 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
         static const uint32_t rel_first =
             TIMEX_LETTER('l') | TIMEX_LETTER('t') | TIMEX_LETTER('n') | TIMEX_LETTER('e') |
             TIMEX_LETTER('y') | TIMEX_LETTER('r') | TIMEX_LETTER('s') | TIMEX_LETTER('i');
-        for (size_t k = 0; timex_letter_in(low[i], rel_first) && k < sizeof rel / sizeof rel[0];
-             k++) {
+        bool rel_ok = timex_letter_in(low[i], rel_first);
+        for (size_t k = 0; rel_ok && k < sizeof rel / sizeof rel[0]; k++) {
                 if ((n = timex_word(low, len, i, rel[k].w)) == 0)
                         continue;
                 if (rel[k].kind == 5 || pub->y == 0) {
@@ -935,16 +936,11 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
         case (e)&0xffff:                                                                           \
                 return (unsigned)(e) >> 16;
 
-/* The kinds of Chinese time (TZ_*) the three-byte character at s[i] can
- * start, 0 for most (a bitmap, then a switch, on its code point). */
+/* The kinds of Chinese time (TZ_*) the character cp can start, 0 for most
+ * (a bitmap, then a switch). */
 static unsigned
-timex_zh_kinds(const char *s, size_t len, size_t i)
+timex_zh_kinds(uint32_t cp)
 {
-        const unsigned char *u = (const unsigned char *)s + i;
-        if (i + 3 > len || (u[0] & 0xf0) != 0xe0)
-                return 0;
-        uint32_t cp =
-            ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
         static const uint64_t maybe[64] = EX_CPSET_INIT(TIMEX_ZH_LEADS);
         if (!ex_cpset_maybe(maybe, cp))
                 return 0;
@@ -1008,6 +1004,7 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
                 struct ex_time tm;
                 size_t k = 0;
                 unsigned kinds;
+                uint32_t cp;
                 switch (class) {
                 case TB_DIGIT:
                         /* a Chinese time at the first digit of a number, an English
@@ -1020,10 +1017,11 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
                                 i++;
                         break;
                 case TB_ZH:
-                        if ((kinds = timex_zh_kinds(s, hi, i)) != 0 && (i == lo || s[i - 1] != '.'))
+                        cp = timex_cp3(s, hi, i);
+                        if ((kinds = timex_zh_kinds(cp)) != 0 && (i == lo || s[i - 1] != '.'))
                                 k = timex_zh(s, hi, i, kinds, pub, &tm);
                         if (k == 0)
-                                i++; /* on to the next lead byte */
+                                i += cp != 0 ? 3 : 1; /* past the character */
                         break;
                 default:
                         if (class == TB_ENWORD && (i == lo || !timex_alnum(s[i - 1])))
