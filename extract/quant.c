@@ -558,8 +558,8 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
         static const uint32_t fold_first = QUANT_LETTER('t') | QUANT_LETTER('f') |
                                            QUANT_LETTER('h') | QUANT_LETTER('d') |
                                            QUANT_LETTER('n') | QUANT_LETTER('q');
-        for (size_t f = 0; quant_letter_in(low[i], fold_first) && f < sizeof fold / sizeof fold[0];
-             f++)
+        bool fold_ok = quant_letter_in(low[i], fold_first);
+        for (size_t f = 0; fold_ok && f < sizeof fold / sizeof fold[0]; f++)
                 if ((k = quant_lit(low, hi, i, fold[f].w)) > 0 &&
                     !(i + k < hi &&
                       ((low[i + k] >= 'a' && low[i + k] <= 'z') || low[i + k] == '-'))) {
@@ -577,8 +577,8 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
         static const uint32_t rank_first = QUANT_LETTER('f') | QUANT_LETTER('n') |
                                            QUANT_LETTER('r') | QUANT_LETTER('t') |
                                            QUANT_LETTER('s');
-        for (size_t f = 0; quant_letter_in(low[i], rank_first) && f < sizeof rank / sizeof rank[0];
-             f++)
+        bool rank_ok = quant_letter_in(low[i], rank_first);
+        for (size_t f = 0; rank_ok && f < sizeof rank / sizeof rank[0]; f++)
                 if ((k = quant_lit(low, hi, i, rank[f].w)) > 0) {
                         quant_push(out, n, cap, i, i + k, "rank", rank[f].v, "rank");
                         return k;
@@ -673,16 +673,11 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
         X(0x5341, a) X(0x3007, a)
 /* clang-format on */
 
-/* Whether the three-byte character at s[i] can start a Chinese quantity (a
- * cheap filter: a bitmap, then a switch). */
+/* Whether the character cp can start a Chinese quantity (a cheap filter: a
+ * bitmap, then a switch). */
 static bool
-quant_zh_lead(const char *s, size_t len, size_t i)
+quant_zh_lead(uint32_t cp)
 {
-        const unsigned char *u = (const unsigned char *)s + i;
-        if (i + 3 > len || (u[0] & 0xf0) != 0xe0)
-                return false;
-        uint32_t cp =
-            ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
         static const uint64_t maybe[64] = EX_CPSET_INIT(QUANT_ZH_LEADS);
         if (!ex_cpset_maybe(maybe, cp))
                 return false;
@@ -741,7 +736,8 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
                 int class = quant_byte[(unsigned char)s[i]];
                 size_t k = 0;
                 /* most characters of Chinese text are no lead */
-                bool lead = class == QB_ZH ? quant_zh_lead(s, hi, i) : class != QB_WORD;
+                uint32_t cp = class == QB_ZH ? quant_cp3(s, hi, i) : 0;
+                bool lead = class == QB_ZH ? quant_zh_lead(cp) : class != QB_WORD;
                 if (lead && !quant_in_time(times, ntimes, i, &cur)) {
                         /* English quantities start at a word start */
                         bool word_start = i == lo || !((s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
@@ -777,7 +773,7 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
                                quant_byte[(unsigned char)s[i]] <= QB_ENWORD)
                                 i++;
                 } else {
-                        i++; /* on to the next lead byte */
+                        i += cp != 0 ? 3 : 1; /* past the character */
                 }
         }
 }
