@@ -104,8 +104,8 @@ mention_cmp_len(const void *pa, const void *pb)
 
 /* Sort n elements of size sz at base as qsort does, for the short arrays of a
  * document by insertion (stable, as glibc's merge sort that qsort uses), for
- * long ones by qsort. */
-static void
+ * long ones by qsort. Inlined, so that the comparisons are too. */
+static inline __attribute__((always_inline)) void
 mention_sort(void *base, size_t n, size_t sz, int (*cmp)(const void *, const void *))
 {
         if (n > 32) {
