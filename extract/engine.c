@@ -1571,7 +1571,7 @@ engine_split(struct cand **out, size_t *n, size_t *cap)
                 if (strcmp(orig.arg_role[t], "target") != 0)
                         continue;
                 if (*n == *cap) {
-                        *cap = *cap ? *cap * 2 : 32;
+                        *cap = *cap ? *cap * 2 : 2;
                         *out = ex_xrealloc(*out, *cap * sizeof **out);
                 }
                 struct cand *p = &(*out)[(*n)++];
@@ -1665,7 +1665,7 @@ engine_collect(struct ex_doc *d, struct cand **out, size_t *n, size_t *cap)
                 if (inname)
                         continue;
                 if (*n == *cap) {
-                        *cap = *cap ? *cap * 2 : 32;
+                        *cap = *cap ? *cap * 2 : 2;
                         *out = ex_xrealloc(*out, *cap * sizeof **out);
                 }
                 if (engine_candidate(d, hit, &(*out)[*n])) {
