@@ -324,6 +324,22 @@ text_lower(char *dst, const char *src, size_t n)
         }
 }
 
+/* Whether the eight bytes at p are all printable ASCII but & and < (kept as
+ * they are): no byte with the top bit set or, below it, under 0x20 or equal
+ * to 0x7f, '&' or '<' (a byte v is zero where (v - 1) & ~v has its top bit). */
+static inline bool
+text_plain8(const char *p)
+{
+        const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+        uint64_t x, amp, lt;
+        memcpy(&x, p, 8);
+        amp = x ^ (ones * '&');
+        lt = x ^ (ones * '<');
+        return ((x | (x + ones) | ((x - ones * 0x20) & ~x) | ((amp - ones) & ~amp) |
+                 ((lt - ones) & ~lt)) &
+                high) == 0;
+}
+
 void
 text_init(struct text *t, const struct extractor *x, const char *buf, size_t len, int lang)
 {
@@ -343,6 +359,10 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
                         unsigned char b = (unsigned char)buf[r];
                         if (b >= 0x20 && b < 0x7f && b != '&' && b != '<') {
                                 r++;
+                                /* a run of ASCII (English text): eight at a time */
+                                while (r + 8 <= len && (unsigned char)buf[r + 7] < 0x80 &&
+                                       text_plain8(buf + r))
+                                        r += 8;
                         } else if (b == '\n') {
                                 r++;
                         } else if (b >= 0xe4 && b <= 0xe9 && r + 3 <= len &&
