@@ -783,35 +783,51 @@ mention_key_hash(const char *s)
                255u;
 }
 
-/* Every occurrence of the words w[0..nw) (each at least 3 bytes, nw at most
- * 32) in s[lo,hi), found in one pass over the text: ordered by word, then by
- * place, the occurrences of one word not overlapping (leftmost first), just
- * as a memmem loop per word would find them. Returns the count; *out (of
- * *cap places) grows as needed. */
+/* A list of words (each at least 3 bytes, at most 32 words) hashed by their
+ * first three bytes, for mention_occurrences. */
+struct mention_wordset {
+        const struct mention_word *w;
+        size_t nw;
+        uint8_t head[256]; /* by hash: the first word, or 0xff */
+        uint8_t next[32];  /* the next word of the same hash, or 0xff */
+};
+
+/* Hash the words w[0..nw) into ws. */
+static void
+mention_wordset_init(struct mention_wordset *ws, const struct mention_word *w, size_t nw)
+{
+        assert(nw <= sizeof ws->next);
+        ws->w = w;
+        ws->nw = nw;
+        memset(ws->head, 0xff, sizeof ws->head);
+        for (size_t k = 0; k < nw; k++) {
+                assert(w[k].n >= 3);
+                unsigned h = mention_key_hash(w[k].w);
+                ws->next[k] = ws->head[h];
+                ws->head[h] = (uint8_t)k;
+        }
+}
+
+/* Every occurrence of the words of ws in s[lo,hi), found in one pass over the
+ * text: ordered by word, then by place, the occurrences of one word not
+ * overlapping (leftmost first), just as a memmem loop per word would find
+ * them. Returns the count; *out (of *cap places) grows as needed. */
 static size_t
-mention_occurrences(const char *s, size_t lo, size_t hi, const char *const *w, size_t nw,
+mention_occurrences(const struct mention_wordset *ws, const char *s, size_t lo, size_t hi,
                     struct mention_at **out, size_t *cap)
 {
         /* the length of a UTF-8 sequence by its first byte's high nibble (1
          * for a continuation byte) */
         static const uint8_t step[16] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4};
-        uint8_t head[256], next[32];
-        size_t len[32];
-        memset(head, 0xff, sizeof head);
-        for (size_t k = 0; k < nw; k++) {
-                len[k] = strlen(w[k]);
-                unsigned h = mention_key_hash(w[k]);
-                next[k] = head[h];
-                head[h] = (uint8_t)k;
-        }
+        const struct mention_word *w = ws->w;
         /* all places in the order of the text, then regrouped by word; the
          * text is valid UTF-8 and so are the words, so they can only start
          * where a character does */
         size_t n = 0;
         for (size_t p = lo; p + 3 <= hi; p += step[(uint8_t)s[p] >> 4]) {
-                for (uint8_t k = head[mention_key_hash(s + p)]; k != 0xff; k = next[k]) {
-                        if (s[p] != w[k][0] || s[p + 1] != w[k][1] || s[p + 2] != w[k][2] ||
-                            p + len[k] > hi || memcmp(s + p + 3, w[k] + 3, len[k] - 3) != 0)
+                for (uint8_t k = ws->head[mention_key_hash(s + p)]; k != 0xff; k = ws->next[k]) {
+                        if (s[p] != w[k].w[0] || s[p + 1] != w[k].w[1] || s[p + 2] != w[k].w[2] ||
+                            p + w[k].n > hi || memcmp(s + p + 3, w[k].w + 3, w[k].n - 3) != 0)
                                 continue;
                         if (n == *cap) {
                                 *cap = *cap ? *cap * 2 : 16;
@@ -825,29 +841,34 @@ mention_occurrences(const char *s, size_t lo, size_t hi, const char *const *w, s
         /* the second half of the buffer holds the regrouped list */
         struct mention_at *raw = *out, *res = *out + *cap;
         size_t m = 0;
-        for (size_t k = 0; k < nw; k++) {
+        for (size_t k = 0; k < ws->nw; k++) {
                 size_t end = 0;
                 for (size_t i = 0; i < n; i++)
                         if (raw[i].w == k && raw[i].p >= end) {
                                 res[m++] = raw[i];
-                                end = raw[i].p + len[k];
+                                end = raw[i].p + w[k].n;
                         }
         }
         memcpy(raw, res, m * sizeof *raw);
         return m;
 }
 
-/* The words after which mention_chunks takes a name, and how many words
- * mention_persons looks for before them. */
 /* The words mention_persons looks for: titles before a name, honorifics
  * after one; and those after which mention_chunks takes a name. */
 #define MENTION_TITLES                                                                             \
-        "董事长", "总经理", "总裁", "首席执行官", "CEO", "创始人", "董事会秘书", "董秘",           \
-            "实际控制人", "实控人", "股东", "总监", "行长", "主席", "负责人", "合伙人", "董事",    \
-            "研究员", "分析师", "观察人士", "代表"
-#define MENTION_HONORIFICS "先生", "女士", "教授", "博士"
-#define MENTION_HELD       "所持有的", "持有的", "所持", "与"
-#define MENTION_COUNT(...) (sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *))
+        MENTION_WORD("董事长"), MENTION_WORD("总经理"), MENTION_WORD("总裁"),                      \
+            MENTION_WORD("首席执行官"), MENTION_WORD("CEO"), MENTION_WORD("创始人"),               \
+            MENTION_WORD("董事会秘书"), MENTION_WORD("董秘"), MENTION_WORD("实际控制人"),          \
+            MENTION_WORD("实控人"), MENTION_WORD("股东"), MENTION_WORD("总监"),                    \
+            MENTION_WORD("行长"), MENTION_WORD("主席"), MENTION_WORD("负责人"),                    \
+            MENTION_WORD("合伙人"), MENTION_WORD("董事"), MENTION_WORD("研究员"),                  \
+            MENTION_WORD("分析师"), MENTION_WORD("观察人士"), MENTION_WORD("代表")
+#define MENTION_HONORIFICS                                                                         \
+        MENTION_WORD("先生"), MENTION_WORD("女士"), MENTION_WORD("教授"), MENTION_WORD("博士")
+#define MENTION_HELD                                                                               \
+        MENTION_WORD("所持有的"), MENTION_WORD("持有的"), MENTION_WORD("所持"), MENTION_WORD("与")
+#define MENTION_COUNT(...)                                                                         \
+        (sizeof((const struct mention_word[]){__VA_ARGS__}) / sizeof(struct mention_word))
 
 /* People the lexicon does not know, by their title or honorific: 董事长王刚,
  * 创始人兼CEO宿华, 赵云文先生, 刘邦奇教授. A surname and one or two characters.
@@ -859,18 +880,21 @@ mention_persons(struct ex_doc *d, uint8_t *occ, struct mention_at **held, size_t
 {
         if (d->lang != EX_ZH)
                 return;
-        static const char *const words[] = {MENTION_TITLES, MENTION_HONORIFICS, MENTION_HELD};
+        static const struct mention_word words[] = {MENTION_TITLES, MENTION_HONORIFICS,
+                                                    MENTION_HELD};
         /* mention_occurrences takes at most 32 words */
-        _Static_assert(sizeof words / sizeof words[0] <= 32, "too many words for one pass");
+        _Static_assert(MENTION_NWORDS(words) <= 32, "too many words for one pass");
         const size_t ntitles = MENTION_COUNT(MENTION_TITLES),
                      nperson = ntitles + MENTION_COUNT(MENTION_HONORIFICS);
         const char *s = d->t.s;
         struct mention_at *at = NULL;
         size_t cap = 0;
+        struct mention_wordset ws;
+        if (d->nspans > 0)
+                mention_wordset_init(&ws, words, MENTION_NWORDS(words));
         for (size_t k = 0; k < d->nspans; k++) {
                 size_t lo = d->spans[k].start, hi = d->spans[k].end;
-                size_t n = mention_occurrences(s, lo, hi, words, sizeof words / sizeof words[0],
-                                               &at, &cap);
+                size_t n = mention_occurrences(&ws, s, lo, hi, &at, &cap);
                 for (size_t i = 0; i < n; i++) {
                         size_t f = at[i].p;
                         if (at[i].w >= nperson) {
@@ -880,7 +904,7 @@ mention_persons(struct ex_doc *d, uint8_t *occ, struct mention_at **held, size_t
                                 continue;
                         }
                         if (at[i].w < ntitles) {
-                                size_t b = f + strlen(words[at[i].w]);
+                                size_t b = f + words[at[i].w].n;
                                 if (!mention_surname(s, hi, b) || b + 6 > hi ||
                                     mention_name_boundary(d, occ, b + 3, hi))
                                         continue;
@@ -1352,9 +1376,9 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_at *held, si
         }
         /* 收购吴韬等所持有的索菲莉尔家居: what is held is the thing bought; 与X签约:
          * the other party */
-        static const char *const words[] = {MENTION_HELD};
+        static const struct mention_word words[] = {MENTION_HELD};
         for (size_t i = 0; i < nheld; i++) {
-                size_t p = held[i].p + strlen(words[held[i].w]);
+                size_t p = held[i].p + words[held[i].w].n;
                 size_t sh = d->t.sent[text_sentence_of(&d->t, p - 1)].end;
                 mention_chunk_list(d, &pl, occ, p, sh);
         }
