@@ -36,8 +36,9 @@ struct acm {
         size_t nnodes, capnodes;
         struct acm_out *outs;
         size_t nouts, capouts;
-        uint8_t cls[256]; /* byte -> class */
-        size_t ncls;
+        uint8_t cls[256];  /* byte -> class */
+        size_t ncls;       /* classes, rounded up to a power of two: a row's width */
+        unsigned shift;    /* ncls == 1 << shift */
         int32_t *delta;    /* nnodes * ncls transitions once built */
         uint16_t *delta16; /* the same in 16 bits when nnodes <= 65536 (delta is then NULL) */
         uint64_t *emits;   /* bit per state: it or its dict chain has outputs */
@@ -152,6 +153,12 @@ acm_build(struct acm *a)
         size_t ncls = 1;
         for (int b = 0; b < 256; b++)
                 a->cls[b] = a->cls[b] ? (uint8_t)ncls++ : 0;
+        /* rows of a power-of-two width: the scan finds a row with a shift,
+         * not a multiplication, on its chain of dependent steps */
+        a->shift = 0;
+        while (((size_t)1 << a->shift) < ncls)
+                a->shift++;
+        ncls = (size_t)1 << a->shift;
         a->ncls = ncls;
         a->delta = ex_xcalloc(a->nnodes * ncls, sizeof *a->delta);
         int32_t *queue = ex_xmalloc(a->nnodes * sizeof *queue);
@@ -258,22 +265,23 @@ acm_scan2(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
         const uint8_t *cls = a->cls;
         const uint64_t *emits = a->emits;
         const uint16_t *delta = a->delta16;
-        size_t ncls = a->ncls, mid = len / 2;
+        unsigned shift = a->shift;
+        size_t mid = len / 2;
         size_t x = mid + 1 - a->maxlen; /* a->maxlen < mid */
         struct acm_buf b1 = {0}, b2 = {0};
         size_t st1 = 0, st2 = 0;
         /* first half: bytes [0,mid); second: [x,len), silent before mid */
         for (size_t i = x; i < mid; i++)
-                st2 = delta[st2 * ncls + cls[(unsigned char)s[i]]];
+                st2 = delta[(st2 << shift) + cls[(unsigned char)s[i]]];
         size_t n2 = len - mid;
         for (size_t j = 0; j < n2; j++) {
                 if (j < mid) {
-                        st1 = delta[st1 * ncls + cls[(unsigned char)s[j]]];
+                        st1 = delta[(st1 << shift) + cls[(unsigned char)s[j]]];
                         if (emits[st1 / 64] >> (st1 % 64) & 1)
                                 acm_emit(a, (int32_t)st1, j + 1, acm_buf_add, &b1);
                 }
                 size_t i = mid + j;
-                st2 = delta[st2 * ncls + cls[(unsigned char)s[i]]];
+                st2 = delta[(st2 << shift) + cls[(unsigned char)s[i]]];
                 if (emits[st2 / 64] >> (st2 % 64) & 1)
                         acm_emit(a, (int32_t)st2, i + 1, acm_buf_add, &b2);
         }
@@ -290,7 +298,7 @@ acm_scan(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
 {
         const uint8_t *cls = a->cls;
         const uint64_t *emits = a->emits;
-        size_t ncls = a->ncls;
+        unsigned shift = a->shift;
 
         if (!a->built)
                 return;
@@ -302,7 +310,7 @@ acm_scan(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
                 const uint16_t *delta = a->delta16;
                 size_t st = 0;
                 for (size_t i = 0; i < len; i++) {
-                        st = delta[st * ncls + cls[(unsigned char)s[i]]];
+                        st = delta[(st << shift) + cls[(unsigned char)s[i]]];
                         if (emits[st / 64] >> (st % 64) & 1)
                                 acm_emit(a, (int32_t)st, i + 1, cb, arg);
                 }
@@ -311,7 +319,7 @@ acm_scan(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
         const int32_t *delta = a->delta;
         size_t st = 0;
         for (size_t i = 0; i < len; i++) {
-                st = (size_t)delta[st * ncls + cls[(unsigned char)s[i]]];
+                st = (size_t)delta[(st << shift) + cls[(unsigned char)s[i]]];
                 if (emits[st / 64] >> (st % 64) & 1)
                         acm_emit(a, (int32_t)st, i + 1, cb, arg);
         }
