@@ -1044,6 +1044,43 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
         }
 }
 
+/* Copy the n bytes of s into buf[cap], cut to fit (as snprintf would). */
+static void
+timex_copy(char *buf, size_t cap, const char *s, size_t n)
+{
+        if (n >= cap)
+                n = cap - 1;
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+}
+
+/* Render the first parts (1 to 3) of y, m, d into buf[cap] as snprintf's
+ * "%04d-%02d-%02d" would: by hand in the usual ranges (a value per event). */
+static void
+timex_iso(char *buf, size_t cap, int parts, int y, int m, int d)
+{
+        if (y < 0 || y > 9999 || m < 0 || m > 99 || d < 0 || d > 99) {
+                if (parts == 3)
+                        snprintf(buf, cap, "%04d-%02d-%02d", y, m, d);
+                else if (parts == 2)
+                        snprintf(buf, cap, "%04d-%02d", y, m);
+                else
+                        snprintf(buf, cap, "%04d", y);
+                return;
+        }
+        char tmp[10] = {(char)('0' + y / 1000),
+                        (char)('0' + y / 100 % 10),
+                        (char)('0' + y / 10 % 10),
+                        (char)('0' + y % 10),
+                        '-',
+                        (char)('0' + m / 10),
+                        (char)('0' + m % 10),
+                        '-',
+                        (char)('0' + d / 10),
+                        (char)('0' + d % 10)};
+        timex_copy(buf, cap, tmp, parts == 3 ? 10 : parts == 2 ? 7 : 4);
+}
+
 void
 timex_value(const struct ex_time *tm, const struct ex_date *pub, bool future, char *buf, size_t cap)
 {
@@ -1056,7 +1093,7 @@ timex_value(const struct ex_time *tm, const struct ex_date *pub, bool future, ch
                 long p = timex_days(pub->y, pub->m, pub->d);
                 int m, d;
                 timex_civil(p + (tm->wday - timex_wday(p) + 7) % 7, &y, &m, &d);
-                snprintf(buf, cap, "%04d-%02d-%02d", y, m, d);
+                timex_iso(buf, cap, 3, y, m, d);
                 return;
         }
         if (tm->year_implied && pub->y != 0) {
@@ -1069,16 +1106,16 @@ timex_value(const struct ex_time *tm, const struct ex_date *pub, bool future, ch
         }
         switch (tm->prec) {
         case TP_YEAR:
-                snprintf(buf, cap, "%04d", y);
+                timex_iso(buf, cap, 1, y, 0, 0);
                 break;
         case TP_MONTH:
-                snprintf(buf, cap, "%04d-%02d", y, tm->m);
+                timex_iso(buf, cap, 2, y, tm->m, 0);
                 break;
         case TP_DAY:
-                snprintf(buf, cap, "%04d-%02d-%02d", y, tm->m, tm->d);
+                timex_iso(buf, cap, 3, y, tm->m, tm->d);
                 break;
         case TP_SUB:
-                snprintf(buf, cap, "%04d-%02d", y, tm->sub);
+                timex_iso(buf, cap, 2, y, tm->sub, 0);
                 break;
         }
 }
@@ -1086,6 +1123,47 @@ timex_value(const struct ex_time *tm, const struct ex_date *pub, bool future, ch
 /* Render an ISO 8601 / EDTF value (timex_value's output) for an English
  * summary: 2026-21 → "spring 2026", 2025-35 → "Q3 2025", 2025-40 → "H1 2025",
  * 2025-06 → "June 2025", 2025-06-10 → "June 10, 2025", 2025 → "2025". */
+/* Read the digits of s[0..n) (n <= 4) as a number, or -1 when one is no digit. */
+static int
+timex_dec(const char *s, size_t n)
+{
+        int v = 0;
+        for (size_t k = 0; k < n; k++) {
+                if (s[k] < '0' || s[k] > '9')
+                        return -1;
+                v = v * 10 + (s[k] - '0');
+        }
+        return v;
+}
+
+/* Append "%d" of v at p; the end. */
+static char *
+timex_add_int(char *p, int v)
+{
+        char tmp[12];
+        size_t n = 0;
+        long long u = v;
+        if (u < 0) {
+                *p++ = '-';
+                u = -u;
+        }
+        do
+                tmp[n++] = (char)('0' + u % 10);
+        while ((u /= 10) > 0);
+        while (n > 0)
+                *p++ = tmp[--n];
+        return p;
+}
+
+/* Append string s at p; the end. */
+static char *
+timex_add_str(char *p, const char *s)
+{
+        size_t n = strlen(s);
+        memcpy(p, s, n);
+        return p + n;
+}
+
 void
 timex_display(const char *value, char *buf, size_t cap)
 {
@@ -1094,17 +1172,40 @@ timex_display(const char *value, char *buf, size_t cap)
                                        "September", "October",  "November", "December"};
         static const char *seasons[] = {"spring", "summer", "autumn", "winter"};
         int y = 0, a = 0, b = 0;
-        int n = sscanf(value, "%d-%d-%d", &y, &a, &b);
-        if (n == 3 && a >= 1 && a <= 12)
-                snprintf(buf, cap, "%s %d, %d", months[a - 1], b, y);
-        else if (n == 2 && a >= 1 && a <= 12)
-                snprintf(buf, cap, "%s %d", months[a - 1], y);
-        else if (n == 2 && a >= 21 && a <= 24)
-                snprintf(buf, cap, "%s %d", seasons[a - 21], y);
-        else if (n == 2 && a >= 33 && a <= 36)
-                snprintf(buf, cap, "Q%d %d", a - 32, y);
-        else if (n == 2 && (a == 40 || a == 41))
-                snprintf(buf, cap, "H%d %d", a - 39, y);
+        int n;
+        /* timex_value's forms YYYY, YYYY-MM, YYYY-MM-DD by hand, as sscanf
+         * would read them; anything else by sscanf */
+        size_t len = strlen(value);
+        if ((len == 4 || len == 7 || len == 10) && (y = timex_dec(value, 4)) >= 0 &&
+            (len < 7 || (value[4] == '-' && (a = timex_dec(value + 5, 2)) >= 0)) &&
+            (len < 10 || (value[7] == '-' && (b = timex_dec(value + 8, 2)) >= 0)))
+                n = len == 4 ? 1 : len == 7 ? 2 : 3;
         else
+                n = sscanf(value, "%d-%d-%d", &y, &a, &b);
+        char out[64], *p = out;
+        if (n == 3 && a >= 1 && a <= 12) {
+                p = timex_add_str(p, months[a - 1]);
+                *p++ = ' ';
+                p = timex_add_int(p, b);
+                p = timex_add_str(p, ", ");
+        } else if (n == 2 && a >= 1 && a <= 12) {
+                p = timex_add_str(p, months[a - 1]);
+                *p++ = ' ';
+        } else if (n == 2 && a >= 21 && a <= 24) {
+                p = timex_add_str(p, seasons[a - 21]);
+                *p++ = ' ';
+        } else if (n == 2 && a >= 33 && a <= 36) {
+                *p++ = 'Q';
+                p = timex_add_int(p, a - 32);
+                *p++ = ' ';
+        } else if (n == 2 && (a == 40 || a == 41)) {
+                *p++ = 'H';
+                p = timex_add_int(p, a - 39);
+                *p++ = ' ';
+        } else {
                 snprintf(buf, cap, "%s", value);
+                return;
+        }
+        p = timex_add_int(p, y);
+        timex_copy(buf, cap, out, (size_t)(p - out));
 }
