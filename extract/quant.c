@@ -778,6 +778,55 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
         }
 }
 
+/* Append v as printf's "%.*g" with precision prec (4 or 15) would: an
+ * integer of fewer digits, or a number of 1 to 9999 with four significant
+ * digits whose rounding is clear, by hand (most are); the rest by printf. */
+static void
+quant_add_g(struct ex_buf *out, double v, int prec)
+{
+        static const double pow10[] = {1, 10, 100, 1000, 10000};
+        char tmp[24];
+        size_t n = sizeof tmp;
+        if (v >= 1 && v < (prec >= 15 ? 1e15 : 1e4) && v == (double)(long long)v) {
+                long long u = (long long)v;
+                do
+                        tmp[--n] = (char)('0' + u % 10);
+                while ((u /= 10) > 0);
+                ex_buf_add(out, tmp + n, sizeof tmp - n);
+                return;
+        }
+        if (prec == 4 && v >= 1 && v < 1e4) {
+                /* dec decimals: four significant digits */
+                int dec = v < 10 ? 3 : v < 100 ? 2 : v < 1000 ? 1 : 0;
+                double r = v * pow10[dec];
+                long long u = (long long)(r + 0.5);
+                double frac = r - (double)(long long)r;
+                /* far from a tie (the product's error is ~1e-12), no carry
+                 * into a fifth digit */
+                if (frac > 0.5 - 1e-6 && frac < 0.5 + 1e-6)
+                        goto slow;
+                if (u >= 10000)
+                        goto slow;
+                while (dec > 0 && u % 10 == 0) {
+                        u /= 10;
+                        dec--;
+                }
+                for (int k = 0; k < dec; k++) {
+                        tmp[--n] = (char)('0' + u % 10);
+                        u /= 10;
+                }
+                if (dec > 0)
+                        tmp[--n] = '.';
+                do
+                        tmp[--n] = (char)('0' + u % 10);
+                while ((u /= 10) > 0);
+                ex_buf_add(out, tmp + n, sizeof tmp - n);
+                return;
+        }
+slow:
+        ex_buf_addf(out, "%.*g", prec, v);
+}
+
 /* A number for people: 44100000000 → "44.1 billion", 1500 → "1,500". */
 static void
 quant_display_number(double v, struct ex_buf *out)
@@ -788,15 +837,23 @@ quant_display_number(double v, struct ex_buf *out)
         } big[] = {{1e12, "trillion"}, {1e9, "billion"}, {1e6, "million"}};
         for (size_t i = 0; i < sizeof big / sizeof big[0]; i++)
                 if (v >= big[i].scale) {
-                        ex_buf_addf(out, "%.4g %s", v / big[i].scale, big[i].word);
+                        quant_add_g(out, v / big[i].scale, 4);
+                        ex_buf_add(out, " ", 1);
+                        ex_buf_adds(out, big[i].word);
                         return;
                 }
         if (v >= 1000 && v == (double)(long long)v) {
                 long long n = (long long)v;
-                ex_buf_addf(out, "%lld,%03lld", n / 1000, n % 1000);
+                /* below 1e6 here: "%lld,%03lld" */
+                char tmp[8] = {(char)('0' + n / 100000),    (char)('0' + n / 10000 % 10),
+                               (char)('0' + n / 1000 % 10), ',',
+                               (char)('0' + n / 100 % 10),  (char)('0' + n / 10 % 10),
+                               (char)('0' + n % 10)};
+                size_t skip = n < 10000 ? 2 : n < 100000 ? 1 : 0;
+                ex_buf_add(out, tmp + skip, 7 - skip);
                 return;
         }
-        ex_buf_addf(out, "%.4g", v);
+        quant_add_g(out, v, 4);
 }
 
 /* Render a quantity for an English summary: "$8 billion", "€600 million",
@@ -812,18 +869,24 @@ quant_display(const struct ex_qty *q, struct ex_buf *out)
                 if (sym != NULL)
                         ex_buf_adds(out, sym);
                 quant_display_number(q->value, out);
-                if (sym == NULL)
-                        ex_buf_addf(out, " %s", strcmp(q->unit, "CNY") == 0 ? "yuan" : q->unit);
+                if (sym == NULL) {
+                        ex_buf_add(out, " ", 1);
+                        ex_buf_adds(out, strcmp(q->unit, "CNY") == 0 ? "yuan" : q->unit);
+                }
         } else if (strcmp(q->kind, "rank") == 0) {
-                ex_buf_addf(out, "#%.15g", q->value);
+                ex_buf_add(out, "#", 1);
+                quant_add_g(out, q->value, 15);
         } else if (strcmp(q->kind, "percent") == 0) {
-                ex_buf_addf(out, "%.4g%%", q->value);
+                quant_add_g(out, q->value, 4);
+                ex_buf_add(out, "%", 1);
         } else if (strcmp(q->kind, "multiple") == 0) {
-                ex_buf_addf(out, "%.4gx", q->value);
+                quant_add_g(out, q->value, 4);
+                ex_buf_add(out, "x", 1);
         } else {
                 quant_display_number(q->value, out);
                 if (q->unit[0]) {
-                        ex_buf_addf(out, " %s", q->unit);
+                        ex_buf_add(out, " ", 1);
+                        ex_buf_adds(out, q->unit);
                         /* "1 day", "20 days" */
                         if (strcmp(q->kind, "duration") == 0 && q->value != 1)
                                 ex_buf_adds(out, "s");
