@@ -43,6 +43,14 @@ struct mention_word {
 /* clang-format on */
 #define MENTION_NWORDS(w) (sizeof(w) / sizeof((w)[0]))
 
+/* Whether t starts with word w (t has room for it); the first byte decides
+ * most calls without memcmp. */
+static inline bool
+mention_word_is(const char *t, const struct mention_word *w)
+{
+        return t[0] == w->w[0] && memcmp(t, w->w, w->n) == 0;
+}
+
 /* Append a mention. */
 static struct ex_mention *
 mention_push(struct ex_doc *d, size_t start, size_t end, int kind, int entity)
@@ -313,7 +321,7 @@ mention_legal(const char *t, size_t s, size_t e)
         static const struct mention_word forms[] = {
             MENTION_WORD("有限公司"), MENTION_WORD("有限责任公司"), MENTION_WORD("股份有限公司")};
         for (size_t k = 0; k < MENTION_NWORDS(forms); k++)
-                if (e - s == forms[k].n && memcmp(t + s, forms[k].w, e - s) == 0)
+                if (e - s == forms[k].n && mention_word_is(t + s, &forms[k]))
                         return true;
         return false;
 }
@@ -447,7 +455,7 @@ mention_money_prefix(const char *t, size_t lo, size_t p, size_t e)
         if (p <= lo || !(t[p - 1] >= '0' && t[p - 1] <= '9'))
                 return 0;
         for (size_t k = 0; k < MENTION_NWORDS(w); k++)
-                if (p + w[k].n < e && memcmp(t + p, w[k].w, w[k].n) == 0)
+                if (p + w[k].n < e && mention_word_is(t + p, &w[k]))
                         return w[k].n;
         return 0;
 }
@@ -460,7 +468,7 @@ mention_suffix_word(const char *t, size_t len, size_t ss, size_t se)
                                                 MENTION_WORD("局势"), MENTION_WORD("局限"),
                                                 MENTION_WORD("云端"), MENTION_WORD("云计算")};
         for (size_t k = 0; k < MENTION_NWORDS(w); k++)
-                if (ss + w[k].n <= len && w[k].n > se - ss && memcmp(t + ss, w[k].w, w[k].n) == 0)
+                if (ss + w[k].n <= len && w[k].n > se - ss && mention_word_is(t + ss, &w[k]))
                         return true;
         return false;
 }
@@ -753,7 +761,7 @@ mention_name_boundary(const struct ex_doc *d, const uint8_t *occ, size_t i, size
             ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, i) > 0)
                 return true;
         for (size_t j = 0; j < MENTION_NWORDS(w); j++)
-                if (i + w[j].n <= hi && memcmp(s + i, w[j].w, w[j].n) == 0)
+                if (i + w[j].n <= hi && mention_word_is(s + i, &w[j]))
                         return true;
         return false;
 }
@@ -1280,7 +1288,7 @@ mention_chunk_len(const struct ex_doc *d, const struct mention_places *pl, const
             MENTION_WORD("讯"),   MENTION_WORD("方面"), MENTION_WORD("业务"), MENTION_WORD("领域"),
             MENTION_WORD("行业"), MENTION_WORD("板块"), MENTION_WORD("期间")};
         for (size_t k = 0; k < MENTION_NWORDS(ends); k++)
-                if (q - p > ends[k].n && memcmp(s + q - ends[k].n, ends[k].w, ends[k].n) == 0)
+                if (q - p > ends[k].n && mention_word_is(s + q - ends[k].n, &ends[k]))
                         return 0;
         return q - p;
 }
@@ -1315,7 +1323,7 @@ mention_list_sep(const char *t, size_t q, size_t hi)
                                                 MENTION_WORD("和"), MENTION_WORD("及"),
                                                 MENTION_WORD("与")};
         for (size_t k = 0; k < MENTION_NWORDS(w); k++)
-                if (q + w[k].n <= hi && memcmp(t + q, w[k].w, w[k].n) == 0)
+                if (q + w[k].n <= hi && mention_word_is(t + q, &w[k]))
                         return w[k].n;
         return 0;
 }
@@ -1407,7 +1415,7 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_at *held, si
                     MENTION_WORD("【"), MENTION_WORD("“"), MENTION_WORD("《"), MENTION_WORD("("),
                     MENTION_WORD("["),  MENTION_WORD("●"), MENTION_WORD("\"")};
                 for (size_t k = 0; k < MENTION_NWORDS(open); k++)
-                        if (p + open[k].n < hi && memcmp(s + p, open[k].w, open[k].n) == 0)
+                        if (p + open[k].n < hi && mention_word_is(s + p, &open[k]))
                                 p += open[k].n;
                 /* 2月白鹭光电…, 2019年,…: a date before the subject */
                 if (p < hi && s[p] >= '0' && s[p] <= '9') {
