@@ -421,16 +421,6 @@ rules_pattern(struct extractor *x, const char *text, uint32_t pay)
         free(low);
 }
 
-/* The index of entity id, or -1 (linear: only used while loading). */
-static int
-rules_entity_find(const struct extractor *x, const char *id, size_t upto)
-{
-        for (size_t i = 0; i < upto; i++)
-                if (strcmp(x->ents[i].id, id) == 0)
-                        return (int)i;
-        return -1;
-}
-
 /* Whether s is a valid entity id [a-z0-9-]+. */
 static bool
 rules_valid_id(const char *s)
@@ -447,7 +437,53 @@ rules_valid_id(const char *s)
 struct rules_where {
         char **where;
         char **parent;
+        int32_t *ids;  /* open-addressing table of entity indices by id, -1 empty */
+        size_t capids; /* a power of two, at least twice the entities */
 };
+
+/* The FNV-1a hash of an entity id. */
+static uint32_t
+rules_id_hash(const char *id)
+{
+        uint32_t h = 2166136261u;
+        for (; *id; id++)
+                h = (h ^ (unsigned char)*id) * 16777619u;
+        return h;
+}
+
+/* The slot of entity id in w->ids: its index, or the empty slot it would take. */
+static size_t
+rules_id_slot(const struct extractor *x, const struct rules_where *w, const char *id)
+{
+        size_t mask = w->capids - 1, k = rules_id_hash(id) & mask;
+        while (w->ids[k] >= 0 && strcmp(x->ents[w->ids[k]].id, id) != 0)
+                k = (k + 1) & mask;
+        return k;
+}
+
+/* The index of entity id, or -1 (while loading). */
+static int
+rules_entity_find(const struct extractor *x, const struct rules_where *w, const char *id)
+{
+        if (w->capids == 0)
+                return -1;
+        return w->ids[rules_id_slot(x, w, id)];
+}
+
+/* Enter the last entity of x into w->ids (its id is not there yet). */
+static void
+rules_entity_add(const struct extractor *x, struct rules_where *w)
+{
+        if (2 * x->nents > w->capids) {
+                free(w->ids);
+                w->capids = w->capids ? 2 * w->capids : 1024;
+                w->ids = ex_xmalloc(w->capids * sizeof *w->ids);
+                memset(w->ids, 0xff, w->capids * sizeof *w->ids);
+                for (size_t i = 0; i + 1 < x->nents; i++)
+                        w->ids[rules_id_slot(x, w, x->ents[i].id)] = (int32_t)i;
+        }
+        w->ids[rules_id_slot(x, w, x->ents[x->nents - 1].id)] = (int32_t)(x->nents - 1);
+}
 
 /* Load one lexicon file. */
 static int
@@ -506,7 +542,7 @@ rules_lexicon_file(struct extractor *x, const char *path, struct rules_where *w,
                         rc = rules_fail(&f, "unknown kind", fld[1]);
                         break;
                 }
-                int dup = rules_entity_find(x, fld[0], x->nents);
+                int dup = rules_entity_find(x, w, fld[0]);
                 if (dup >= 0) {
                         char *m = ex_xprintf("duplicate entity id %s (first at %s)", fld[0],
                                              w->where[dup]);
@@ -522,6 +558,7 @@ rules_lexicon_file(struct extractor *x, const char *path, struct rules_where *w,
                 x->ents[ei].kind = kind;
                 x->ents[ei].parent = -1;
                 x->ents[ei].display = NULL;
+                rules_entity_add(x, w);
                 w->where[ei] = ex_xprintf("%s:%d", path, f.line);
                 w->parent[ei] = strcmp(fld[2], "-") == 0 ? NULL : ex_xstrdup(fld[2]);
                 /* Aliases, '|'-separated; trailing blanks trimmed. */
@@ -571,7 +608,7 @@ rules_lexicon(struct extractor *x, const char *datadir, char **cause)
         for (size_t i = 0; i < x->nents && rc == 0; i++) {
                 if (w.parent[i] == NULL)
                         continue;
-                int p = rules_entity_find(x, w.parent[i], x->nents);
+                int p = rules_entity_find(x, &w, w.parent[i]);
                 if (p < 0) {
                         if (cause != NULL)
                                 *cause =
@@ -596,6 +633,7 @@ rules_lexicon(struct extractor *x, const char *datadir, char **cause)
         }
         free(w.where);
         free(w.parent);
+        free(w.ids);
         rules_list_free(files);
         return rc;
 }
