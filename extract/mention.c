@@ -997,7 +997,8 @@ mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
                         bool free = mention_free_span(occ, ws, we);
                         /* .com words are page furniture, never names; California-based is
                          * an adjective */
-                        bool dotcom = memmem(s + ws, we - ws, ".com", 4) != NULL;
+                        bool dotcom = memchr(s + ws, '.', we - ws) != NULL &&
+                                      memmem(s + ws, we - ws, ".com", 4) != NULL;
                         const char *dash = memrchr(s + ws, '-', we - ws);
                         if (dash != NULL && dash + 1 < s + we && dash[1] >= 'a' && dash[1] <= 'z' &&
                             cap && !inner_cap)
@@ -1463,7 +1464,8 @@ mention_anaphors(struct ex_doc *d, uint8_t *occ)
                         size_t wl = no->l[k];
                         size_t from = s + (e - s) > wl ? s + (e - s) - wl : 0;
                         for (size_t p = from; p <= s && p + wl <= d->t.len; p++)
-                                if (p + wl >= e && memcmp(d->t.s + p, no->w[k], wl) == 0)
+                                if (p + wl >= e && d->t.s[p] == no->w[k][0] &&
+                                    memcmp(d->t.s + p, no->w[k], wl) == 0)
                                         inside = true;
                 }
                 if (inside)
