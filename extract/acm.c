@@ -147,6 +147,23 @@ acm_table_alloc(size_t n)
         return ex_xmalloc(n);
 }
 
+/* Entry k of the table being built. */
+static inline uint32_t
+acm_get(const struct acm *a, size_t k)
+{
+        return a->delta16 != NULL ? a->delta16[k] : (uint32_t)a->delta[k];
+}
+
+/* Set entry k of the table being built. */
+static inline void
+acm_set(struct acm *a, size_t k, int32_t v)
+{
+        if (a->delta16 != NULL)
+                a->delta16[k] = (uint16_t)v;
+        else
+                a->delta[k] = v;
+}
+
 void
 acm_build(struct acm *a)
 {
@@ -160,13 +177,20 @@ acm_build(struct acm *a)
                 a->shift++;
         ncls = (size_t)1 << a->shift;
         a->ncls = ncls;
-        a->delta = ex_xcalloc(a->nnodes * ncls, sizeof *a->delta);
+        /* the table, built in place: 16-bit states when they fit */
+        size_t esize = a->nnodes <= 65536 ? sizeof *a->delta16 : sizeof *a->delta;
+        void *tab = acm_table_alloc(a->nnodes * ncls * esize);
+        if (esize == sizeof *a->delta16)
+                a->delta16 = tab;
+        else
+                a->delta = tab;
         int32_t *queue = ex_xmalloc(a->nnodes * sizeof *queue);
         size_t qh = 0, qt = 0;
 
         /* Root: children go to their node, everything else stays at the root. */
+        memset(tab, 0, ncls * esize);
         for (int32_t c = a->nodes[0].child; c != -1; c = a->nodes[c].sibling) {
-                a->delta[a->cls[a->nodes[c].byte]] = c;
+                acm_set(a, a->cls[a->nodes[c].byte], c);
                 a->nodes[c].fail = 0;
                 queue[qt++] = c;
         }
@@ -176,14 +200,14 @@ acm_build(struct acm *a)
                 int32_t f = n->fail;
                 n->dict = a->nodes[f].out != -1 ? f : a->nodes[f].dict;
                 /* Inherit the fail state's row, then override with own children. */
-                memcpy(&a->delta[(size_t)s * ncls], &a->delta[(size_t)f * ncls],
-                       ncls * sizeof *a->delta);
+                memcpy((char *)tab + (size_t)s * ncls * esize,
+                       (char *)tab + (size_t)f * ncls * esize, ncls * esize);
                 for (int32_t c = n->child; c != -1; c = a->nodes[c].sibling) {
                         size_t k = a->cls[a->nodes[c].byte];
-                        a->nodes[c].fail = a->delta[(size_t)f * ncls + k];
+                        a->nodes[c].fail = (int32_t)acm_get(a, (size_t)f * ncls + k);
                         if (a->nodes[c].fail == c)
                                 a->nodes[c].fail = 0;
-                        a->delta[(size_t)s * ncls + k] = c;
+                        acm_set(a, (size_t)s * ncls + k, c);
                         queue[qt++] = c;
                 }
         }
@@ -192,14 +216,6 @@ acm_build(struct acm *a)
         for (size_t k = 0; k < a->nnodes; k++)
                 if (a->nodes[k].out != -1 || a->nodes[k].dict != -1)
                         a->emits[k / 64] |= 1ull << (k % 64);
-        if (a->nnodes <= 65536) {
-                size_t n = a->nnodes * ncls;
-                a->delta16 = acm_table_alloc(n * sizeof *a->delta16);
-                for (size_t k = 0; k < n; k++)
-                        a->delta16[k] = (uint16_t)a->delta[k];
-                free(a->delta);
-                a->delta = NULL;
-        }
         a->built = true;
 }
 
