@@ -382,12 +382,20 @@ engine_list(const struct ex_doc *d, struct cand *c, const struct ex_role *ro, in
         }
 }
 
+/* Whether role names a and b are the same: most often one string of the
+ * rule, else they differ in the first letter. */
+static inline bool
+engine_role_is(const char *a, const char *b)
+{
+        return a == b || (a[0] == b[0] && strcmp(a, b) == 0);
+}
+
 /* Whether the role name is already filled. */
 static bool
 engine_filled(const struct cand *c, const char *role)
 {
         for (size_t i = 0; i < c->nargs; i++)
-                if (strcmp(c->arg_role[i], role) == 0)
+                if (engine_role_is(c->arg_role[i], role))
                         return true;
         return false;
 }
@@ -687,6 +695,10 @@ engine_attrs(const struct ex_doc *d, struct cand *c, const struct ex_trigger *tr
         const struct ex_rule *r = c->rule;
         size_t lo = d->t.sent[c->sent].start, hi = d->t.sent[c->sent].end;
         size_t cl = text_clause_of(&d->t, c->trig_start);
+        /* the clauses lie inside their sentence: a word the sentence lacks is
+         * in none of them, so a sentence-wide cue is looked for in the
+         * sentence first (most are absent); insent: found there (w < 64) */
+        uint64_t insent = 0;
         for (size_t w = 0; w < r->nwhen[d->lang] && c->nattrs < 8; w++) {
                 const struct ex_attr_when *aw = &r->when[d->lang][w];
                 bool have = false;
@@ -695,6 +707,12 @@ engine_attrs(const struct ex_doc *d, struct cand *c, const struct ex_trigger *tr
                                 have = true;
                 if (have)
                         continue;
+                if (!aw->clause) {
+                        if (!ex_words_in(&aw->when, d->t.low, lo, hi))
+                                continue;
+                        if (w < 64)
+                                insent |= (uint64_t)1 << w;
+                }
                 /* nearest first: the trigger's clause and the two before it */
                 size_t from = cl;
                 while (!aw->clause && from > 0 && cl - from < 2 &&
@@ -711,7 +729,7 @@ engine_attrs(const struct ex_doc *d, struct cand *c, const struct ex_trigger *tr
                                 have = true;
                 if (have || aw->clause)
                         continue;
-                if (ex_words_in(&aw->when, d->t.low, lo, hi))
+                if (w < 64 ? (insent >> w & 1) != 0 : ex_words_in(&aw->when, d->t.low, lo, hi))
                         c->attrs[c->nattrs++] = &aw->kv;
         }
 }
@@ -749,7 +767,7 @@ engine_complete(const struct cand *c)
         if (c->rule->min_role != NULL) {
                 int k = 0;
                 for (size_t i = 0; i < c->nargs; i++)
-                        if (strcmp(c->arg_role[i], c->rule->min_role) == 0)
+                        if (engine_role_is(c->arg_role[i], c->rule->min_role))
                                 k++;
                 if (k < c->rule->min_count)
                         return false;
@@ -776,11 +794,11 @@ engine_owner_ok(const struct ex_doc *d, const struct cand *c)
                 return true;
         const struct extractor *x = d->x;
         for (size_t i = 0; i < c->nargs; i++) {
-                if (strcmp(c->arg_role[i], r->owner_agent) != 0)
+                if (!engine_role_is(c->arg_role[i], r->owner_agent))
                         continue;
                 const struct ex_mention *a = mention_resolve(d, &d->ments[c->arg_ment[i]]);
                 for (size_t k = 0; k < c->nargs; k++) {
-                        if (strcmp(c->arg_role[k], r->owner_of) != 0)
+                        if (!engine_role_is(c->arg_role[k], r->owner_of))
                                 continue;
                         const struct ex_mention *p = mention_resolve(d, &d->ments[c->arg_ment[k]]);
                         if (p->entity < 0 || x->ents[p->entity].parent < 0)
@@ -806,9 +824,9 @@ engine_foreign(const struct ex_doc *d, struct cand *c)
         for (size_t i = 0; i < c->nargs; i++) {
                 bool own = false;
                 const struct ex_mention *a = mention_resolve(d, &d->ments[c->arg_ment[i]]);
-                if (strcmp(c->arg_role[i], r->foreign_a) == 0 && a->entity >= 0)
+                if (engine_role_is(c->arg_role[i], r->foreign_a) && a->entity >= 0)
                         for (size_t j = 0; j < c->nargs && !own; j++) {
-                                if (strcmp(c->arg_role[j], r->foreign_of) != 0)
+                                if (!engine_role_is(c->arg_role[j], r->foreign_of))
                                         continue;
                                 const struct ex_mention *p =
                                     mention_resolve(d, &d->ments[c->arg_ment[j]]);
@@ -832,7 +850,7 @@ engine_owner_fill(const struct ex_doc *d, struct cand *c)
                 return;
         const struct extractor *x = d->x;
         for (size_t k = 0; k < c->nargs; k++) {
-                if (strcmp(c->arg_role[k], r->owner_of) != 0)
+                if (!engine_role_is(c->arg_role[k], r->owner_of))
                         continue;
                 const struct ex_mention *p = mention_resolve(d, &d->ments[c->arg_ment[k]]);
                 if (p->entity < 0 || x->ents[p->entity].parent < 0)
@@ -918,7 +936,7 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, struct cand *
                  * family's organisation; one after "by" stays (and fails) */
                 size_t k = 0;
                 for (size_t i = 0; i < c->nargs; i++)
-                        if (strcmp(c->arg_role[i], r->owner_agent) != 0 ||
+                        if (!engine_role_is(c->arg_role[i], r->owner_agent) ||
                             d->ments[c->arg_ment[i]].start > c->trig_start ||
                             mention_resolve(d, &d->ments[c->arg_ment[i]])->entity >= 0)
                                 engine_copy_arg(c, k++, c, i);
@@ -975,7 +993,7 @@ engine_role_ments(const struct cand *c, const char *role, int *ms, size_t max)
 {
         size_t n = 0;
         for (size_t i = 0; i < c->nargs && n < max; i++)
-                if (strcmp(c->arg_role[i], role) == 0)
+                if (engine_role_is(c->arg_role[i], role))
                         ms[n++] = c->arg_ment[i];
         return n;
 }
@@ -1311,7 +1329,7 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                         *q = '\0';
                         size_t k = 0;
                         for (size_t i = 0; i < c->nargs; i++)
-                                if (strcmp(c->arg_role[i], name) == 0)
+                                if (engine_role_is(c->arg_role[i], name))
                                         k++;
                         if (colon != NULL) {
                                 *colon = '\0';
@@ -1325,7 +1343,7 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                         /* the fillers in the order of the text */
                         size_t idx[ENGINE_MAX_ARGS], total = 0;
                         for (size_t i = 0; i < c->nargs; i++) {
-                                if (strcmp(c->arg_role[i], name) != 0)
+                                if (!engine_role_is(c->arg_role[i], name))
                                         continue;
                                 size_t j = total++;
                                 while (j > 0 && d->ments[c->arg_ment[idx[j - 1]]].start >
@@ -1560,7 +1578,7 @@ engine_split(struct cand **out, size_t *n, size_t *cap)
                 return;
         size_t nt = 0;
         for (size_t i = 0; i < c->nargs; i++)
-                if (strcmp(c->arg_role[i], "target") == 0)
+                if (engine_role_is(c->arg_role[i], "target"))
                         nt++;
         if (nt < 2)
                 return;
@@ -1568,7 +1586,7 @@ engine_split(struct cand **out, size_t *n, size_t *cap)
         (*n)--;
         int part = 0;
         for (size_t t = 0; t < orig.nargs; t++) {
-                if (strcmp(orig.arg_role[t], "target") != 0)
+                if (!engine_role_is(orig.arg_role[t], "target"))
                         continue;
                 if (*n == *cap) {
                         *cap = *cap ? *cap * 2 : 2;
@@ -1578,7 +1596,7 @@ engine_split(struct cand **out, size_t *n, size_t *cap)
                 *p = orig;
                 p->nargs = 0;
                 for (size_t i = 0; i < orig.nargs; i++)
-                        if (i == t || strcmp(orig.arg_role[i], "target") != 0)
+                        if (i == t || !engine_role_is(orig.arg_role[i], "target"))
                                 engine_copy_arg(p, p->nargs++, &orig, i);
                 p->part = ++part;
         }
@@ -1606,7 +1624,7 @@ engine_price(struct ex_doc *d, struct cand *cs, size_t *n)
                                         continue;
                                 price = true;
                                 for (size_t q = 0; q < c->nargs; q++)
-                                        if (strcmp(c->arg_role[q], "agent") == 0 &&
+                                        if (engine_role_is(c->arg_role[q], "agent") &&
                                             !engine_filled(a, "acquirer"))
                                                 engine_add_arg(d, a, "acquirer", c->arg_ment[q]);
                         }
