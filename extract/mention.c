@@ -468,7 +468,7 @@ mention_suffix_word(const char *t, size_t len, size_t ss, size_t se)
                                                 MENTION_WORD("局势"), MENTION_WORD("局限"),
                                                 MENTION_WORD("云端"), MENTION_WORD("云计算")};
         for (size_t k = 0; k < MENTION_NWORDS(w); k++)
-                if (ss + w[k].n <= len && w[k].n > se - ss && mention_word_is(t + ss, &w[k]))
+                if (w[k].n > se - ss && ss + w[k].n <= len && mention_word_is(t + ss, &w[k]))
                         return true;
         return false;
 }
