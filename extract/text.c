@@ -448,19 +448,23 @@ text_free(struct text *t)
         memset(t, 0, sizeof *t);
 }
 
-/* Binary search of spans for offset i. */
+/* Binary search of spans for offset i: the first whose end is past i, else
+ * the last. Branch-free (the span a lookup lands in is as good as random to
+ * the branch predictor): the range only halves, and the step is chosen by a
+ * conditional move. */
 static size_t
 text_find(const struct ex_span *v, size_t n, size_t i)
 {
-        size_t lo = 0, hi = n;
-        while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (v[mid].end <= i)
-                        lo = mid + 1;
-                else
-                        hi = mid;
+        if (n == 0)
+                return 0;
+        size_t lo = 0, len = n; /* the answer lies in [lo, lo + len] */
+        while (len > 1) {
+                size_t half = len / 2;
+                lo += v[lo + half - 1].end <= i ? half : 0;
+                len -= half;
         }
-        return lo < n ? lo : (n ? n - 1 : 0);
+        lo += v[lo].end <= i;
+        return lo < n ? lo : n - 1;
 }
 
 size_t
