@@ -103,7 +103,9 @@ engine_spans(struct ex_doc *d)
 {
         size_t ns = d->t.nsent;
         bool any = false;
-        d->active = ex_xcalloc(ns + 1, 1);
+        /* one block: the spans, then the flags (engine_doc_free frees spans) */
+        d->spans = ex_xcalloc(1, (ns + 1) * (sizeof *d->spans + 1));
+        d->active = (uint8_t *)(d->spans + ns + 1);
         for (size_t h = 0; h < d->nhits; h++) {
                 if ((d->hits[h].pay >> 24) != PAY_TRIGGER ||
                     d->x->trigs[d->hits[h].pay & 0xffffff].lang != d->lang)
@@ -118,7 +120,6 @@ engine_spans(struct ex_doc *d)
                 if (s + 1 < ns)
                         d->active[s + 1] = 1;
         }
-        d->spans = ex_xcalloc(ns + 1, sizeof *d->spans);
         for (size_t s = 0; s < ns; s++) {
                 if (!d->active[s])
                         continue;
@@ -179,7 +180,6 @@ engine_doc_free(struct ex_doc *d)
         free(d->hits);
         free(d->times);
         free(d->qtys);
-        free(d->active);
         free(d->spans);
         text_free(&d->t);
 }
