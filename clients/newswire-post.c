@@ -165,7 +165,9 @@ post_dir(struct post_args *a, const char *dir)
         while ((de = readdir(d)) != NULL) {
                 if (de->d_name[0] == '.')
                         continue;
-                path = nw_xprintf("%s/%s", dir, de->d_name);
+                path =
+                    nw_xprintf("%s%s%s", dir,
+                               *dir != '\0' && dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
                 if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
                         free(path);
                         continue;
