@@ -463,27 +463,31 @@ timex_zh(const char *s, size_t len, size_t i, unsigned g, const struct ex_date *
         return 0;
 }
 
-/* timex_word once its first two letters matched. */
-static size_t
-timex_word_rest(const char *low, size_t len, size_t i, const char *w)
+/* Whether s[i..] starts with word w (case-insensitive, lowered text) at a word
+ * end; its length or 0. Byte by byte and inline: most calls fail on the first
+ * letters, and the scan makes many. */
+static inline __attribute__((always_inline)) size_t
+timex_word(const char *low, size_t len, size_t i, const char *w)
 {
-        size_t n = strlen(w);
-        if (i + n > len || memcmp(low + i, w, n) != 0)
+        if (i >= len || low[i] != w[0])
                 return 0;
+        size_t n = 1;
+        for (; w[n] != '\0'; n++)
+                if (i + n >= len || low[i + n] != w[n])
+                        return 0;
         if (i + n < len &&
             ((low[i + n] >= 'a' && low[i + n] <= 'z') || (low[i + n] >= '0' && low[i + n] <= '9')))
                 return 0;
         return n;
 }
 
-/* Whether s[i..] starts with word w (case-insensitive, lowered text) at a word
- * end. Inline: most calls fail on the first letter, and the scan makes many. */
-static inline __attribute__((always_inline)) size_t
-timex_word(const char *low, size_t len, size_t i, const char *w)
+/* Whether lowercase letter c is one of the letters of set (a TIMEX_LETTER
+ * mask): the first letters of the words of one of timex_en's lists. */
+#define TIMEX_LETTER(c) ((uint32_t)1 << ((c) - 'a'))
+static inline bool
+timex_letter_in(char c, uint32_t set)
 {
-        if (i + 1 >= len || low[i] != w[0] || low[i + 1] != w[1])
-                return 0;
-        return timex_word_rest(low, len, i, w);
+        return c >= 'a' && c <= 'z' && (set >> (c - 'a') & 1);
 }
 
 /* Skip spaces. */
@@ -598,6 +602,14 @@ timex_en_after_prep(const char *low, size_t i)
         return false;
 }
 
+/* The first letters of the words of timex_en_part (and "the"): year-end,
+ * end, close, first, fourth, fall, second, spring, summer, third, q1, h1,
+ * autumn, winter. */
+#define TIMEX_PART_FIRST                                                                           \
+        (TIMEX_LETTER('t') | TIMEX_LETTER('y') | TIMEX_LETTER('e') | TIMEX_LETTER('c') |           \
+         TIMEX_LETTER('f') | TIMEX_LETTER('s') | TIMEX_LETTER('q') | TIMEX_LETTER('h') |           \
+         TIMEX_LETTER('a') | TIMEX_LETTER('w'))
+
 /* Parts of a year in English: the third quarter (of 2026), Q4 2025, the
  * second half (of the year), H1 2025, the summer of 2024, year-end; the year
  * is implied (resolved by modality) when not given. Length or 0. */
@@ -627,6 +639,8 @@ timex_en_part(const char *low, size_t len, size_t i, const struct ex_date *pub, 
         size_t j = i, n;
         if ((n = timex_word(low, len, j, "the")) > 0)
                 j = timex_sp(low, len, j + n);
+        if (j >= len || !timex_letter_in(low[j], TIMEX_PART_FIRST))
+                return 0;
         /* "year-end", "the end of the year": the year itself */
         if ((n = timex_word(low, len, j, "year-end")) > 0 ||
             (n = timex_word(low, len, j, "end of the year")) > 0 ||
@@ -660,13 +674,48 @@ timex_en_part(const char *low, size_t len, size_t i, const struct ex_date *pub, 
         return 0;
 }
 
-/* Whether lowercase letter c is one of the letters of set (a TIMEX_LETTERS
- * mask): the first letters of the words of one of timex_en's lists. */
-#define TIMEX_LETTER(c) ((uint32_t)1 << ((c) - 'a'))
-static inline bool
-timex_letter_in(char c, uint32_t set)
+/* Whether the letters at low[i] (a-z) make a word an English time can start
+ * with: the first word of an entry of timex_en_part, timex_month_name or
+ * timex_en's lists (keep in step with them). Most words are none, and are
+ * turned away here instead of by every list. */
+static bool
+timex_en_first_word(const char *low, size_t len, size_t i)
 {
-        return c >= 'a' && c <= 'z' && (set >> (c - 'a') & 1);
+        static const char words[26][9][10] = {
+            ['a' - 'a'] = {"april", "apr", "august", "aug", "autumn"},
+            ['c' - 'a'] = {"close"},
+            ['d' - 'a'] = {"december", "dec"},
+            ['e' - 'a'] = {"end", "earlier"},
+            ['f' - 'a'] = {"first", "fourth", "fall", "february", "feb", "friday"},
+            ['h' - 'a'] = {"h"},
+            ['i' - 'a'] = {"in"},
+            ['j' - 'a'] = {"january", "jan", "june", "jun", "july", "jul"},
+            ['l' - 'a'] = {"last", "later"},
+            ['m' - 'a'] = {"march", "mar", "may", "monday"},
+            ['n' - 'a'] = {"november", "nov", "next"},
+            ['o' - 'a'] = {"october", "oct"},
+            ['q' - 'a'] = {"q"},
+            ['r' - 'a'] = {"recently"},
+            ['s' - 'a'] = {"second", "spring", "summer", "september", "sept", "sep", "saturday",
+                           "sunday", "soon"},
+            ['t' - 'a'] = {"the", "third", "this", "today", "tomorrow", "tuesday", "thursday"},
+            ['w' - 'a'] = {"winter", "wednesday"},
+            ['y' - 'a'] = {"year", "yesterday"},
+        };
+        size_t n = 0;
+        while (i + n < len && low[i + n] >= 'a' && low[i + n] <= 'z')
+                n++;
+        if (n == 0 || n >= sizeof words[0][0])
+                return false;
+        const char(*w)[10] = words[low[i] - 'a'];
+        for (size_t k = 0; k < 9 && w[k][0] != '\0'; k++) {
+                size_t m = 0;
+                while (m < n && w[k][m] == low[i + m])
+                        m++;
+                if (m == n && w[k][n] == '\0')
+                        return true;
+        }
+        return false;
 }
 
 /* Try an English time at low[i] (a word start); length or 0. */
@@ -676,13 +725,10 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
         size_t n, j;
         int v, m;
         memset(tm, 0, sizeof *tm);
-        /* the, year-end, end, close, first, fourth, fall, second, spring,
-         * summer, third, q1, h1, autumn, winter */
-        static const uint32_t part_first =
-            TIMEX_LETTER('t') | TIMEX_LETTER('y') | TIMEX_LETTER('e') | TIMEX_LETTER('c') |
-            TIMEX_LETTER('f') | TIMEX_LETTER('s') | TIMEX_LETTER('q') | TIMEX_LETTER('h') |
-            TIMEX_LETTER('a') | TIMEX_LETTER('w');
-        if (timex_letter_in(low[i], part_first) && (n = timex_en_part(low, len, i, pub, tm)) > 0)
+        if (low[i] >= 'a' && low[i] <= 'z' && !timex_en_first_word(low, len, i))
+                return 0;
+        if (timex_letter_in(low[i], TIMEX_PART_FIRST) &&
+            (n = timex_en_part(low, len, i, pub, tm)) > 0)
                 return n;
         /* day first: 25 March 2025 */
         if ((n = timex_digits(low, len, i, 2, &v)) > 0 && v >= 1 && v <= 31 &&
