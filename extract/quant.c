@@ -329,11 +329,8 @@ quant_en_word(const char *low, size_t len, size_t i, double *v)
             "seven",    "eight",   "nine",    "ten",       "eleven",   "twelve",   "thirteen",
             "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
         for (int k = 20; k >= 0; k--) {
-                if (low[i] != w[k][0] || i + 1 >= len || low[i + 1] != w[k][1])
-                        continue;
-                size_t n = strlen(w[k]);
-                if (i + n <= len && memcmp(low + i, w[k], n) == 0 &&
-                    !(i + n < len && low[i + n] >= 'a' && low[i + n] <= 'z')) {
+                size_t n = low[i] == w[k][0] ? quant_lit(low, len, i, w[k]) : 0;
+                if (n > 0 && !(i + n < len && low[i + n] >= 'a' && low[i + n] <= 'z')) {
                         *v = k;
                         return n;
                 }
@@ -354,9 +351,8 @@ quant_en_scale(const char *low, size_t len, size_t i, double *m)
         } sc[] = {{"thousand", 1e3}, {"million", 1e6}, {"billion", 1e9}, {"trillion", 1e12},
                   {"bn", 1e9},       {"mn", 1e6},      {"m ", 1e6},      {"k ", 1e3}};
         for (size_t k = 0; k < sizeof sc / sizeof sc[0]; k++) {
-                size_t n = strlen(sc[k].w);
-                if (j + n <= len && memcmp(low + j, sc[k].w, n) == 0 &&
-                    !(j + n < len && low[j + n] >= 'a' && low[j + n] <= 'z')) {
+                size_t n = quant_lit(low, len, j, sc[k].w);
+                if (n > 0 && !(j + n < len && low[j + n] >= 'a' && low[j + n] <= 'z')) {
                         *m = sc[k].m;
                         return j + n - i - (sc[k].w[n - 1] == ' ' ? 1 : 0);
                 }
@@ -514,6 +510,44 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
         return end - i;
 }
 
+/* Whether the letters at low[i] (a-z) make a word an English quantity can
+ * start with: the first word of "top", "us$", of an entry of quant_en's fold
+ * and rank lists or a number word of quant_en_word (keep in step with them).
+ * Most words are none, and are turned away here instead of by every list. */
+static bool
+quant_en_first_word(const char *low, size_t len, size_t i)
+{
+        static const char words[26][14][12] = {
+            ['d' - 'a'] = {"double", "doubled", "doubling"},
+            ['e' - 'a'] = {"eight", "eighteen", "eleven"},
+            ['f' - 'a'] = {"first", "four", "five", "fourteen", "fifteen", "fourfold", "fivefold"},
+            ['h' - 'a'] = {"hundredfold"},
+            ['n' - 'a'] = {"no", "number", "nearly", "nine", "nineteen"},
+            ['o' - 'a'] = {"one"},
+            ['q' - 'a'] = {"quadrupled"},
+            ['r' - 'a'] = {"ranked"},
+            ['s' - 'a'] = {"second", "six", "seven", "sixteen", "seventeen"},
+            ['t' - 'a'] = {"top", "third", "two", "three", "ten", "twelve", "thirteen", "twenty",
+                           "twofold", "threefold", "tenfold", "triple", "tripled", "tripling"},
+            ['u' - 'a'] = {"us"}, /* us$ */
+            ['z' - 'a'] = {"zero"},
+        };
+        size_t n = 0;
+        while (i + n < len && low[i + n] >= 'a' && low[i + n] <= 'z')
+                n++;
+        if (n == 0 || n >= sizeof words[0][0])
+                return false;
+        const char(*w)[12] = words[low[i] - 'a'];
+        for (size_t k = 0; k < 14 && w[k][0] != '\0'; k++) {
+                size_t m = 0;
+                while (m < n && w[k][m] == low[i + m])
+                        m++;
+                if (m == n && w[k][n] == '\0')
+                        return true;
+        }
+        return false;
+}
+
 /* Scan English quantities at low[i]; length consumed or 0. */
 static size_t
 quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, size_t i,
@@ -524,6 +558,8 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
         double v, m;
         const char *cur = NULL;
         size_t st = i;
+        if (low[i] >= 'a' && low[i] <= 'z' && !quant_en_first_word(low, hi, i))
+                return 0;
         if (low[i] == '$') {
                 cur = "USD";
                 st = i + 1;
