@@ -20,6 +20,7 @@
  * inject such strings, and they must never become arguments.
  */
 #include <assert.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -878,6 +879,22 @@ mention_occurrences(const struct mention_wordset *ws, const char *s, size_t lo, 
 #define MENTION_COUNT(...)                                                                         \
         (sizeof((const struct mention_word[]){__VA_ARGS__}) / sizeof(struct mention_word))
 
+static const struct mention_word mention_person_words[] = {MENTION_TITLES, MENTION_HONORIFICS,
+                                                           MENTION_HELD};
+/* mention_occurrences takes at most 32 words */
+_Static_assert(MENTION_NWORDS(mention_person_words) <= 32, "too many words for one pass");
+/* mention_person_words hashed, once per process */
+static struct mention_wordset mention_person_set;
+static pthread_once_t mention_person_once = PTHREAD_ONCE_INIT;
+
+/* Hash mention_person_words into mention_person_set (by pthread_once). */
+static void
+mention_person_set_init(void)
+{
+        mention_wordset_init(&mention_person_set, mention_person_words,
+                             MENTION_NWORDS(mention_person_words));
+}
+
 /* People the lexicon does not know, by their title or honorific: 董事长王刚,
  * 创始人兼CEO宿华, 赵云文先生, 刘邦奇教授. A surname and one or two characters.
  * The same pass over the text finds the words after which mention_chunks
@@ -888,21 +905,16 @@ mention_persons(struct ex_doc *d, uint8_t *occ, struct mention_at **held, size_t
 {
         if (d->lang != EX_ZH)
                 return;
-        static const struct mention_word words[] = {MENTION_TITLES, MENTION_HONORIFICS,
-                                                    MENTION_HELD};
-        /* mention_occurrences takes at most 32 words */
-        _Static_assert(MENTION_NWORDS(words) <= 32, "too many words for one pass");
+        const struct mention_word *words = mention_person_words;
         const size_t ntitles = MENTION_COUNT(MENTION_TITLES),
                      nperson = ntitles + MENTION_COUNT(MENTION_HONORIFICS);
         const char *s = d->t.s;
         struct mention_at *at = NULL;
         size_t cap = 0;
-        struct mention_wordset ws;
-        if (d->nspans > 0)
-                mention_wordset_init(&ws, words, MENTION_NWORDS(words));
+        pthread_once(&mention_person_once, mention_person_set_init);
         for (size_t k = 0; k < d->nspans; k++) {
                 size_t lo = d->spans[k].start, hi = d->spans[k].end;
-                size_t n = mention_occurrences(&ws, s, lo, hi, &at, &cap);
+                size_t n = mention_occurrences(&mention_person_set, s, lo, hi, &at, &cap);
                 for (size_t i = 0; i < n; i++) {
                         size_t f = at[i].p;
                         if (at[i].w >= nperson) {
