@@ -133,6 +133,43 @@ test_en(void **state)
               "downloads");
 }
 
+/* Every first word of the English lists starts a quantity
+ * (quant_en_first_word turns the others away before the lists). */
+static void
+test_en_first_words(void **state)
+{
+        static const struct {
+                const char *w;
+                double v;
+        } fold[] = {{"twofold", 2},       {"threefold", 3},     {"fourfold", 4}, {"fivefold", 5},
+                    {"tenfold", 10},      {"hundredfold", 100}, {"doubled", 2},  {"tripled", 3},
+                    {"nearly triple", 3}, {"doubling", 2},      {"tripling", 3}, {"double", 2},
+                    {"triple", 3}},
+          rank[] = {
+              {"first place", 1},   {"number one", 1},   {"No. 1", 1},        {"ranked first", 1},
+              {"top spot", 1},      {"top-ranked", 1},   {"second place", 2}, {"third place", 3},
+              {"No. 2", 2},         {"No. 3", 3},        {"number two", 2},   {"number three", 3},
+              {"ranked second", 2}, {"ranked third", 3}, {"second spot", 2},  {"top three", 3}};
+        static const char *numbers[] = {
+            "zero",     "one",     "two",     "three",     "four",     "five",     "six",
+            "seven",    "eight",   "nine",    "ten",       "eleven",   "twelve",   "thirteen",
+            "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
+        char s[80], want[40];
+        for (size_t i = 0; i < sizeof fold / sizeof fold[0]; i++) {
+                snprintf(s, sizeof s, "Sales %s in a year.", fold[i].w);
+                check(s, EX_EN, fold[i].w, "multiple", fold[i].v, "x");
+        }
+        for (size_t i = 0; i < sizeof rank / sizeof rank[0]; i++) {
+                snprintf(s, sizeof s, "It took %s on the chart.", rank[i].w);
+                check(s, EX_EN, rank[i].w, "rank", rank[i].v, "rank");
+        }
+        for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+                snprintf(want, sizeof want, "%s days", numbers[i]);
+                snprintf(s, sizeof s, "It took %s to ship.", want);
+                check(s, EX_EN, want, "duration", (double)i, "day");
+        }
+}
+
 /* Quantities rendered for summaries. */
 static void
 test_display(void **state)
@@ -177,7 +214,7 @@ main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_numbers), cmocka_unit_test(test_zh),
             cmocka_unit_test(test_en),      cmocka_unit_test(test_not_quantities),
-            cmocka_unit_test(test_display),
+            cmocka_unit_test(test_display), cmocka_unit_test(test_en_first_words),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,6 +179,81 @@ test_en_not_parts(void **state)
         }
 }
 
+/* Whether some time of s in lang has the text want (Published 2025-06-10). */
+static bool
+has_time(const char *s, int lang, const char *want)
+{
+        struct text t;
+        text_init(&t, th_extractor(), s, strlen(s), lang);
+        struct ex_date d;
+        timex_parse_date("2025-06-10", &d);
+        struct ex_time *tm = NULL;
+        size_t n = 0, cap = 0;
+        timex_scan(&t, lang, &d, 0, t.len, &tm, &n, &cap);
+        bool found = false;
+        for (size_t i = 0; i < n; i++)
+                found |= tm[i].end - tm[i].start == strlen(want) &&
+                         memcmp(t.s + tm[i].start, want, strlen(want)) == 0;
+        free(tm);
+        text_free(&t);
+        return found;
+}
+
+/* Every first word of the English lists starts a time (timex_en_first_word
+ * turns the others away before the lists). */
+static void
+test_en_first_words(void **state)
+{
+        /* clang-format off */
+        static const char *times[] = {
+            "April 2024", "Apr. 2024", "August 2024", "Aug. 2024",
+            "autumn 2024", "December 2024", "Dec. 2024", "end the year",
+            "earlier this year", "first quarter", "fourth quarter", "fall 2024",
+            "February 2024", "Feb. 2024", "Friday", "H1 2025",
+            "January 2024", "Jan. 2024", "June 2024", "Jun. 2024",
+            "July 2024", "Jul. 2024", "last year", "later this year",
+            "March 2024", "Mar. 2024", "May 2024", "Monday",
+            "November 2024", "Nov. 2024", "next year", "October 2024",
+            "Oct. 2024", "Q4 2025", "recently", "second quarter",
+            "spring 2024", "summer 2024", "September 2024", "Sept. 2024",
+            "Sep. 2024", "Saturday", "Sunday", "soon",
+            "the third quarter", "third quarter", "this year", "today",
+            "tomorrow", "Tuesday", "Thursday", "winter 2024",
+            "Wednesday", "year-end", "yesterday",
+        };
+        /* clang-format on */
+        for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+                char s[64];
+                snprintf(s, sizeof s, "It happened %s, they said.", times[i]);
+                if (!has_time(s, EX_EN, times[i]))
+                        fail_msg("no time \"%s\" in \"%s\"", times[i], s);
+        }
+}
+
+/* Every word of the Chinese lists is found from its first character (the
+ * scan tries at a character only the kinds of TIMEX_ZH_LEADS it starts). */
+static void
+test_zh_every_lead(void **state)
+{
+        /* clang-format off */
+        static const char *times[] = {
+            "今年", "本年", "去年", "明年", "前年", "后年", "年底", "年内", "年末",
+            "本月", "这个月", "当月", "上个月", "上月", "下个月", "下月", "同月",
+            "昨日", "昨天", "今天", "今日", "前天", "明天", "明日", "前一天",
+            "本周三", "这周三", "上周五", "下周一", "周二", "星期二", "礼拜二", "周末",
+            "二零三二年", "二〇二五年", "一九九九年", "十月", "十二月", "两月", "三月份", "五月一日",
+            "六月", "七月", "八月", "九月", "四月", "10月份", "2024年",
+            "近期", "近日", "日前", "最近", "不久前", "近年来", "未来", "此前", "随后", "目前",
+        };
+        /* clang-format on */
+        for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+                char s[64];
+                snprintf(s, sizeof s, "他们说%s，发布了", times[i]);
+                if (!has_time(s, EX_ZH, times[i]))
+                        fail_msg("no time \"%s\" in \"%s\"", times[i], s);
+        }
+}
+
 /* Values rendered for summaries. */
 static void
 test_display(void **state)
@@ -209,6 +285,8 @@ main(void)
             cmocka_unit_test(test_may),
             cmocka_unit_test(test_en_parts),
             cmocka_unit_test(test_en_not_parts),
+            cmocka_unit_test(test_en_first_words),
+            cmocka_unit_test(test_zh_every_lead),
             cmocka_unit_test(test_display),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
