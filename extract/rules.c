@@ -199,7 +199,7 @@ ex_words_ends_at(const struct ex_words *w, const char *s, size_t lo, size_t i)
                 for (uint32_t j = ix->tb[bk]; j < ix->tb[bk + 1]; j++) {
                         const struct ex_words_ent *e = &ix->tent[j];
                         if (e->key == key && e->len <= i - lo &&
-                            memcmp(s + i - e->len, e->w, e->len - m) == 0)
+                            (e->len == m || memcmp(s + i - e->len, e->w, e->len - m) == 0))
                                 return e->len;
                 }
         }
@@ -224,7 +224,7 @@ ex_words_starts_at(const struct ex_words *w, const char *s, size_t len, size_t i
                 for (uint32_t j = ix->hb[bk]; j < ix->hb[bk + 1]; j++) {
                         const struct ex_words_ent *e = &ix->hent[j];
                         if (e->key == key && e->len <= len - i &&
-                            memcmp(s + i + m, e->w + m, e->len - m) == 0)
+                            (e->len == m || memcmp(s + i + m, e->w + m, e->len - m) == 0))
                                 return e->len;
                 }
         }
