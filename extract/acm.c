@@ -246,10 +246,12 @@ struct acm_match {
         uint32_t value;
 };
 
-/* Matches held back by acm_scan2 until they can be reported in order. */
+/* Matches held back by acm_scan2 until they can be reported in order: in
+ * local until it is full (a short text has a few dozen), then on the heap. */
 struct acm_buf {
-        struct acm_match *m;
+        struct acm_match *m; /* local or malloc'ed */
         size_t n, cap;
+        struct acm_match local[64];
 };
 
 /* acm_cb that appends to an acm_buf. */
@@ -258,8 +260,13 @@ acm_buf_add(void *arg, size_t start, size_t end, uint32_t value)
 {
         struct acm_buf *b = arg;
         if (b->n == b->cap) {
-                b->cap = b->cap ? b->cap * 2 : 64;
-                b->m = ex_xrealloc(b->m, b->cap * sizeof *b->m);
+                b->cap *= 2;
+                if (b->m == b->local) {
+                        b->m = ex_xmalloc(b->cap * sizeof *b->m);
+                        memcpy(b->m, b->local, sizeof b->local);
+                } else {
+                        b->m = ex_xrealloc(b->m, b->cap * sizeof *b->m);
+                }
         }
         b->m[b->n].start = start;
         b->m[b->n].end = end;
@@ -273,8 +280,8 @@ acm_buf_add(void *arg, size_t start, size_t end, uint32_t value)
  * read after another, not on arithmetic). The second walk starts at the
  * root a pattern's length before the middle, where its state becomes the
  * same as a single walk's, and reports only matches ending past the middle;
- * each half's matches are held and reported afterwards, first half first,
- * in exactly the order of a single walk. */
+ * the first half's matches are reported as they come, the second's held
+ * and reported afterwards: exactly the order of a single walk. */
 static void
 acm_scan2(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
 {
@@ -284,8 +291,11 @@ acm_scan2(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
         unsigned shift = a->shift;
         size_t mid = len / 2;
         size_t x = mid + 1 - a->maxlen; /* a->maxlen < mid */
-        struct acm_buf b1 = {0}, b2 = {0};
+        struct acm_buf b2;
         size_t st1 = 0, st2 = 0;
+        b2.m = b2.local;
+        b2.n = 0;
+        b2.cap = sizeof b2.local / sizeof b2.local[0];
         /* first half: bytes [0,mid); second: [x,len), silent before mid */
         for (size_t i = x; i < mid; i++)
                 st2 = delta[(st2 << shift) + cls[(unsigned char)s[i]]];
@@ -294,19 +304,17 @@ acm_scan2(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
                 if (j < mid) {
                         st1 = delta[(st1 << shift) + cls[(unsigned char)s[j]]];
                         if (emits[st1 / 64] >> (st1 % 64) & 1)
-                                acm_emit(a, (int32_t)st1, j + 1, acm_buf_add, &b1);
+                                acm_emit(a, (int32_t)st1, j + 1, cb, arg);
                 }
                 size_t i = mid + j;
                 st2 = delta[(st2 << shift) + cls[(unsigned char)s[i]]];
                 if (emits[st2 / 64] >> (st2 % 64) & 1)
                         acm_emit(a, (int32_t)st2, i + 1, acm_buf_add, &b2);
         }
-        for (size_t k = 0; k < b1.n; k++)
-                cb(arg, b1.m[k].start, b1.m[k].end, b1.m[k].value);
         for (size_t k = 0; k < b2.n; k++)
                 cb(arg, b2.m[k].start, b2.m[k].end, b2.m[k].value);
-        free(b1.m);
-        free(b2.m);
+        if (b2.m != b2.local)
+                free(b2.m);
 }
 
 void
