@@ -72,10 +72,14 @@ timex_parse_date(const char *s, struct ex_date *d)
 static inline uint32_t
 timex_cp3(const char *s, size_t len, size_t i)
 {
-        const unsigned char *u = (const unsigned char *)s + i;
-        if (i + 3 > len || (u[0] & 0xf0) != 0xe0 || (u[1] & 0xc0) != 0x80 || (u[2] & 0xc0) != 0x80)
+        if (i + 3 > len)
                 return 0;
-        return ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+        const unsigned char *u = (const unsigned char *)s + i;
+        /* continuation bytes 10xxxxxx become their six bits, anything else more */
+        uint32_t b1 = u[1] ^ 0x80u, b2 = u[2] ^ 0x80u;
+        if ((u[0] & 0xf0) != 0xe0 || (b1 | b2) > 0x3f)
+                return 0;
+        return ((uint32_t)(u[0] & 0x0f) << 12) | (b1 << 6) | b2;
 }
 
 /* The value of a Chinese digit 零一二三四五六七八九, or -1. */
