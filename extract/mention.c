@@ -1004,17 +1004,22 @@ mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
                         for (size_t q = ws + 1; q < we; q++)
                                 if ((s[q] >= 'A' && s[q] <= 'Z') || (s[q] >= '0' && s[q] <= '9'))
                                         inner_cap = true;
-                        bool listed = mention_listed(&x->notname[EX_EN], s, ws, we) ||
-                                      mention_listed(&x->notname[EX_ZH], s, ws, we);
                         bool free = mention_free_span(occ, ws, we);
-                        /* .com words are page furniture, never names; California-based is
-                         * an adjective */
+                        /* whether the word is no name (only read for a free capitalised
+                         * word: the tests below do not look at it otherwise) */
+                        bool listed = false;
+                        if (free && (cap || inner_cap)) {
+                                listed = mention_listed(&x->notname[EX_EN], s, ws, we) ||
+                                         mention_listed(&x->notname[EX_ZH], s, ws, we);
+                                /* California-based is an adjective */
+                                const char *dash = memrchr(s + ws, '-', we - ws);
+                                if (dash != NULL && dash + 1 < s + we && dash[1] >= 'a' &&
+                                    dash[1] <= 'z' && cap && !inner_cap)
+                                        listed = true;
+                        }
+                        /* .com words are page furniture, never names */
                         bool dotcom = memchr(s + ws, '.', we - ws) != NULL &&
                                       memmem(s + ws, we - ws, ".com", 4) != NULL;
-                        const char *dash = memrchr(s + ws, '-', we - ws);
-                        if (dash != NULL && dash + 1 < s + we && dash[1] >= 'a' && dash[1] <= 'z' &&
-                            cap && !inner_cap)
-                                listed = true;
                         if (dotcom) {
                                 ne = ns; /* discard the whole run */
                                 words = -100;
