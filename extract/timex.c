@@ -50,14 +50,35 @@ timex_wday(long days)
         return (int)w + 1;
 }
 
+/* Read the digits of s[0..n) as a number, or -1 when one is no digit. */
+static int
+timex_dec(const char *s, size_t n)
+{
+        int v = 0;
+        for (size_t k = 0; k < n; k++) {
+                if (s[k] < '0' || s[k] > '9')
+                        return -1;
+                v = v * 10 + (s[k] - '0');
+        }
+        return v;
+}
+
 void
 timex_parse_date(const char *s, struct ex_date *d)
 {
         memset(d, 0, sizeof *d);
         if (s == NULL)
                 return;
-        int y = 0, m = 0, dd = 0;
-        if (sscanf(s, "%4d-%2d-%2d", &y, &m, &dd) >= 1 && y >= 1900 && y <= 2200) {
+        int y = 0, m = 0, dd = 0, n;
+        /* the usual YYYY-MM-DD by hand, as sscanf reads it; the rest by sscanf */
+        if ((y = timex_dec(s, 4)) >= 0 && s[4] == '-' && (m = timex_dec(s + 5, 2)) >= 0 &&
+            s[7] == '-' && (dd = timex_dec(s + 8, 2)) >= 0) {
+                n = 3;
+        } else {
+                y = m = dd = 0;
+                n = sscanf(s, "%4d-%2d-%2d", &y, &m, &dd);
+        }
+        if (n >= 1 && y >= 1900 && y <= 2200) {
                 d->y = y;
                 if (m >= 1 && m <= 12) {
                         d->m = m;
@@ -1173,19 +1194,6 @@ timex_value(const struct ex_time *tm, const struct ex_date *pub, bool future, ch
 /* Render an ISO 8601 / EDTF value (timex_value's output) for an English
  * summary: 2026-21 → "spring 2026", 2025-35 → "Q3 2025", 2025-40 → "H1 2025",
  * 2025-06 → "June 2025", 2025-06-10 → "June 10, 2025", 2025 → "2025". */
-/* Read the digits of s[0..n) (n <= 4) as a number, or -1 when one is no digit. */
-static int
-timex_dec(const char *s, size_t n)
-{
-        int v = 0;
-        for (size_t k = 0; k < n; k++) {
-                if (s[k] < '0' || s[k] > '9')
-                        return -1;
-                v = v * 10 + (s[k] - '0');
-        }
-        return v;
-}
-
 /* Append "%d" of v at p; the end. */
 static char *
 timex_add_int(char *p, int v)
