@@ -1276,23 +1276,22 @@ mention_chunk_len(const struct ex_doc *d, const struct mention_places *pl, const
                         return 0; /* runs into a known name: not a chunk of its own */
                 if (place_first)
                         after_place++;
+                /* each test ends the chunk at q alike: the cheap ones first */
+                int k;
+                uint32_t cp = ex_cp_at(s, hi, q, &k);
+                if (!ex_is_han(cp) &&
+                    !(cp < 0x80 && mention_alnum((char)cp) && !(cp >= '0' && cp <= '9')))
+                        break;
                 if (q > p) {
-                        size_t k = ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, q);
-                        /* one-character stop words (则, 所) stand inside names; only
-                         * particles and prepositions end a chunk */
-                        if (k > 3)
-                                break;
                         if (mention_hard_stop(s, q, q + 3, true) > 0 &&
                             !mention_inner_and(d, occ, q, hi))
                                 break;
+                        /* one-character stop words (则, 所) stand inside names; only
+                         * particles and prepositions end a chunk */
+                        if (ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, q) > 3)
+                                break;
                 }
-                int k;
-                uint32_t cp = ex_cp_at(s, hi, q, &k);
-                if (ex_is_han(cp) ||
-                    (cp < 0x80 && mention_alnum((char)cp) && !(cp >= '0' && cp <= '9')))
-                        q += (size_t)k, chars++;
-                else
-                        break;
+                q += (size_t)k, chars++;
         }
         if (chars < 2 || chars >= 10 || (place_first && after_place < 2))
                 return 0;
