@@ -94,6 +94,30 @@ engine_sort_hits(struct ex_hit *h, size_t n)
         }
 }
 
+/* The bits of d->active[sentence]. */
+#define ENGINE_ACTIVE 1u /* holds a trigger, or is next to one */
+#define ENGINE_MODAL  2u /* a modality cue of the document's language overlaps it */
+#define ENGINE_REPORT 4u /* an attribution cue of the document's language starts in it */
+
+/* Mark a cue hit in the sentences it concerns (ENGINE_MODAL, ENGINE_REPORT),
+ * so that the candidates of the many sentences without one skip their search. */
+static void
+engine_mark_cue(struct ex_doc *d, const struct ex_hit *hit)
+{
+        const struct ex_cue *q = &d->x->cues[hit->pay & 0xffffff];
+        if (q->lang != d->lang || d->t.nsent == 0)
+                return;
+        size_t s = text_sentence_of(&d->t, hit->start);
+        if (q->kind == CUE_REPORT) {
+                d->active[s] |= ENGINE_REPORT;
+        } else if (q->kind == CUE_PLANNED || q->kind == CUE_LIKELY || q->kind == CUE_NEGATED ||
+                   q->kind == CUE_NEGATED_S || q->kind == CUE_LIKELY_S) {
+                size_t last = text_sentence_of(&d->t, hit->end - 1);
+                for (; s <= last; s++)
+                        d->active[s] |= ENGINE_MODAL;
+        }
+}
+
 /* Mark the sentences that hold a trigger of the document's language, with
  * their neighbours (anaphors look back, continued roles look ahead); only
  * those are read for unknown names, times and quantities. Returns whether
@@ -107,6 +131,10 @@ engine_spans(struct ex_doc *d)
         d->spans = ex_xcalloc(1, (ns + 1) * (sizeof *d->spans + 1));
         d->active = (uint8_t *)(d->spans + ns + 1);
         for (size_t h = 0; h < d->nhits; h++) {
+                if ((d->hits[h].pay >> 24) == PAY_CUE) {
+                        engine_mark_cue(d, &d->hits[h]);
+                        continue;
+                }
                 if ((d->hits[h].pay >> 24) != PAY_TRIGGER ||
                     d->x->trigs[d->hits[h].pay & 0xffffff].lang != d->lang)
                         continue;
@@ -114,14 +142,14 @@ engine_spans(struct ex_doc *d)
                 if (ns == 0)
                         continue;
                 size_t s = text_sentence_of(&d->t, d->hits[h].start);
-                d->active[s] = 1;
+                d->active[s] |= ENGINE_ACTIVE;
                 if (s > 0)
-                        d->active[s - 1] = 1;
+                        d->active[s - 1] |= ENGINE_ACTIVE;
                 if (s + 1 < ns)
-                        d->active[s + 1] = 1;
+                        d->active[s + 1] |= ENGINE_ACTIVE;
         }
         for (size_t s = 0; s < ns; s++) {
-                if (!d->active[s])
+                if (!(d->active[s] & ENGINE_ACTIVE))
                         continue;
                 if (d->nspans > 0 && d->spans[d->nspans - 1].end == d->t.sent[s].start)
                         d->spans[d->nspans - 1].end = d->t.sent[s].end;
@@ -136,7 +164,7 @@ engine_active(const struct ex_doc *d, size_t i)
 {
         if (d->active == NULL || d->t.nsent == 0)
                 return true;
-        return d->active[text_sentence_of(&d->t, i)] != 0;
+        return (d->active[text_sentence_of(&d->t, i)] & ENGINE_ACTIVE) != 0;
 }
 
 /* Prepare a document: normalise, scan, find names, times and quantities;
@@ -497,6 +525,8 @@ engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, 
 {
         if (tr->modality != NULL)
                 return tr->modality;
+        if (!(d->active[sent] & ENGINE_MODAL))
+                return "asserted"; /* no cue in the sentence */
         size_t lo = d->t.sent[sent].start, hi = d->t.sent[sent].end;
         size_t cl = text_clause_of(&d->t, ts);
         size_t clo = d->t.clause[cl].start;
@@ -738,6 +768,8 @@ engine_attrs(const struct ex_doc *d, struct cand *c, const struct ex_trigger *tr
 static void
 engine_media(const struct ex_doc *d, struct cand *c)
 {
+        if (!(d->active[c->sent] & ENGINE_REPORT))
+                return;
         size_t lo = d->t.sent[c->sent].start, hi = d->t.sent[c->sent].end;
         bool cue = false;
         for (size_t h = mention_hit_from(d, lo); h < d->nhits && !cue; h++) {

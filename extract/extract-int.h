@@ -431,7 +431,8 @@ struct ex_doc {
         size_t ntimes, captimes;
         struct ex_qty *qtys;
         size_t nqtys, capqtys;
-        uint8_t *active;       /* per sentence: holds a trigger, or is next to one */
+        uint8_t *active;       /* per sentence: bit 0 holds a trigger, or is next to one;
+                                * engine.c keeps cue marks in the other bits */
         struct ex_span *spans; /* the active sentences, merged into runs */
         size_t nspans;
 };
