@@ -299,6 +299,29 @@ text_split(struct text *t, const struct extractor *x, int lang)
         (void)lang;
 }
 
+#define TEXT_BLOCK 64 /* bytes of text per entry of a span array's block index */
+
+/* Append to the span array *v (n spans tiling a text of len bytes) its block
+ * index: for each TEXT_BLOCK bytes of text, the first span ending past the
+ * block's start (n when none), so text_find goes straight to the span
+ * of an offset or a step before it (a lookup per mention and role: a binary
+ * search mispredicted on about every step). */
+static void
+text_index(struct ex_span **v, size_t n, size_t len)
+{
+        if (n == 0)
+                return;
+        size_t nblk = len / TEXT_BLOCK + 1;
+        *v = ex_xrealloc(*v, n * sizeof **v + nblk * sizeof(uint32_t));
+        uint32_t *blk = (uint32_t *)(*v + n);
+        size_t k = 0;
+        for (size_t b = 0; b < nblk; b++) {
+                while (k < n && (*v)[k].end <= b * TEXT_BLOCK)
+                        k++;
+                blk[b] = (uint32_t)k;
+        }
+}
+
 /* ASCII-lowercase n bytes of src into dst, eight at a time: in each byte
  * with the top bit clear, the top bit of (b + 0x80 - 'A') says b >= 'A' and
  * that of (b + 0x80 - 'Z' - 1) says b > 'Z'; their difference is moved down
@@ -435,6 +458,8 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
         t->low = ex_xmalloc(t->len + 1);
         text_lower(t->low, t->s, t->len + 1);
         text_split(t, x, lang);
+        text_index(&t->sent, t->nsent, t->len);
+        text_index(&t->clause, t->nclause, t->len);
 }
 
 void
@@ -448,23 +473,20 @@ text_free(struct text *t)
         memset(t, 0, sizeof *t);
 }
 
-/* Binary search of spans for offset i: the first whose end is past i, else
- * the last. Branch-free (the span a lookup lands in is as good as random to
- * the branch predictor): the range only halves, and the step is chosen by a
- * conditional move. */
+/* The span of v[0..n) (tiling a text of len bytes, see text_index) holding
+ * offset i: the first whose end is past i, else the last. */
 static size_t
-text_find(const struct ex_span *v, size_t n, size_t i)
+text_find(const struct ex_span *v, size_t n, size_t len, size_t i)
 {
         if (n == 0)
                 return 0;
-        size_t lo = 0, len = n; /* the answer lies in [lo, lo + len] */
-        while (len > 1) {
-                size_t half = len / 2;
-                lo += v[lo + half - 1].end <= i ? half : 0;
-                len -= half;
-        }
-        lo += v[lo].end <= i;
-        return lo < n ? lo : n - 1;
+        if (i >= len)
+                return n - 1;
+        const uint32_t *blk = (const uint32_t *)(v + n);
+        size_t k = blk[i / TEXT_BLOCK];
+        while (k < n && v[k].end <= i)
+                k++;
+        return k < n ? k : n - 1;
 }
 
 size_t
@@ -487,11 +509,11 @@ text_orig(const struct text *t, size_t i)
 size_t
 text_sentence_of(const struct text *t, size_t i)
 {
-        return text_find(t->sent, t->nsent, i);
+        return text_find(t->sent, t->nsent, t->len, i);
 }
 
 size_t
 text_clause_of(const struct text *t, size_t i)
 {
-        return text_find(t->clause, t->nclause, i);
+        return text_find(t->clause, t->nclause, t->len, i);
 }
