@@ -99,29 +99,22 @@ engine_sort_hits(struct ex_hit *h, size_t n)
 #define ENGINE_MODAL  2u /* a modality cue of the document's language overlaps it */
 #define ENGINE_REPORT 4u /* an attribution cue of the document's language starts in it */
 
-/* Mark a cue hit in the sentences it concerns (ENGINE_MODAL, ENGINE_REPORT),
- * so that the candidates of the many sentences without one skip their search. */
-static void
-engine_mark_cue(struct ex_doc *d, const struct ex_hit *hit)
+/* The sentence holding offset i, from sentence s on (i at or after s's start):
+ * the hits come in order of start, so engine_spans walks instead of searching. */
+static size_t
+engine_sent_from(const struct ex_doc *d, size_t s, size_t i)
 {
-        const struct ex_cue *q = &d->x->cues[hit->pay & 0xffffff];
-        if (q->lang != d->lang || d->t.nsent == 0)
-                return;
-        size_t s = text_sentence_of(&d->t, hit->start);
-        if (q->kind == CUE_REPORT) {
-                d->active[s] |= ENGINE_REPORT;
-        } else if (q->kind == CUE_PLANNED || q->kind == CUE_LIKELY || q->kind == CUE_NEGATED ||
-                   q->kind == CUE_NEGATED_S || q->kind == CUE_LIKELY_S) {
-                size_t last = text_sentence_of(&d->t, hit->end - 1);
-                for (; s <= last; s++)
-                        d->active[s] |= ENGINE_MODAL;
-        }
+        while (s + 1 < d->t.nsent && d->t.sent[s].end <= i)
+                s++;
+        return s;
 }
 
 /* Mark the sentences that hold a trigger of the document's language, with
  * their neighbours (anaphors look back, continued roles look ahead); only
- * those are read for unknown names, times and quantities. Returns whether
- * the document holds such a trigger at all. */
+ * those are read for unknown names, times and quantities. Mark too the
+ * sentences a cue of the document's language concerns (ENGINE_MODAL,
+ * ENGINE_REPORT), so that the candidates of the many sentences without one
+ * skip their search. Returns whether the document holds a trigger at all. */
 static bool
 engine_spans(struct ex_doc *d)
 {
@@ -130,31 +123,46 @@ engine_spans(struct ex_doc *d)
         /* one block: the spans, then the flags (engine_doc_free frees spans) */
         d->spans = ex_xcalloc(1, (ns + 1) * (sizeof *d->spans + 1));
         d->active = (uint8_t *)(d->spans + ns + 1);
+        size_t s = 0; /* the sentence of the last hit read */
         for (size_t h = 0; h < d->nhits; h++) {
-                if ((d->hits[h].pay >> 24) == PAY_CUE) {
-                        engine_mark_cue(d, &d->hits[h]);
+                const struct ex_hit *hit = &d->hits[h];
+                uint32_t what = hit->pay >> 24, i = hit->pay & 0xffffff;
+                if (what == PAY_CUE) {
+                        const struct ex_cue *q = &d->x->cues[i];
+                        if (q->lang != d->lang || ns == 0)
+                                continue;
+                        if (q->kind == CUE_REPORT) {
+                                s = engine_sent_from(d, s, hit->start);
+                                d->active[s] |= ENGINE_REPORT;
+                        } else if (q->kind == CUE_PLANNED || q->kind == CUE_LIKELY ||
+                                   q->kind == CUE_NEGATED || q->kind == CUE_NEGATED_S ||
+                                   q->kind == CUE_LIKELY_S) {
+                                s = engine_sent_from(d, s, hit->start);
+                                size_t last = engine_sent_from(d, s, hit->end - 1);
+                                for (size_t k = s; k <= last; k++)
+                                        d->active[k] |= ENGINE_MODAL;
+                        }
                         continue;
                 }
-                if ((d->hits[h].pay >> 24) != PAY_TRIGGER ||
-                    d->x->trigs[d->hits[h].pay & 0xffffff].lang != d->lang)
+                if (what != PAY_TRIGGER || d->x->trigs[i].lang != d->lang)
                         continue;
                 any = true;
                 if (ns == 0)
                         continue;
-                size_t s = text_sentence_of(&d->t, d->hits[h].start);
+                s = engine_sent_from(d, s, hit->start);
                 d->active[s] |= ENGINE_ACTIVE;
                 if (s > 0)
                         d->active[s - 1] |= ENGINE_ACTIVE;
                 if (s + 1 < ns)
                         d->active[s + 1] |= ENGINE_ACTIVE;
         }
-        for (size_t s = 0; s < ns; s++) {
-                if (!(d->active[s] & ENGINE_ACTIVE))
+        for (size_t k = 0; k < ns; k++) {
+                if (!(d->active[k] & ENGINE_ACTIVE))
                         continue;
-                if (d->nspans > 0 && d->spans[d->nspans - 1].end == d->t.sent[s].start)
-                        d->spans[d->nspans - 1].end = d->t.sent[s].end;
+                if (d->nspans > 0 && d->spans[d->nspans - 1].end == d->t.sent[k].start)
+                        d->spans[d->nspans - 1].end = d->t.sent[k].end;
                 else
-                        d->spans[d->nspans++] = d->t.sent[s];
+                        d->spans[d->nspans++] = d->t.sent[k];
         }
         return any;
 }
