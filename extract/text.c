@@ -222,6 +222,18 @@ text_span(struct ex_span **v, size_t *n, size_t *cap, size_t s, size_t e)
         (*v)[(*n)++].end = e;
 }
 
+/* Whether the six bytes at p are two well-formed CJK ideographs
+ * (U+4000..U+9FFF: lead bytes E4..E9), tested at once: the runs of Chinese
+ * text that normalisation keeps and sentence splitting steps over. */
+static inline bool
+text_cjk2(const char *p)
+{
+        const unsigned char *u = (const unsigned char *)p;
+        unsigned all = u[1] & u[2] & u[4] & u[5], any = u[1] | u[2] | u[4] | u[5];
+        return ((unsigned char)(u[0] - 0xe4) < 6) & ((unsigned char)(u[3] - 0xe4) < 6) &
+               ((all & 0x80) != 0) & ((any & 0x40) == 0);
+}
+
 #define TEXT_MAX_SENTENCE 2400 /* bytes: longer runs are cut, keeping work linear */
 
 /* Split sentences and clauses. */
@@ -245,7 +257,14 @@ text_split(struct text *t, const struct extractor *x, int lang)
                     ((unsigned char)s[i + 1] & 0xc0) == 0x80 &&
                     ((unsigned char)s[i + 2] & 0xc0) == 0x80 && i - start <= TEXT_MAX_SENTENCE &&
                     i - cstart <= TEXT_MAX_SENTENCE / 2) {
+                        /* and the ones after it, two at a time, while both
+                         * stay short of the cuts */
+                        size_t lim = start + TEXT_MAX_SENTENCE < cstart + TEXT_MAX_SENTENCE / 2
+                                         ? start + TEXT_MAX_SENTENCE
+                                         : cstart + TEXT_MAX_SENTENCE / 2;
                         i += 3;
+                        while (i + 6 <= t->len && i + 3 <= lim && text_cjk2(s + i))
+                                i += 6;
                         continue;
                 }
                 int k;
@@ -392,6 +411,8 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
                                    ((unsigned char)buf[r + 1] & 0xc0) == 0x80 &&
                                    ((unsigned char)buf[r + 2] & 0xc0) == 0x80) {
                                 r += 3;
+                                while (r + 6 <= len && text_cjk2(buf + r))
+                                        r += 6;
                         } else {
                                 break;
                         }
