@@ -1124,20 +1124,43 @@ mention_quoted(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
         }
 }
 
-/* Mark the free bytes of Chinese trigger words of at least minlen bytes: they
- * end names and chunks (a one-character trigger such as 达 stands inside names). */
+/* The hits of Chinese trigger words (indices into d->hits, in order), picked
+ * from the hits once for the passes that read them. */
+struct mention_trigs {
+        size_t *h;
+        size_t n;
+};
+
+/* Collect the Chinese trigger hits of d (none unless d is Chinese). */
 static void
-mention_mark_triggers(struct ex_doc *d, uint8_t *occ, size_t minlen)
+mention_trigs_init(const struct ex_doc *d, struct mention_trigs *tg)
 {
+        tg->h = NULL;
+        tg->n = 0;
         if (d->lang != EX_ZH)
                 return;
+        tg->h = ex_xmalloc((d->nhits + 1) * sizeof *tg->h);
         for (size_t h = 0; h < d->nhits; h++)
                 if ((d->hits[h].pay >> 24) == PAY_TRIGGER &&
-                    d->hits[h].end - d->hits[h].start >= minlen &&
                     d->x->trigs[d->hits[h].pay & 0xffffff].lang == EX_ZH)
-                        for (size_t q = d->hits[h].start; q < d->hits[h].end; q++)
-                                if (occ[q] == OCC_FREE)
-                                        occ[q] = OCC_TRIG;
+                        tg->h[tg->n++] = h;
+}
+
+/* Mark the free bytes of the trigger words of tg of minlen to maxlen - 1
+ * bytes: they end names and chunks (a one-character trigger such as 达 stands
+ * inside names). */
+static void
+mention_mark_triggers(const struct ex_doc *d, const struct mention_trigs *tg, uint8_t *occ,
+                      size_t minlen, size_t maxlen)
+{
+        for (size_t i = 0; i < tg->n; i++) {
+                const struct ex_hit *hit = &d->hits[tg->h[i]];
+                if (hit->end - hit->start < minlen || hit->end - hit->start >= maxlen)
+                        continue;
+                for (size_t q = hit->start; q < hit->end; q++)
+                        if (occ[q] == OCC_FREE)
+                                occ[q] = OCC_TRIG;
+        }
 }
 
 /* The place mentions by start (indices into d->ments), so that chunks look
@@ -1378,21 +1401,22 @@ mention_chunk_list(struct ex_doc *d, const struct mention_places *pl, uint8_t *o
  * after the words of MENTION_HELD (held: their places, which mention_persons
  * found) and at the start of each clause (加加食品发布公告称). */
 static void
-mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_at *held, size_t nheld)
+mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_trigs *tg,
+               const struct mention_at *held, size_t nheld)
 {
         if (d->lang != EX_ZH)
                 return;
         const char *s = d->t.s;
         struct mention_places pl;
         mention_places_init(d, &pl);
-        mention_mark_triggers(d, occ, 1);
-        for (size_t h = 0; h < d->nhits; h++) {
-                if ((d->hits[h].pay >> 24) != PAY_TRIGGER)
-                        continue;
+        /* the shorter triggers: mention_find marked those of six bytes and
+         * more, and no byte is free again once taken */
+        mention_mark_triggers(d, tg, occ, 1, 6);
+        for (size_t i = 0; i < tg->n; i++) {
+                size_t h = tg->h[i];
                 const struct ex_trigger *tr = &d->x->trigs[d->hits[h].pay & 0xffffff];
                 size_t p = d->hits[h].end;
-                if (tr->lang != EX_ZH ||
-                    ex_words_starts_at(&tr->unless_after, d->t.low, d->t.len, p) > 0)
+                if (ex_words_starts_at(&tr->unless_after, d->t.low, d->t.len, p) > 0)
                         continue;
                 size_t hi = d->t.sent[text_sentence_of(&d->t, p > 0 ? p - 1 : 0)].end;
                 if (p + 3 <= hi && memcmp(s + p, "了", 3) == 0)
@@ -1553,7 +1577,9 @@ mention_find(struct ex_doc *d)
         if (d->nments > 1)
                 mention_sort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
         d->nlex = d->nments;
-        mention_mark_triggers(d, occ, 6);
+        struct mention_trigs tg;
+        mention_trigs_init(d, &tg);
+        mention_mark_triggers(d, &tg, occ, 6, SIZE_MAX);
         mention_units(d, occ);
         mention_coded(d, occ);
         struct mention_at *held = NULL;
@@ -1564,7 +1590,8 @@ mention_find(struct ex_doc *d)
         for (size_t k = 0; k < d->nspans; k++)
                 mention_quoted(d, occ, d->spans[k].start, d->spans[k].end);
         mention_anaphors(d, occ);
-        mention_chunks(d, occ, held, nheld);
+        mention_chunks(d, occ, &tg, held, nheld);
+        free(tg.h);
         free(held);
         if (d->nments > 1)
                 mention_sort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
