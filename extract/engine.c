@@ -440,7 +440,8 @@ engine_filled(const struct cand *c, const char *role)
 struct engine_at {
         size_t first; /* the first mention starting at or after the trigger */
         size_t right; /* the first starting at or after its end */
-        size_t cl;    /* the trigger's clause */
+        size_t sent;  /* the trigger's sentence */
+        size_t cl;    /* and clause */
 };
 
 /* Fill one role spec. */
@@ -529,14 +530,13 @@ engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro,
 /* Modality from cue words around the trigger. */
 static const char *
 engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, size_t te,
-                size_t sent)
+                size_t sent, size_t cl)
 {
         if (tr->modality != NULL)
                 return tr->modality;
         if (!(d->active[sent] & ENGINE_MODAL))
                 return "asserted"; /* no cue in the sentence */
         size_t lo = d->t.sent[sent].start, hi = d->t.sent[sent].end;
-        size_t cl = text_clause_of(&d->t, ts);
         size_t clo = d->t.clause[cl].start;
         size_t window = d->lang == EX_ZH ? 90 : 120; /* bytes before the trigger */
         int best = -1;
@@ -625,10 +625,9 @@ engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, 
 
 /* The time of a trigger: nearest before it in the clause, then the sentence, then after. */
 static int
-engine_time(const struct ex_doc *d, size_t ts, size_t te, size_t sent)
+engine_time(const struct ex_doc *d, size_t ts, size_t te, size_t sent, size_t cl)
 {
         size_t lo = d->t.sent[sent].start, hi = d->t.sent[sent].end;
-        size_t cl = text_clause_of(&d->t, ts);
         size_t clo = d->t.clause[cl].start, chi = d->t.clause[cl].end;
         int before_clause = -1, before = -1, after_clause = -1, after = -1, initial = -1;
         int vague = -1, vague_clause = -1;
@@ -726,13 +725,12 @@ engine_trigger_ok(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts
 
 /* Attributes from the trigger and the rule's "when" cues. */
 static void
-engine_attrs(const struct ex_doc *d, struct cand *c, const struct ex_trigger *tr)
+engine_attrs(const struct ex_doc *d, struct cand *c, const struct ex_trigger *tr, size_t cl)
 {
         for (int i = 0; i < tr->nattrs && c->nattrs < 8; i++)
                 c->attrs[c->nattrs++] = &tr->attrs[i];
         const struct ex_rule *r = c->rule;
         size_t lo = d->t.sent[c->sent].start, hi = d->t.sent[c->sent].end;
-        size_t cl = text_clause_of(&d->t, c->trig_start);
         /* the clauses lie inside their sentence: a word the sentence lacks is
          * in none of them, so a sentence-wide cue is looked for in the
          * sentence first (most are absent); insent: found there (w < 64) */
@@ -937,7 +935,8 @@ engine_owner_fill(const struct ex_doc *d, struct cand *c)
 
 /* Build the candidate of one trigger hit; false when it makes none. */
 static bool
-engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, struct cand *c)
+engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, const struct engine_at *at,
+                 struct cand *c)
 {
         const struct extractor *x = d->x;
         const struct ex_trigger *tr = &x->trigs[hit->pay & 0xffffff];
@@ -947,27 +946,25 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, struct cand *
         c->rule = &x->rules[tr->rule];
         c->trig_start = hit->start;
         c->trig_end = hit->end;
-        c->sent = text_sentence_of(&d->t, hit->start);
+        c->sent = at->sent;
         c->time = -1;
         if (!engine_trigger_ok(d, tr, hit->start, hit->end, c->sent))
                 return false;
         const struct ex_rule *r = c->rule;
-        struct engine_at at = {engine_ment_from(d, hit->start), engine_ment_from(d, hit->end),
-                               text_clause_of(&d->t, hit->start)};
         for (size_t i = 0; i < r->nroles[d->lang]; i++) {
                 const struct ex_role *ro = &r->roles[d->lang][i];
                 if (!ro->add && engine_filled(c, ro->name))
                         continue;
-                engine_role(d, c, ro, &at);
+                engine_role(d, c, ro, at);
         }
         engine_owner_fill(d, c);
-        c->modality = engine_modality(d, tr, hit->start, hit->end, c->sent);
+        c->modality = engine_modality(d, tr, hit->start, hit->end, c->sent, at->cl);
         c->type = r->type;
         if (r->planned_type != NULL &&
             (strcmp(c->modality, "planned") == 0 || strcmp(c->modality, "likely") == 0))
                 c->type = r->planned_type;
-        c->time = engine_time(d, hit->start, hit->end, c->sent);
-        engine_attrs(d, c, tr);
+        c->time = engine_time(d, hit->start, hit->end, c->sent, at->cl);
+        engine_attrs(d, c, tr, at->cl);
         engine_media(d, c);
         engine_foreign(d, c);
         if (!engine_owner_ok(d, c)) {
@@ -1682,6 +1679,9 @@ static void
 engine_collect(struct ex_doc *d, struct cand **out, size_t *n, size_t *cap)
 {
         const struct extractor *x = d->x;
+        /* the hits come by start: the first mention at or after the trigger,
+         * its sentence and clause only move forward */
+        struct engine_at at = {0, 0, 0, 0};
         for (size_t h = 0; h < d->nhits; h++) {
                 const struct ex_hit *hit = &d->hits[h];
                 if ((hit->pay >> 24) != PAY_TRIGGER)
@@ -1710,7 +1710,9 @@ engine_collect(struct ex_doc *d, struct cand **out, size_t *n, size_t *cap)
                 if (covered)
                         continue;
                 /* A trigger inside a name is part of the name. */
-                size_t mi = engine_ment_from(d, hit->start);
+                while (at.first < d->nments && d->ments[at.first].start < hit->start)
+                        at.first++;
+                size_t mi = at.first;
                 bool inname = false;
                 if (mi > 0 && d->ments[mi - 1].end > hit->start && d->ments[mi - 1].entity >= 0)
                         inname = true;
@@ -1726,7 +1728,13 @@ engine_collect(struct ex_doc *d, struct cand **out, size_t *n, size_t *cap)
                         *cap = *cap ? *cap * 2 : 2;
                         *out = ex_xrealloc(*out, *cap * sizeof **out);
                 }
-                if (engine_candidate(d, hit, &(*out)[*n])) {
+                at.right = at.first;
+                while (at.right < d->nments && d->ments[at.right].start < hit->end)
+                        at.right++;
+                at.sent = engine_sent_from(d, at.sent, hit->start);
+                while (at.cl + 1 < d->t.nclause && d->t.clause[at.cl].end <= hit->start)
+                        at.cl++;
+                if (engine_candidate(d, hit, &at, &(*out)[*n])) {
                         (*n)++;
                         engine_split(out, n, cap);
                 }
