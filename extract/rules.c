@@ -43,6 +43,7 @@ struct ex_words_index {
         unsigned bits;                    /* 1 << bits buckets, at least four per word */
         unsigned keys;                    /* bit m set: some word is keyed by m bytes (1..3) */
         uint64_t *hused, *tused;          /* bit b set: bucket b is not empty */
+        uint64_t first[4];                /* bit c set: some word starts with byte c */
         uint32_t *hb, *tb;                /* bucket b: ent[hb[b]..hb[b+1]) */
         struct ex_words_ent *hent, *tent; /* by bucket; in a bucket, longer words first */
 };
@@ -117,6 +118,7 @@ ex_words_index(struct ex_words *w)
                 he[k] = (struct ex_words_ent){ex_words_key(p, m), (uint32_t)n, w->w[k]};
                 te[k] = (struct ex_words_ent){ex_words_key(p + n - m, m), (uint32_t)n, w->w[k]};
                 ix->keys |= 1u << m;
+                ix->first[p[0] / 64] |= 1ull << (p[0] % 64);
         }
         /* one block: hused, tused, hb, tb, then the entries */
         size_t nused = (nb + 63) / 64;
@@ -238,26 +240,59 @@ rules_alnum(char c)
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+/* Whether the occurrence of a word of n bytes (first byte lb, last rb an
+ * ASCII letter or digit) at s[p] counts in s[..hi): Latin words stand on
+ * word boundaries ("sales" is not in "Salesforce"); a plural s is allowed. */
+static bool
+ex_words_bounded(const char *s, size_t p, size_t n, size_t hi, bool lb, bool rb)
+{
+        size_t q = p + n;
+        if (rb && q < hi && s[q] == 's' && (q + 1 >= hi || !rules_alnum(s[q + 1])))
+                q++;
+        return (!lb || p == 0 || !rules_alnum(s[p - 1])) && (!rb || q >= hi || !rules_alnum(s[q]));
+}
+
 bool
 ex_words_in(const struct ex_words *w, const char *s, size_t lo, size_t hi)
 {
         if (hi <= lo)
                 return false;
-        for (size_t k = 0; k < w->n; k++) {
-                const char *word = w->w[k];
-                size_t n = w->l[k];
-                bool lb = rules_alnum(word[0]), rb = rules_alnum(word[n - 1]);
-                const char *p = s + lo, *end = s + hi;
-                while (p < end && (p = memmem(p, (size_t)(end - p), word, n)) != NULL) {
-                        /* Latin words stand on word boundaries ("sales" is not in
-                         * "Salesforce"); a plural s is allowed */
-                        const char *q = p + n;
-                        if (rb && q < end && *q == 's' && (q + 1 >= end || !rules_alnum(q[1])))
-                                q++;
-                        if ((!lb || p == s || !rules_alnum(p[-1])) &&
-                            (!rb || q >= end || !rules_alnum(*q)))
-                                return true;
-                        p++;
+        if (w->n < 5 || w->ix == NULL) {
+                /* a few words: a search for each */
+                for (size_t k = 0; k < w->n; k++) {
+                        const char *word = w->w[k], *p = s + lo, *end = s + hi;
+                        size_t n = w->l[k];
+                        bool lb = rules_alnum(word[0]), rb = rules_alnum(word[n - 1]);
+                        while (p < end && (p = memmem(p, (size_t)(end - p), word, n)) != NULL) {
+                                if (ex_words_bounded(s, (size_t)(p - s), n, hi, lb, rb))
+                                        return true;
+                                p++;
+                        }
+                }
+                return false;
+        }
+        /* more: one pass over the text, looking up the words starting at
+         * each byte that starts one */
+        const struct ex_words_index *ix = w->ix;
+        const unsigned char *u = (const unsigned char *)s;
+        for (size_t p = lo; p < hi; p++) {
+                if (!(ix->first[u[p] / 64] >> (u[p] % 64) & 1))
+                        continue;
+                for (size_t m = 3; m >= 1; m--) {
+                        if (!(ix->keys & 1u << m) || m > hi - p)
+                                continue;
+                        uint32_t key = ex_words_key(u + p, m);
+                        unsigned bk = ex_words_bucket(ix, key);
+                        if (!(ix->hused[bk / 64] >> (bk % 64) & 1))
+                                continue;
+                        for (uint32_t j = ix->hb[bk]; j < ix->hb[bk + 1]; j++) {
+                                const struct ex_words_ent *e = &ix->hent[j];
+                                if (e->key == key && e->len <= hi - p &&
+                                    (e->len == m || memcmp(s + p + m, e->w + m, e->len - m) == 0) &&
+                                    ex_words_bounded(s, p, e->len, hi, rules_alnum(e->w[0]),
+                                                     rules_alnum(e->w[e->len - 1])))
+                                        return true;
+                        }
                 }
         }
         return false;
