@@ -799,6 +799,8 @@ struct mention_wordset {
         size_t nw;
         uint8_t head[256]; /* by hash: the first word, or 0xff */
         uint8_t next[32];  /* the next word of the same hash, or 0xff */
+        /* a filter: by a word's third byte, bit (second byte & 63) set */
+        uint64_t third[256];
 };
 
 /* Hash the words w[0..nw) into ws. */
@@ -809,8 +811,11 @@ mention_wordset_init(struct mention_wordset *ws, const struct mention_word *w, s
         ws->w = w;
         ws->nw = nw;
         memset(ws->head, 0xff, sizeof ws->head);
+        memset(ws->third, 0, sizeof ws->third);
         for (size_t k = 0; k < nw; k++) {
                 assert(w[k].n >= 3);
+                const uint8_t *u = (const uint8_t *)w[k].w;
+                ws->third[u[2]] |= (uint64_t)1 << (u[1] & 63);
                 unsigned h = mention_key_hash(w[k].w);
                 ws->next[k] = ws->head[h];
                 ws->head[h] = (uint8_t)k;
@@ -834,6 +839,9 @@ mention_occurrences(const struct mention_wordset *ws, const char *s, size_t lo, 
          * where a character does */
         size_t n = 0;
         for (size_t p = lo; p + 3 <= hi; p += step[(uint8_t)s[p] >> 4]) {
+                const uint8_t *u = (const uint8_t *)s + p;
+                if (!(ws->third[u[2]] >> (u[1] & 63) & 1))
+                        continue; /* most characters */
                 for (uint8_t k = ws->head[mention_key_hash(s + p)]; k != 0xff; k = ws->next[k]) {
                         if (s[p] != w[k].w[0] || s[p + 1] != w[k].w[1] || s[p + 2] != w[k].w[2] ||
                             p + w[k].n > hi || memcmp(s + p + 3, w[k].w + 3, w[k].n - 3) != 0)
