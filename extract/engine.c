@@ -1217,8 +1217,7 @@ engine_ment_text(const struct ex_doc *d, const struct ex_mention *m)
 /* Scratch buffers that one run reuses for every event it makes (no
  * allocation per string): each use overwrites what the last one left. */
 struct engine_bufs {
-        struct ex_buf tmp; /* a mention's text, the id seed */
-        struct ex_buf opt; /* engine_render's [..] part */
+        struct ex_buf tmp; /* a mention's text, the id seed; engine_render's [..] part */
         struct ex_buf out; /* the summary */
 };
 
@@ -1435,7 +1434,7 @@ engine_summary(const struct ex_doc *d, const struct cand *c, const char *timev,
                 for (size_t i = 0; i < r->nsummary[slots[k]]; i++) {
                         out->len = 0;
                         if (engine_render(d, c, r->summary[slots[k]][i], timev, true, out,
-                                          &bufs->opt)) {
+                                          &bufs->tmp)) {
                                 if (slots[k] == 0 && strcmp(c->modality, "negated") == 0)
                                         ex_buf_adds(out, " (denied)");
                                 return out->data != NULL ? out->data : "";
@@ -1444,7 +1443,7 @@ engine_summary(const struct ex_doc *d, const struct cand *c, const char *timev,
         out->len = 0;
         if (r->nsummary[0] > 0)
                 engine_render(d, c, r->summary[0][r->nsummary[0] - 1], timev, false, out,
-                              &bufs->opt);
+                              &bufs->tmp);
         /* no empty placeholder leaves a hole: collapse blanks (in place) */
         size_t n = 0;
         for (size_t i = 0; i < out->len; i++) {
@@ -1846,7 +1845,7 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                         n++;
         }
         *events = ex_xcalloc(n ? n : 1, sizeof **events);
-        struct engine_bufs bufs = {{0}, {0}, {0}};
+        struct engine_bufs bufs = {{0}, {0}};
         size_t k = 0;
         for (size_t i = 0; i < nc; i++) {
                 if (cs[i].dead || !cs[i].complete)
@@ -1854,7 +1853,6 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                 (*events)[k++] = engine_event(&body, a, &cs[i], extra, nextra, i, &bufs);
         }
         free(bufs.tmp.data);
-        free(bufs.opt.data);
         free(bufs.out.data);
         *nevents = k;
         for (size_t i = 0; i < nextra; i++) {
