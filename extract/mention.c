@@ -72,6 +72,37 @@ mention_push(struct ex_doc *d, size_t start, size_t end, int kind, int entity)
         return m;
 }
 
+/* The hits that the passes below read, picked from d->hits in one pass
+ * (indices into d->hits, in order). */
+struct mention_picks {
+        uint32_t *trig;    /* Chinese trigger words, in a Chinese text */
+        uint32_t *suffix;  /* organisation suffixes (CUE_ORGSUFFIX) */
+        uint32_t *anaphor; /* anaphors of the text's language (CUE_ANAPHOR) */
+        size_t ntrig, nsuffix, nanaphor;
+};
+
+/* Pick the hits of d into pk (extractor_run keeps texts, and so hit counts,
+ * far below 2^32). */
+static void
+mention_picks_init(const struct ex_doc *d, struct mention_picks *pk)
+{
+        const struct extractor *x = d->x;
+        pk->trig = ex_xmalloc((3 * d->nhits + 1) * sizeof *pk->trig);
+        pk->suffix = pk->trig + d->nhits;
+        pk->anaphor = pk->suffix + d->nhits;
+        pk->ntrig = pk->nsuffix = pk->nanaphor = 0;
+        for (size_t h = 0; h < d->nhits; h++) {
+                uint32_t what = d->hits[h].pay >> 24, i = d->hits[h].pay & 0xffffff;
+                if (what == PAY_TRIGGER && d->lang == EX_ZH && x->trigs[i].lang == EX_ZH)
+                        pk->trig[pk->ntrig++] = (uint32_t)h;
+                else if (what == PAY_CUE && x->cues[i].kind == CUE_ORGSUFFIX)
+                        pk->suffix[pk->nsuffix++] = (uint32_t)h;
+                else if (what == PAY_CUE && x->cues[i].kind == CUE_ANAPHOR &&
+                         x->cues[i].lang == d->lang)
+                        pk->anaphor[pk->nanaphor++] = (uint32_t)h;
+        }
+}
+
 /* Whether the ASCII byte c is a letter or digit (one table load). */
 static bool
 mention_alnum(char c)
@@ -487,18 +518,14 @@ mention_suffix_follows(const struct ex_doc *d, size_t h, size_t e)
 
 /* Unknown Chinese organisations: a stem before suffix words. */
 static void
-mention_units(struct ex_doc *d, uint8_t *occ)
+mention_units(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
 {
         const struct extractor *x = d->x;
         const char *s = d->t.s;
         size_t last_end = (size_t)-1; /* end of the last unit found */
         int last = -1;
-        for (size_t h = 0; h < d->nhits; h++) {
-                if ((d->hits[h].pay >> 24) != PAY_CUE)
-                        continue;
-                const struct ex_cue *cue = &x->cues[d->hits[h].pay & 0xffffff];
-                if (cue->kind != CUE_ORGSUFFIX)
-                        continue;
+        for (size_t ps = 0; ps < pk->nsuffix; ps++) {
+                size_t h = pk->suffix[ps];
                 size_t ss = d->hits[h].start, se = d->hits[h].end;
                 if (!engine_active(d, ss))
                         continue;
@@ -1132,37 +1159,15 @@ mention_quoted(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
         }
 }
 
-/* The hits of Chinese trigger words (indices into d->hits, in order), picked
- * from the hits once for the passes that read them. */
-struct mention_trigs {
-        size_t *h;
-        size_t n;
-};
-
-/* Collect the Chinese trigger hits of d (none unless d is Chinese). */
+/* Mark the free bytes of the Chinese trigger words of pk of minlen to
+ * maxlen - 1 bytes: they end names and chunks (a one-character trigger such
+ * as 达 stands inside names). */
 static void
-mention_trigs_init(const struct ex_doc *d, struct mention_trigs *tg)
-{
-        tg->h = NULL;
-        tg->n = 0;
-        if (d->lang != EX_ZH)
-                return;
-        tg->h = ex_xmalloc((d->nhits + 1) * sizeof *tg->h);
-        for (size_t h = 0; h < d->nhits; h++)
-                if ((d->hits[h].pay >> 24) == PAY_TRIGGER &&
-                    d->x->trigs[d->hits[h].pay & 0xffffff].lang == EX_ZH)
-                        tg->h[tg->n++] = h;
-}
-
-/* Mark the free bytes of the trigger words of tg of minlen to maxlen - 1
- * bytes: they end names and chunks (a one-character trigger such as 达 stands
- * inside names). */
-static void
-mention_mark_triggers(const struct ex_doc *d, const struct mention_trigs *tg, uint8_t *occ,
+mention_mark_triggers(const struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ,
                       size_t minlen, size_t maxlen)
 {
-        for (size_t i = 0; i < tg->n; i++) {
-                const struct ex_hit *hit = &d->hits[tg->h[i]];
+        for (size_t i = 0; i < pk->ntrig; i++) {
+                const struct ex_hit *hit = &d->hits[pk->trig[i]];
                 if (hit->end - hit->start < minlen || hit->end - hit->start >= maxlen)
                         continue;
                 for (size_t q = hit->start; q < hit->end; q++)
@@ -1409,7 +1414,7 @@ mention_chunk_list(struct ex_doc *d, const struct mention_places *pl, uint8_t *o
  * after the words of MENTION_HELD (held: their places, which mention_persons
  * found) and at the start of each clause (加加食品发布公告称). */
 static void
-mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_trigs *tg,
+mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_picks *pk,
                const struct mention_at *held, size_t nheld)
 {
         if (d->lang != EX_ZH)
@@ -1419,9 +1424,9 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_trigs *tg,
         mention_places_init(d, &pl);
         /* the shorter triggers: mention_find marked those of six bytes and
          * more, and no byte is free again once taken */
-        mention_mark_triggers(d, tg, occ, 1, 6);
-        for (size_t i = 0; i < tg->n; i++) {
-                size_t h = tg->h[i];
+        mention_mark_triggers(d, pk, occ, 1, 6);
+        for (size_t i = 0; i < pk->ntrig; i++) {
+                size_t h = pk->trig[i];
                 const struct ex_trigger *tr = &d->x->trigs[d->hits[h].pay & 0xffffff];
                 size_t p = d->hits[h].end;
                 if (ex_words_starts_at(&tr->unless_after, d->t.low, d->t.len, p) > 0)
@@ -1493,15 +1498,12 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_trigs *tg,
 
 /* Anaphors from the cue hits. */
 static void
-mention_anaphors(struct ex_doc *d, uint8_t *occ)
+mention_anaphors(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
 {
         const struct extractor *x = d->x;
-        for (size_t h = 0; h < d->nhits; h++) {
-                if ((d->hits[h].pay >> 24) != PAY_CUE)
-                        continue;
+        for (size_t i = 0; i < pk->nanaphor; i++) {
+                size_t h = pk->anaphor[i];
                 const struct ex_cue *cue = &x->cues[d->hits[h].pay & 0xffffff];
-                if (cue->kind != CUE_ANAPHOR || cue->lang != d->lang)
-                        continue;
                 size_t s = d->hits[h].start, e = d->hits[h].end;
                 if (!mention_free_span(occ, s, e) || !engine_active(d, s))
                         continue;
@@ -1585,10 +1587,10 @@ mention_find(struct ex_doc *d)
         if (d->nments > 1)
                 mention_sort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
         d->nlex = d->nments;
-        struct mention_trigs tg;
-        mention_trigs_init(d, &tg);
-        mention_mark_triggers(d, &tg, occ, 6, SIZE_MAX);
-        mention_units(d, occ);
+        struct mention_picks pk;
+        mention_picks_init(d, &pk);
+        mention_mark_triggers(d, &pk, occ, 6, SIZE_MAX);
+        mention_units(d, &pk, occ);
         mention_coded(d, occ);
         struct mention_at *held = NULL;
         size_t nheld = 0;
@@ -1597,9 +1599,9 @@ mention_find(struct ex_doc *d)
                 mention_latin(d, occ, d->spans[k].start, d->spans[k].end);
         for (size_t k = 0; k < d->nspans; k++)
                 mention_quoted(d, occ, d->spans[k].start, d->spans[k].end);
-        mention_anaphors(d, occ);
-        mention_chunks(d, occ, &tg, held, nheld);
-        free(tg.h);
+        mention_anaphors(d, &pk, occ);
+        mention_chunks(d, occ, &pk, held, nheld);
+        free(pk.trig);
         free(held);
         if (d->nments > 1)
                 mention_sort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
