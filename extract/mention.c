@@ -1346,25 +1346,41 @@ mention_chunk_len(const struct ex_doc *d, const struct mention_places *pl, const
         return q - p;
 }
 
+/* The opener words of mention_opener, and their filter (built once). */
+static const struct mention_word mention_opener_words[] = {
+    MENTION_WORD("比如"),   MENTION_WORD("例如"),   MENTION_WORD("譬如"),   MENTION_WORD("此外"),
+    MENTION_WORD("另外"),   MENTION_WORD("同时"),   MENTION_WORD("如今"),   MENTION_WORD("随后"),
+    MENTION_WORD("此后"),   MENTION_WORD("后来"),   MENTION_WORD("当时"),   MENTION_WORD("目前"),
+    MENTION_WORD("近日"),   MENTION_WORD("日前"),   MENTION_WORD("一季度"), MENTION_WORD("二季度"),
+    MENTION_WORD("三季度"), MENTION_WORD("四季度"), MENTION_WORD("上半年"), MENTION_WORD("下半年"),
+    MENTION_WORD("今年"),   MENTION_WORD("去年"),   MENTION_WORD("此前")};
+static struct mention_wordset mention_opener_set;
+static pthread_once_t mention_opener_once = PTHREAD_ONCE_INIT;
+
+/* Hash mention_opener_words into mention_opener_set (by pthread_once). */
+static void
+mention_opener_set_init(void)
+{
+        mention_wordset_init(&mention_opener_set, mention_opener_words,
+                             MENTION_NWORDS(mention_opener_words));
+}
+
 /* Length of an opener word (比如, 此外) at t[p] that a clause's subject follows. */
 static size_t
 mention_opener(const char *t, size_t p, size_t hi)
 {
-        static const char *w[] = {"比如",   "例如",   "譬如",   "此外",   "另外",   "同时",
-                                  "如今",   "随后",   "此后",   "后来",   "当时",   "目前",
-                                  "近日",   "日前",   "一季度", "二季度", "三季度", "四季度",
-                                  "上半年", "下半年", "今年",   "去年",   "此前"};
+        const struct mention_word *w = mention_opener_words;
         /* every word is two or three Chinese characters: at least 6 bytes,
          * each led by a byte of E4..E9 */
         if (p + 6 >= hi || (unsigned char)t[p] < 0xe4 || (unsigned char)t[p] > 0xe9)
                 return 0;
-        for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
-                if (t[p + 2] != w[k][2] || t[p + 1] != w[k][1] || t[p] != w[k][0])
-                        continue;
-                size_t n = strlen(w[k]);
-                if (p + n < hi && memcmp(t + p, w[k], n) == 0)
-                        return n;
-        }
+        pthread_once(&mention_opener_once, mention_opener_set_init);
+        const uint8_t *u = (const uint8_t *)t + p;
+        if (!(mention_opener_set.third[u[2]] >> (u[1] & 63) & 1))
+                return 0; /* no word starts with this character */
+        for (size_t k = 0; k < MENTION_NWORDS(mention_opener_words); k++)
+                if (p + w[k].n < hi && mention_word_is(t + p, &w[k]))
+                        return w[k].n;
         return 0;
 }
 
