@@ -1472,9 +1472,9 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_picks *pk,
                         while (ps < pe && s[ps] == ' ')
                                 ps++;
                         bool date = ps < pe && pe - ps <= 24 && s[ps] >= '0' && s[ps] <= '9';
-                        bool opener = ps < pe && pe - ps <= 60 &&
-                                      ex_words_starts_at(&d->x->notchunk, s, pe, ps) > 0 &&
-                                      (c < 2 || d->t.sent[sent].start == ps);
+                        bool opener = !date && ps < pe && pe - ps <= 60 &&
+                                      (c < 2 || d->t.sent[sent].start == ps) &&
+                                      ex_words_starts_at(&d->x->notchunk, s, pe, ps) > 0;
                         if (!date && !opener)
                                 continue;
                 }
