@@ -222,6 +222,31 @@ text_span(struct ex_span **v, size_t *n, size_t *cap, size_t s, size_t e)
         (*v)[(*n)++].end = e;
 }
 
+#define TEXT_BLOCK 64 /* bytes of text per entry of a span array's block index */
+
+/* Append to the span array *v (n spans tiling a text of len bytes) its block
+ * index: for each TEXT_BLOCK bytes of text, the first span ending past the
+ * block's start (n when none), so text_find goes straight to the span
+ * of an offset or a step before it (a lookup per mention and role: a binary
+ * search mispredicted on about every step). */
+static void
+text_index(struct ex_span **v, size_t n, size_t cap, size_t len)
+{
+        if (n == 0)
+                return;
+        size_t nblk = len / TEXT_BLOCK + 1, size = n * sizeof **v + nblk * sizeof(uint32_t);
+        if (size > cap * sizeof **v) /* most often it fits in the room left */
+                *v = ex_xrealloc(*v, size);
+        const struct ex_span *sp = *v;
+        uint32_t *blk = (uint32_t *)(*v + n);
+        size_t k = 0;
+        for (size_t b = 0; b < nblk; b++) {
+                while (k < n && sp[k].end <= b * TEXT_BLOCK)
+                        k++;
+                blk[b] = (uint32_t)k;
+        }
+}
+
 /* Whether the six bytes at p are two well-formed CJK ideographs
  * (U+4000..U+9FFF: lead bytes E4..E9), tested at once: the runs of Chinese
  * text that normalisation keeps and sentence splitting steps over. */
@@ -315,30 +340,9 @@ text_split(struct text *t, const struct extractor *x, int lang)
         }
         text_span(&t->clause, &t->nclause, &capcl, cstart, t->len);
         text_span(&t->sent, &t->nsent, &capsent, start, t->len);
+        text_index(&t->sent, t->nsent, capsent, t->len);
+        text_index(&t->clause, t->nclause, capcl, t->len);
         (void)lang;
-}
-
-#define TEXT_BLOCK 64 /* bytes of text per entry of a span array's block index */
-
-/* Append to the span array *v (n spans tiling a text of len bytes) its block
- * index: for each TEXT_BLOCK bytes of text, the first span ending past the
- * block's start (n when none), so text_find goes straight to the span
- * of an offset or a step before it (a lookup per mention and role: a binary
- * search mispredicted on about every step). */
-static void
-text_index(struct ex_span **v, size_t n, size_t len)
-{
-        if (n == 0)
-                return;
-        size_t nblk = len / TEXT_BLOCK + 1;
-        *v = ex_xrealloc(*v, n * sizeof **v + nblk * sizeof(uint32_t));
-        uint32_t *blk = (uint32_t *)(*v + n);
-        size_t k = 0;
-        for (size_t b = 0; b < nblk; b++) {
-                while (k < n && (*v)[k].end <= b * TEXT_BLOCK)
-                        k++;
-                blk[b] = (uint32_t)k;
-        }
 }
 
 /* ASCII-lowercase n bytes of src into dst, eight at a time: in each byte
@@ -479,8 +483,6 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
         t->low = ex_xmalloc(t->len + 1);
         text_lower(t->low, t->s, t->len + 1);
         text_split(t, x, lang);
-        text_index(&t->sent, t->nsent, t->len);
-        text_index(&t->clause, t->nclause, t->len);
 }
 
 void
