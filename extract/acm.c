@@ -22,6 +22,12 @@ struct acm_out {
         int32_t next;   /* next output of the same state, or -1 */
 };
 
+/* One output a state reports, in the order of its dict chain. */
+struct acm_hit {
+        uint32_t len;   /* pattern length in bytes */
+        uint32_t value; /* the caller's payload */
+};
+
 struct acm_node {
         int32_t child;   /* first child (trie build only) */
         int32_t sibling; /* next sibling (trie build only) */
@@ -42,7 +48,9 @@ struct acm {
         int32_t *delta;    /* nnodes * ncls transitions once built */
         uint16_t *delta16; /* the same in 16 bits when nnodes <= 65536 (delta is then NULL) */
         uint64_t *emits;   /* bit per state: it or its dict chain has outputs */
-        size_t maxlen;     /* of the longest pattern */
+        uint32_t *efirst;  /* state st reports ehits[efirst[st]..efirst[st + 1]) */
+        struct acm_hit *ehits;
+        size_t maxlen; /* of the longest pattern */
         bool built;
 };
 
@@ -80,6 +88,8 @@ acm_destroy(struct acm **ap)
         free((*ap)->delta);
         free((*ap)->delta16);
         free((*ap)->emits);
+        free((*ap)->efirst);
+        free((*ap)->ehits);
         free(*ap);
         *ap = NULL;
 }
@@ -164,6 +174,30 @@ acm_set(struct acm *a, size_t k, int32_t v)
                 a->delta[k] = v;
 }
 
+/* Lay out the outputs each state reports (its own, then those down its dict
+ * chain) one after another, so a report reads one short run. */
+static void
+acm_flatten(struct acm *a)
+{
+        a->efirst = ex_xmalloc((a->nnodes + 1) * sizeof *a->efirst);
+        size_t n = 0, cap = a->nouts + 16;
+        a->ehits = ex_xmalloc(cap * sizeof *a->ehits);
+        for (size_t st = 0; st < a->nnodes; st++) {
+                a->efirst[st] = (uint32_t)n;
+                int32_t o = a->nodes[st].out != -1 ? (int32_t)st : a->nodes[st].dict;
+                for (; o != -1; o = a->nodes[o].dict)
+                        for (int32_t k = a->nodes[o].out; k != -1; k = a->outs[k].next) {
+                                if (n == cap) {
+                                        cap *= 2;
+                                        a->ehits = ex_xrealloc(a->ehits, cap * sizeof *a->ehits);
+                                }
+                                a->ehits[n].len = a->outs[k].len;
+                                a->ehits[n++].value = a->outs[k].value;
+                        }
+        }
+        a->efirst[a->nnodes] = (uint32_t)n;
+}
+
 void
 acm_build(struct acm *a)
 {
@@ -216,6 +250,7 @@ acm_build(struct acm *a)
         for (size_t k = 0; k < a->nnodes; k++)
                 if (a->nodes[k].out != -1 || a->nodes[k].dict != -1)
                         a->emits[k / 64] |= 1ull << (k % 64);
+        acm_flatten(a);
         a->built = true;
 }
 
@@ -229,12 +264,8 @@ acm_states(const struct acm *a)
 static void
 acm_emit(const struct acm *a, int32_t st, size_t end, acm_cb cb, void *arg)
 {
-        int32_t o = a->nodes[st].out != -1 ? st : a->nodes[st].dict;
-        while (o != -1) {
-                for (int32_t k = a->nodes[o].out; k != -1; k = a->outs[k].next)
-                        cb(arg, end - a->outs[k].len, end, a->outs[k].value);
-                o = a->nodes[o].dict;
-        }
+        for (uint32_t k = a->efirst[st]; k < a->efirst[st + 1]; k++)
+                cb(arg, end - a->ehits[k].len, end, a->ehits[k].value);
 }
 
 /* Texts from this length on are scanned as two halves at once. */
