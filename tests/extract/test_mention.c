@@ -67,6 +67,61 @@ test_unknown_zh(void **state)
         th_doc_free(&d, &a);
 }
 
+/* The scans that jump ahead (to a quote, a '(' or the next ASCII byte) and
+ * the sort of many mentions: names at the very end of the text, a quote or
+ * bracket left open there, and a long list of names in order of start. */
+static void
+test_scan_edges(void **state)
+{
+        (void)state;
+        struct ex_doc d;
+        struct article a;
+        th_doc(&d, &a, "宏远科技收购了“蓝鲸贝”和「云帆」", "2025-12-11", EX_ZH);
+        const struct ex_mention *m = find(&d, "蓝鲸贝");
+        assert_non_null(m);
+        assert_int_equal(m->kind, EK_QUOTED);
+        m = find(&d, "云帆");
+        assert_non_null(m);
+        assert_int_equal(m->kind, EK_QUOTED);
+        /* an unknown Chinese name's id: "x-" and ten hex digits */
+        const char *id = mention_id(&d, m);
+        assert_int_equal(strlen(id), 12);
+        assert_int_equal(strspn(id + 2, "0123456789abcdef"), 10);
+        th_doc_free(&d, &a);
+        const char *open[] = {"宏远科技收购了“", "宏远科技收购了(", "宏远科技收购了(60",
+                              "宏远科技收购了(603999", "宏远科技收购了云帆(603999)"};
+        for (size_t i = 0; i < sizeof open / sizeof open[0]; i++) {
+                th_doc(&d, &a, open[i], "2025-12-11", EX_ZH);
+                for (size_t k = 0; k < d.nments; k++)
+                        assert_true(d.ments[k].end <= d.t.len);
+                th_doc_free(&d, &a);
+        }
+        /* Latin names in Chinese text, the last one at the very end */
+        th_doc(&d, &a, "宏远科技收购了数据公司Nimbus Data,并与QuantaEdge", "2025-12-11", EX_ZH);
+        m = find(&d, "Nimbus Data");
+        assert_non_null(m);
+        assert_string_equal(mention_id(&d, m), "nimbus-data");
+        assert_non_null(find(&d, "QuantaEdge"));
+        th_doc_free(&d, &a);
+        /* more names than the short-array sort takes: still by start */
+        char body[4096] = "Apex Corp acquired ";
+        for (int i = 0; i < 40; i++) {
+                char w[64];
+                snprintf(w, sizeof w, "%sNova%c%c Labs", i ? ", " : "", 'A' + i % 26, 'a' + i / 26);
+                strcat(body, w);
+        }
+        strcat(body, ".");
+        th_doc(&d, &a, body, "2025-12-11", EX_EN);
+        assert_true(d.nments > 32);
+        for (size_t k = 1; k < d.nments; k++) {
+                assert_true(d.ments[k - 1].start <= d.ments[k].start);
+                if (d.ments[k - 1].start == d.ments[k].start)
+                        assert_true(d.ments[k - 1].end >= d.ments[k].end);
+        }
+        assert_non_null(find(&d, "NovaAb Labs"));
+        th_doc_free(&d, &a);
+}
+
 /* Longest alias wins; ids come from the lexicon. */
 static void
 test_longest(void **state)
@@ -285,7 +340,7 @@ main(void)
             cmocka_unit_test(test_case),          cmocka_unit_test(test_unknown),
             cmocka_unit_test(test_glued_noise),   cmocka_unit_test(test_anaphor),
             cmocka_unit_test(test_loader_errors), cmocka_unit_test(test_parents),
-            cmocka_unit_test(test_unknown_zh),
+            cmocka_unit_test(test_unknown_zh),    cmocka_unit_test(test_scan_edges),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
