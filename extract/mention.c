@@ -87,6 +87,7 @@ static void
 mention_picks_init(const struct ex_doc *d, struct mention_picks *pk)
 {
         const struct extractor *x = d->x;
+        assert(d->nhits < UINT32_MAX);
         pk->trig = ex_xmalloc((3 * d->nhits + 1) * sizeof *pk->trig);
         pk->suffix = pk->trig + d->nhits;
         pk->anaphor = pk->suffix + d->nhits;
