@@ -1057,7 +1057,6 @@ static bool engine_time_conflict(const struct ex_doc *de, const struct cand *e,
 static bool engine_rank_conflict(const struct ex_doc *d, const struct cand *e,
                                  const struct cand *c);
 
-/* How a later candidate c relates to an earlier event e of the same type. */
 /* Whether two candidates of a figure (market.milestone) give different
  * figures: both hold money (or counts) and share no value of that kind. */
 static bool
@@ -1091,9 +1090,17 @@ engine_qty_conflict(const struct ex_doc *de, const struct cand *e, const struct 
         return false;
 }
 
-static bool
+/* What engine_same finds: a later candidate is the same happening as an
+ * earlier event loosely (a shared key filler) or strictly (equal key
+ * fillers), neither when they conflict. */
+#define ENGINE_SAME_LOOSE  1u
+#define ENGINE_SAME_STRICT 2u
+
+/* How a later candidate c relates to an earlier event e of the same type:
+ * ENGINE_SAME_* bits, found in one pass for both tests. */
+static unsigned
 engine_same(const struct ex_doc *de, const struct cand *e, const struct ex_doc *dc,
-            const struct cand *c, bool loose)
+            const struct cand *c)
 {
         const struct ex_rule *r = e->rule;
         bool all_equal = true, any_inter = false, conflict = false;
@@ -1123,10 +1130,9 @@ engine_same(const struct ex_doc *de, const struct cand *e, const struct ex_doc *
         if (r->needqty && engine_qty_conflict(de, e, dc, c))
                 conflict = true;
         if (conflict)
-                return false;
-        if (loose)
-                return any_inter || r->key.n == 0;
-        return all_equal && r->key.n > 0;
+                return 0;
+        return (any_inter || r->key.n == 0 ? ENGINE_SAME_LOOSE : 0) |
+               (all_equal && r->key.n > 0 ? ENGINE_SAME_STRICT : 0);
 }
 
 /* Whether e and c carry different, non-vague times. */
@@ -1763,14 +1769,14 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                         bool same_sent = e->sent == c->sent;
                         bool near = c->sent <= e->sent + 2;
                         bool merge = false;
-                        if (same_sent &&
-                            (engine_same(&body, e, &body, c, true) || engine_subset(&body, e, c)))
+                        unsigned same = engine_same(&body, e, &body, c);
+                        if (same_sent && ((same & ENGINE_SAME_LOOSE) || engine_subset(&body, e, c)))
                                 merge = true;
-                        else if (!c->complete && near && engine_same(&body, e, &body, c, true))
+                        else if (!c->complete && near && (same & ENGINE_SAME_LOOSE))
                                 merge = true;
                         else if (!c->complete && (same_sent || (near && c->rule->lend)))
                                 merge = true;
-                        else if (engine_same(&body, e, &body, c, false))
+                        else if (same & ENGINE_SAME_STRICT)
                                 merge = true;
                         if (merge) {
                                 engine_merge(&body, e, &body, c);
