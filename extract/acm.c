@@ -7,8 +7,10 @@
  * table lookup per byte. Each state keeps the outputs of the patterns ending
  * there and a link to the next state down its suffix chain that has outputs.
  * The table holds 16-bit states when there are few enough (half the memory
- * to pull through the cache), and a bit per state says whether it emits, so
- * the scan touches the node array only where a pattern ends.
+ * to pull through the cache), in rows of a power-of-two width on huge pages
+ * where the system gives them; a bit per state says whether it emits, and the
+ * outputs a state reports lie in one run, so the scan reads them only where
+ * a pattern ends.
  */
 #include <stdlib.h>
 #include <string.h>
