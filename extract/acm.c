@@ -44,15 +44,15 @@ struct acm {
         size_t nnodes, capnodes;
         struct acm_out *outs;
         size_t nouts, capouts;
-        uint8_t cls[256];  /* byte -> class */
-        size_t ncls;       /* classes, rounded up to a power of two: a row's width */
-        unsigned shift;    /* ncls == 1 << shift */
-        int32_t *delta;    /* nnodes * ncls transitions once built */
-        uint16_t *delta16; /* the same in 16 bits when nnodes <= 65536 (delta is then NULL) */
-        uint64_t *emits;   /* bit per state: it or its dict chain has outputs */
-        uint32_t *efirst;  /* state st reports ehits[efirst[st]..efirst[st + 1]) */
-        struct acm_hit *ehits;
-        size_t maxlen; /* of the longest pattern */
+        uint8_t cls[256];      /* byte -> class */
+        size_t ncls;           /* classes, rounded up to a power of two: a row's width */
+        unsigned shift;        /* ncls == 1 << shift */
+        int32_t *delta;        /* nnodes * ncls transitions once built */
+        uint16_t *delta16;     /* the same in 16 bits when nnodes <= 65536 (delta is then NULL) */
+        uint64_t *emits;       /* bit per state: it or its dict chain has outputs */
+        uint32_t *efirst;      /* state st reports ehits[efirst[st]..efirst[st + 1]) */
+        struct acm_hit *ehits; /* the outputs of all states, state by state */
+        size_t maxlen;         /* of the longest pattern */
         bool built;
 };
 
