@@ -255,7 +255,8 @@ static void
 mention_lexicon(struct ex_doc *d, uint8_t *occ)
 {
         const struct extractor *x = d->x;
-        struct ex_hit *c = ex_xmalloc((d->nhits + 1) * sizeof *c);
+        struct ex_hit small[64]; /* most documents: no malloc */
+        struct ex_hit *c = d->nhits <= 64 ? small : ex_xmalloc(d->nhits * sizeof *c);
         size_t nc = 0;
         for (size_t i = 0; i < d->nhits; i++) {
                 if ((d->hits[i].pay >> 24) != PAY_ALIAS)
@@ -279,7 +280,8 @@ mention_lexicon(struct ex_doc *d, uint8_t *occ)
                 mention_push(d, c[i].start, c[i].end, x->ents[a->entity].kind, a->entity);
                 memset(occ + c[i].start, OCC_LEX, c[i].end - c[i].start);
         }
-        free(c);
+        if (c != small)
+                free(c);
 }
 
 size_t
@@ -1597,8 +1599,8 @@ mention_resolve_all(struct ex_doc *d)
 void
 mention_find(struct ex_doc *d)
 {
-        /* (malloc and memset: calloc skips malloc's per-thread cache) */
-        uint8_t *occ = ex_xmalloc(d->t.len + 1);
+        uint8_t small[2048]; /* most documents: no malloc */
+        uint8_t *occ = d->t.len < sizeof small ? small : ex_xmalloc(d->t.len + 1);
         memset(occ, OCC_FREE, d->t.len + 1);
         mention_lexicon(d, occ);
         if (d->nments > 1)
@@ -1625,7 +1627,8 @@ mention_find(struct ex_doc *d)
         /* the ids of unknown names are derived by mention_id, on first use:
          * most never reach an event */
         mention_resolve_all(d);
-        free(occ);
+        if (occ != small)
+                free(occ);
         /* read once: getenv walks the environment, and this runs per document
          * (atomic: documents may be read on several threads) */
         static atomic_int debug_env = -1;
