@@ -470,10 +470,13 @@ rules_valid_id(const char *s)
 
 /* Where each entity was defined, for duplicate messages. */
 struct rules_where {
-        char **where;
+        const char **path; /* per entity: the file (files outlive w) */
+        int *line;         /* and line it stands on */
         char **parent;
-        int32_t *ids;  /* open-addressing table of entity indices by id, -1 empty */
-        size_t capids; /* a power of two, at least twice the entities */
+        size_t capents;    /* room in x->ents, path, line and parent */
+        size_t capaliases; /* room in x->aliases */
+        int32_t *ids;      /* open-addressing table of entity indices by id, -1 empty */
+        size_t capids;     /* a power of two, at least twice the entities */
 };
 
 /* The FNV-1a hash of an entity id. */
@@ -579,22 +582,27 @@ rules_lexicon_file(struct extractor *x, const char *path, struct rules_where *w,
                 }
                 int dup = rules_entity_find(x, w, fld[0]);
                 if (dup >= 0) {
-                        char *m = ex_xprintf("duplicate entity id %s (first at %s)", fld[0],
-                                             w->where[dup]);
+                        char *m = ex_xprintf("duplicate entity id %s (first at %s:%d)", fld[0],
+                                             w->path[dup], w->line[dup]);
                         rc = rules_fail(&f, m, NULL);
                         free(m);
                         break;
                 }
+                if (x->nents + 1 > w->capents) {
+                        w->capents = x->nents + 1 > 128 ? 2 * (x->nents + 1) : 256;
+                        x->ents = ex_xrealloc(x->ents, w->capents * sizeof *x->ents);
+                        w->path = ex_xrealloc(w->path, w->capents * sizeof *w->path);
+                        w->line = ex_xrealloc(w->line, w->capents * sizeof *w->line);
+                        w->parent = ex_xrealloc(w->parent, w->capents * sizeof *w->parent);
+                }
                 size_t ei = x->nents++;
-                x->ents = ex_xrealloc(x->ents, x->nents * sizeof *x->ents);
-                w->where = ex_xrealloc(w->where, x->nents * sizeof *w->where);
-                w->parent = ex_xrealloc(w->parent, x->nents * sizeof *w->parent);
                 x->ents[ei].id = ex_xstrdup(fld[0]);
                 x->ents[ei].kind = kind;
                 x->ents[ei].parent = -1;
                 x->ents[ei].display = NULL;
                 rules_entity_add(x, w);
-                w->where[ei] = ex_xprintf("%s:%d", path, f.line);
+                w->path[ei] = path;
+                w->line[ei] = f.line;
                 w->parent[ei] = strcmp(fld[2], "-") == 0 ? NULL : ex_xstrdup(fld[2]);
                 /* Aliases, '|'-separated; trailing blanks trimmed. */
                 char *al = fld[3];
@@ -616,8 +624,11 @@ rules_lexicon_file(struct extractor *x, const char *path, struct rules_where *w,
                         if (n > 0) {
                                 struct ex_alias a = {(int)ei, ex_xstrndup(s, n), exact,
                                                      rules_alnum(s[0]), rules_alnum(s[n - 1])};
-                                x->aliases =
-                                    ex_xrealloc(x->aliases, (x->naliases + 1) * sizeof *x->aliases);
+                                if (x->naliases + 1 > w->capaliases) {
+                                        w->capaliases = 2 * (x->naliases + 1) + 256;
+                                        x->aliases = ex_xrealloc(
+                                            x->aliases, w->capaliases * sizeof *x->aliases);
+                                }
                                 x->aliases[x->naliases] = a;
                                 rules_pattern(x, a.text, PAY(PAY_ALIAS, x->naliases));
                                 x->naliases++;
@@ -646,8 +657,8 @@ rules_lexicon(struct extractor *x, const char *datadir, char **cause)
                 int p = rules_entity_find(x, &w, w.parent[i]);
                 if (p < 0) {
                         if (cause != NULL)
-                                *cause =
-                                    ex_xprintf("%s: unknown parent %s", w.where[i], w.parent[i]);
+                                *cause = ex_xprintf("%s:%d: unknown parent %s", w.path[i],
+                                                    w.line[i], w.parent[i]);
                         rc = -1;
                 }
                 x->ents[i].parent = p;
@@ -663,10 +674,10 @@ rules_lexicon(struct extractor *x, const char *datadir, char **cause)
                         e->display = t;
         }
         for (size_t i = 0; i < x->nents; i++) {
-                free(w.where[i]);
                 free(w.parent[i]);
         }
-        free(w.where);
+        free(w.path);
+        free(w.line);
         free(w.parent);
         free(w.ids);
         rules_list_free(files);
