@@ -1185,19 +1185,22 @@ mention_mark_triggers(const struct ex_doc *d, const struct mention_picks *pk, ui
 struct mention_places {
         size_t *i;
         size_t n;
+        size_t small[32]; /* i for a document of few mentions (no malloc) */
 };
 
 /* Collect the place mentions of d into pl. */
 static void
 mention_places_init(const struct ex_doc *d, struct mention_places *pl)
 {
-        pl->i = ex_xmalloc((d->nments + 1) * sizeof *pl->i);
+        pl->i = d->nments <= 32 ? pl->small : ex_xmalloc(d->nments * sizeof *pl->i);
         pl->n = 0;
         for (size_t k = 0; k < d->nments; k++) {
                 if (d->ments[k].kind != EK_PLACE)
                         continue;
                 if (pl->n > 0 && d->ments[pl->i[pl->n - 1]].start > d->ments[k].start) {
-                        free(pl->i); /* out of order: fall back to reading them all */
+                        /* out of order: fall back to reading them all */
+                        if (pl->i != pl->small)
+                                free(pl->i);
                         pl->i = NULL;
                         pl->n = 0;
                         return;
@@ -1512,7 +1515,8 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_picks *pk,
                         memset(occ + p, OCC_OTHER, n);
                 }
         }
-        free(pl.i);
+        if (pl.i != pl.small)
+                free(pl.i);
 }
 
 /* Anaphors from the cue hits. */
