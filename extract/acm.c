@@ -200,12 +200,42 @@ acm_flatten(struct acm *a)
         a->efirst[a->nnodes] = (uint32_t)n;
 }
 
+/* Number the byte classes (cls[b] is 1 for a byte of some pattern, 0 for
+ * the others, which share class 0) so that a row's columns fall on cache
+ * lines the way UTF-8 text reads them: after a lead byte comes a
+ * continuation byte, and the 64 of them take two whole lines of 16-bit
+ * entries (columns 32..95), so a state inside a character touches those;
+ * lead bytes and then ASCII take the rest of the first line, a state
+ * between characters touches that one (more ASCII goes after the
+ * continuation bytes). Returns the number of classes. */
+static size_t
+acm_classes(uint8_t cls[256])
+{
+        uint8_t mark[256];
+        memcpy(mark, cls, sizeof mark);
+        memset(cls, 0, 256);
+        size_t k = 1;
+        for (int b = 0xc0; b < 0x100; b++)
+                if (mark[b])
+                        cls[b] = (uint8_t)k++;
+        for (int b = 1; b < 0x80 && k < 32; b++)
+                if (mark[b])
+                        cls[b] = (uint8_t)k++;
+        if (k < 32)
+                k = 32;
+        for (int b = 0x80; b < 0xc0; b++)
+                if (mark[b])
+                        cls[b] = (uint8_t)k++;
+        for (int b = 1; b < 0x80; b++)
+                if (mark[b] && cls[b] == 0)
+                        cls[b] = (uint8_t)k++;
+        return k;
+}
+
 void
 acm_build(struct acm *a)
 {
-        size_t ncls = 1;
-        for (int b = 0; b < 256; b++)
-                a->cls[b] = a->cls[b] ? (uint8_t)ncls++ : 0;
+        size_t ncls = acm_classes(a->cls);
         /* rows of a power-of-two width: the scan finds a row with a shift,
          * not a multiplication, on its chain of dependent steps */
         a->shift = 0;
