@@ -894,8 +894,7 @@ nw_codec_event_from_object(const msgpack_object *o, struct nw_event *ev, char **
         if ((r = nw_codec_version(f[EV_V], "event", cause)) != NW_OK)
                 return r;
         ev->v = NW_VERSION_MAJOR;
-        free(ev->modality);
-        ev->modality = NULL;
+        nw_event_set_modality(ev, NULL); /* nw_event_new's default */
         if ((r = codec_req_str(f[EV_ID], "id", &ev->id, cause)) != NW_OK)
                 return r;
         if (f[EV_SEQ] != NULL && f[EV_SEQ]->type != MSGPACK_OBJECT_NIL) {

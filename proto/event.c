@@ -1,11 +1,71 @@
 /*
  * event.c — the event model in memory: new/destroy/dup, the builders that
  * copy their arguments, accessors, and deep comparison.
+ *
+ * The builders copy strings into the event's pool, a list of chunks the
+ * event frees at once, instead of a malloc per string: an extracted event
+ * holds twenty-odd small strings. Decoders may still hang malloc'd strings
+ * on the fields; event_free_str tells the two apart by address.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "nw-private.h"
+
+#define EVENT_POOL_FIRST 512 /* bytes of the first chunk: most events fit */
+
+/* One chunk of an event's string pool; the newest chunk comes first. */
+struct nw_event_pool {
+        struct nw_event_pool *next;
+        size_t used, cap;
+        char data[];
+};
+
+/* A copy of s[0..n) and a NUL in ev's pool. */
+static char *
+event_copy(struct nw_event *ev, const char *s, size_t n)
+{
+        struct nw_event_pool *p = ev->pool;
+        size_t cap;
+        char *out;
+
+        if (p == NULL || p->cap - p->used < n + 1) {
+                cap = p == NULL ? EVENT_POOL_FIRST : 2 * p->cap;
+                if (cap < n + 1)
+                        cap = n + 1;
+                p = nw_xmalloc(sizeof *p + cap);
+                p->next = ev->pool;
+                p->used = 0;
+                p->cap = cap;
+                ev->pool = p;
+        }
+        out = p->data + p->used;
+        p->used += n + 1;
+        memcpy(out, s, n);
+        out[n] = '\0';
+        return out;
+}
+
+/* A copy of s in ev's pool; NULL stays NULL. */
+static char *
+event_strdup(struct nw_event *ev, const char *s)
+{
+        return s != NULL ? event_copy(ev, s, strlen(s)) : NULL;
+}
+
+/* Free s unless it lives in ev's pool (a builder's copy). */
+static void
+event_free_str(const struct nw_event *ev, char *s)
+{
+        const struct nw_event_pool *p;
+
+        if (s == NULL)
+                return;
+        for (p = ev->pool; p != NULL; p = p->next)
+                if (s >= p->data && s < p->data + p->cap)
+                        return;
+        free(s);
+}
 
 /* A new empty event: v = NW_VERSION_MAJOR, modality "asserted". */
 struct nw_event *
@@ -14,20 +74,22 @@ nw_event_new(void)
         struct nw_event *ev = nw_xcalloc(1, sizeof *ev);
 
         ev->v = NW_VERSION_MAJOR;
-        ev->modality = nw_xstrdup("asserted");
+        ev->modality = event_strdup(ev, "asserted");
         return ev;
 }
 
-/* Free the strings of an article reference. */
+/* Free the strings of ev's article reference. */
 static void
-event_article_clear(struct nw_article_ref *a)
+event_article_clear(struct nw_event *ev)
 {
-        free(a->id);
-        free(a->url);
-        free(a->title);
-        free(a->published);
-        free(a->source);
-        free(a->lang);
+        struct nw_article_ref *a = &ev->article;
+
+        event_free_str(ev, a->id);
+        event_free_str(ev, a->url);
+        event_free_str(ev, a->title);
+        event_free_str(ev, a->published);
+        event_free_str(ev, a->source);
+        event_free_str(ev, a->lang);
         memset(a, 0, sizeof *a);
 }
 
@@ -41,36 +103,42 @@ nw_event_destroy(struct nw_event **evp)
         if (evp == NULL || *evp == NULL)
                 return;
         ev = *evp;
-        free(ev->id);
-        free(ev->type);
-        free(ev->modality);
+        event_free_str(ev, ev->id);
+        event_free_str(ev, ev->type);
+        event_free_str(ev, ev->modality);
         for (i = 0; i < ev->nargs; i++) {
-                free(ev->args[i].role);
-                free(ev->args[i].id);
-                free(ev->args[i].text);
+                event_free_str(ev, ev->args[i].role);
+                event_free_str(ev, ev->args[i].id);
+                event_free_str(ev, ev->args[i].text);
         }
         free(ev->args);
         for (i = 0; i < ev->nattrs; i++) {
-                free(ev->attrs[i].key);
-                free(ev->attrs[i].value);
+                event_free_str(ev, ev->attrs[i].key);
+                event_free_str(ev, ev->attrs[i].value);
         }
         free(ev->attrs);
-        free(ev->time_value);
-        free(ev->time_text);
+        event_free_str(ev, ev->time_value);
+        event_free_str(ev, ev->time_text);
         for (i = 0; i < ev->nquantities; i++) {
-                free(ev->quantities[i].kind);
-                free(ev->quantities[i].unit);
-                free(ev->quantities[i].text);
+                event_free_str(ev, ev->quantities[i].kind);
+                event_free_str(ev, ev->quantities[i].unit);
+                event_free_str(ev, ev->quantities[i].text);
         }
         free(ev->quantities);
         for (i = 0; i < ev->nreported_by; i++) {
-                free(ev->reported_by[i].id);
-                free(ev->reported_by[i].text);
+                event_free_str(ev, ev->reported_by[i].id);
+                event_free_str(ev, ev->reported_by[i].text);
         }
         free(ev->reported_by);
-        free(ev->summary);
-        free(ev->evidence_text);
-        event_article_clear(&ev->article);
+        event_free_str(ev, ev->summary);
+        event_free_str(ev, ev->evidence_text);
+        event_article_clear(ev);
+        while (ev->pool != NULL) {
+                struct nw_event_pool *next = ev->pool->next;
+
+                free(ev->pool);
+                ev->pool = next;
+        }
         free(ev);
         *evp = NULL;
 }
@@ -83,60 +151,60 @@ nw_event_dup(const struct nw_event *ev)
         size_t i;
 
         d->v = ev->v;
-        d->id = nw_xstrdup(ev->id);
+        d->id = event_strdup(d, ev->id);
         d->has_seq = ev->has_seq;
         d->seq = ev->seq;
-        d->type = nw_xstrdup(ev->type);
-        d->modality = nw_xstrdup(ev->modality);
+        d->type = event_strdup(d, ev->type);
+        d->modality = event_strdup(d, ev->modality);
         d->confidence = ev->confidence;
         if (ev->nargs > 0)
                 d->args = nw_xcalloc(ev->nargs, sizeof *d->args);
         for (i = 0; i < ev->nargs; i++) {
-                d->args[i].role = nw_xstrdup(ev->args[i].role);
-                d->args[i].id = nw_xstrdup(ev->args[i].id);
-                d->args[i].text = nw_xstrdup(ev->args[i].text);
+                d->args[i].role = event_strdup(d, ev->args[i].role);
+                d->args[i].id = event_strdup(d, ev->args[i].id);
+                d->args[i].text = event_strdup(d, ev->args[i].text);
         }
         d->nargs = ev->nargs;
         if (ev->nattrs > 0)
                 d->attrs = nw_xcalloc(ev->nattrs, sizeof *d->attrs);
         for (i = 0; i < ev->nattrs; i++) {
-                d->attrs[i].key = nw_xstrdup(ev->attrs[i].key);
-                d->attrs[i].value = nw_xstrdup(ev->attrs[i].value);
+                d->attrs[i].key = event_strdup(d, ev->attrs[i].key);
+                d->attrs[i].value = event_strdup(d, ev->attrs[i].value);
         }
         d->nattrs = ev->nattrs;
-        d->time_value = nw_xstrdup(ev->time_value);
-        d->time_text = nw_xstrdup(ev->time_text);
+        d->time_value = event_strdup(d, ev->time_value);
+        d->time_text = event_strdup(d, ev->time_text);
         if (ev->nquantities > 0)
                 d->quantities = nw_xcalloc(ev->nquantities, sizeof *d->quantities);
         for (i = 0; i < ev->nquantities; i++) {
-                d->quantities[i].kind = nw_xstrdup(ev->quantities[i].kind);
+                d->quantities[i].kind = event_strdup(d, ev->quantities[i].kind);
                 d->quantities[i].value = ev->quantities[i].value;
-                d->quantities[i].unit = nw_xstrdup(ev->quantities[i].unit);
-                d->quantities[i].text = nw_xstrdup(ev->quantities[i].text);
+                d->quantities[i].unit = event_strdup(d, ev->quantities[i].unit);
+                d->quantities[i].text = event_strdup(d, ev->quantities[i].text);
         }
         d->nquantities = ev->nquantities;
         if (ev->nreported_by > 0)
                 d->reported_by = nw_xcalloc(ev->nreported_by, sizeof *d->reported_by);
         for (i = 0; i < ev->nreported_by; i++) {
-                d->reported_by[i].id = nw_xstrdup(ev->reported_by[i].id);
-                d->reported_by[i].text = nw_xstrdup(ev->reported_by[i].text);
+                d->reported_by[i].id = event_strdup(d, ev->reported_by[i].id);
+                d->reported_by[i].text = event_strdup(d, ev->reported_by[i].text);
         }
         d->nreported_by = ev->nreported_by;
-        d->summary = nw_xstrdup(ev->summary);
-        d->evidence_text = nw_xstrdup(ev->evidence_text);
+        d->summary = event_strdup(d, ev->summary);
+        d->evidence_text = event_strdup(d, ev->evidence_text);
         d->evidence_start = ev->evidence_start;
         d->evidence_end = ev->evidence_end;
         nw_event_set_article(d, &ev->article);
         return d;
 }
 
-/* Replace *slot with a copy of s. */
+/* Replace *slot (a field of ev) with a copy of s. */
 static void
-event_replace(char **slot, const char *s)
+event_replace(struct nw_event *ev, char **slot, const char *s)
 {
-        char *copy = nw_xstrdup(s);
+        char *copy = event_strdup(ev, s);
 
-        free(*slot);
+        event_free_str(ev, *slot);
         *slot = copy;
 }
 
@@ -144,36 +212,36 @@ event_replace(char **slot, const char *s)
 void
 nw_event_set_id(struct nw_event *ev, const char *id)
 {
-        event_replace(&ev->id, id);
+        event_replace(ev, &ev->id, id);
 }
 
 /* Set the event type. */
 void
 nw_event_set_type(struct nw_event *ev, const char *type)
 {
-        event_replace(&ev->type, type);
+        event_replace(ev, &ev->type, type);
 }
 
 /* Set the modality. */
 void
 nw_event_set_modality(struct nw_event *ev, const char *modality)
 {
-        event_replace(&ev->modality, modality);
+        event_replace(ev, &ev->modality, modality);
 }
 
 /* Set the summary. */
 void
 nw_event_set_summary(struct nw_event *ev, const char *summary)
 {
-        event_replace(&ev->summary, summary);
+        event_replace(ev, &ev->summary, summary);
 }
 
 /* Set the time value and surface text (either may be NULL). */
 void
 nw_event_set_time(struct nw_event *ev, const char *value, const char *text)
 {
-        event_replace(&ev->time_value, value);
-        event_replace(&ev->time_text, text);
+        event_replace(ev, &ev->time_value, value);
+        event_replace(ev, &ev->time_text, text);
 }
 
 /* Set the evidence: len bytes of text and their offsets in the article body. */
@@ -181,9 +249,9 @@ void
 nw_event_set_evidence(struct nw_event *ev, const char *text, size_t len, uint64_t start,
                       uint64_t end)
 {
-        char *copy = nw_xstrndup(text, len);
+        char *copy = text != NULL ? event_copy(ev, text, len) : NULL;
 
-        free(ev->evidence_text);
+        event_free_str(ev, ev->evidence_text);
         ev->evidence_text = copy;
         ev->evidence_start = start;
         ev->evidence_end = end;
@@ -197,14 +265,14 @@ nw_event_set_article(struct nw_event *ev, const struct nw_article_ref *art)
 
         memset(&copy, 0, sizeof copy);
         if (art != NULL) {
-                copy.id = nw_xstrdup(art->id);
-                copy.url = nw_xstrdup(art->url);
-                copy.title = nw_xstrdup(art->title);
-                copy.published = nw_xstrdup(art->published);
-                copy.source = nw_xstrdup(art->source);
-                copy.lang = nw_xstrdup(art->lang);
+                copy.id = event_strdup(ev, art->id);
+                copy.url = event_strdup(ev, art->url);
+                copy.title = event_strdup(ev, art->title);
+                copy.published = event_strdup(ev, art->published);
+                copy.source = event_strdup(ev, art->source);
+                copy.lang = event_strdup(ev, art->lang);
         }
-        event_article_clear(&ev->article);
+        event_article_clear(ev);
         ev->article = copy;
 }
 
@@ -216,9 +284,9 @@ nw_event_add_arg(struct nw_event *ev, const char *role, const char *id, const ch
 
         ev->args = nw_xrealloc(ev->args, (ev->nargs + 1) * sizeof *ev->args);
         a = &ev->args[ev->nargs++];
-        a->role = nw_xstrdup(role);
-        a->id = nw_xstrdup(id);
-        a->text = nw_xstrdup(text);
+        a->role = event_strdup(ev, role);
+        a->id = event_strdup(ev, id);
+        a->text = event_strdup(ev, text);
 }
 
 /* Set an attribute, replacing the value of an existing key. */
@@ -230,14 +298,14 @@ nw_event_set_attr(struct nw_event *ev, const char *key, const char *value)
 
         for (i = 0; i < ev->nattrs; i++) {
                 if (strcmp(ev->attrs[i].key, key) == 0) {
-                        event_replace(&ev->attrs[i].value, value);
+                        event_replace(ev, &ev->attrs[i].value, value);
                         return;
                 }
         }
         ev->attrs = nw_xrealloc(ev->attrs, (ev->nattrs + 1) * sizeof *ev->attrs);
         a = &ev->attrs[ev->nattrs++];
-        a->key = nw_xstrdup(key);
-        a->value = nw_xstrdup(value);
+        a->key = event_strdup(ev, key);
+        a->value = event_strdup(ev, value);
 }
 
 /* Append a quantity. */
@@ -250,10 +318,10 @@ nw_event_add_quantity(struct nw_event *ev, const char *kind, double value, const
         ev->quantities =
             nw_xrealloc(ev->quantities, (ev->nquantities + 1) * sizeof *ev->quantities);
         q = &ev->quantities[ev->nquantities++];
-        q->kind = nw_xstrdup(kind);
+        q->kind = event_strdup(ev, kind);
         q->value = value;
-        q->unit = nw_xstrdup(unit);
-        q->text = nw_xstrdup(text);
+        q->unit = event_strdup(ev, unit);
+        q->text = event_strdup(ev, text);
 }
 
 /* Append a reporter. */
@@ -265,8 +333,8 @@ nw_event_add_reported_by(struct nw_event *ev, const char *id, const char *text)
         ev->reported_by =
             nw_xrealloc(ev->reported_by, (ev->nreported_by + 1) * sizeof *ev->reported_by);
         r = &ev->reported_by[ev->nreported_by++];
-        r->id = nw_xstrdup(id);
-        r->text = nw_xstrdup(text);
+        r->id = event_strdup(ev, id);
+        r->text = event_strdup(ev, text);
 }
 
 /* The value of attribute key, or NULL. */

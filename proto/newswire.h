@@ -6,7 +6,10 @@
  * helpers every executable needs (data directory lookup, sha256, UTF-8).
  *
  * Ownership: an nw_event owns every string it points to. Builders copy their
- * arguments. nw_event_destroy(&ev) frees everything and sets ev to NULL.
+ * arguments into a string pool the event keeps (one allocation for many
+ * strings); a field may also be given a malloc'd string directly, which the
+ * event then owns. Never free a field yourself: replace it with a builder.
+ * nw_event_destroy(&ev) frees everything and sets ev to NULL.
  * Errors: functions return 0 / -1 (or an nw_err code) and, where a char **cause
  * is taken, set *cause to a malloc'd message the caller frees.
  */
@@ -100,6 +103,8 @@ struct nw_event {
         uint64_t evidence_start, evidence_end; /* byte offsets into the article body */
 
         struct nw_article_ref article;
+
+        struct nw_event_pool *pool; /* private to event.c: the builders' copies */
 };
 
 /* A new empty event (v = NW_VERSION_MAJOR, modality "asserted"). Aborts on OOM. */
