@@ -1748,6 +1748,37 @@ engine_collect(struct ex_doc *d, struct cand **out, size_t *n, size_t *cap)
         engine_quantities(d, *out, *n);
 }
 
+/* Make the candidates' types canonical pointers, one per type name (two
+ * rules may give one type: a plan is one rule's planned_type and another's
+ * type), so that the merge compares pointers, not strings. */
+static void
+engine_canon_types(struct cand *cs, size_t n)
+{
+        const char *seen[64], *canon[64]; /* each type pointer met, and its canonical one */
+        size_t ns = 0;
+        for (size_t i = 0; i < n; i++) {
+                const char *t = cs[i].type;
+                size_t k = 0;
+                while (k < ns && seen[k] != t)
+                        k++;
+                if (k < ns) {
+                        cs[i].type = canon[k];
+                        continue;
+                }
+                const char *cn = t;
+                for (size_t j = 0; j < ns; j++)
+                        if (strcmp(canon[j], t) == 0) {
+                                cn = canon[j];
+                                break;
+                        }
+                if (ns < 64) {
+                        seen[ns] = t;
+                        canon[ns++] = cn;
+                }
+                cs[i].type = cn;
+        }
+}
+
 int
 engine_run(const struct extractor *x, const struct article *a, struct nw_event ***events,
            size_t *nevents, char **cause)
@@ -1759,12 +1790,13 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
         size_t nc = 0, capc = 0, nt = 0, capt = 0;
         engine_collect(&body, &cs, &nc, &capc);
 
+        engine_canon_types(cs, nc);
         /* Merge in text order. */
         for (size_t i = 0; i < nc; i++) {
                 struct cand *c = &cs[i];
                 for (size_t j = i; j > 0 && i - j < 256; j--) {
                         struct cand *e = &cs[j - 1];
-                        if (e->dead || strcmp(e->type, c->type) != 0)
+                        if (e->dead || e->type != c->type)
                                 continue;
                         bool same_sent = e->sent == c->sent;
                         bool near = c->sent <= e->sent + 2;
