@@ -446,8 +446,17 @@ void mention_find(struct ex_doc *d);
 /* The index of the first hit starting at or after pos (hits sorted by start). */
 size_t mention_hit_from(const struct ex_doc *d, size_t pos);
 void mention_free(struct ex_doc *d);
-/* The id and display text of mention m (anaphors resolved). */
-const struct ex_mention *mention_resolve(const struct ex_doc *d, const struct ex_mention *m);
+/* The mention m stands for: a resolved anaphor's referent, else m (inline:
+ * the engine asks for it all the time). */
+static inline const struct ex_mention *
+mention_resolve(const struct ex_doc *d, const struct ex_mention *m)
+{
+        if ((m->flags & M_ANAPHOR) && m->ref >= 0)
+                return &d->ments[m->ref];
+        return m;
+}
+/* The id of mention m (anaphors resolved), derived on first use for an
+ * unknown name; NULL for an unresolved anaphor. */
 const char *mention_id(const struct ex_doc *d, const struct ex_mention *m);
 
 /* ---- engine.c ---- */

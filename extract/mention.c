@@ -1664,14 +1664,6 @@ mention_free(struct ex_doc *d)
         d->nments = d->capments = 0;
 }
 
-const struct ex_mention *
-mention_resolve(const struct ex_doc *d, const struct ex_mention *m)
-{
-        if ((m->flags & M_ANAPHOR) && m->ref >= 0)
-                return &d->ments[m->ref];
-        return m;
-}
-
 const char *
 mention_id(const struct ex_doc *d, const struct ex_mention *m)
 {
