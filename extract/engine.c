@@ -1057,6 +1057,13 @@ static bool engine_time_conflict(const struct ex_doc *de, const struct cand *e,
 static bool engine_rank_conflict(const struct ex_doc *d, const struct cand *e,
                                  const struct cand *c);
 
+/* Whether quantity q is of the kind named (its first letter tells most). */
+static inline bool
+engine_qty_is(const struct ex_qty *q, const char *kind)
+{
+        return q->kind[0] == kind[0] && strcmp(q->kind, kind) == 0;
+}
+
 /* Whether two candidates of a figure (market.milestone) give different
  * figures: both hold money (or counts) and share no value of that kind. */
 static bool
@@ -1068,12 +1075,12 @@ engine_qty_conflict(const struct ex_doc *de, const struct cand *e, const struct 
                 bool ea = false, ca = false, shared = false;
                 for (size_t i = 0; i < e->nqty; i++) {
                         const struct ex_qty *a = &de->qtys[e->qty[i]];
-                        if (strcmp(a->kind, kinds[k]) != 0)
+                        if (!engine_qty_is(a, kinds[k]))
                                 continue;
                         ea = true;
                         for (size_t j = 0; j < c->nqty; j++) {
                                 const struct ex_qty *b = &dc->qtys[c->qty[j]];
-                                if (strcmp(b->kind, kinds[k]) != 0)
+                                if (!engine_qty_is(b, kinds[k]))
                                         continue;
                                 ca = true;
                                 if (a->value == b->value)
@@ -1082,7 +1089,7 @@ engine_qty_conflict(const struct ex_doc *de, const struct cand *e, const struct 
                 }
                 if (!ea)
                         for (size_t j = 0; j < c->nqty; j++)
-                                if (strcmp(dc->qtys[c->qty[j]].kind, kinds[k]) == 0)
+                                if (engine_qty_is(&dc->qtys[c->qty[j]], kinds[k]))
                                         ca = true;
                 if (ea && ca && !shared)
                         return true;
@@ -1154,11 +1161,11 @@ engine_rank_conflict(const struct ex_doc *d, const struct cand *e, const struct 
 {
         for (size_t i = 0; i < e->nqty; i++) {
                 const struct ex_qty *a = &d->qtys[e->qty[i]];
-                if (strcmp(a->kind, "rank") != 0)
+                if (!engine_qty_is(a, "rank"))
                         continue;
                 for (size_t k = 0; k < c->nqty; k++) {
                         const struct ex_qty *b = &d->qtys[c->qty[k]];
-                        if (strcmp(b->kind, "rank") == 0 && a->value != b->value)
+                        if (engine_qty_is(b, "rank") && a->value != b->value)
                                 return true;
                 }
         }
