@@ -1793,6 +1793,35 @@ engine_canon_types(struct cand *cs, size_t n)
         }
 }
 
+/* Link each candidate to the one before it of the same (canonical) type:
+ * prev[i] is that one's index + 1, or 0; the merge walks these links
+ * instead of every candidate of its window. */
+static void
+engine_link_types(const struct cand *cs, size_t n, uint32_t *prev)
+{
+        const char *type[64]; /* the types met, and the last candidate (+ 1) of each */
+        uint32_t last[64];
+        size_t nt = 0;
+        for (size_t i = 0; i < n; i++) {
+                size_t k = 0;
+                while (k < nt && type[k] != cs[i].type)
+                        k++;
+                if (k == nt) {
+                        if (nt == 64) { /* more types than any rule set has: search back */
+                                size_t j = i;
+                                while (j > 0 && cs[j - 1].type != cs[i].type)
+                                        j--;
+                                prev[i] = (uint32_t)j;
+                                continue;
+                        }
+                        type[nt] = cs[i].type;
+                        last[nt++] = 0;
+                }
+                prev[i] = last[k];
+                last[k] = (uint32_t)(i + 1);
+        }
+}
+
 int
 engine_run(const struct extractor *x, const struct article *a, struct nw_event ***events,
            size_t *nevents, char **cause)
@@ -1805,12 +1834,16 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
         engine_collect(&body, &cs, &nc, &capc);
 
         engine_canon_types(cs, nc);
-        /* Merge in text order. */
+        uint32_t prev_small[64];
+        uint32_t *prev = nc <= 64 ? prev_small : ex_xmalloc(nc * sizeof *prev);
+        engine_link_types(cs, nc, prev);
+        /* Merge in text order: each candidate into the nearest earlier event
+         * of its type that it restates, among the 256 candidates before it. */
         for (size_t i = 0; i < nc; i++) {
                 struct cand *c = &cs[i];
-                for (size_t j = i; j > 0 && i - j < 256; j--) {
+                for (size_t j = prev[i]; j > 0 && i - j < 256; j = prev[j - 1]) {
                         struct cand *e = &cs[j - 1];
-                        if (e->dead || e->type != c->type)
+                        if (e->dead)
                                 continue;
                         bool same_sent = e->sent == c->sent;
                         bool near = c->sent <= e->sent + 2;
@@ -1831,6 +1864,8 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                         }
                 }
         }
+        if (prev != prev_small)
+                free(prev);
         /* Title candidates: only fill body events (copied args); the title is
          * read only when the body gives an event. */
         bool has_title = a->title != NULL && *a->title;
