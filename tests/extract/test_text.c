@@ -134,6 +134,54 @@ test_long_run(void **state)
         free(s);
 }
 
+/* The span of v[0..n) holding offset i, found the slow way: the first
+ * whose end is past i, else the last. */
+static size_t
+naive_find(const struct ex_span *v, size_t n, size_t i)
+{
+        for (size_t k = 0; k < n; k++)
+                if (v[k].end > i)
+                        return k;
+        return n ? n - 1 : 0;
+}
+
+/* text_sentence_of and text_clause_of (a block index) agree with a linear
+ * search at every offset, in short and long texts, past the end too. */
+static void
+test_span_lookup(void **state)
+{
+        const char *texts[] = {"甲。", "a, b. C",
+                               "一二三，四五六。七八九：十（一）二！\n三四？ok; yes.",
+                               "Revenue rose 5%, the company said. Shares fell."};
+        struct text t;
+        for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+                norm(&t, texts[k], k % 2 ? EX_EN : EX_ZH);
+                for (size_t i = 0; i < t.len + 3; i++) {
+                        assert_int_equal(text_sentence_of(&t, i), naive_find(t.sent, t.nsent, i));
+                        assert_int_equal(text_clause_of(&t, i), naive_find(t.clause, t.nclause, i));
+                }
+                text_free(&t);
+        }
+        /* many short clauses and a few long sentences in one text */
+        size_t n = 4000;
+        char *s = malloc(n * 4 + 1), *p = s;
+        for (size_t i = 0; i < n; i++) {
+                memcpy(p, i % 7 == 0 ? "，" : i % 1000 == 0 ? "。" : "字", 3);
+                p += 3;
+                if (i % 13 == 0)
+                        *p++ = 'x';
+        }
+        *p = '\0';
+        norm(&t, s, EX_ZH);
+        assert_true(t.nsent > 1 && t.nclause > 100);
+        for (size_t i = 0; i < t.len + 3; i++) {
+                assert_int_equal(text_sentence_of(&t, i), naive_find(t.sent, t.nsent, i));
+                assert_int_equal(text_clause_of(&t, i), naive_find(t.clause, t.nclause, i));
+        }
+        text_free(&t);
+        free(s);
+}
+
 /* Empty input is fine. */
 static void
 test_empty(void **state)
@@ -155,6 +203,7 @@ main(void)
             cmocka_unit_test(test_split_zh),
             cmocka_unit_test(test_split_en),
             cmocka_unit_test(test_long_run),
+            cmocka_unit_test(test_span_lookup),
             cmocka_unit_test(test_empty),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
