@@ -1001,6 +1001,97 @@ test_summaries(void **state)
         }
 }
 
+/* A deterministic pseudo-random number (a linear congruential generator). */
+static unsigned
+words_rand(unsigned *seed)
+{
+        *seed = *seed * 1103515245u + 12345u;
+        return *seed >> 16;
+}
+
+/* Append a random string of k pieces (letters, a space, a dot, CJK
+ * characters, a stray lead byte) to buf at *n. */
+static void
+words_piece(char *buf, size_t *n, unsigned *seed, int k)
+{
+        static const char *pieces[] = {"a", "b", "s", "1", " ", ".", "字", "中", "\xe5"};
+        for (int i = 0; i < k; i++) {
+                const char *p = pieces[words_rand(seed) % (sizeof pieces / sizeof pieces[0])];
+                memcpy(buf + *n, p, strlen(p));
+                *n += strlen(p);
+        }
+}
+
+/* Whether c is an ASCII letter or digit. */
+static bool
+words_alnum(char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* The ex_words lookups (an index by first and last bytes) agree with a
+ * search of every word, on random lists and texts over a small alphabet
+ * that makes words share their first and last bytes. */
+static void
+test_words_index(void **state)
+{
+        (void)state;
+        unsigned seed = 7;
+        for (int round = 0; round < 300; round++) {
+                char list[2048];
+                size_t ln = 0;
+                int nw = 1 + (int)(words_rand(&seed) % 40);
+                for (int k = 0; k < nw; k++) {
+                        if (k > 0)
+                                list[ln++] = '|';
+                        words_piece(list, &ln, &seed, 1 + (int)(words_rand(&seed) % 4));
+                }
+                list[ln] = '\0';
+                struct ex_words w = {0};
+                ex_words_split(&w, list);
+                char text[512];
+                size_t len = 0;
+                words_piece(text, &len, &seed, 10 + (int)(words_rand(&seed) % 40));
+                text[len] = '\0';
+                for (size_t i = 0; i <= len; i++) {
+                        size_t best = 0;
+                        for (size_t k = 0; k < w.n; k++)
+                                if (i < len && i + w.l[k] <= len && w.l[k] > best &&
+                                    memcmp(text + i, w.w[k], w.l[k]) == 0)
+                                        best = w.l[k];
+                        assert_int_equal(ex_words_starts_at(&w, text, len, i), best);
+                        for (size_t lo = 0; lo <= i; lo += 1 + i / 3) {
+                                best = 0;
+                                for (size_t k = 0; k < w.n; k++)
+                                        if (i > lo && w.l[k] <= i - lo && w.l[k] > best &&
+                                            memcmp(text + i - w.l[k], w.w[k], w.l[k]) == 0)
+                                                best = w.l[k];
+                                assert_int_equal(ex_words_ends_at(&w, text, lo, i), best);
+                                /* ex_words_in: a word in [lo, i), Latin words on
+                                 * word boundaries, a plural s allowed */
+                                bool in = false;
+                                for (size_t k = 0; k < w.n && !in; k++) {
+                                        size_t n = w.l[k];
+                                        bool lb = words_alnum(w.w[k][0]),
+                                             rb = words_alnum(w.w[k][n - 1]);
+                                        for (size_t p = lo; p + n <= i && !in; p++) {
+                                                if (memcmp(text + p, w.w[k], n) != 0)
+                                                        continue;
+                                                size_t q = p + n;
+                                                if (rb && q < i && text[q] == 's' &&
+                                                    (q + 1 >= i || !words_alnum(text[q + 1])))
+                                                        q++;
+                                                in = (!lb || p == 0 || !words_alnum(text[p - 1])) &&
+                                                     (!rb || q >= i || !words_alnum(text[q]));
+                                        }
+                                }
+                                assert_int_equal(ex_words_in(&w, text, lo, i), in);
+                        }
+                }
+                ex_words_free(&w);
+        }
+}
+
 int
 main(void)
 {
@@ -1019,6 +1110,7 @@ main(void)
             cmocka_unit_test(test_en_reported_by),
             cmocka_unit_test(test_zh_products),
             cmocka_unit_test(test_en_figures),
+            cmocka_unit_test(test_words_index),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
