@@ -949,7 +949,13 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, const struct 
         const struct ex_trigger *tr = &x->trigs[hit->pay & 0xffffff];
         if (tr->lang != d->lang)
                 return false;
-        memset(c, 0, sizeof *c);
+        /* the scalars only: the arrays are read up to their counts, and
+         * zeroing the whole (large) candidate showed in profiles */
+        c->type = c->modality = NULL;
+        c->nargs = c->nattrs = c->nqty = c->nmedia = 0;
+        c->complete = c->dead = false;
+        c->part = 0;
+        c->confidence = 0;
         c->rule = &x->rules[tr->rule];
         c->trig_start = hit->start;
         c->trig_end = hit->end;
