@@ -1115,6 +1115,13 @@ mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
         }
 }
 
+/* Whether the three-byte character c stands at s[i], within len. */
+static inline bool
+mention_char3(const char *s, size_t len, size_t i, const char *c)
+{
+        return i + 3 <= len && memcmp(s + i, c, 3) == 0;
+}
+
 /* Short names in quotes: “牛油果”, "Seed Edge". */
 static void
 mention_quoted(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
@@ -1133,18 +1140,18 @@ mention_quoted(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
                         continue;
                 size_t b = i + 3, e = b;
                 while (e < len && e - b <= 36) {
-                        if (memcmp(s + e, "\xe2\x80\x9d", 3) == 0 ||
-                            memcmp(s + e, "\xe3\x80\x8d", 3) == 0)
+                        if (mention_char3(s, len, e, "\xe2\x80\x9d") ||
+                            mention_char3(s, len, e, "\xe3\x80\x8d"))
                                 break;
                         if (s[e] == ',' || s[e] == '.' || s[e] == '\n' ||
-                            memcmp(s + e, "。", 3) == 0 || memcmp(s + e, "、", 3) == 0 ||
+                            mention_char3(s, len, e, "。") || mention_char3(s, len, e, "、") ||
                             s[e] == '"')
                                 break;
                         e++;
                 }
                 if (e >= len || e == b || e - b > 36 ||
-                    !(memcmp(s + e, "\xe2\x80\x9d", 3) == 0 ||
-                      memcmp(s + e, "\xe3\x80\x8d", 3) == 0))
+                    !(mention_char3(s, len, e, "\xe2\x80\x9d") ||
+                      mention_char3(s, len, e, "\xe3\x80\x8d")))
                         continue;
                 if (!mention_free_span(occ, b, e))
                         continue;
