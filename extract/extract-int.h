@@ -91,9 +91,28 @@ ex_cpset_maybe(const uint64_t bits[64], uint32_t cp)
 {
         return bits[(cp & 0xfff) >> 6] >> (cp & 63) & 1;
 }
-/* The start of the code point that ends right before i. */
-size_t ex_cp_before(const char *s, size_t i);
-bool ex_is_han(uint32_t cp);
+/* The start of the code point that ends right before i (inline: called
+ * for about every character the mention finder steps back over). */
+static inline size_t
+ex_cp_before(const char *s, size_t i)
+{
+        if (i == 0)
+                return 0;
+        size_t j = i - 1;
+        int back = 0;
+        while (j > 0 && ((unsigned char)s[j] & 0xc0) == 0x80 && back < 3) {
+                j--;
+                back++;
+        }
+        return j;
+}
+/* Whether cp is a CJK ideograph (unified, extension A or compatibility). */
+static inline bool
+ex_is_han(uint32_t cp)
+{
+        return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+               (cp >= 0xf900 && cp <= 0xfaff);
+}
 
 struct ex_buf {
         char *data;

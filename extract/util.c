@@ -226,13 +226,6 @@ ex_buf_addf(struct ex_buf *b, const char *fmt, ...)
         }
 }
 
-bool
-ex_is_han(uint32_t cp)
-{
-        return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
-               (cp >= 0xf900 && cp <= 0xfaff);
-}
-
 uint32_t
 ex_cp_at_slow(const char *s, size_t len, size_t i, int *k)
 {
@@ -244,20 +237,6 @@ ex_cp_at_slow(const char *s, size_t len, size_t i, int *k)
         }
         *k = n;
         return cp;
-}
-
-size_t
-ex_cp_before(const char *s, size_t i)
-{
-        if (i == 0)
-                return 0;
-        size_t j = i - 1;
-        int back = 0;
-        while (j > 0 && ((unsigned char)s[j] & 0xc0) == 0x80 && back < 3) {
-                j--;
-                back++;
-        }
-        return j;
 }
 
 void
