@@ -112,8 +112,9 @@ def main():
         # for it instead of growing the daemon's memory.
         d2 = Daemon(tmp=d.tmp, extra=["--sndhwm", "500"])
         d2.start()
-        stalled = d2.sub(d2.pub_tcp)
-        stalled.setsockopt(zmq.RCVHWM, 100)
+        # (its queue and its kernel buffer kept small, else its I/O thread
+        # takes in everything and the PUB never has to drop)
+        stalled = d2.sub(d2.pub_tcp, opts=[(zmq.RCVHWM, 100), (zmq.RCVBUF, 65536)])
         d2.wait_sub_ready(stalled)
         todo = sorted(set(range(TOTAL)) - set(acked))
         errors = burst(d2, templates, todo, acked, lock)

@@ -156,10 +156,15 @@ class Daemon:
             time.sleep(0.05)
         fail("queue not drained after %d s" % timeout)
 
-    def sub(self, endpoint=None, prefixes=(b"",)):
+    def sub(self, endpoint=None, prefixes=(b"",), opts=()):
+        """A SUB connected to endpoint; opts are (option, value) pairs set
+        before the connect (a high-water mark or buffer size set after it
+        does not apply to the connection already made)."""
         s = self.ctx.socket(zmq.SUB)
         s.setsockopt(zmq.LINGER, 0)
         s.setsockopt(zmq.RCVHWM, 0)
+        for opt, value in opts:
+            s.setsockopt(opt, value)
         s.connect(endpoint or self.pub)
         for p in prefixes:
             s.setsockopt(zmq.SUBSCRIBE, p)
