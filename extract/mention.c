@@ -995,6 +995,24 @@ mention_listed(const struct ex_words *w, const char *t, size_t s, size_t e)
         return e > s && ex_words_starts_at(w, t, e, s) == e - s;
 }
 
+/* Classes of ASCII bytes for mention_latin's word scan. */
+enum { LATIN_ALNUM = 1, LATIN_CAP = 2, LATIN_JOIN = 4, LATIN_DOT = 8 };
+static const uint8_t mention_latin_class[256] = {
+    ['0' ... '9'] = LATIN_ALNUM | LATIN_CAP, ['A' ... 'Z'] = LATIN_ALNUM | LATIN_CAP,
+    ['a' ... 'z'] = LATIN_ALNUM, ['-'] = LATIN_JOIN, ['.'] = LATIN_JOIN | LATIN_DOT};
+
+/* Whether s[j] belongs to a Latin word: a letter or digit, or a '-' or '.'
+ * before one (GLM-4.5). */
+static inline bool
+mention_latin_in_word(const char *s, size_t len, size_t j)
+{
+        uint8_t c = mention_latin_class[(uint8_t)s[j]];
+        if (c & LATIN_ALNUM)
+                return true;
+        return (c & LATIN_JOIN) && j + 1 < len &&
+               (mention_latin_class[(uint8_t)s[j + 1]] & LATIN_ALNUM);
+}
+
 /* Latin-script names: capitalised sequences (English) or Latin runs in Chinese text. */
 static void
 mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
@@ -1029,20 +1047,23 @@ mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
                 int words = 0;
                 bool any_cap = false;
                 while (j < len) {
+                        /* one pass over the word: its end, whether a capital or
+                         * digit stands after its first byte, whether it holds a dot */
                         size_t ws = j;
-                        while (j < len &&
-                               (mention_alnum(s[j]) || ((s[j] == '-' || s[j] == '.') &&
-                                                        j + 1 < len && mention_alnum(s[j + 1]))))
-                                j++;
+                        uint8_t inner = 0;
+                        if (mention_latin_in_word(s, len, j)) {
+                                for (j++; j < len && mention_latin_in_word(s, len, j); j++)
+                                        inner |= mention_latin_class[(uint8_t)s[j]];
+                        }
                         size_t we = j;
                         if (we == ws)
                                 break;
-                        bool cap = (s[ws] >= 'A' && s[ws] <= 'Z') || (s[ws] >= '0' && s[ws] <= '9');
-                        bool inner_cap = false;
-                        for (size_t q = ws + 1; q < we; q++)
-                                if ((s[q] >= 'A' && s[q] <= 'Z') || (s[q] >= '0' && s[q] <= '9'))
-                                        inner_cap = true;
-                        bool free = mention_free_span(occ, ws, we);
+                        uint8_t first = mention_latin_class[(uint8_t)s[ws]];
+                        bool cap = first & LATIN_CAP;
+                        bool inner_cap = inner & LATIN_CAP;
+                        /* whether the word's bytes are free (only read for a
+                         * capitalised word: a word of none ends the run alike) */
+                        bool free = (cap || inner_cap) && mention_free_span(occ, ws, we);
                         /* whether the word is no name (only read for a free capitalised
                          * word: the tests below do not look at it otherwise) */
                         bool listed = false;
@@ -1056,7 +1077,7 @@ mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
                                         listed = true;
                         }
                         /* .com words are page furniture, never names */
-                        bool dotcom = memchr(s + ws, '.', we - ws) != NULL &&
+                        bool dotcom = ((first | inner) & LATIN_DOT) &&
                                       memmem(s + ws, we - ws, ".com", 4) != NULL;
                         if (dotcom) {
                                 ne = ns; /* discard the whole run */
