@@ -143,17 +143,11 @@ mention_cmp_len(const void *pa, const void *pb)
         return a->pay < b->pay ? -1 : a->pay > b->pay;
 }
 
-/* Sort n elements of size sz at base as qsort does, for the short arrays of a
- * document by insertion (stable, as glibc's merge sort that qsort uses), for
- * long ones by qsort. Inlined, so that the comparisons are too. */
+/* Sort n elements of size sz at base by insertion (stable). */
 static inline __attribute__((always_inline)) void
-mention_sort(void *base, size_t n, size_t sz, int (*cmp)(const void *, const void *))
+mention_insertion_sort(char *a, size_t n, size_t sz, int (*cmp)(const void *, const void *))
 {
-        if (n > 32) {
-                qsort(base, n, sz, cmp);
-                return;
-        }
-        char *a = base, tmp[64];
+        char tmp[64];
         _Static_assert(sizeof(struct ex_mention) <= sizeof tmp, "element too large");
         assert(sz <= sizeof tmp);
         for (size_t i = 1; i < n; i++) {
@@ -167,6 +161,43 @@ mention_sort(void *base, size_t n, size_t sz, int (*cmp)(const void *, const voi
                 }
                 memcpy(a + j * sz, tmp, sz);
         }
+}
+
+/* Sort n elements of size sz at base stably, so in the order qsort gives
+ * (glibc's is a stable merge sort): runs of 32 by insertion, then merged
+ * bottom-up through a buffer. Inlined, so that the comparisons are too. */
+static inline __attribute__((always_inline)) void
+mention_sort(void *base, size_t n, size_t sz, int (*cmp)(const void *, const void *))
+{
+        enum { RUN = 32 };
+        char *a = base;
+        for (size_t r = 0; r < n; r += RUN)
+                mention_insertion_sort(a + r * sz, n - r < RUN ? n - r : RUN, sz, cmp);
+        if (n <= RUN)
+                return;
+        char *buf = ex_xmalloc(n * sz), *src = a, *dst = buf;
+        for (size_t w = RUN; w < n; w *= 2) {
+                for (size_t lo = 0; lo < n; lo += 2 * w) {
+                        size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+                        size_t i = lo, j = mid, k = lo;
+                        /* the left one on a tie: stable */
+                        while (i < mid && j < hi) {
+                                if (cmp(src + j * sz, src + i * sz) < 0)
+                                        memcpy(dst + k++ * sz, src + j++ * sz, sz);
+                                else
+                                        memcpy(dst + k++ * sz, src + i++ * sz, sz);
+                        }
+                        memcpy(dst + k * sz, src + i * sz, (mid - i) * sz);
+                        k += mid - i;
+                        memcpy(dst + k * sz, src + j * sz, (hi - j) * sz);
+                }
+                char *t = src;
+                src = dst;
+                dst = t;
+        }
+        if (src != a)
+                memcpy(a, src, n * sz);
+        free(buf);
 }
 
 /* Sort order of mentions: by start, longer first. */
@@ -997,9 +1028,11 @@ mention_listed(const struct ex_words *w, const char *t, size_t s, size_t e)
 
 /* Classes of ASCII bytes for mention_latin's word scan. */
 enum { LATIN_ALNUM = 1, LATIN_CAP = 2, LATIN_JOIN = 4, LATIN_DOT = 8 };
-static const uint8_t mention_latin_class[256] = {
-    ['0' ... '9'] = LATIN_ALNUM | LATIN_CAP, ['A' ... 'Z'] = LATIN_ALNUM | LATIN_CAP,
-    ['a' ... 'z'] = LATIN_ALNUM, ['-'] = LATIN_JOIN, ['.'] = LATIN_JOIN | LATIN_DOT};
+static const uint8_t mention_latin_class[256] = {['0' ... '9'] = LATIN_ALNUM | LATIN_CAP,
+                                                 ['A' ... 'Z'] = LATIN_ALNUM | LATIN_CAP,
+                                                 ['a' ... 'z'] = LATIN_ALNUM,
+                                                 ['-'] = LATIN_JOIN,
+                                                 ['.'] = LATIN_JOIN | LATIN_DOT};
 
 /* Whether s[j] belongs to a Latin word: a letter or digit, or a '-' or '.'
  * before one (GLM-4.5). */
