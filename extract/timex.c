@@ -7,6 +7,7 @@
  * 昨日, 10月份 (year implied), last year, next spring, last quarter, on Tuesday.
  * Vague (近期, recently) are kept as text with no value.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -699,61 +700,104 @@ timex_en_part(const char *low, size_t len, size_t i, const struct ex_date *pub, 
         return 0;
 }
 
-/* Whether the letters at low[i] (a-z) make a word an English time can start
- * with: the first word of an entry of timex_en_part, timex_month_name or
- * timex_en's lists (keep in step with them). Most words are none, and are
- * turned away here instead of by every list. */
-static bool
-timex_en_first_word(const char *low, size_t len, size_t i)
+/* The kinds of English time (TW_*) a word can start: the lists of timex_en
+ * that have an entry beginning with the word. */
+enum {
+        TW_PART = 1 << 0,    /* timex_en_part: the, first, spring, q (q4), year (year-end)... */
+        TW_MONTH = 1 << 1,   /* timex_month_name: march, mar (mar.), sept (sept.)... */
+        TW_WEEKDAY = 1 << 2, /* monday ... sunday */
+        TW_REL = 1 << 3,     /* the relative times: last, this, next, today, recently... */
+};
+
+/* Every word an English time can start with, with the kinds it starts (keep
+ * in step with the lists of timex_en). "close" and "in" begin entries too
+ * (close the year, in the coming year), but the scan never tried a time at a
+ * word of c or i, and what it finds stays as it was. */
+static const struct {
+        const char *w;
+        unsigned char kinds;
+} timex_en_words[] = {
+    /* clang-format off */
+    {"the", TW_PART | TW_REL},
+    {"year", TW_PART}, {"end", TW_PART}, {"first", TW_PART}, {"second", TW_PART},
+    {"third", TW_PART}, {"fourth", TW_PART}, {"q", TW_PART}, {"h", TW_PART},
+    {"spring", TW_PART}, {"summer", TW_PART}, {"autumn", TW_PART}, {"fall", TW_PART},
+    {"winter", TW_PART},
+    {"january", TW_MONTH}, {"jan", TW_MONTH}, {"february", TW_MONTH}, {"feb", TW_MONTH},
+    {"march", TW_MONTH}, {"mar", TW_MONTH}, {"april", TW_MONTH}, {"apr", TW_MONTH},
+    {"may", TW_MONTH}, {"june", TW_MONTH}, {"jun", TW_MONTH}, {"july", TW_MONTH},
+    {"jul", TW_MONTH}, {"august", TW_MONTH}, {"aug", TW_MONTH}, {"september", TW_MONTH},
+    {"sept", TW_MONTH}, {"sep", TW_MONTH}, {"october", TW_MONTH}, {"oct", TW_MONTH},
+    {"november", TW_MONTH}, {"nov", TW_MONTH}, {"december", TW_MONTH}, {"dec", TW_MONTH},
+    {"monday", TW_WEEKDAY}, {"tuesday", TW_WEEKDAY}, {"wednesday", TW_WEEKDAY},
+    {"thursday", TW_WEEKDAY}, {"friday", TW_WEEKDAY}, {"saturday", TW_WEEKDAY},
+    {"sunday", TW_WEEKDAY},
+    {"last", TW_REL}, {"this", TW_REL}, {"next", TW_REL}, {"earlier", TW_REL},
+    {"later", TW_REL}, {"yesterday", TW_REL}, {"today", TW_REL}, {"tomorrow", TW_REL},
+    {"recently", TW_REL}, {"soon", TW_REL},
+    /* clang-format on */
+};
+
+/* A word of letters as a number: five bits a letter (its byte & 31, 1..26
+ * in either case), the first letter highest. Words of up to TIMEX_KEY_MAX
+ * letters have keys of their own. */
+#define TIMEX_KEY_MAX 12
+static inline uint64_t
+timex_key_add(uint64_t key, char c)
 {
-        static const char words[26][9][10] = {
-            ['a' - 'a'] = {"april", "apr", "august", "aug", "autumn"},
-            ['c' - 'a'] = {"close"},
-            ['d' - 'a'] = {"december", "dec"},
-            ['e' - 'a'] = {"end", "earlier"},
-            ['f' - 'a'] = {"first", "fourth", "fall", "february", "feb", "friday"},
-            ['h' - 'a'] = {"h"},
-            ['i' - 'a'] = {"in"},
-            ['j' - 'a'] = {"january", "jan", "june", "jun", "july", "jul"},
-            ['l' - 'a'] = {"last", "later"},
-            ['m' - 'a'] = {"march", "mar", "may", "monday"},
-            ['n' - 'a'] = {"november", "nov", "next"},
-            ['o' - 'a'] = {"october", "oct"},
-            ['q' - 'a'] = {"q"},
-            ['r' - 'a'] = {"recently"},
-            ['s' - 'a'] = {"second", "spring", "summer", "september", "sept", "sep", "saturday",
-                           "sunday", "soon"},
-            ['t' - 'a'] = {"the", "third", "this", "today", "tomorrow", "tuesday", "thursday"},
-            ['w' - 'a'] = {"winter", "wednesday"},
-            ['y' - 'a'] = {"year", "yesterday"},
-        };
-        size_t n = 0;
-        while (i + n < len && low[i + n] >= 'a' && low[i + n] <= 'z')
-                n++;
-        if (n == 0 || n >= sizeof words[0][0])
-                return false;
-        const char(*w)[10] = words[low[i] - 'a'];
-        for (size_t k = 0; k < 9 && w[k][0] != '\0'; k++) {
-                size_t m = 0;
-                while (m < n && w[k][m] == low[i + m])
-                        m++;
-                if (m == n && w[k][n] == '\0')
-                        return true;
-        }
-        return false;
+        return key << 5 | ((unsigned char)c & 31);
 }
 
-/* Try an English time at low[i] (a word start); length or 0. */
+/* timex_en_words by key: an open-addressing hash table, built once. */
+#define TIMEX_EN_SLOTS 256
+static uint64_t timex_en_key[TIMEX_EN_SLOTS];       /* 0: a free slot */
+static unsigned char timex_en_kind[TIMEX_EN_SLOTS]; /* TW_* */
+static pthread_once_t timex_en_once = PTHREAD_ONCE_INIT;
+
+/* The first slot of key in the table. */
+static inline size_t
+timex_en_slot(uint64_t key)
+{
+        return (size_t)((key * 0x9e3779b97f4a7c15u) >> 56) % TIMEX_EN_SLOTS;
+}
+
+/* Hash timex_en_words into the table (by pthread_once). */
+static void
+timex_en_init(void)
+{
+        for (size_t k = 0; k < sizeof timex_en_words / sizeof timex_en_words[0]; k++) {
+                uint64_t key = 0;
+                for (const char *c = timex_en_words[k].w; *c != '\0'; c++)
+                        key = timex_key_add(key, *c);
+                size_t h = timex_en_slot(key);
+                while (timex_en_key[h] != 0 && timex_en_key[h] != key)
+                        h = (h + 1) % TIMEX_EN_SLOTS;
+                timex_en_key[h] = key;
+                timex_en_kind[h] |= timex_en_words[k].kinds;
+        }
+}
+
+/* The kinds of English time (TW_*) the word of key can start; 0 for most
+ * words, in about one probe. */
+static inline unsigned
+timex_en_kinds(uint64_t key)
+{
+        for (size_t h = timex_en_slot(key); timex_en_key[h] != 0; h = (h + 1) % TIMEX_EN_SLOTS)
+                if (timex_en_key[h] == key)
+                        return timex_en_kind[h];
+        return 0;
+}
+
+/* Try an English time at low[i] (a word start); length or 0. kinds (TW_*)
+ * are those the word at i can start (timex_en_kinds), 0 at a number. */
 static size_t
-timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struct ex_time *tm)
+timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struct ex_time *tm,
+         unsigned kinds)
 {
         size_t n, j;
         int v, m;
         memset(tm, 0, sizeof *tm);
-        if (low[i] >= 'a' && low[i] <= 'z' && !timex_en_first_word(low, len, i))
-                return 0;
-        if (timex_letter_in(low[i], TIMEX_PART_FIRST) &&
-            (n = timex_en_part(low, len, i, pub, tm)) > 0)
+        if ((kinds & TW_PART) && (n = timex_en_part(low, len, i, pub, tm)) > 0)
                 return n;
         /* day first: 25 March 2025 */
         if ((n = timex_digits(low, len, i, 2, &v)) > 0 && v >= 1 && v <= 31 &&
@@ -776,7 +820,7 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
                         tm->prec = TP_VAGUE;
                 return j - i;
         }
-        if ((n = timex_month_name(low, len, i, &m)) > 0) {
+        if ((kinds & TW_MONTH) && (n = timex_month_name(low, len, i, &m)) > 0) {
                 /* "may" is also a verb: only as a date with a day or year, or after in/since. */
                 tm->m = m;
                 tm->prec = TP_MONTH;
@@ -852,10 +896,7 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
         }
         static const char *wd[] = {"monday", "tuesday",  "wednesday", "thursday",
                                    "friday", "saturday", "sunday"};
-        static const uint32_t wd_first = TIMEX_LETTER('m') | TIMEX_LETTER('t') | TIMEX_LETTER('w') |
-                                         TIMEX_LETTER('f') | TIMEX_LETTER('s');
-        bool wd_ok = timex_letter_in(low[i], wd_first);
-        for (int k = 0; wd_ok && k < 7; k++)
+        for (int k = 0; (kinds & TW_WEEKDAY) && k < 7; k++)
                 if ((n = timex_word(low, len, i, wd[k])) > 0) {
                         timex_weekday(tm, pub, k + 1, 0, true);
                         tm->wday = k + 1;
@@ -896,11 +937,7 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
                    {"soon", 5, 0, 0},
                    {"last week", 5, 0, 0},
                    {"in the coming year", 5, 0, 0}};
-        static const uint32_t rel_first =
-            TIMEX_LETTER('l') | TIMEX_LETTER('t') | TIMEX_LETTER('n') | TIMEX_LETTER('e') |
-            TIMEX_LETTER('y') | TIMEX_LETTER('r') | TIMEX_LETTER('s') | TIMEX_LETTER('i');
-        bool rel_ok = timex_letter_in(low[i], rel_first);
-        for (size_t k = 0; rel_ok && k < sizeof rel / sizeof rel[0]; k++) {
+        for (size_t k = 0; (kinds & TW_REL) && k < sizeof rel / sizeof rel[0]; k++) {
                 if ((n = timex_word(low, len, i, rel[k].w)) == 0)
                         continue;
                 if (rel[k].kind == 5 || pub->y == 0) {
@@ -1007,13 +1044,16 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
         case (e)&0xffff:                                                                           \
                 return (unsigned)(e) >> 16;
 
+/* The filter of the characters of TIMEX_ZH_LEADS (by the low 12 bits of
+ * their code points). */
+static const uint64_t timex_zh_maybe[64] = EX_CPSET_INIT(TIMEX_ZH_LEADS);
+
 /* The kinds of Chinese time (TZ_*) the character cp can start, 0 for most
  * (a bitmap, then a switch). */
 static unsigned
 timex_zh_kinds(uint32_t cp)
 {
-        static const uint64_t maybe[64] = EX_CPSET_INIT(TIMEX_ZH_LEADS);
-        if (!ex_cpset_maybe(maybe, cp))
+        if (!ex_cpset_maybe(timex_zh_maybe, cp))
                 return 0;
         switch (cp) {
                 TIMEX_ZH_LEADS(TIMEX_ZH_CASE, 0)
@@ -1022,32 +1062,39 @@ timex_zh_kinds(uint32_t cp)
         }
 }
 
+/* Whether s[i] holds a well-formed three-byte character that surely starts
+ * no Chinese time: the filter of timex_zh_kinds, read straight from its last
+ * two bytes (the low 12 bits of the code point) without decoding it. */
+static inline bool
+timex_zh_none(const char *s, size_t len, size_t i)
+{
+        if (i + 3 > len)
+                return false;
+        const unsigned char *u = (const unsigned char *)s + i;
+        uint32_t b1 = u[1] ^ 0x80u, b2 = u[2] ^ 0x80u;
+        return (b1 | b2) <= 0x3f && !(timex_zh_maybe[b1] >> b2 & 1);
+}
+
 /* What timex_scan does at a byte of the text. */
 enum {
-        TB_NONE,   /* nothing starts here */
-        TB_DIGIT,  /* a Chinese (2024年) or English (25 March) time may */
-        TB_WORD,   /* a word of letters no English time starts with */
-        TB_ENWORD, /* a word that may start an English time (its first letter) */
-        TB_ZH,     /* the first byte of a character of U+3000..U+9FFF */
+        TB_NONE,  /* nothing starts here */
+        TB_DIGIT, /* a Chinese (2024年) or English (25 March) time may */
+        TB_WORD,  /* a letter: an English time may start at a word (timex_en_kinds) */
+        TB_ZH,    /* the first byte of a character of U+3000..U+9FFF */
 };
-#define TB_LETTER(c, class) [c] = class, [(c) - 'a' + 'A'] = class
+#define TB_LETTER(c) [c] = TB_WORD, [(c) - 'a' + 'A'] = TB_WORD
 /* clang-format off */
 static const unsigned char timex_byte[256] = {
-    ['0'] = TB_DIGIT,           ['1'] = TB_DIGIT,           ['2'] = TB_DIGIT,
-    ['3'] = TB_DIGIT,           ['4'] = TB_DIGIT,           ['5'] = TB_DIGIT,
-    ['6'] = TB_DIGIT,           ['7'] = TB_DIGIT,           ['8'] = TB_DIGIT,
-    ['9'] = TB_DIGIT,           TB_LETTER('a', TB_ENWORD),  TB_LETTER('b', TB_WORD),
-    TB_LETTER('c', TB_WORD),    TB_LETTER('d', TB_ENWORD),  TB_LETTER('e', TB_ENWORD),
-    TB_LETTER('f', TB_ENWORD),  TB_LETTER('g', TB_WORD),    TB_LETTER('h', TB_ENWORD),
-    TB_LETTER('i', TB_WORD),    TB_LETTER('j', TB_ENWORD),  TB_LETTER('k', TB_WORD),
-    TB_LETTER('l', TB_ENWORD),  TB_LETTER('m', TB_ENWORD),  TB_LETTER('n', TB_ENWORD),
-    TB_LETTER('o', TB_ENWORD),  TB_LETTER('p', TB_WORD),    TB_LETTER('q', TB_ENWORD),
-    TB_LETTER('r', TB_ENWORD),  TB_LETTER('s', TB_ENWORD),  TB_LETTER('t', TB_ENWORD),
-    TB_LETTER('u', TB_WORD),    TB_LETTER('v', TB_WORD),    TB_LETTER('w', TB_ENWORD),
-    TB_LETTER('x', TB_WORD),    TB_LETTER('y', TB_ENWORD),  TB_LETTER('z', TB_WORD),
-    [0xe3] = TB_ZH,             [0xe4] = TB_ZH,             [0xe5] = TB_ZH,
-    [0xe6] = TB_ZH,             [0xe7] = TB_ZH,             [0xe8] = TB_ZH,
-    [0xe9] = TB_ZH,
+    ['0'] = TB_DIGIT, ['1'] = TB_DIGIT, ['2'] = TB_DIGIT, ['3'] = TB_DIGIT, ['4'] = TB_DIGIT,
+    ['5'] = TB_DIGIT, ['6'] = TB_DIGIT, ['7'] = TB_DIGIT, ['8'] = TB_DIGIT, ['9'] = TB_DIGIT,
+    TB_LETTER('a'), TB_LETTER('b'), TB_LETTER('c'), TB_LETTER('d'), TB_LETTER('e'),
+    TB_LETTER('f'), TB_LETTER('g'), TB_LETTER('h'), TB_LETTER('i'), TB_LETTER('j'),
+    TB_LETTER('k'), TB_LETTER('l'), TB_LETTER('m'), TB_LETTER('n'), TB_LETTER('o'),
+    TB_LETTER('p'), TB_LETTER('q'), TB_LETTER('r'), TB_LETTER('s'), TB_LETTER('t'),
+    TB_LETTER('u'), TB_LETTER('v'), TB_LETTER('w'), TB_LETTER('x'), TB_LETTER('y'),
+    TB_LETTER('z'),
+    [0xe3] = TB_ZH, [0xe4] = TB_ZH, [0xe5] = TB_ZH, [0xe6] = TB_ZH, [0xe7] = TB_ZH,
+    [0xe8] = TB_ZH, [0xe9] = TB_ZH,
 };
 /* clang-format on */
 
@@ -1065,17 +1112,27 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
         const char *s = t->s;
         size_t i = lo;
         (void)lang;
+        pthread_once(&timex_en_once, timex_en_init);
         for (;;) {
-                /* from lead to lead: most bytes start nothing */
-                while (i < hi && timex_byte[(unsigned char)s[i]] == TB_NONE)
-                        i++;
+                /* from lead to lead: most bytes, and most Chinese characters,
+                 * start nothing */
+                while (i < hi) {
+                        int class = timex_byte[(unsigned char)s[i]];
+                        if (class == TB_ZH && timex_zh_none(s, hi, i))
+                                i += 3;
+                        else if (class == TB_NONE)
+                                i++;
+                        else
+                                break;
+                }
                 if (i >= hi)
                         break;
                 int class = timex_byte[(unsigned char)s[i]];
                 struct ex_time tm;
-                size_t k = 0;
+                size_t k = 0, e;
                 unsigned kinds;
                 uint32_t cp;
+                uint64_t key;
                 switch (class) {
                 case TB_DIGIT:
                         /* a Chinese time at the first digit of a number, an English
@@ -1083,7 +1140,7 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
                         if (i == lo || (s[i - 1] != '.' && !(s[i - 1] >= '0' && s[i - 1] <= '9')))
                                 k = timex_zh(s, hi, i, TZ_ARABIC | TZ_MONTHDAY, pub, &tm);
                         if (k == 0 && (i == lo || !timex_alnum(s[i - 1])))
-                                k = timex_en(t->low, hi, i, pub, &tm);
+                                k = timex_en(t->low, hi, i, pub, &tm, 0);
                         if (k == 0)
                                 i++;
                         break;
@@ -1095,15 +1152,16 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
                                 i += cp != 0 ? 3 : 1; /* past the character */
                         break;
                 default:
-                        if (class == TB_ENWORD && (i == lo || !timex_alnum(s[i - 1])))
-                                k = timex_en(t->low, hi, i, pub, &tm);
-                        if (k == 0) {
-                                /* no time starts inside a word of letters */
-                                i++;
-                                while (i < hi && timex_byte[(unsigned char)s[i]] >= TB_WORD &&
-                                       timex_byte[(unsigned char)s[i]] <= TB_ENWORD)
-                                        i++;
-                        }
+                        /* a word of letters: an English time starts at its start
+                         * or nowhere in it */
+                        key = 0;
+                        for (e = i; e < hi && timex_byte[(unsigned char)s[e]] == TB_WORD; e++)
+                                key = timex_key_add(key, s[e]);
+                        if ((i == lo || !timex_alnum(s[i - 1])) && e - i <= TIMEX_KEY_MAX &&
+                            (kinds = timex_en_kinds(key)) != 0)
+                                k = timex_en(t->low, hi, i, pub, &tm, kinds);
+                        if (k == 0)
+                                i = e;
                         break;
                 }
                 if (k > 0) {

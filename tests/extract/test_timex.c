@@ -199,8 +199,8 @@ has_time(const char *s, int lang, const char *want)
         return found;
 }
 
-/* Every first word of the English lists starts a time (timex_en_first_word
- * turns the others away before the lists). */
+/* Every first word of the English lists starts a time (the scan looks each
+ * word up in timex_en_words and tries only the lists it starts). */
 static void
 test_en_first_words(void **state)
 {
@@ -227,6 +227,33 @@ test_en_first_words(void **state)
                 snprintf(s, sizeof s, "It happened %s, they said.", times[i]);
                 if (!has_time(s, EX_EN, times[i]))
                         fail_msg("no time \"%s\" in \"%s\"", times[i], s);
+        }
+}
+
+/* English words are looked up whole and in either case: a word that only
+ * begins like one of the lists starts no time. */
+static void
+test_en_words_whole(void **state)
+{
+        if (!has_time("It happened in MARCH 2024, they said.", EX_EN, "MARCH 2024") ||
+            !has_time("YESTERDAY, they said.", EX_EN, "YESTERDAY") ||
+            !has_time("It shipped The Third Quarter.", EX_EN, "The Third Quarter"))
+                fail_msg("a time in capitals missed");
+        const char *none[] = {"Marchers met; Mayday.", "Thesis on Mondays, Todays, Soonish.",
+                              "Septembers and Decembers come", "Lastly thistle nextdoor",
+                              "Autumnwintersummerspring 2024"};
+        for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+                struct text t;
+                text_init(&t, th_extractor(), none[i], strlen(none[i]), EX_EN);
+                struct ex_date d;
+                timex_parse_date("2025-06-10", &d);
+                struct ex_time *tm = NULL;
+                size_t n = 0, cap = 0;
+                timex_scan(&t, EX_EN, &d, 0, t.len, &tm, &n, &cap);
+                if (n != 0)
+                        fail_msg("a time in \"%s\"", none[i]);
+                free(tm);
+                text_free(&t);
         }
 }
 
@@ -286,6 +313,7 @@ main(void)
             cmocka_unit_test(test_en_parts),
             cmocka_unit_test(test_en_not_parts),
             cmocka_unit_test(test_en_first_words),
+            cmocka_unit_test(test_en_words_whole),
             cmocka_unit_test(test_zh_every_lead),
             cmocka_unit_test(test_display),
         };
