@@ -4,6 +4,7 @@
  * billion, 30 million users, top three, tenfold), as event-model.md kinds:
  * money (ISO 4217), count, duration, multiple, rank, percent.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -514,56 +515,101 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
         return end - i;
 }
 
-/* Whether the letters at low[i] (a-z) make a word an English quantity can
- * start with: the first word of "top", "us$", of an entry of quant_en's fold
- * and rank lists or a number word of quant_en_word (keep in step with them).
- * Most words are none, and are turned away here instead of by every list. */
-static bool
-quant_en_first_word(const char *low, size_t len, size_t i)
+/* The kinds of English quantity (QW_*) a word can start: the lists of
+ * quant_en that have an entry beginning with the word. */
+enum {
+        QW_TOP = 1 << 0,    /* top three, top 10 */
+        QW_FOLD = 1 << 1,   /* twofold, doubled, nearly triple... */
+        QW_RANK = 1 << 2,   /* first place, number one, no. 1, ranked first, top spot... */
+        QW_NUMBER = 1 << 3, /* quant_en_word: zero ... twenty */
+};
+
+/* Every word an English quantity can start with, with the kinds it starts
+ * (keep in step with the lists of quant_en). "quadrupled" and "us" (us$)
+ * begin entries too, but the scan never tried a quantity at a word of q or
+ * u, and what it finds stays as it was. */
+static const struct {
+        const char *w;
+        unsigned char kinds;
+} quant_en_words[] = {
+    /* clang-format off */
+    {"top", QW_TOP | QW_RANK},
+    {"twofold", QW_FOLD}, {"threefold", QW_FOLD}, {"fourfold", QW_FOLD},
+    {"fivefold", QW_FOLD}, {"tenfold", QW_FOLD}, {"hundredfold", QW_FOLD},
+    {"doubled", QW_FOLD}, {"tripled", QW_FOLD}, {"nearly", QW_FOLD}, {"doubling", QW_FOLD},
+    {"tripling", QW_FOLD}, {"double", QW_FOLD}, {"triple", QW_FOLD},
+    {"first", QW_RANK}, {"number", QW_RANK}, {"no", QW_RANK}, {"ranked", QW_RANK},
+    {"second", QW_RANK}, {"third", QW_RANK},
+    {"zero", QW_NUMBER}, {"one", QW_NUMBER}, {"two", QW_NUMBER}, {"three", QW_NUMBER},
+    {"four", QW_NUMBER}, {"five", QW_NUMBER}, {"six", QW_NUMBER}, {"seven", QW_NUMBER},
+    {"eight", QW_NUMBER}, {"nine", QW_NUMBER}, {"ten", QW_NUMBER}, {"eleven", QW_NUMBER},
+    {"twelve", QW_NUMBER}, {"thirteen", QW_NUMBER}, {"fourteen", QW_NUMBER},
+    {"fifteen", QW_NUMBER}, {"sixteen", QW_NUMBER}, {"seventeen", QW_NUMBER},
+    {"eighteen", QW_NUMBER}, {"nineteen", QW_NUMBER}, {"twenty", QW_NUMBER},
+    /* clang-format on */
+};
+
+/* A word of letters as a number: five bits a letter (its byte & 31, 1..26
+ * in either case), the first letter highest. Words of up to QUANT_KEY_MAX
+ * letters have keys of their own. */
+#define QUANT_KEY_MAX 12
+static inline uint64_t
+quant_key_add(uint64_t key, char c)
 {
-        static const char words[26][14][12] = {
-            ['d' - 'a'] = {"double", "doubled", "doubling"},
-            ['e' - 'a'] = {"eight", "eighteen", "eleven"},
-            ['f' - 'a'] = {"first", "four", "five", "fourteen", "fifteen", "fourfold", "fivefold"},
-            ['h' - 'a'] = {"hundredfold"},
-            ['n' - 'a'] = {"no", "number", "nearly", "nine", "nineteen"},
-            ['o' - 'a'] = {"one"},
-            ['q' - 'a'] = {"quadrupled"},
-            ['r' - 'a'] = {"ranked"},
-            ['s' - 'a'] = {"second", "six", "seven", "sixteen", "seventeen"},
-            ['t' - 'a'] = {"top", "third", "two", "three", "ten", "twelve", "thirteen", "twenty",
-                           "twofold", "threefold", "tenfold", "triple", "tripled", "tripling"},
-            ['u' - 'a'] = {"us"}, /* us$ */
-            ['z' - 'a'] = {"zero"},
-        };
-        size_t n = 0;
-        while (i + n < len && low[i + n] >= 'a' && low[i + n] <= 'z')
-                n++;
-        if (n == 0 || n >= sizeof words[0][0])
-                return false;
-        const char(*w)[12] = words[low[i] - 'a'];
-        for (size_t k = 0; k < 14 && w[k][0] != '\0'; k++) {
-                size_t m = 0;
-                while (m < n && w[k][m] == low[i + m])
-                        m++;
-                if (m == n && w[k][n] == '\0')
-                        return true;
-        }
-        return false;
+        return key << 5 | ((unsigned char)c & 31);
 }
 
-/* Scan English quantities at low[i]; length consumed or 0. */
+/* quant_en_words by key: an open-addressing hash table, built once. */
+#define QUANT_EN_SLOTS 256
+static uint64_t quant_en_key[QUANT_EN_SLOTS];       /* 0: a free slot */
+static unsigned char quant_en_kind[QUANT_EN_SLOTS]; /* QW_* */
+static pthread_once_t quant_en_once = PTHREAD_ONCE_INIT;
+
+/* The first slot of key in the table. */
+static inline size_t
+quant_en_slot(uint64_t key)
+{
+        return (size_t)((key * 0x9e3779b97f4a7c15u) >> 56) % QUANT_EN_SLOTS;
+}
+
+/* Hash quant_en_words into the table (by pthread_once). */
+static void
+quant_en_init(void)
+{
+        for (size_t k = 0; k < sizeof quant_en_words / sizeof quant_en_words[0]; k++) {
+                uint64_t key = 0;
+                for (const char *c = quant_en_words[k].w; *c != '\0'; c++)
+                        key = quant_key_add(key, *c);
+                size_t h = quant_en_slot(key);
+                while (quant_en_key[h] != 0 && quant_en_key[h] != key)
+                        h = (h + 1) % QUANT_EN_SLOTS;
+                quant_en_key[h] = key;
+                quant_en_kind[h] |= quant_en_words[k].kinds;
+        }
+}
+
+/* The kinds of English quantity (QW_*) the word of key can start; 0 for
+ * most words, in about one probe. */
+static inline unsigned
+quant_en_kinds(uint64_t key)
+{
+        for (size_t h = quant_en_slot(key); quant_en_key[h] != 0; h = (h + 1) % QUANT_EN_SLOTS)
+                if (quant_en_key[h] == key)
+                        return quant_en_kind[h];
+        return 0;
+}
+
+/* Scan English quantities at low[i]; length consumed or 0. kinds (QW_*) are
+ * those the word at i can start (quant_en_kinds), 0 at a number or sign. */
 static size_t
 quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, size_t i,
-         struct ex_qty **out, size_t *n, size_t *cap)
+         unsigned kinds, struct ex_qty **out, size_t *n, size_t *cap)
 {
         const char *low = t->low;
         size_t k, j;
         double v, m;
         const char *cur = NULL;
         size_t st = i;
-        if (low[i] >= 'a' && low[i] <= 'z' && !quant_en_first_word(low, hi, i))
-                return 0;
         if (low[i] == '$') {
                 cur = "USD";
                 st = i + 1;
@@ -581,7 +627,7 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
                 st = i + k;
         }
         /* top three, No. 1 */
-        if ((k = quant_lit(low, hi, i, "top ")) > 0) {
+        if ((kinds & QW_TOP) && (k = quant_lit(low, hi, i, "top ")) > 0) {
                 if ((j = quant_en_word(low, hi, i + k, &v)) > 0 ||
                     (j = quant_number(low, hi, i + k, &v)) > 0) {
                         quant_push(out, n, cap, i, i + k + j, "rank", v, "rank");
@@ -595,11 +641,7 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
                     {"tenfold", 10},      {"hundredfold", 100}, {"doubled", 2},  {"tripled", 3},
                     {"nearly triple", 3}, {"quadrupled", 4},    {"doubling", 2}, {"tripling", 3},
                     {"double", 2},        {"triple", 3}};
-        static const uint32_t fold_first = QUANT_LETTER('t') | QUANT_LETTER('f') |
-                                           QUANT_LETTER('h') | QUANT_LETTER('d') |
-                                           QUANT_LETTER('n') | QUANT_LETTER('q');
-        bool fold_ok = quant_letter_in(low[i], fold_first);
-        for (size_t f = 0; fold_ok && f < sizeof fold / sizeof fold[0]; f++)
+        for (size_t f = 0; (kinds & QW_FOLD) && f < sizeof fold / sizeof fold[0]; f++)
                 if ((k = quant_lit(low, hi, i, fold[f].w)) > 0 &&
                     !(i + k < hi &&
                       ((low[i + k] >= 'a' && low[i + k] <= 'z') || low[i + k] == '-'))) {
@@ -614,17 +656,14 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
                     {"second place", 2},  {"third place", 3},  {"no. 2", 2},
                     {"no. 3", 3},         {"number two", 2},   {"number three", 3},
                     {"ranked second", 2}, {"ranked third", 3}, {"second spot", 2}};
-        static const uint32_t rank_first = QUANT_LETTER('f') | QUANT_LETTER('n') |
-                                           QUANT_LETTER('r') | QUANT_LETTER('t') |
-                                           QUANT_LETTER('s');
-        bool rank_ok = quant_letter_in(low[i], rank_first);
-        for (size_t f = 0; rank_ok && f < sizeof rank / sizeof rank[0]; f++)
+        for (size_t f = 0; (kinds & QW_RANK) && f < sizeof rank / sizeof rank[0]; f++)
                 if ((k = quant_lit(low, hi, i, rank[f].w)) > 0) {
                         quant_push(out, n, cap, i, i + k, "rank", rank[f].v, "rank");
                         return k;
                 }
         if (!(low[st] >= '0' && low[st] <= '9')) {
-                if (cur != NULL || (j = quant_en_word(low, hi, st, &v)) == 0)
+                if (cur != NULL || !(kinds & QW_NUMBER) ||
+                    (j = quant_en_word(low, hi, st, &v)) == 0)
                         return 0;
         } else {
                 if (st > lo && cur == NULL &&
@@ -713,13 +752,16 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
         X(0x5341, a) X(0x3007, a)
 /* clang-format on */
 
+/* The filter of the characters of QUANT_ZH_LEADS (by the low 12 bits of
+ * their code points). */
+static const uint64_t quant_zh_maybe[64] = EX_CPSET_INIT(QUANT_ZH_LEADS);
+
 /* Whether the character cp can start a Chinese quantity (a cheap filter: a
  * bitmap, then a switch). */
 static bool
 quant_zh_lead(uint32_t cp)
 {
-        static const uint64_t maybe[64] = EX_CPSET_INIT(QUANT_ZH_LEADS);
-        if (!ex_cpset_maybe(maybe, cp))
+        if (!ex_cpset_maybe(quant_zh_maybe, cp))
                 return false;
         switch (cp) {
                 QUANT_ZH_LEADS(EX_CPSET_CASE, 0)
@@ -729,34 +771,41 @@ quant_zh_lead(uint32_t cp)
         }
 }
 
+/* Whether s[i] holds a well-formed three-byte character that surely starts
+ * no Chinese quantity: the filter of quant_zh_lead, read straight from its
+ * last two bytes (the low 12 bits of the code point) without decoding it. */
+static inline bool
+quant_zh_none(const char *s, size_t len, size_t i)
+{
+        if (i + 3 > len)
+                return false;
+        const unsigned char *u = (const unsigned char *)s + i;
+        uint32_t b1 = u[1] ^ 0x80u, b2 = u[2] ^ 0x80u;
+        return (b1 | b2) <= 0x3f && !(quant_zh_maybe[b1] >> b2 & 1);
+}
+
 /* What quant_scan does at a byte of the text. */
 enum {
-        QB_NONE,   /* nothing starts here */
-        QB_DIGIT,  /* a Chinese (3000万) or English (30 million) quantity may */
-        QB_SIGN,   /* $, or the first byte of € £ ¥: an English amount may */
-        QB_WORD,   /* a word of letters no English quantity starts with */
-        QB_ENWORD, /* a word that may start an English quantity (its first letter) */
-        QB_ZH,     /* the first byte of a character of U+3000..U+9FFF */
+        QB_NONE,  /* nothing starts here */
+        QB_DIGIT, /* a Chinese (3000万) or English (30 million) quantity may */
+        QB_SIGN,  /* $, or the first byte of € £ ¥: an English amount may */
+        QB_WORD,  /* a letter: an English quantity may start at a word (quant_en_kinds) */
+        QB_ZH,    /* the first byte of a character of U+3000..U+9FFF */
 };
-#define QB_LETTER(c, class) [c] = class, [(c) - 'a' + 'A'] = class
+#define QB_LETTER(c) [c] = QB_WORD, [(c) - 'a' + 'A'] = QB_WORD
 /* clang-format off */
 static const unsigned char quant_byte[256] = {
-    ['0'] = QB_DIGIT,           ['1'] = QB_DIGIT,           ['2'] = QB_DIGIT,
-    ['3'] = QB_DIGIT,           ['4'] = QB_DIGIT,           ['5'] = QB_DIGIT,
-    ['6'] = QB_DIGIT,           ['7'] = QB_DIGIT,           ['8'] = QB_DIGIT,
-    ['9'] = QB_DIGIT,           QB_LETTER('a', QB_WORD),    QB_LETTER('b', QB_WORD),
-    QB_LETTER('c', QB_WORD),    QB_LETTER('d', QB_ENWORD),  QB_LETTER('e', QB_ENWORD),
-    QB_LETTER('f', QB_ENWORD),  QB_LETTER('g', QB_WORD),    QB_LETTER('h', QB_ENWORD),
-    QB_LETTER('i', QB_WORD),    QB_LETTER('j', QB_WORD),    QB_LETTER('k', QB_WORD),
-    QB_LETTER('l', QB_WORD),    QB_LETTER('m', QB_WORD),    QB_LETTER('n', QB_ENWORD),
-    QB_LETTER('o', QB_ENWORD),  QB_LETTER('p', QB_WORD),    QB_LETTER('q', QB_WORD),
-    QB_LETTER('r', QB_ENWORD),  QB_LETTER('s', QB_ENWORD),  QB_LETTER('t', QB_ENWORD),
-    QB_LETTER('u', QB_WORD),    QB_LETTER('v', QB_WORD),    QB_LETTER('w', QB_WORD),
-    QB_LETTER('x', QB_WORD),    QB_LETTER('y', QB_WORD),    QB_LETTER('z', QB_ENWORD),
-    ['$'] = QB_SIGN,            [0xc2] = QB_SIGN,           [0xe2] = QB_SIGN,
-    [0xe3] = QB_ZH,             [0xe4] = QB_ZH,             [0xe5] = QB_ZH,
-    [0xe6] = QB_ZH,             [0xe7] = QB_ZH,             [0xe8] = QB_ZH,
-    [0xe9] = QB_ZH,
+    ['0'] = QB_DIGIT, ['1'] = QB_DIGIT, ['2'] = QB_DIGIT, ['3'] = QB_DIGIT, ['4'] = QB_DIGIT,
+    ['5'] = QB_DIGIT, ['6'] = QB_DIGIT, ['7'] = QB_DIGIT, ['8'] = QB_DIGIT, ['9'] = QB_DIGIT,
+    QB_LETTER('a'), QB_LETTER('b'), QB_LETTER('c'), QB_LETTER('d'), QB_LETTER('e'),
+    QB_LETTER('f'), QB_LETTER('g'), QB_LETTER('h'), QB_LETTER('i'), QB_LETTER('j'),
+    QB_LETTER('k'), QB_LETTER('l'), QB_LETTER('m'), QB_LETTER('n'), QB_LETTER('o'),
+    QB_LETTER('p'), QB_LETTER('q'), QB_LETTER('r'), QB_LETTER('s'), QB_LETTER('t'),
+    QB_LETTER('u'), QB_LETTER('v'), QB_LETTER('w'), QB_LETTER('x'), QB_LETTER('y'),
+    QB_LETTER('z'),
+    ['$'] = QB_SIGN, [0xc2] = QB_SIGN, [0xe2] = QB_SIGN,
+    [0xe3] = QB_ZH, [0xe4] = QB_ZH, [0xe5] = QB_ZH, [0xe6] = QB_ZH, [0xe7] = QB_ZH,
+    [0xe8] = QB_ZH, [0xe9] = QB_ZH,
 };
 /* clang-format on */
 
@@ -767,54 +816,73 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
         const char *s = t->s;
         size_t i = lo, cur = 0;
         (void)lang;
+        pthread_once(&quant_en_once, quant_en_init);
         for (;;) {
-                /* from lead to lead: most bytes start nothing */
-                while (i < hi && quant_byte[(unsigned char)s[i]] == QB_NONE)
-                        i++;
+                /* from lead to lead: most bytes, and most Chinese characters,
+                 * start nothing */
+                while (i < hi) {
+                        int class = quant_byte[(unsigned char)s[i]];
+                        if (class == QB_ZH && quant_zh_none(s, hi, i))
+                                i += 3;
+                        else if (class == QB_NONE)
+                                i++;
+                        else
+                                break;
+                }
                 if (i >= hi)
                         break;
                 int class = quant_byte[(unsigned char)s[i]];
-                size_t k = 0;
-                /* most characters of Chinese text are no lead */
-                uint32_t cp = class == QB_ZH ? quant_cp3(s, hi, i) : 0;
-                bool lead = class == QB_ZH ? quant_zh_lead(cp) : class != QB_WORD;
+                size_t k = 0, e = i;
+                unsigned kinds = 0;
+                /* English quantities start at a word start */
+                bool word_start = i == lo || !((s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
+                                               (s[i - 1] >= 'A' && s[i - 1] <= 'Z') ||
+                                               (s[i - 1] >= '0' && s[i - 1] <= '9'));
+                uint32_t cp = 0;
+                bool lead;
+                if (class == QB_WORD) {
+                        /* a word of letters: a quantity starts at its start or
+                         * nowhere in it */
+                        uint64_t key = 0;
+                        for (; e < hi && quant_byte[(unsigned char)s[e]] == QB_WORD; e++)
+                                key = quant_key_add(key, s[e]);
+                        if (word_start && e - i <= QUANT_KEY_MAX)
+                                kinds = quant_en_kinds(key);
+                        lead = kinds != 0;
+                } else if (class == QB_ZH) {
+                        /* most characters of Chinese text are no lead */
+                        cp = quant_cp3(s, hi, i);
+                        lead = quant_zh_lead(cp);
+                } else {
+                        lead = true;
+                }
                 if (lead && !quant_in_time(times, ntimes, i, &cur)) {
-                        /* English quantities start at a word start */
-                        bool word_start = i == lo || !((s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
-                                                       (s[i - 1] >= 'A' && s[i - 1] <= 'Z') ||
-                                                       (s[i - 1] >= '0' && s[i - 1] <= '9'));
                         switch (class) {
                         case QB_DIGIT:
                                 k = quant_zh(x, t, lo, hi, i, out, n, cap);
                                 if (k == 0 && word_start)
-                                        k = quant_en(x, t, lo, hi, i, out, n, cap);
+                                        k = quant_en(x, t, lo, hi, i, 0, out, n, cap);
                                 break;
                         case QB_SIGN:
                                 if (word_start &&
                                     (s[i] == '$' || quant_lit(s, hi, i, "€") ||
                                      quant_lit(s, hi, i, "£") || quant_lit(s, hi, i, "¥")))
-                                        k = quant_en(x, t, lo, hi, i, out, n, cap);
+                                        k = quant_en(x, t, lo, hi, i, 0, out, n, cap);
                                 break;
-                        case QB_ENWORD:
-                                if (word_start)
-                                        k = quant_en(x, t, lo, hi, i, out, n, cap);
+                        case QB_WORD:
+                                k = quant_en(x, t, lo, hi, i, kinds, out, n, cap);
                                 break;
                         case QB_ZH:
                                 k = quant_zh(x, t, lo, hi, i, out, n, cap);
                                 break;
                         }
                 }
-                if (k > 0) {
+                if (k > 0)
                         i += k;
-                } else if (class == QB_WORD || class == QB_ENWORD) {
-                        /* no quantity starts inside a word of letters */
-                        i++;
-                        while (i < hi && quant_byte[(unsigned char)s[i]] >= QB_WORD &&
-                               quant_byte[(unsigned char)s[i]] <= QB_ENWORD)
-                                i++;
-                } else {
+                else if (class == QB_WORD)
+                        i = e;
+                else
                         i += cp != 0 ? 3 : 1; /* past the character */
-                }
         }
 }
 

@@ -133,8 +133,8 @@ test_en(void **state)
               "downloads");
 }
 
-/* Every first word of the English lists starts a quantity
- * (quant_en_first_word turns the others away before the lists). */
+/* Every first word of the English lists starts a quantity (the scan looks
+ * each word up in quant_en_words and tries only the lists it starts). */
 static void
 test_en_first_words(void **state)
 {
@@ -168,6 +168,18 @@ test_en_first_words(void **state)
                 snprintf(s, sizeof s, "It took %s to ship.", want);
                 check(s, EX_EN, want, "duration", (double)i, "day");
         }
+}
+
+/* English words are looked up whole and in either case: a word that only
+ * begins like one of the lists starts no quantity. */
+static void
+test_en_words_whole(void **state)
+{
+        check("Sales DOUBLED in a year.", EX_EN, "DOUBLED", "multiple", 2, "x");
+        check("It took Third Place on the chart.", EX_EN, "Third Place", "rank", 3, "rank");
+        check("It took Seven Days to ship.", EX_EN, "Seven Days", "duration", 7, "day");
+        assert_int_equal(count("Tenfolds of Topaz, Nobody, Sevenths, Oneness days", EX_EN), 0);
+        assert_int_equal(count("Someone took twentytwo days and notwo weeks", EX_EN), 0);
 }
 
 /* Quantities rendered for summaries. */
@@ -212,9 +224,13 @@ int
 main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_numbers), cmocka_unit_test(test_zh),
-            cmocka_unit_test(test_en),      cmocka_unit_test(test_not_quantities),
-            cmocka_unit_test(test_display), cmocka_unit_test(test_en_first_words),
+            cmocka_unit_test(test_numbers),
+            cmocka_unit_test(test_zh),
+            cmocka_unit_test(test_en),
+            cmocka_unit_test(test_not_quantities),
+            cmocka_unit_test(test_display),
+            cmocka_unit_test(test_en_first_words),
+            cmocka_unit_test(test_en_words_whole),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
