@@ -354,6 +354,25 @@ mention_ending_at(const struct ex_doc *d, size_t e)
         return -1;
 }
 
+/* The sentence holding offset i, as text_sentence_of answers, found from
+ * sentence s on (i at or after its start): the passes below read offsets in
+ * order, and walk instead of looking each up. */
+static size_t
+mention_sent_from(const struct ex_doc *d, size_t s, size_t i)
+{
+        while (s + 1 < d->t.nsent && d->t.sent[s].end <= i)
+                s++;
+        return s;
+}
+
+/* Whether sentence s is active, as engine_active answers for an offset in it
+ * (bit 0 of d->active). */
+static bool
+mention_sent_active(const struct ex_doc *d, size_t s)
+{
+        return d->active == NULL || d->t.nsent == 0 || (d->active[s] & 1u);
+}
+
 /* Whether cp at s[i] stops a backward name scan. */
 static bool
 mention_stop(const struct extractor *x, const char *s, size_t lo, size_t i, size_t *skip)
@@ -558,10 +577,12 @@ mention_units(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
         const char *s = d->t.s;
         size_t last_end = (size_t)-1; /* end of the last unit found */
         int last = -1;
+        size_t sent = 0; /* the sentence of the suffix (the hits come by start) */
         for (size_t ps = 0; ps < pk->nsuffix; ps++) {
                 size_t h = pk->suffix[ps];
                 size_t ss = d->hits[h].start, se = d->hits[h].end;
-                if (!engine_active(d, ss))
+                sent = mention_sent_from(d, sent, ss);
+                if (!mention_sent_active(d, sent))
                         continue;
                 /* 部分股权, 局面: the suffix is the head of another word */
                 if (mention_suffix_word(s, d->t.len, ss, se))
@@ -584,7 +605,7 @@ mention_units(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
                         }
                         continue;
                 }
-                size_t sentlo = d->t.sent[text_sentence_of(&d->t, ss)].start;
+                size_t sentlo = d->t.sent[sent].start;
                 bool legal = mention_legal(s, ss, se);
                 /* 探探科技(北京)有限公司: a place in brackets inside a registered name */
                 if (legal && last >= 0 && ss >= 3 && s[ss - 1] == ')') {
@@ -1527,13 +1548,14 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_picks *pk,
                 size_t sh = d->t.sent[text_sentence_of(&d->t, p - 1)].end;
                 mention_chunk_list(d, &pl, occ, p, sh);
         }
+        size_t sent = 0; /* the sentence of clause c (the clauses come in order) */
         for (size_t c = 0; c < d->t.nclause; c++) {
                 size_t p = d->t.clause[c].start, hi = d->t.clause[c].end;
-                if (!engine_active(d, p))
+                sent = mention_sent_from(d, sent, p);
+                if (!mention_sent_active(d, sent))
                         continue;
                 /* only the clause that opens a sentence, or follows a bare date or
                  * a short opener (实际上, 值得一提的是, 此外) */
-                size_t sent = text_sentence_of(&d->t, p);
                 if (d->t.sent[sent].start != p && c > 0) {
                         size_t ps = d->t.clause[c - 1].start, pe = d->t.clause[c - 1].end;
                         while (ps < pe && s[ps] == ' ')
@@ -1585,11 +1607,13 @@ static void
 mention_anaphors(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
 {
         const struct extractor *x = d->x;
+        size_t sent = 0; /* the sentence of the anaphor (the hits come by start) */
         for (size_t i = 0; i < pk->nanaphor; i++) {
                 size_t h = pk->anaphor[i];
                 const struct ex_cue *cue = &x->cues[d->hits[h].pay & 0xffffff];
                 size_t s = d->hits[h].start, e = d->hits[h].end;
-                if (!mention_free_span(occ, s, e) || !engine_active(d, s))
+                sent = mention_sent_from(d, sent, s);
+                if (!mention_free_span(occ, s, e) || !mention_sent_active(d, sent))
                         continue;
                 /* Inside a word that only looks like one (其中, 尤其)? */
                 bool inside = false;
