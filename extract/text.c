@@ -12,6 +12,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "extract-int.h"
 
@@ -247,6 +250,7 @@ text_index(struct ex_span **v, size_t n, size_t cap, size_t len)
         }
 }
 
+#ifndef __SSE2__
 /* Whether the six bytes at p are two well-formed CJK ideographs
  * (U+4000..U+9FFF: lead bytes E4..E9), tested at once: the runs of Chinese
  * text that normalisation keeps and sentence splitting steps over. */
@@ -257,6 +261,48 @@ text_cjk2(const char *p)
         unsigned all = u[1] & u[2] & u[4] & u[5], any = u[1] | u[2] | u[4] | u[5];
         return ((unsigned char)(u[0] - 0xe4) < 6) & ((unsigned char)(u[3] - 0xe4) < 6) &
                ((all & 0x80) != 0) & ((any & 0x40) == 0);
+}
+#endif
+
+/* Whether the three bytes at p are one well-formed CJK ideograph
+ * (U+4000..U+9FFF: lead bytes E4..E9). */
+static inline bool
+text_cjk1(const char *p)
+{
+        const unsigned char *u = (const unsigned char *)p;
+        return (unsigned char)(u[0] - 0xe4) < 6 && (u[1] & 0xc0) == 0x80 && (u[2] & 0xc0) == 0x80;
+}
+
+/* The length of the run of CJK ideographs (U+4000..U+9FFF, well-formed) at
+ * the start of p[0..n): the runs of Chinese text that normalisation keeps
+ * and sentence splitting steps over. Where SSE2 is there, five at a time
+ * (in 16 bytes read, the lead bytes E4..E9 at 0, 3, 6, 9 and 12 and
+ * continuation bytes at the other places but the last), else two. */
+static size_t
+text_cjk_run(const char *p, size_t n)
+{
+        size_t r = 0;
+#ifdef __SSE2__
+        const __m128i e4 = _mm_set1_epi8((char)0xe4), five = _mm_set1_epi8(5);
+        const __m128i c0 = _mm_set1_epi8((char)0xc0), x80 = _mm_set1_epi8((char)0x80);
+        while (r + 16 <= n) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + r));
+                __m128i d = _mm_sub_epi8(v, e4); /* a lead byte: 0..5 */
+                unsigned lead =
+                    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, five), d));
+                unsigned cont =
+                    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, c0), x80));
+                if (((lead & 0x1249) | (cont & 0x6db6)) != 0x7fff)
+                        break;
+                r += 15;
+        }
+#else
+        while (r + 6 <= n && text_cjk2(p + r))
+                r += 6;
+#endif
+        while (r + 3 <= n && text_cjk1(p + r))
+                r += 3;
+        return r;
 }
 
 #define TEXT_MAX_SENTENCE 2400 /* bytes: longer runs are cut, keeping work linear */
@@ -278,19 +324,19 @@ text_split(struct text *t, const struct extractor *x, int lang)
                 }
                 /* nor does a CJK ideograph (U+4000..U+9FFF), short of the
                  * length cuts below */
-                if (b >= 0xe4 && b <= 0xe9 && i + 3 <= t->len &&
-                    ((unsigned char)s[i + 1] & 0xc0) == 0x80 &&
-                    ((unsigned char)s[i + 2] & 0xc0) == 0x80 && i - start <= TEXT_MAX_SENTENCE &&
-                    i - cstart <= TEXT_MAX_SENTENCE / 2) {
-                        /* and the ones after it, two at a time, while both
-                         * stay short of the cuts */
+                if (b >= 0xe4 && b <= 0xe9) {
+                        /* the run of them starting at most at lim */
                         size_t lim = start + TEXT_MAX_SENTENCE < cstart + TEXT_MAX_SENTENCE / 2
                                          ? start + TEXT_MAX_SENTENCE
                                          : cstart + TEXT_MAX_SENTENCE / 2;
-                        i += 3;
-                        while (i + 6 <= t->len && i + 3 <= lim && text_cjk2(s + i))
-                                i += 6;
-                        continue;
+                        size_t run = 0;
+                        if (i <= lim)
+                                run =
+                                    text_cjk_run(s + i, (lim + 3 < t->len ? lim + 3 : t->len) - i);
+                        if (run > 0) {
+                                i += run;
+                                continue;
+                        }
                 }
                 int k;
                 uint32_t cp = ex_cp_at(s, t->len, i, &k);
@@ -411,14 +457,12 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
                                         r += 8;
                         } else if (b == '\n') {
                                 r++;
-                        } else if (b >= 0xe4 && b <= 0xe9 && r + 3 <= len &&
-                                   ((unsigned char)buf[r + 1] & 0xc0) == 0x80 &&
-                                   ((unsigned char)buf[r + 2] & 0xc0) == 0x80) {
-                                r += 3;
-                                while (r + 6 <= len && text_cjk2(buf + r))
-                                        r += 6;
                         } else {
-                                break;
+                                size_t run =
+                                    b >= 0xe4 && b <= 0xe9 ? text_cjk_run(buf + r, len - r) : 0;
+                                if (run == 0)
+                                        break;
+                                r += run;
                         }
                 }
                 if (r > i) {
