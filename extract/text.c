@@ -277,7 +277,8 @@ text_cjk1(const char *p)
  * the start of p[0..n): the runs of Chinese text that normalisation keeps
  * and sentence splitting steps over. Where SSE2 is there, five at a time
  * (in 16 bytes read, the lead bytes E4..E9 at 0, 3, 6, 9 and 12 and
- * continuation bytes at the other places but the last), else two. */
+ * continuation bytes at the other places but the last; the first place
+ * that fails ends the run), else two. */
 static size_t
 text_cjk_run(const char *p, size_t n)
 {
@@ -292,8 +293,9 @@ text_cjk_run(const char *p, size_t n)
                     (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, five), d));
                 unsigned cont =
                     (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, c0), x80));
-                if (((lead & 0x1249) | (cont & 0x6db6)) != 0x7fff)
-                        break;
+                unsigned ok = (lead & 0x1249) | (cont & 0x6db6);
+                if (ok != 0x7fff) /* the whole characters before the first bad byte */
+                        return r + (size_t)__builtin_ctz(~ok) / 3 * 3;
                 r += 15;
         }
 #else
