@@ -771,19 +771,6 @@ quant_zh_lead(uint32_t cp)
         }
 }
 
-/* Whether s[i] holds a well-formed three-byte character that surely starts
- * no Chinese quantity: the filter of quant_zh_lead, read straight from its
- * last two bytes (the low 12 bits of the code point) without decoding it. */
-static inline bool
-quant_zh_none(const char *s, size_t len, size_t i)
-{
-        if (i + 3 > len)
-                return false;
-        const unsigned char *u = (const unsigned char *)s + i;
-        uint32_t b1 = u[1] ^ 0x80u, b2 = u[2] ^ 0x80u;
-        return (b1 | b2) <= 0x3f && !(quant_zh_maybe[b1] >> b2 & 1);
-}
-
 /* What quant_scan does at a byte of the text. */
 enum {
         QB_NONE,  /* nothing starts here */
@@ -809,6 +796,32 @@ static const unsigned char quant_byte[256] = {
 };
 /* clang-format on */
 
+/* The first place from i on where a quantity may start: bytes of no class and
+ * well-formed Chinese characters that miss the filter of QUANT_ZH_LEADS are
+ * stepped over (the filter read straight from a character's last two bytes,
+ * the low 12 bits of its code point, without decoding it). */
+static inline size_t
+quant_skip(const char *s, size_t i, size_t hi)
+{
+        const unsigned char *u = (const unsigned char *)s;
+        while (i + 3 <= hi) {
+                int class = quant_byte[u[i]];
+                if (class == QB_ZH) {
+                        uint32_t b1 = u[i + 1] ^ 0x80u, b2 = u[i + 2] ^ 0x80u;
+                        if ((b1 | b2) > 0x3f || (quant_zh_maybe[b1] >> b2 & 1))
+                                return i;
+                        i += 3;
+                } else if (class == QB_NONE) {
+                        i++;
+                } else {
+                        return i;
+                }
+        }
+        while (i < hi && quant_byte[u[i]] == QB_NONE)
+                i++;
+        return i;
+}
+
 void
 quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo, size_t hi,
            const struct ex_time *times, size_t ntimes, struct ex_qty **out, size_t *n, size_t *cap)
@@ -818,17 +831,7 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
         (void)lang;
         pthread_once(&quant_en_once, quant_en_init);
         for (;;) {
-                /* from lead to lead: most bytes, and most Chinese characters,
-                 * start nothing */
-                while (i < hi) {
-                        int class = quant_byte[(unsigned char)s[i]];
-                        if (class == QB_ZH && quant_zh_none(s, hi, i))
-                                i += 3;
-                        else if (class == QB_NONE)
-                                i++;
-                        else
-                                break;
-                }
+                i = quant_skip(s, i, hi);
                 if (i >= hi)
                         break;
                 int class = quant_byte[(unsigned char)s[i]];

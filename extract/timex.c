@@ -1062,19 +1062,6 @@ timex_zh_kinds(uint32_t cp)
         }
 }
 
-/* Whether s[i] holds a well-formed three-byte character that surely starts
- * no Chinese time: the filter of timex_zh_kinds, read straight from its last
- * two bytes (the low 12 bits of the code point) without decoding it. */
-static inline bool
-timex_zh_none(const char *s, size_t len, size_t i)
-{
-        if (i + 3 > len)
-                return false;
-        const unsigned char *u = (const unsigned char *)s + i;
-        uint32_t b1 = u[1] ^ 0x80u, b2 = u[2] ^ 0x80u;
-        return (b1 | b2) <= 0x3f && !(timex_zh_maybe[b1] >> b2 & 1);
-}
-
 /* What timex_scan does at a byte of the text. */
 enum {
         TB_NONE,  /* nothing starts here */
@@ -1105,6 +1092,32 @@ timex_alnum(char c)
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+/* The first place from i on where a time may start: bytes of no class and
+ * well-formed Chinese characters that miss the filter of TIMEX_ZH_LEADS are
+ * stepped over (the filter read straight from a character's last two bytes,
+ * the low 12 bits of its code point, without decoding it). */
+static inline size_t
+timex_skip(const char *s, size_t i, size_t hi)
+{
+        const unsigned char *u = (const unsigned char *)s;
+        while (i + 3 <= hi) {
+                int class = timex_byte[u[i]];
+                if (class == TB_ZH) {
+                        uint32_t b1 = u[i + 1] ^ 0x80u, b2 = u[i + 2] ^ 0x80u;
+                        if ((b1 | b2) > 0x3f || (timex_zh_maybe[b1] >> b2 & 1))
+                                return i;
+                        i += 3;
+                } else if (class == TB_NONE) {
+                        i++;
+                } else {
+                        return i;
+                }
+        }
+        while (i < hi && timex_byte[u[i]] == TB_NONE)
+                i++;
+        return i;
+}
+
 void
 timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo, size_t hi,
            struct ex_time **out, size_t *n, size_t *cap)
@@ -1114,17 +1127,7 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
         (void)lang;
         pthread_once(&timex_en_once, timex_en_init);
         for (;;) {
-                /* from lead to lead: most bytes, and most Chinese characters,
-                 * start nothing */
-                while (i < hi) {
-                        int class = timex_byte[(unsigned char)s[i]];
-                        if (class == TB_ZH && timex_zh_none(s, hi, i))
-                                i += 3;
-                        else if (class == TB_NONE)
-                                i++;
-                        else
-                                break;
-                }
+                i = timex_skip(s, i, hi);
                 if (i >= hi)
                         break;
                 int class = timex_byte[(unsigned char)s[i]];
