@@ -164,18 +164,20 @@ mention_insertion_sort(char *a, size_t n, size_t sz, int (*cmp)(const void *, co
 }
 
 /* Sort n elements of size sz at base stably, so in the order qsort gives
- * (glibc's is a stable merge sort): runs of 32 by insertion, then merged
- * bottom-up through a buffer. Inlined, so that the comparisons are too. */
+ * (glibc's is a stable merge sort): runs of 8 by insertion, then merged
+ * bottom-up through a buffer (on the stack for a short array). Inlined, so
+ * that the comparisons are too. */
 static inline __attribute__((always_inline)) void
 mention_sort(void *base, size_t n, size_t sz, int (*cmp)(const void *, const void *))
 {
-        enum { RUN = 32 };
+        enum { RUN = 8 };
         char *a = base;
         for (size_t r = 0; r < n; r += RUN)
                 mention_insertion_sort(a + r * sz, n - r < RUN ? n - r : RUN, sz, cmp);
         if (n <= RUN)
                 return;
-        char *buf = ex_xmalloc(n * sz), *src = a, *dst = buf;
+        char small[64 * 64];
+        char *buf = n * sz <= sizeof small ? small : ex_xmalloc(n * sz), *src = a, *dst = buf;
         for (size_t w = RUN; w < n; w *= 2) {
                 for (size_t lo = 0; lo < n; lo += 2 * w) {
                         size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
@@ -197,7 +199,8 @@ mention_sort(void *base, size_t n, size_t sz, int (*cmp)(const void *, const voi
         }
         if (src != a)
                 memcpy(a, src, n * sz);
-        free(buf);
+        if (buf != small)
+                free(buf);
 }
 
 /* Sort order of mentions: by start, longer first. */
