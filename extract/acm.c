@@ -8,9 +8,10 @@
  * there and a link to the next state down its suffix chain that has outputs.
  * The table holds 16-bit states when there are few enough (half the memory
  * to pull through the cache), in rows of a power-of-two width on huge pages
- * where the system gives them; a bit per state says whether it emits, and the
- * outputs a state reports lie in one run, so the scan reads them only where
- * a pattern ends.
+ * where the system gives them. The states are numbered so that those that
+ * emit come last (a step tests whether it reached one with a comparison, no
+ * read), and the outputs a state reports lie in one run, so the scan reads
+ * them only where a pattern ends.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ struct acm_node {
         int32_t fail;
         int32_t out;  /* first output, or -1 */
         int32_t dict; /* nearest state down the fail chain with outputs, or -1 */
+        bool emit;    /* it or a state down its fail chain has outputs */
 };
 
 struct acm {
@@ -49,7 +51,7 @@ struct acm {
         unsigned shift;        /* ncls == 1 << shift */
         int32_t *delta;        /* nnodes * ncls transitions once built */
         uint16_t *delta16;     /* the same in 16 bits when nnodes <= 65536 (delta is then NULL) */
-        uint64_t *emits;       /* bit per state: it or its dict chain has outputs */
+        size_t efrom;          /* the states from this number on emit (see acm_build) */
         uint32_t *efirst;      /* state st reports ehits[efirst[st]..efirst[st + 1]) */
         struct acm_hit *ehits; /* the outputs of all states, state by state */
         size_t maxlen;         /* of the longest pattern */
@@ -69,6 +71,7 @@ acm_node_new(struct acm *a, unsigned char byte)
         n->byte = byte;
         n->fail = 0;
         n->out = n->dict = -1;
+        n->emit = false;
         return (int32_t)a->nnodes++;
 }
 
@@ -89,7 +92,6 @@ acm_destroy(struct acm **ap)
         free((*ap)->outs);
         free((*ap)->delta);
         free((*ap)->delta16);
-        free((*ap)->emits);
         free((*ap)->efirst);
         free((*ap)->ehits);
         free(*ap);
@@ -177,16 +179,17 @@ acm_set(struct acm *a, size_t k, int32_t v)
 }
 
 /* Lay out the outputs each state reports (its own, then those down its dict
- * chain) one after another, so a report reads one short run. */
+ * chain) one after another, so a report reads one short run; by state
+ * number, the trie node of number st being node[st]. */
 static void
-acm_flatten(struct acm *a)
+acm_flatten(struct acm *a, const int32_t *node)
 {
         a->efirst = ex_xmalloc((a->nnodes + 1) * sizeof *a->efirst);
         size_t n = 0, cap = a->nouts + 16;
         a->ehits = ex_xmalloc(cap * sizeof *a->ehits);
         for (size_t st = 0; st < a->nnodes; st++) {
                 a->efirst[st] = (uint32_t)n;
-                int32_t o = a->nodes[st].out != -1 ? (int32_t)st : a->nodes[st].dict;
+                int32_t o = a->nodes[node[st]].out != -1 ? node[st] : a->nodes[node[st]].dict;
                 for (; o != -1; o = a->nodes[o].dict)
                         for (int32_t k = a->nodes[o].out; k != -1; k = a->outs[k].next) {
                                 if (n == cap) {
@@ -252,12 +255,25 @@ acm_build(struct acm *a)
                 a->delta = tab;
         int32_t *queue = ex_xmalloc(a->nnodes * sizeof *queue);
         size_t qh = 0, qt = 0;
+        /* The states are numbered as the breadth-first walk meets them:
+         * those that do not emit from 0 (the root) up, those that do from
+         * the top down, so a scan tells them apart by number. Whether a
+         * state emits is known when it is met: its fail state is nearer the
+         * root and met before. */
+        int32_t *num = ex_xmalloc(a->nnodes * sizeof *num);   /* trie node -> state */
+        int32_t *node = ex_xmalloc(a->nnodes * sizeof *node); /* state -> trie node */
+        size_t lo = 0, hi = a->nnodes;
+        num[0] = node[0] = 0;
+        lo++;
 
         /* Root: children go to their node, everything else stays at the root. */
         memset(tab, 0, ncls * esize);
         for (int32_t c = a->nodes[0].child; c != -1; c = a->nodes[c].sibling) {
-                acm_set(a, a->cls[a->nodes[c].byte], c);
                 a->nodes[c].fail = 0;
+                a->nodes[c].emit = a->nodes[c].out != -1;
+                num[c] = (int32_t)(a->nodes[c].emit ? --hi : lo++);
+                node[num[c]] = c;
+                acm_set(a, a->cls[a->nodes[c].byte], num[c]);
                 queue[qt++] = c;
         }
         while (qh < qt) {
@@ -266,23 +282,24 @@ acm_build(struct acm *a)
                 int32_t f = n->fail;
                 n->dict = a->nodes[f].out != -1 ? f : a->nodes[f].dict;
                 /* Inherit the fail state's row, then override with own children. */
-                memcpy((char *)tab + (size_t)s * ncls * esize,
-                       (char *)tab + (size_t)f * ncls * esize, ncls * esize);
+                memcpy((char *)tab + (size_t)num[s] * ncls * esize,
+                       (char *)tab + (size_t)num[f] * ncls * esize, ncls * esize);
                 for (int32_t c = n->child; c != -1; c = a->nodes[c].sibling) {
                         size_t k = a->cls[a->nodes[c].byte];
-                        a->nodes[c].fail = (int32_t)acm_get(a, (size_t)f * ncls + k);
-                        if (a->nodes[c].fail == c)
-                                a->nodes[c].fail = 0;
-                        acm_set(a, (size_t)s * ncls + k, c);
+                        /* a state met already, so not c */
+                        a->nodes[c].fail = node[acm_get(a, (size_t)num[f] * ncls + k)];
+                        a->nodes[c].emit = a->nodes[c].out != -1 || a->nodes[a->nodes[c].fail].emit;
+                        num[c] = (int32_t)(a->nodes[c].emit ? --hi : lo++);
+                        node[num[c]] = c;
+                        acm_set(a, (size_t)num[s] * ncls + k, num[c]);
                         queue[qt++] = c;
                 }
         }
         free(queue);
-        a->emits = ex_xcalloc(a->nnodes / 64 + 1, sizeof *a->emits);
-        for (size_t k = 0; k < a->nnodes; k++)
-                if (a->nodes[k].out != -1 || a->nodes[k].dict != -1)
-                        a->emits[k / 64] |= 1ull << (k % 64);
-        acm_flatten(a);
+        a->efrom = lo;
+        acm_flatten(a, node);
+        free(num);
+        free(node);
         a->built = true;
 }
 
@@ -294,7 +311,7 @@ acm_states(const struct acm *a)
 
 /* Report the outputs of state st, whose match ends before s[end]. */
 static void
-acm_emit(const struct acm *a, int32_t st, size_t end, acm_cb cb, void *arg)
+acm_emit(const struct acm *a, size_t st, size_t end, acm_cb cb, void *arg)
 {
         for (uint32_t k = a->efirst[st]; k < a->efirst[st + 1]; k++)
                 cb(arg, end - a->ehits[k].len, end, a->ehits[k].value);
@@ -349,7 +366,7 @@ static void
 acm_scan2(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
 {
         const uint8_t *cls = a->cls;
-        const uint64_t *emits = a->emits;
+        size_t efrom = a->efrom;
         const uint16_t *delta = a->delta16;
         unsigned shift = a->shift;
         size_t mid = len / 2;
@@ -366,13 +383,13 @@ acm_scan2(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
         for (size_t j = 0; j < n2; j++) {
                 if (j < mid) {
                         st1 = delta[(st1 << shift) + cls[(unsigned char)s[j]]];
-                        if (emits[st1 / 64] >> (st1 % 64) & 1)
-                                acm_emit(a, (int32_t)st1, j + 1, cb, arg);
+                        if (st1 >= efrom)
+                                acm_emit(a, st1, j + 1, cb, arg);
                 }
                 size_t i = mid + j;
                 st2 = delta[(st2 << shift) + cls[(unsigned char)s[i]]];
-                if (emits[st2 / 64] >> (st2 % 64) & 1)
-                        acm_emit(a, (int32_t)st2, i + 1, acm_buf_add, &b2);
+                if (st2 >= efrom)
+                        acm_emit(a, st2, i + 1, acm_buf_add, &b2);
         }
         for (size_t k = 0; k < b2.n; k++)
                 cb(arg, b2.m[k].start, b2.m[k].end, b2.m[k].value);
@@ -384,7 +401,7 @@ void
 acm_scan(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
 {
         const uint8_t *cls = a->cls;
-        const uint64_t *emits = a->emits;
+        size_t efrom = a->efrom;
         unsigned shift = a->shift;
 
         if (!a->built)
@@ -398,8 +415,8 @@ acm_scan(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
                 size_t st = 0;
                 for (size_t i = 0; i < len; i++) {
                         st = delta[(st << shift) + cls[(unsigned char)s[i]]];
-                        if (emits[st / 64] >> (st % 64) & 1)
-                                acm_emit(a, (int32_t)st, i + 1, cb, arg);
+                        if (st >= efrom)
+                                acm_emit(a, st, i + 1, cb, arg);
                 }
                 return;
         }
@@ -407,7 +424,7 @@ acm_scan(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
         size_t st = 0;
         for (size_t i = 0; i < len; i++) {
                 st = (size_t)delta[(st << shift) + cls[(unsigned char)s[i]]];
-                if (emits[st / 64] >> (st % 64) & 1)
-                        acm_emit(a, (int32_t)st, i + 1, cb, arg);
+                if (st >= efrom)
+                        acm_emit(a, st, i + 1, cb, arg);
         }
 }
