@@ -379,17 +379,18 @@ acm_scan2(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
         /* first half: bytes [0,mid); second: [x,len), silent before mid */
         for (size_t i = x; i < mid; i++)
                 st2 = delta[(st2 << shift) + cls[(unsigned char)s[i]]];
-        size_t n2 = len - mid;
-        for (size_t j = 0; j < n2; j++) {
-                if (j < mid) {
-                        st1 = delta[(st1 << shift) + cls[(unsigned char)s[j]]];
-                        if (st1 >= efrom)
-                                acm_emit(a, st1, j + 1, cb, arg);
-                }
-                size_t i = mid + j;
-                st2 = delta[(st2 << shift) + cls[(unsigned char)s[i]]];
+        for (size_t j = 0; j < mid; j++) {
+                st1 = delta[(st1 << shift) + cls[(unsigned char)s[j]]];
+                if (st1 >= efrom)
+                        acm_emit(a, st1, j + 1, cb, arg);
+                st2 = delta[(st2 << shift) + cls[(unsigned char)s[mid + j]]];
                 if (st2 >= efrom)
-                        acm_emit(a, st2, i + 1, acm_buf_add, &b2);
+                        acm_emit(a, st2, mid + j + 1, acm_buf_add, &b2);
+        }
+        if (len - mid > mid) { /* an odd length: the second half's last byte */
+                st2 = delta[(st2 << shift) + cls[(unsigned char)s[len - 1]]];
+                if (st2 >= efrom)
+                        acm_emit(a, st2, len, acm_buf_add, &b2);
         }
         for (size_t k = 0; k < b2.n; k++)
                 cb(arg, b2.m[k].start, b2.m[k].end, b2.m[k].value);
