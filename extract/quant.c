@@ -381,6 +381,46 @@ quant_en_next(const char *low, size_t len, size_t i, size_t *ws, size_t *we)
         return j > s;
 }
 
+/* A word after a Chinese number, and the unit it names. */
+struct quant_zh_word {
+        const char *w;
+        const char *unit;
+};
+#define QUANT_NWORDS(a) (sizeof(a) / sizeof((a)[0]))
+/* Money: the currency; durations: the unit; measure words: none. */
+static const struct quant_zh_word quant_zh_money[] = {
+    {"亿元人民币", "CNY"}, {"元人民币", "CNY"}, {"亿美元", "USD"}, {"美元", "USD"},
+    {"亿欧元", "EUR"},     {"欧元", "EUR"},     {"亿港元", "HKD"}, {"港元", "HKD"},
+    {"亿日元", "JPY"},     {"日元", "JPY"},     {"亿英镑", "GBP"}, {"英镑", "GBP"},
+    {"亿元", "CNY"},       {"元", "CNY"}};
+static const struct quant_zh_word quant_zh_dur[] = {
+    {"天", "day"},      {"个月", "month"}, {"个多月", "month"}, {"周", "week"},
+    {"个星期", "week"}, {"年", "year"},    {"小时", "hour"}};
+static const struct quant_zh_word quant_zh_measure[] = {
+    {"个", NULL}, {"款", NULL}, {"家", NULL}, {"名", NULL}, {"位", NULL},
+    {"张", NULL}, {"台", NULL}, {"颗", NULL}, {"人", NULL}, {"卡", NULL},
+    {"项", NULL}, {"条", NULL}, {"次", NULL}, {"辆", NULL}, {"份", NULL}};
+
+/* The lists of words after a Chinese number (QA_*) with a word starting
+ * with a character, by the low 12 bits of its code point (others that
+ * share them are tried and fail): built once, with quant_en's table. */
+enum {
+        QA_MONEY = 1 << 0,   /* quant_zh_money */
+        QA_TIMES = 1 << 1,   /* 倍 */
+        QA_DUR = 1 << 2,     /* quant_zh_dur */
+        QA_MEASURE = 1 << 3, /* quant_zh_measure */
+};
+static unsigned char quant_zh_after[4096];
+
+/* Mark the first characters of the n words of list as starting a word of
+ * the list kind (QA_*). */
+static void
+quant_zh_after_add(const struct quant_zh_word *list, size_t n, unsigned kind)
+{
+        for (size_t k = 0; k < n; k++)
+                quant_zh_after[quant_cp3(list[k].w, strlen(list[k].w), 0) & 0xfff] |= kind;
+}
+
 /* Scan Chinese quantities at s[i]; length consumed or 0. */
 static size_t
 quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, size_t i,
@@ -389,9 +429,11 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
         const char *s = t->s;
         size_t k, j;
         double v;
+        /* the character at i (0 at a digit) tells the ranks and prefixes tried */
+        uint32_t c0 = quant_cp3(s, hi, i);
         /* Ranks: 前三, 第一名, 首位, 榜首 */
-        if ((k = quant_lit(s, hi, i, "前")) > 0 && (j = quant_number(s, hi, i + k, &v)) > 0 &&
-            v >= 1 && v <= 100) {
+        if (c0 == 0x524d /* 前 */ && (k = quant_lit(s, hi, i, "前")) > 0 &&
+            (j = quant_number(s, hi, i + k, &v)) > 0 && v >= 1 && v <= 100) {
                 size_t e = i + k + j;
                 if (!(quant_lit(s, hi, e, "天") || quant_lit(s, hi, e, "年") ||
                       quant_lit(s, hi, e, "个") || quant_lit(s, hi, e, "周") ||
@@ -400,8 +442,8 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
                         return e - i + (quant_lit(s, hi, e, "名") ? 3 : 0);
                 }
         }
-        if ((k = quant_lit(s, hi, i, "第")) > 0 && (j = quant_number(s, hi, i + k, &v)) > 0 &&
-            v >= 1 && v <= 1000) {
+        if (c0 == 0x7b2c /* 第 */ && (k = quant_lit(s, hi, i, "第")) > 0 &&
+            (j = quant_number(s, hi, i + k, &v)) > 0 && v >= 1 && v <= 1000) {
                 size_t e = i + k + j;
                 int cl;
                 uint32_t nx = e < hi ? ex_cp_at(s, hi, e, &cl) : ' ';
@@ -411,19 +453,21 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
                 }
                 return e - i;
         }
-        if ((k = quant_lit(s, hi, i, "首位")) || (k = quant_lit(s, hi, i, "榜首")) ||
-            (k = quant_lit(s, hi, i, "冠军"))) {
+        if ((c0 == 0x9996 /* 首 */ || c0 == 0x699c /* 榜 */ || c0 == 0x51a0 /* 冠 */) &&
+            ((k = quant_lit(s, hi, i, "首位")) || (k = quant_lit(s, hi, i, "榜首")) ||
+             (k = quant_lit(s, hi, i, "冠军")))) {
                 quant_push(out, n, cap, i, i + k, "rank", 1, "rank");
                 return k;
         }
-        if ((k = quant_lit(s, hi, i, "百分之")) > 0 && (j = quant_number(s, hi, i + k, &v)) > 0) {
+        if (c0 == 0x767e /* 百 */ && (k = quant_lit(s, hi, i, "百分之")) > 0 &&
+            (j = quant_number(s, hi, i + k, &v)) > 0) {
                 quant_push(out, n, cap, i, i + k + j, "percent", v, "%");
                 return k + j;
         }
         /* 人民币13491万元 */
         bool cny = false;
         size_t pre = 0;
-        if ((k = quant_lit(s, hi, i, "人民币")) > 0 && i + k < hi &&
+        if (c0 == 0x4eba /* 人 */ && (k = quant_lit(s, hi, i, "人民币")) > 0 && i + k < hi &&
             (quant_number(s, hi, i + k, &v) > 0)) {
                 cny = true;
                 pre = k;
@@ -452,20 +496,17 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
         bool mult = false;
         for (size_t m = st; m + 3 <= e && !mult; m++)
                 mult = quant_zh_mult(s, e, m) >= 100;
-        static const struct {
-                const char *w;
-                const char *cur;
-        } money[] = {{"亿元人民币", "CNY"}, {"元人民币", "CNY"}, {"亿美元", "USD"}, {"美元", "USD"},
-                     {"亿欧元", "EUR"},     {"欧元", "EUR"},     {"亿港元", "HKD"}, {"港元", "HKD"},
-                     {"亿日元", "JPY"},     {"日元", "JPY"},     {"亿英镑", "GBP"}, {"英镑", "GBP"},
-                     {"亿元", "CNY"},       {"元", "CNY"}};
-        for (size_t m = 0; m < sizeof money / sizeof money[0]; m++) {
+        /* the lists of the words after a number tried only when one of their
+         * words starts with the character at e */
+        unsigned after = quant_zh_after[quant_cp3(s, hi, e) & 0xfff];
+        const struct quant_zh_word *money = quant_zh_money;
+        for (size_t m = 0; (after & QA_MONEY) && m < QUANT_NWORDS(quant_zh_money); m++) {
                 if ((k = quant_lit(s, hi, e, money[m].w)) > 0) {
                         double val = v * (strncmp(money[m].w, "亿", 3) == 0 ? 1e8 : 1);
                         size_t end = e + k;
                         if (quant_lit(s, hi, end, "人民币"))
                                 end += 9;
-                        quant_push(out, n, cap, i, end, "money", val, money[m].cur);
+                        quant_push(out, n, cap, i, end, "money", val, money[m].unit);
                         return end - i;
                 }
         }
@@ -473,7 +514,7 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
                 quant_push(out, n, cap, i, e, "money", v, "CNY");
                 return e - i;
         }
-        if ((k = quant_lit(s, hi, e, "倍")) > 0) {
+        if ((after & QA_TIMES) && (k = quant_lit(s, hi, e, "倍")) > 0) {
                 quant_push(out, n, cap, i, e + k, "multiple", v, "x");
                 return e + k - i;
         }
@@ -481,12 +522,8 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
                 quant_push(out, n, cap, i, e + 1, "percent", v, "%");
                 return e + 1 - i;
         }
-        static const struct {
-                const char *w;
-                const char *unit;
-        } dur[] = {{"天", "day"},      {"个月", "month"}, {"个多月", "month"}, {"周", "week"},
-                   {"个星期", "week"}, {"年", "year"},    {"小时", "hour"}};
-        for (size_t m = 0; m < sizeof dur / sizeof dur[0]; m++) {
+        const struct quant_zh_word *dur = quant_zh_dur;
+        for (size_t m = 0; (after & QA_DUR) && m < QUANT_NWORDS(quant_zh_dur); m++) {
                 if ((k = quant_lit(s, hi, e, dur[m].w)) > 0) {
                         /* 年 after a bare number is a duration only when small (3年). */
                         if (strcmp(dur[m].unit, "year") == 0 && v > 100)
@@ -496,12 +533,10 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
                 }
         }
         /* Counts: a measure word or a multiplier. */
-        static const char *measure[] = {"个", "款", "家", "名", "位", "张", "台", "颗",
-                                        "人", "卡", "项", "条", "次", "辆", "份"};
         bool measured = false;
         size_t end = e;
-        for (size_t m = 0; m < sizeof measure / sizeof measure[0]; m++)
-                if ((k = quant_lit(s, hi, e, measure[m])) > 0) {
+        for (size_t m = 0; (after & QA_MEASURE) && m < QUANT_NWORDS(quant_zh_measure); m++)
+                if ((k = quant_lit(s, hi, e, quant_zh_measure[m].w)) > 0) {
                         measured = true;
                         end = e + k;
                         break;
@@ -559,11 +594,11 @@ quant_key_add(uint64_t key, char c)
         return key << 5 | ((unsigned char)c & 31);
 }
 
-/* quant_en_words by key: an open-addressing hash table, built once. */
+/* quant_en_words by key: an open-addressing hash table, built once (quant_init). */
 #define QUANT_EN_SLOTS 256
 static uint64_t quant_en_key[QUANT_EN_SLOTS];       /* 0: a free slot */
 static unsigned char quant_en_kind[QUANT_EN_SLOTS]; /* QW_* */
-static pthread_once_t quant_en_once = PTHREAD_ONCE_INIT;
+static pthread_once_t quant_once = PTHREAD_ONCE_INIT;
 
 /* The first slot of key in the table. */
 static inline size_t
@@ -572,10 +607,16 @@ quant_en_slot(uint64_t key)
         return (size_t)((key * 0x9e3779b97f4a7c15u) >> 56) % QUANT_EN_SLOTS;
 }
 
-/* Hash quant_en_words into the table (by pthread_once). */
+/* Hash quant_en_words into the table, and fill quant_zh_after (by
+ * pthread_once). */
 static void
-quant_en_init(void)
+quant_init(void)
 {
+        static const struct quant_zh_word times[] = {{"倍", "x"}};
+        quant_zh_after_add(quant_zh_money, QUANT_NWORDS(quant_zh_money), QA_MONEY);
+        quant_zh_after_add(times, 1, QA_TIMES);
+        quant_zh_after_add(quant_zh_dur, QUANT_NWORDS(quant_zh_dur), QA_DUR);
+        quant_zh_after_add(quant_zh_measure, QUANT_NWORDS(quant_zh_measure), QA_MEASURE);
         for (size_t k = 0; k < sizeof quant_en_words / sizeof quant_en_words[0]; k++) {
                 uint64_t key = 0;
                 for (const char *c = quant_en_words[k].w; *c != '\0'; c++)
@@ -829,7 +870,7 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
         const char *s = t->s;
         size_t i = lo, cur = 0;
         (void)lang;
-        pthread_once(&quant_en_once, quant_en_init);
+        pthread_once(&quant_once, quant_init);
         for (;;) {
                 i = quant_skip(s, i, hi);
                 if (i >= hi)
