@@ -1087,12 +1087,20 @@ mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
         while (i < len) {
                 char c = s[i];
                 if ((uint8_t)c >= 0x80) {
-                        /* Chinese text: skip eight bytes at a time while none is ASCII */
+                        /* Chinese text: skip eight bytes at a time while none is
+                         * ASCII, then to the first ASCII one */
                         while (i + 8 <= len) {
                                 uint64_t w;
                                 memcpy(&w, s + i, 8);
-                                if ((w & 0x8080808080808080u) != 0x8080808080808080u)
+                                uint64_t ascii = ~w & 0x8080808080808080u;
+                                if (ascii != 0) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                                        i += (size_t)__builtin_ctzll(ascii) / 8;
+#else
+                                        i += (size_t)__builtin_clzll(ascii) / 8;
+#endif
                                         break;
+                                }
                                 i += 8;
                         }
                         while (i < len && (uint8_t)s[i] >= 0x80)
