@@ -252,6 +252,26 @@ ex_words_bounded(const char *s, size_t p, size_t n, size_t hi, bool lb, bool rb)
         return (!lb || p == 0 || !rules_alnum(s[p - 1])) && (!rb || q >= hi || !rules_alnum(s[q]));
 }
 
+/* The first occurrence of w[0..n) in p[0..end - p), or NULL: memmem,
+ * but looking for the word's last byte with memchr (in Chinese text a
+ * continuation byte, rare; memmem sets up a table on every call, and the
+ * texts here are one clause or sentence). */
+static const char *
+rules_find(const char *p, const char *end, const char *w, size_t n)
+{
+        if ((size_t)(end - p) < n)
+                return NULL;
+        if (n == 0)
+                return p;
+        const char *q = p + n - 1;
+        while ((q = memchr(q, (unsigned char)w[n - 1], (size_t)(end - q))) != NULL) {
+                if (memcmp(q - (n - 1), w, n - 1) == 0)
+                        return q - (n - 1);
+                q++;
+        }
+        return NULL;
+}
+
 bool
 ex_words_in(const struct ex_words *w, const char *s, size_t lo, size_t hi)
 {
@@ -263,7 +283,7 @@ ex_words_in(const struct ex_words *w, const char *s, size_t lo, size_t hi)
                         const char *word = w->w[k], *p = s + lo, *end = s + hi;
                         size_t n = w->l[k];
                         bool lb = rules_alnum(word[0]), rb = rules_alnum(word[n - 1]);
-                        while (p < end && (p = memmem(p, (size_t)(end - p), word, n)) != NULL) {
+                        while (p < end && (p = rules_find(p, end, word, n)) != NULL) {
                                 if (ex_words_bounded(s, (size_t)(p - s), n, hi, lb, rb))
                                         return true;
                                 p++;
