@@ -753,9 +753,11 @@ mention_units(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
                 last = (int)(d->nments - 1);
                 last_end = se;
         }
-        /* Drop swallowed mentions. */
+        /* Drop swallowed mentions (the ones before the first are kept in place). */
         size_t k = 0;
-        for (size_t m = 0; m < d->nments; m++) {
+        while (k < d->nments && !(d->ments[k].flags & 0x100))
+                k++;
+        for (size_t m = k; m < d->nments; m++) {
                 if (d->ments[m].flags & 0x100)
                         continue;
                 d->ments[k++] = d->ments[m];
