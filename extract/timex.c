@@ -507,15 +507,6 @@ timex_word(const char *low, size_t len, size_t i, const char *w)
         return n;
 }
 
-/* Whether lowercase letter c is one of the letters of set (a TIMEX_LETTER
- * mask): the first letters of the words of one of timex_en's lists. */
-#define TIMEX_LETTER(c) ((uint32_t)1 << ((c) - 'a'))
-static inline bool
-timex_letter_in(char c, uint32_t set)
-{
-        return c >= 'a' && c <= 'z' && (set >> (c - 'a') & 1);
-}
-
 /* Skip spaces. */
 static size_t
 timex_sp(const char *s, size_t len, size_t i)
@@ -628,13 +619,151 @@ timex_en_after_prep(const char *low, size_t i)
         return false;
 }
 
-/* The first letters of the words of timex_en_part (and "the"): year-end,
- * end, close, first, fourth, fall, second, spring, summer, third, q1, h1,
- * autumn, winter. */
-#define TIMEX_PART_FIRST                                                                           \
-        (TIMEX_LETTER('t') | TIMEX_LETTER('y') | TIMEX_LETTER('e') | TIMEX_LETTER('c') |           \
-         TIMEX_LETTER('f') | TIMEX_LETTER('s') | TIMEX_LETTER('q') | TIMEX_LETTER('h') |           \
-         TIMEX_LETTER('a') | TIMEX_LETTER('w'))
+/* English times relative to Published, tried at a word that starts one
+ * (timex_en_relmask). */
+struct timex_rel {
+        const char *w;
+        int kind; /* 0 year, 1 month, 2 day, 3 season, 4 quarter, 5 vague */
+        int delta;
+        int sub;
+};
+static const struct timex_rel timex_en_rel[] = {
+    /* clang-format off */
+    {"last year", 0, -1, 0},       {"this year", 0, 0, 0},
+    {"next year", 0, 1, 0},        {"earlier this year", 0, 0, 0},
+    {"later this year", 0, 0, 0},  {"last month", 1, -1, 0},
+    {"this month", 1, 0, 0},       {"earlier this month", 1, 0, 0},
+    {"next month", 1, 1, 0},       {"yesterday", 2, -1, 0},
+    {"today", 2, 0, 0},            {"tomorrow", 2, 1, 0},
+    {"next spring", 3, 1, 21},     {"this spring", 3, 0, 21},
+    {"next summer", 3, 1, 22},     {"this summer", 3, 0, 22},
+    {"next fall", 3, 1, 23},       {"this fall", 3, 0, 23},
+    {"next autumn", 3, 1, 23},     {"this autumn", 3, 0, 23},
+    {"next winter", 3, 1, 24},     {"this winter", 3, 0, 24},
+    {"last quarter", 4, -1, 0},    {"this quarter", 4, 0, 0},
+    {"the current quarter", 4, 0, 0}, {"next quarter", 4, 1, 0},
+    {"recently", 5, 0, 0},         {"soon", 5, 0, 0},
+    {"last week", 5, 0, 0},        {"in the coming year", 5, 0, 0},
+    /* clang-format on */
+};
+
+/* The kinds of English time (TW_*) a word can start: the lists of timex_en
+ * that have an entry beginning with the word. */
+enum {
+        TW_PART = 1 << 0,    /* timex_en_part: the, first, spring, q (q4), year (year-end)... */
+        TW_MONTH = 1 << 1,   /* timex_month_name: march, mar (mar.), sept (sept.)... */
+        TW_WEEKDAY = 1 << 2, /* monday ... sunday */
+        TW_REL = 1 << 3,     /* timex_en_rel: last, this, next, today, recently... */
+        TW_CLOSE = 1 << 4,   /* close: a part of a year after "the" (close the year) */
+        TW_START = TW_PART | TW_MONTH | TW_WEEKDAY | TW_REL, /* where the scan tries */
+};
+
+/* Every word an English time can start with, with the kinds it starts (keep
+ * in step with the lists of timex_en). "close" and "in" begin entries too
+ * (close the year, in the coming year), but the scan never tried a time at a
+ * word of c or i, and what it finds stays as it was: close is looked for
+ * only after "the", and in the coming year never. */
+static const struct {
+        const char *w;
+        unsigned char kinds;
+} timex_en_words[] = {
+    /* clang-format off */
+    {"the", TW_PART | TW_REL},
+    {"year", TW_PART}, {"end", TW_PART}, {"first", TW_PART}, {"second", TW_PART},
+    {"third", TW_PART}, {"fourth", TW_PART}, {"q", TW_PART}, {"h", TW_PART},
+    {"spring", TW_PART}, {"summer", TW_PART}, {"autumn", TW_PART}, {"fall", TW_PART},
+    {"winter", TW_PART}, {"close", TW_CLOSE},
+    {"january", TW_MONTH}, {"jan", TW_MONTH}, {"february", TW_MONTH}, {"feb", TW_MONTH},
+    {"march", TW_MONTH}, {"mar", TW_MONTH}, {"april", TW_MONTH}, {"apr", TW_MONTH},
+    {"may", TW_MONTH}, {"june", TW_MONTH}, {"jun", TW_MONTH}, {"july", TW_MONTH},
+    {"jul", TW_MONTH}, {"august", TW_MONTH}, {"aug", TW_MONTH}, {"september", TW_MONTH},
+    {"sept", TW_MONTH}, {"sep", TW_MONTH}, {"october", TW_MONTH}, {"oct", TW_MONTH},
+    {"november", TW_MONTH}, {"nov", TW_MONTH}, {"december", TW_MONTH}, {"dec", TW_MONTH},
+    {"monday", TW_WEEKDAY}, {"tuesday", TW_WEEKDAY}, {"wednesday", TW_WEEKDAY},
+    {"thursday", TW_WEEKDAY}, {"friday", TW_WEEKDAY}, {"saturday", TW_WEEKDAY},
+    {"sunday", TW_WEEKDAY},
+    {"last", TW_REL}, {"this", TW_REL}, {"next", TW_REL}, {"earlier", TW_REL},
+    {"later", TW_REL}, {"yesterday", TW_REL}, {"today", TW_REL}, {"tomorrow", TW_REL},
+    {"recently", TW_REL}, {"soon", TW_REL},
+    /* clang-format on */
+};
+
+/* A word of letters as a number: five bits a letter (its byte & 31, 1..26
+ * in either case), the first letter highest. Words of up to TIMEX_KEY_MAX
+ * letters have keys of their own. */
+#define TIMEX_KEY_MAX 12
+static inline uint64_t
+timex_key_add(uint64_t key, char c)
+{
+        return key << 5 | ((unsigned char)c & 31);
+}
+
+/* timex_en_words by key: an open-addressing hash table, built once; slot
+ * TIMEX_EN_SLOTS, of no word, answers for the words not in it. */
+#define TIMEX_EN_SLOTS 256
+static uint64_t timex_en_key[TIMEX_EN_SLOTS];           /* 0: a free slot */
+static unsigned char timex_en_kind[TIMEX_EN_SLOTS + 1]; /* TW_* */
+/* the entries of timex_en_rel that start with the word (bit k: entry k) */
+static uint32_t timex_en_relmask[TIMEX_EN_SLOTS + 1];
+_Static_assert(sizeof timex_en_rel / sizeof timex_en_rel[0] <= 32, "timex_en_relmask too small");
+static pthread_once_t timex_en_once = PTHREAD_ONCE_INIT;
+
+/* The first slot of key in the table. */
+static inline size_t
+timex_en_slot(uint64_t key)
+{
+        return (size_t)((key * 0x9e3779b97f4a7c15u) >> 56) % TIMEX_EN_SLOTS;
+}
+
+/* The slot of the word of key in the table, TIMEX_EN_SLOTS when it is none
+ * (most words, in about one probe). */
+static inline size_t
+timex_en_find(uint64_t key)
+{
+        for (size_t h = timex_en_slot(key); timex_en_key[h] != 0; h = (h + 1) % TIMEX_EN_SLOTS)
+                if (timex_en_key[h] == key)
+                        return h;
+        return TIMEX_EN_SLOTS;
+}
+
+/* The key of the word of letters at low[i] (lowercase), 0 when it has more
+ * than TIMEX_KEY_MAX letters. */
+static uint64_t
+timex_en_key_at(const char *low, size_t len, size_t i)
+{
+        uint64_t key = 0;
+        for (size_t e = i; e < len && low[e] >= 'a' && low[e] <= 'z'; e++) {
+                if (e - i == TIMEX_KEY_MAX)
+                        return 0;
+                key = timex_key_add(key, low[e]);
+        }
+        return key;
+}
+
+/* Hash timex_en_words into the table, with the entries of timex_en_rel
+ * each starts (by pthread_once). */
+static void
+timex_en_init(void)
+{
+        for (size_t k = 0; k < sizeof timex_en_words / sizeof timex_en_words[0]; k++) {
+                uint64_t key = 0;
+                for (const char *c = timex_en_words[k].w; *c != '\0'; c++)
+                        key = timex_key_add(key, *c);
+                size_t h = timex_en_slot(key);
+                while (timex_en_key[h] != 0 && timex_en_key[h] != key)
+                        h = (h + 1) % TIMEX_EN_SLOTS;
+                timex_en_key[h] = key;
+                timex_en_kind[h] |= timex_en_words[k].kinds;
+        }
+        for (size_t k = 0; k < sizeof timex_en_rel / sizeof timex_en_rel[0]; k++) {
+                uint64_t key = 0;
+                for (const char *c = timex_en_rel[k].w; *c >= 'a' && *c <= 'z'; c++)
+                        key = timex_key_add(key, *c);
+                timex_en_relmask[timex_en_find(key)] |= (uint32_t)1 << k;
+        }
+        /* the slot of no word: in the coming year ("in" is none) stays untried */
+        timex_en_relmask[TIMEX_EN_SLOTS] = 0;
+}
 
 /* Parts of a year in English: the third quarter (of 2026), Q4 2025, the
  * second half (of the year), H1 2025, the summer of 2024, year-end; the year
@@ -665,7 +794,8 @@ timex_en_part(const char *low, size_t len, size_t i, const struct ex_date *pub, 
         size_t j = i, n;
         if ((n = timex_word(low, len, j, "the")) > 0)
                 j = timex_sp(low, len, j + n);
-        if (j >= len || !timex_letter_in(low[j], TIMEX_PART_FIRST))
+        /* most words after "the" start no part of a year */
+        if (!(timex_en_kind[timex_en_find(timex_en_key_at(low, len, j))] & (TW_PART | TW_CLOSE)))
                 return 0;
         /* "year-end", "the end of the year": the year itself */
         if ((n = timex_word(low, len, j, "year-end")) > 0 ||
@@ -700,99 +830,12 @@ timex_en_part(const char *low, size_t len, size_t i, const struct ex_date *pub, 
         return 0;
 }
 
-/* The kinds of English time (TW_*) a word can start: the lists of timex_en
- * that have an entry beginning with the word. */
-enum {
-        TW_PART = 1 << 0,    /* timex_en_part: the, first, spring, q (q4), year (year-end)... */
-        TW_MONTH = 1 << 1,   /* timex_month_name: march, mar (mar.), sept (sept.)... */
-        TW_WEEKDAY = 1 << 2, /* monday ... sunday */
-        TW_REL = 1 << 3,     /* the relative times: last, this, next, today, recently... */
-};
-
-/* Every word an English time can start with, with the kinds it starts (keep
- * in step with the lists of timex_en). "close" and "in" begin entries too
- * (close the year, in the coming year), but the scan never tried a time at a
- * word of c or i, and what it finds stays as it was. */
-static const struct {
-        const char *w;
-        unsigned char kinds;
-} timex_en_words[] = {
-    /* clang-format off */
-    {"the", TW_PART | TW_REL},
-    {"year", TW_PART}, {"end", TW_PART}, {"first", TW_PART}, {"second", TW_PART},
-    {"third", TW_PART}, {"fourth", TW_PART}, {"q", TW_PART}, {"h", TW_PART},
-    {"spring", TW_PART}, {"summer", TW_PART}, {"autumn", TW_PART}, {"fall", TW_PART},
-    {"winter", TW_PART},
-    {"january", TW_MONTH}, {"jan", TW_MONTH}, {"february", TW_MONTH}, {"feb", TW_MONTH},
-    {"march", TW_MONTH}, {"mar", TW_MONTH}, {"april", TW_MONTH}, {"apr", TW_MONTH},
-    {"may", TW_MONTH}, {"june", TW_MONTH}, {"jun", TW_MONTH}, {"july", TW_MONTH},
-    {"jul", TW_MONTH}, {"august", TW_MONTH}, {"aug", TW_MONTH}, {"september", TW_MONTH},
-    {"sept", TW_MONTH}, {"sep", TW_MONTH}, {"october", TW_MONTH}, {"oct", TW_MONTH},
-    {"november", TW_MONTH}, {"nov", TW_MONTH}, {"december", TW_MONTH}, {"dec", TW_MONTH},
-    {"monday", TW_WEEKDAY}, {"tuesday", TW_WEEKDAY}, {"wednesday", TW_WEEKDAY},
-    {"thursday", TW_WEEKDAY}, {"friday", TW_WEEKDAY}, {"saturday", TW_WEEKDAY},
-    {"sunday", TW_WEEKDAY},
-    {"last", TW_REL}, {"this", TW_REL}, {"next", TW_REL}, {"earlier", TW_REL},
-    {"later", TW_REL}, {"yesterday", TW_REL}, {"today", TW_REL}, {"tomorrow", TW_REL},
-    {"recently", TW_REL}, {"soon", TW_REL},
-    /* clang-format on */
-};
-
-/* A word of letters as a number: five bits a letter (its byte & 31, 1..26
- * in either case), the first letter highest. Words of up to TIMEX_KEY_MAX
- * letters have keys of their own. */
-#define TIMEX_KEY_MAX 12
-static inline uint64_t
-timex_key_add(uint64_t key, char c)
-{
-        return key << 5 | ((unsigned char)c & 31);
-}
-
-/* timex_en_words by key: an open-addressing hash table, built once. */
-#define TIMEX_EN_SLOTS 256
-static uint64_t timex_en_key[TIMEX_EN_SLOTS];       /* 0: a free slot */
-static unsigned char timex_en_kind[TIMEX_EN_SLOTS]; /* TW_* */
-static pthread_once_t timex_en_once = PTHREAD_ONCE_INIT;
-
-/* The first slot of key in the table. */
-static inline size_t
-timex_en_slot(uint64_t key)
-{
-        return (size_t)((key * 0x9e3779b97f4a7c15u) >> 56) % TIMEX_EN_SLOTS;
-}
-
-/* Hash timex_en_words into the table (by pthread_once). */
-static void
-timex_en_init(void)
-{
-        for (size_t k = 0; k < sizeof timex_en_words / sizeof timex_en_words[0]; k++) {
-                uint64_t key = 0;
-                for (const char *c = timex_en_words[k].w; *c != '\0'; c++)
-                        key = timex_key_add(key, *c);
-                size_t h = timex_en_slot(key);
-                while (timex_en_key[h] != 0 && timex_en_key[h] != key)
-                        h = (h + 1) % TIMEX_EN_SLOTS;
-                timex_en_key[h] = key;
-                timex_en_kind[h] |= timex_en_words[k].kinds;
-        }
-}
-
-/* The kinds of English time (TW_*) the word of key can start; 0 for most
- * words, in about one probe. */
-static inline unsigned
-timex_en_kinds(uint64_t key)
-{
-        for (size_t h = timex_en_slot(key); timex_en_key[h] != 0; h = (h + 1) % TIMEX_EN_SLOTS)
-                if (timex_en_key[h] == key)
-                        return timex_en_kind[h];
-        return 0;
-}
-
 /* Try an English time at low[i] (a word start); length or 0. kinds (TW_*)
- * are those the word at i can start (timex_en_kinds), 0 at a number. */
+ * are those the word at i can start and rel its entries of timex_en_rel
+ * (timex_en_kind, timex_en_relmask), both 0 at a number. */
 static size_t
 timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struct ex_time *tm,
-         unsigned kinds)
+         unsigned kinds, uint32_t rel_at)
 {
         size_t n, j;
         int v, m;
@@ -902,42 +945,9 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
                         tm->wday = k + 1;
                         return n;
                 }
-        static const struct {
-                const char *w;
-                int kind; /* 0 year, 1 month, 2 day, 3 season, 4 quarter, 5 vague */
-                int delta;
-                int sub;
-        } rel[] = {{"last year", 0, -1, 0},
-                   {"this year", 0, 0, 0},
-                   {"next year", 0, 1, 0},
-                   {"earlier this year", 0, 0, 0},
-                   {"later this year", 0, 0, 0},
-                   {"last month", 1, -1, 0},
-                   {"this month", 1, 0, 0},
-                   {"earlier this month", 1, 0, 0},
-                   {"next month", 1, 1, 0},
-                   {"yesterday", 2, -1, 0},
-                   {"today", 2, 0, 0},
-                   {"tomorrow", 2, 1, 0},
-                   {"next spring", 3, 1, 21},
-                   {"this spring", 3, 0, 21},
-                   {"next summer", 3, 1, 22},
-                   {"this summer", 3, 0, 22},
-                   {"next fall", 3, 1, 23},
-                   {"this fall", 3, 0, 23},
-                   {"next autumn", 3, 1, 23},
-                   {"this autumn", 3, 0, 23},
-                   {"next winter", 3, 1, 24},
-                   {"this winter", 3, 0, 24},
-                   {"last quarter", 4, -1, 0},
-                   {"this quarter", 4, 0, 0},
-                   {"the current quarter", 4, 0, 0},
-                   {"next quarter", 4, 1, 0},
-                   {"recently", 5, 0, 0},
-                   {"soon", 5, 0, 0},
-                   {"last week", 5, 0, 0},
-                   {"in the coming year", 5, 0, 0}};
-        for (size_t k = 0; (kinds & TW_REL) && k < sizeof rel / sizeof rel[0]; k++) {
+        const struct timex_rel *rel = timex_en_rel;
+        for (uint32_t left = rel_at; left != 0; left &= left - 1) {
+                size_t k = (size_t)__builtin_ctz(left);
                 if ((n = timex_word(low, len, i, rel[k].w)) == 0)
                         continue;
                 if (rel[k].kind == 5 || pub->y == 0) {
@@ -1066,7 +1076,7 @@ timex_zh_kinds(uint32_t cp)
 enum {
         TB_NONE,  /* nothing starts here */
         TB_DIGIT, /* a Chinese (2024年) or English (25 March) time may */
-        TB_WORD,  /* a letter: an English time may start at a word (timex_en_kinds) */
+        TB_WORD,  /* a letter: an English time may start at a word (timex_en_kind) */
         TB_ZH,    /* the first byte of a character of U+3000..U+9FFF */
 };
 #define TB_LETTER(c) [c] = TB_WORD, [(c) - 'a' + 'A'] = TB_WORD
@@ -1132,7 +1142,7 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
                         break;
                 int class = timex_byte[(unsigned char)s[i]];
                 struct ex_time tm;
-                size_t k = 0, e;
+                size_t k = 0, e, h;
                 unsigned kinds;
                 uint32_t cp;
                 uint64_t key;
@@ -1143,7 +1153,7 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
                         if (i == lo || (s[i - 1] != '.' && !(s[i - 1] >= '0' && s[i - 1] <= '9')))
                                 k = timex_zh(s, hi, i, TZ_ARABIC | TZ_MONTHDAY, pub, &tm);
                         if (k == 0 && (i == lo || !timex_alnum(s[i - 1])))
-                                k = timex_en(t->low, hi, i, pub, &tm, 0);
+                                k = timex_en(t->low, hi, i, pub, &tm, 0, 0);
                         if (k == 0)
                                 i++;
                         break;
@@ -1161,8 +1171,9 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
                         for (e = i; e < hi && timex_byte[(unsigned char)s[e]] == TB_WORD; e++)
                                 key = timex_key_add(key, s[e]);
                         if ((i == lo || !timex_alnum(s[i - 1])) && e - i <= TIMEX_KEY_MAX &&
-                            (kinds = timex_en_kinds(key)) != 0)
-                                k = timex_en(t->low, hi, i, pub, &tm, kinds);
+                            (timex_en_kind[h = timex_en_find(key)] & TW_START) != 0)
+                                k = timex_en(t->low, hi, i, pub, &tm, timex_en_kind[h],
+                                             timex_en_relmask[h]);
                         if (k == 0)
                                 i = e;
                         break;
