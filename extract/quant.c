@@ -838,9 +838,12 @@ static const unsigned char quant_byte[256] = {
 /* clang-format on */
 
 /* The first place from i on where a quantity may start: bytes of no class and
- * well-formed Chinese characters that miss the filter of QUANT_ZH_LEADS are
- * stepped over (the filter read straight from a character's last two bytes,
- * the low 12 bits of its code point, without decoding it). */
+ * Chinese characters that miss the filter of QUANT_ZH_LEADS are stepped over,
+ * the filter read straight from a character's last two bytes (the low 12
+ * bits of its code point) without decoding it. The text is well-formed
+ * (text.c replaces invalid UTF-8), so a byte of E3..E9 leads a three-byte
+ * character; were it not, a character would be misread, never a byte past
+ * hi. */
 static inline size_t
 quant_skip(const char *s, size_t i, size_t hi)
 {
@@ -848,8 +851,7 @@ quant_skip(const char *s, size_t i, size_t hi)
         while (i + 3 <= hi) {
                 int class = quant_byte[u[i]];
                 if (class == QB_ZH) {
-                        uint32_t b1 = u[i + 1] ^ 0x80u, b2 = u[i + 2] ^ 0x80u;
-                        if ((b1 | b2) > 0x3f || (quant_zh_maybe[b1] >> b2 & 1))
+                        if (quant_zh_maybe[u[i + 1] & 63] >> (u[i + 2] & 63) & 1)
                                 return i;
                         i += 3;
                 } else if (class == QB_NONE) {

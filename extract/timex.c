@@ -1103,9 +1103,12 @@ timex_alnum(char c)
 }
 
 /* The first place from i on where a time may start: bytes of no class and
- * well-formed Chinese characters that miss the filter of TIMEX_ZH_LEADS are
- * stepped over (the filter read straight from a character's last two bytes,
- * the low 12 bits of its code point, without decoding it). */
+ * Chinese characters that miss the filter of TIMEX_ZH_LEADS are stepped over,
+ * the filter read straight from a character's last two bytes (the low 12
+ * bits of its code point) without decoding it. The text is well-formed
+ * (text.c replaces invalid UTF-8), so a byte of E3..E9 leads a three-byte
+ * character; were it not, a character would be misread, never a byte past
+ * hi. */
 static inline size_t
 timex_skip(const char *s, size_t i, size_t hi)
 {
@@ -1113,8 +1116,7 @@ timex_skip(const char *s, size_t i, size_t hi)
         while (i + 3 <= hi) {
                 int class = timex_byte[u[i]];
                 if (class == TB_ZH) {
-                        uint32_t b1 = u[i + 1] ^ 0x80u, b2 = u[i + 2] ^ 0x80u;
-                        if ((b1 | b2) > 0x3f || (timex_zh_maybe[b1] >> b2 & 1))
+                        if (timex_zh_maybe[u[i + 1] & 63] >> (u[i + 2] & 63) & 1)
                                 return i;
                         i += 3;
                 } else if (class == TB_NONE) {

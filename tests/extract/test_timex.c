@@ -281,6 +281,22 @@ test_zh_every_lead(void **state)
         }
 }
 
+/* Broken UTF-8 before a time (normalised to U+FFFD by text.c) hides nothing. */
+static void
+test_broken_utf8(void **state)
+{
+        if (!has_time("\xe4"
+                      "2024年8月发布",
+                      EX_ZH, "2024年8月") ||
+            !has_time("发\xe5\x8f"
+                      "2024年8月",
+                      EX_ZH, "2024年8月") ||
+            !has_time("\xe6\x98今年", EX_ZH, "今年"))
+                fail_msg("a time after broken UTF-8 missed");
+        if (has_time("年\xe5", EX_ZH, "年\xe5"))
+                fail_msg("a time in a broken character");
+}
+
 /* Values rendered for summaries. */
 static void
 test_display(void **state)
@@ -315,6 +331,7 @@ main(void)
             cmocka_unit_test(test_en_first_words),
             cmocka_unit_test(test_en_words_whole),
             cmocka_unit_test(test_zh_every_lead),
+            cmocka_unit_test(test_broken_utf8),
             cmocka_unit_test(test_display),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
