@@ -75,10 +75,11 @@ mention_push(struct ex_doc *d, size_t start, size_t end, int kind, int entity)
 /* The hits that the passes below read, picked from d->hits in one pass
  * (indices into d->hits, in order). */
 struct mention_picks {
+        uint32_t *alias;   /* lexicon aliases */
         uint32_t *trig;    /* Chinese trigger words, in a Chinese text */
         uint32_t *suffix;  /* organisation suffixes (CUE_ORGSUFFIX) */
         uint32_t *anaphor; /* anaphors of the text's language (CUE_ANAPHOR) */
-        size_t ntrig, nsuffix, nanaphor;
+        size_t nalias, ntrig, nsuffix, nanaphor;
 };
 
 /* Pick the hits of d into pk (extractor_run keeps texts, and so hit counts,
@@ -88,13 +89,16 @@ mention_picks_init(const struct ex_doc *d, struct mention_picks *pk)
 {
         const struct extractor *x = d->x;
         assert(d->nhits < UINT32_MAX);
-        pk->trig = ex_xmalloc((3 * d->nhits + 1) * sizeof *pk->trig);
+        pk->alias = ex_xmalloc((4 * d->nhits + 1) * sizeof *pk->alias);
+        pk->trig = pk->alias + d->nhits;
         pk->suffix = pk->trig + d->nhits;
         pk->anaphor = pk->suffix + d->nhits;
-        pk->ntrig = pk->nsuffix = pk->nanaphor = 0;
+        pk->nalias = pk->ntrig = pk->nsuffix = pk->nanaphor = 0;
         for (size_t h = 0; h < d->nhits; h++) {
                 uint32_t what = d->hits[h].pay >> 24, i = d->hits[h].pay & 0xffffff;
-                if (what == PAY_TRIGGER && d->lang == EX_ZH && x->trigs[i].lang == EX_ZH)
+                if (what == PAY_ALIAS)
+                        pk->alias[pk->nalias++] = (uint32_t)h;
+                else if (what == PAY_TRIGGER && d->lang == EX_ZH && x->trigs[i].lang == EX_ZH)
                         pk->trig[pk->ntrig++] = (uint32_t)h;
                 else if (what == PAY_CUE && x->cues[i].kind == CUE_ORGSUFFIX)
                         pk->suffix[pk->nsuffix++] = (uint32_t)h;
@@ -284,17 +288,17 @@ mention_alias_inside(const struct ex_doc *d, size_t s, size_t e)
         return true;
 }
 
-/* Lexicon aliases: check boundaries and case, keep the longest. */
+/* Lexicon aliases (the alias hits of pk): check boundaries and case, keep the
+ * longest. */
 static void
-mention_lexicon(struct ex_doc *d, uint8_t *occ)
+mention_lexicon(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
 {
         const struct extractor *x = d->x;
         struct ex_hit small[64]; /* most documents: no malloc */
-        struct ex_hit *c = d->nhits <= 64 ? small : ex_xmalloc(d->nhits * sizeof *c);
+        struct ex_hit *c = pk->nalias <= 64 ? small : ex_xmalloc(pk->nalias * sizeof *c);
         size_t nc = 0;
-        for (size_t i = 0; i < d->nhits; i++) {
-                if ((d->hits[i].pay >> 24) != PAY_ALIAS)
-                        continue;
+        for (size_t ia = 0; ia < pk->nalias; ia++) {
+                size_t i = pk->alias[ia];
                 const struct ex_alias *a = &x->aliases[d->hits[i].pay & 0xffffff];
                 size_t s = d->hits[i].start, e = d->hits[i].end;
                 if (!mention_boundary(&d->t, a, s, e))
@@ -1711,12 +1715,12 @@ mention_find(struct ex_doc *d)
         uint8_t small[2048]; /* most documents: no malloc */
         uint8_t *occ = d->t.len < sizeof small ? small : ex_xmalloc(d->t.len + 1);
         memset(occ, OCC_FREE, d->t.len + 1);
-        mention_lexicon(d, occ);
+        struct mention_picks pk;
+        mention_picks_init(d, &pk);
+        mention_lexicon(d, &pk, occ);
         if (d->nments > 1)
                 mention_sort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
         d->nlex = d->nments;
-        struct mention_picks pk;
-        mention_picks_init(d, &pk);
         mention_mark_triggers(d, &pk, occ, 6, SIZE_MAX);
         mention_units(d, &pk, occ);
         mention_coded(d, occ);
@@ -1729,7 +1733,7 @@ mention_find(struct ex_doc *d)
                 mention_quoted(d, occ, d->spans[k].start, d->spans[k].end);
         mention_anaphors(d, &pk, occ);
         mention_chunks(d, occ, &pk, held, nheld);
-        free(pk.trig);
+        free(pk.alias);
         free(held);
         if (d->nments > 1)
                 mention_sort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
