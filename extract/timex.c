@@ -332,6 +332,34 @@ enum {
         TZ_VAGUE = 1 << 9,     /* 近期 最近 目前...: no value */
 };
 
+/* Whether the character after a Chinese numeral at s[i] lets it start a
+ * time: a year of Chinese digits goes on with 零..九 or 〇 (二零三二年), a
+ * month with 零..九, 两, 十 or 月 (十二月, 三月; timex_small, then 月). Most
+ * numerals (一个, 三家) start none. */
+static bool
+timex_zh_numeral_next(const char *s, size_t len, size_t i)
+{
+        switch (timex_cp3(s, len, i + 3)) {
+        case 0x96f6: /* 零 */
+        case 0x4e00: /* 一 */
+        case 0x4e8c: /* 二 */
+        case 0x4e09: /* 三 */
+        case 0x56db: /* 四 */
+        case 0x4e94: /* 五 */
+        case 0x516d: /* 六 */
+        case 0x4e03: /* 七 */
+        case 0x516b: /* 八 */
+        case 0x4e5d: /* 九 */
+        case 0x3007: /* 〇 */
+        case 0x4e24: /* 两 */
+        case 0x5341: /* 十 */
+        case 0x6708: /* 月 */
+                return true;
+        default:
+                return false;
+        }
+}
+
 /* Try a Chinese time at s[i], whose first character allows the kinds g (TZ_*);
  * fills tm and returns its length, or 0. */
 static size_t
@@ -341,6 +369,10 @@ timex_zh(const char *s, size_t len, size_t i, unsigned g, const struct ex_date *
         size_t n, j;
         int v;
         memset(tm, 0, sizeof *tm);
+        /* a Chinese numeral (g of TZ_ZHYEAR and TZ_MONTHDAY only) must be
+         * followed by another or by 月 */
+        if ((g & ~(unsigned)(TZ_ZHYEAR | TZ_MONTHDAY)) == 0 && !timex_zh_numeral_next(s, len, i))
+                return 0;
         /* 2024年..., 二零三二年 */
         if (g & TZ_ARABIC) {
                 int y = 0;
