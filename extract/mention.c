@@ -1064,12 +1064,20 @@ mention_listed(const struct ex_words *w, const char *t, size_t s, size_t e)
 }
 
 /* Classes of ASCII bytes for mention_latin's word scan. */
-enum { LATIN_ALNUM = 1, LATIN_CAP = 2, LATIN_JOIN = 4, LATIN_DOT = 8 };
-static const uint8_t mention_latin_class[256] = {['0' ... '9'] = LATIN_ALNUM | LATIN_CAP,
-                                                 ['A' ... 'Z'] = LATIN_ALNUM | LATIN_CAP,
-                                                 ['a' ... 'z'] = LATIN_ALNUM,
-                                                 ['-'] = LATIN_JOIN,
-                                                 ['.'] = LATIN_JOIN | LATIN_DOT};
+enum {
+        LATIN_ALNUM = 1, /* a letter or digit */
+        LATIN_CAP = 2,   /* a capital or digit */
+        LATIN_JOIN = 4,  /* '-' or '.': joins a word to a letter or digit after it */
+        LATIN_DOT = 8,   /* '.' */
+        LATIN_GLUE = 16  /* no word starts right after it */
+};
+static const uint8_t mention_latin_class[256] = {
+    ['0' ... '9'] = LATIN_ALNUM | LATIN_CAP | LATIN_GLUE,
+    ['A' ... 'Z'] = LATIN_ALNUM | LATIN_CAP | LATIN_GLUE,
+    ['a' ... 'z'] = LATIN_ALNUM | LATIN_GLUE,
+    ['-'] = LATIN_JOIN | LATIN_GLUE,
+    ['.'] = LATIN_JOIN | LATIN_DOT | LATIN_GLUE,
+    ['\''] = LATIN_GLUE};
 
 /* Whether s[j] belongs to a Latin word: a letter or digit, or a '-' or '.'
  * before one (GLM-4.5). */
@@ -1113,11 +1121,13 @@ mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
                                 i++;
                         continue;
                 }
-                bool start =
-                    mention_alnum(c) && (i == 0 || !(mention_alnum(s[i - 1]) || s[i - 1] == '-' ||
-                                                     s[i - 1] == '.' || s[i - 1] == '\''));
+                bool start = (mention_latin_class[(uint8_t)c] & LATIN_ALNUM) &&
+                             (i == 0 || !(mention_latin_class[(uint8_t)s[i - 1]] & LATIN_GLUE));
                 if (!start || occ[i] != OCC_FREE || (c >= '0' && c <= '9')) {
-                        i++;
+                        /* and no word starts right after a letter, digit or joiner */
+                        for (i++; i < len && (mention_latin_class[(uint8_t)s[i - 1]] & LATIN_GLUE);
+                             i++)
+                                ;
                         continue;
                 }
                 /* Collect words: each word [ws, we). */
