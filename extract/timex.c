@@ -373,6 +373,23 @@ timex_zh(const char *s, size_t len, size_t i, unsigned g, const struct ex_date *
          * followed by another or by 月 */
         if ((g & ~(unsigned)(TZ_ZHYEAR | TZ_MONTHDAY)) == 0 && !timex_zh_numeral_next(s, len, i))
                 return 0;
+        /* after Arabic digits (g of TZ_ARABIC and TZ_MONTHDAY only) comes 年
+         * or a season (2024年, 2025春) or 月 (10月), or no time starts there */
+        if ((g & ~(unsigned)(TZ_ARABIC | TZ_MONTHDAY)) == 0 && (g & TZ_ARABIC)) {
+                for (j = i; j < len && s[j] >= '0' && s[j] <= '9';)
+                        j++;
+                switch (timex_cp3(s, len, j)) {
+                case 0x5e74: /* 年 */
+                case 0x6625: /* 春 */
+                case 0x590f: /* 夏 */
+                case 0x79cb: /* 秋 */
+                case 0x51ac: /* 冬 */
+                case 0x6708: /* 月 */
+                        break;
+                default:
+                        return 0;
+                }
+        }
         /* 2024年..., 二零三二年 */
         if (g & TZ_ARABIC) {
                 int y = 0;
