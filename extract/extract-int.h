@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "extract.h"
 
@@ -119,8 +120,25 @@ struct ex_buf {
         size_t len;
         size_t cap;
 };
-void ex_buf_add(struct ex_buf *b, const void *p, size_t n);
-void ex_buf_adds(struct ex_buf *b, const char *s);
+/* Make room in b for n more bytes and a NUL. */
+void ex_buf_grow(struct ex_buf *b, size_t n);
+/* Append p[0..n) (inline: a call per piece of every event's text). */
+static inline void
+ex_buf_add(struct ex_buf *b, const void *p, size_t n)
+{
+        if (b->len + n + 1 > b->cap)
+                ex_buf_grow(b, n);
+        if (n > 0)
+                memcpy(b->data + b->len, p, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+}
+/* Append the string s. */
+static inline void
+ex_buf_adds(struct ex_buf *b, const char *s)
+{
+        ex_buf_add(b, s, strlen(s));
+}
 void ex_buf_addf(struct ex_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append the lowercase [a-z0-9-] slug of s[0..n). */
 void ex_slug(const char *s, size_t n, struct ex_buf *out);

@@ -179,7 +179,7 @@ ex_utf8_dup(const char *s, size_t n)
 }
 
 void
-ex_buf_add(struct ex_buf *b, const void *p, size_t n)
+ex_buf_grow(struct ex_buf *b, size_t n)
 {
         if (b->len + n + 1 > b->cap) {
                 size_t cap = b->cap ? b->cap : 64;
@@ -188,16 +188,6 @@ ex_buf_add(struct ex_buf *b, const void *p, size_t n)
                 b->data = ex_xrealloc(b->data, cap);
                 b->cap = cap;
         }
-        if (n > 0)
-                memcpy(b->data + b->len, p, n);
-        b->len += n;
-        b->data[b->len] = '\0';
-}
-
-void
-ex_buf_adds(struct ex_buf *b, const char *s)
-{
-        ex_buf_add(b, s, strlen(s));
 }
 
 void
