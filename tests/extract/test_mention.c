@@ -332,6 +332,44 @@ test_parents(void **state)
         assert_null(extractor_entity_parent(x, "no-such-entity"));
 }
 
+/* Latin names: where a word may start (not right after a letter, digit, '-',
+ * '.' or apostrophe), words joined by '-' or '.', capitals inside a word,
+ * digits, .com furniture; in Chinese text, Latin runs at any byte offset. */
+static void
+test_latin_scan(void **state)
+{
+        (void)state;
+        struct ex_doc d;
+        struct article a;
+        th_doc(&d, &a,
+               "Shares of 3M rose as O'Brien Capital, iQubit and Zeta-4.5X Labs met "
+               "x-Ray Works, Deals.com Group and 42Crunch in Paris.",
+               "2025-01-01", EX_EN);
+        assert_non_null(find(&d, "iQubit"));
+        assert_non_null(find(&d, "Zeta-4.5X Labs"));
+        assert_non_null(find(&d, "x-Ray Works"));
+        assert_non_null(find(&d, "Capital")); /* no word starts after the apostrophe */
+        assert_null(find(&d, "Brien Capital"));
+        for (size_t i = 0; i < d.nments; i++) {
+                const char *t = d.t.s + d.ments[i].start;
+                size_t n = d.ments[i].end - d.ments[i].start;
+                assert_null(memmem(t, n, "Deals", 5));
+                assert_null(memmem(t, n, "Crunch", 6));
+        }
+        th_doc_free(&d, &a);
+        /* a Latin name after 1 to 8 Chinese characters (its first byte at
+         * each offset of an eight-byte word) */
+        for (int n = 1; n <= 8; n++) {
+                char text[128];
+                snprintf(text, sizeof text, "%.*s收购了Qubitron与Zyxel两家。", 3 * n,
+                         "据悉一家集团宣布今年将要");
+                th_doc(&d, &a, text, "2025-01-01", EX_ZH);
+                if (find(&d, "Qubitron") == NULL)
+                        fail_msg("no Qubitron in %s", text);
+                th_doc_free(&d, &a);
+        }
+}
+
 int
 main(void)
 {
@@ -341,6 +379,7 @@ main(void)
             cmocka_unit_test(test_glued_noise),   cmocka_unit_test(test_anaphor),
             cmocka_unit_test(test_loader_errors), cmocka_unit_test(test_parents),
             cmocka_unit_test(test_unknown_zh),    cmocka_unit_test(test_scan_edges),
+            cmocka_unit_test(test_latin_scan),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
