@@ -44,6 +44,8 @@ struct ex_words_index {
         unsigned keys;                    /* bit m set: some word is keyed by m bytes (1..3) */
         uint64_t *hused, *tused;          /* bit b set: bucket b is not empty */
         uint64_t first[4];                /* bit c set: some word starts with byte c */
+        uint64_t head2[16], tail2[16];    /* bit ex_words_pair set: some word starts / ends
+                                           * with those two bytes (all set: a word of one) */
         uint32_t *hb, *tb;                /* bucket b: ent[hb[b]..hb[b+1]) */
         struct ex_words_ent *hent, *tent; /* by bucket; in a bucket, longer words first */
 };
@@ -56,6 +58,13 @@ ex_words_key(const unsigned char *p, size_t m)
                      : m == 2 ? (uint32_t)p[0] << 8 | p[1]
                               : (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
         return v | (uint32_t)m << 24;
+}
+
+/* A hash of the two bytes a, b: a bit of head2 or tail2. */
+static inline unsigned
+ex_words_pair(unsigned char a, unsigned char b)
+{
+        return ((uint32_t)a << 8 | b) * 2654435761u >> 22;
 }
 
 /* The bucket of a key. */
@@ -119,6 +128,14 @@ ex_words_index(struct ex_words *w)
                 te[k] = (struct ex_words_ent){ex_words_key(p + n - m, m), (uint32_t)n, w->w[k]};
                 ix->keys |= 1u << m;
                 ix->first[p[0] / 64] |= 1ull << (p[0] % 64);
+                if (n < 2) {
+                        memset(ix->head2, 0xff, sizeof ix->head2);
+                        memset(ix->tail2, 0xff, sizeof ix->tail2);
+                        continue;
+                }
+                unsigned h = ex_words_pair(p[0], p[1]), t = ex_words_pair(p[n - 2], p[n - 1]);
+                ix->head2[h / 64] |= 1ull << (h % 64);
+                ix->tail2[t / 64] |= 1ull << (t % 64);
         }
         /* one block: hused, tused, hb, tb, then the entries */
         size_t nused = (nb + 63) / 64;
@@ -188,6 +205,11 @@ ex_words_ends_at(const struct ex_words *w, const char *s, size_t lo, size_t i)
                 return 0;
         const struct ex_words_index *ix = w->ix;
         const unsigned char *u = (const unsigned char *)s;
+        if (i - lo >= 2) { /* most often no word ends with the two bytes there */
+                unsigned t = ex_words_pair(u[i - 2], u[i - 1]);
+                if (!(ix->tail2[t / 64] >> (t % 64) & 1))
+                        return 0;
+        }
         /* the words ending in the last 3, 2 and 1 bytes before i: a word
          * keyed by fewer than 3 bytes is its key, so the first match is the
          * longest */
@@ -215,6 +237,11 @@ ex_words_starts_at(const struct ex_words *w, const char *s, size_t len, size_t i
                 return 0;
         const struct ex_words_index *ix = w->ix;
         const unsigned char *u = (const unsigned char *)s;
+        if (len - i >= 2) { /* most often no word starts with the two bytes there */
+                unsigned h = ex_words_pair(u[i], u[i + 1]);
+                if (!(ix->head2[h / 64] >> (h % 64) & 1))
+                        return 0;
+        }
         /* the words starting with the 3, 2 and 1 bytes at i (see ex_words_ends_at) */
         for (size_t m = 3; m >= 1; m--) {
                 if (!(ix->keys & 1u << m) || m > len - i)
@@ -297,6 +324,9 @@ ex_words_in(const struct ex_words *w, const char *s, size_t lo, size_t hi)
         const unsigned char *u = (const unsigned char *)s;
         for (size_t p = lo; p < hi; p++) {
                 if (!(ix->first[u[p] / 64] >> (u[p] % 64) & 1))
+                        continue;
+                unsigned h2 = hi - p >= 2 ? ex_words_pair(u[p], u[p + 1]) : 0;
+                if (hi - p >= 2 && !(ix->head2[h2 / 64] >> (h2 % 64) & 1))
                         continue;
                 for (size_t m = 3; m >= 1; m--) {
                         if (!(ix->keys & 1u << m) || m > hi - p)
