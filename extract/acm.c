@@ -46,6 +46,7 @@ struct acm {
         size_t nnodes, capnodes;
         struct acm_out *outs;
         size_t nouts, capouts;
+        int32_t root[256];     /* the root's child for a byte, or 0 (trie build only) */
         uint8_t cls[256];      /* byte -> class */
         size_t ncls;           /* classes, rounded up to a power of two: a row's width */
         unsigned shift;        /* ncls == 1 << shift */
@@ -102,6 +103,8 @@ acm_destroy(struct acm **ap)
 static int32_t
 acm_child(const struct acm *a, int32_t node, unsigned char byte)
 {
+        if (node == 0) /* the root has a child for about every byte: a table */
+                return a->root[byte] != 0 ? a->root[byte] : -1;
         for (int32_t c = a->nodes[node].child; c != -1; c = a->nodes[c].sibling)
                 if (a->nodes[c].byte == byte)
                         return c;
@@ -121,6 +124,8 @@ acm_add(struct acm *a, const char *pat, size_t len, uint32_t value)
                         c = acm_node_new(a, b);
                         a->nodes[c].sibling = a->nodes[node].child;
                         a->nodes[node].child = c;
+                        if (node == 0)
+                                a->root[b] = c;
                 }
                 node = c;
                 a->cls[b] = 1; /* marked; numbered in acm_build */
