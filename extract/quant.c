@@ -880,10 +880,12 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
                 int class = quant_byte[(unsigned char)s[i]];
                 size_t k = 0, e = i;
                 unsigned kinds = 0;
-                /* English quantities start at a word start */
-                bool word_start = i == lo || !((s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
-                                               (s[i - 1] >= 'A' && s[i - 1] <= 'Z') ||
-                                               (s[i - 1] >= '0' && s[i - 1] <= '9'));
+                /* English quantities start at a word start (no Chinese one
+                 * asks) */
+                bool word_start =
+                    class != QB_ZH && (i == lo || !((s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
+                                                    (s[i - 1] >= 'A' && s[i - 1] <= 'Z') ||
+                                                    (s[i - 1] >= '0' && s[i - 1] <= '9')));
                 uint32_t cp = 0;
                 bool lead;
                 if (class == QB_WORD) {
