@@ -22,11 +22,13 @@ article_fail(char **cause, const char *msg)
 static bool
 article_header_line(const char *line, size_t n, size_t *colon)
 {
-        size_t i = 0;
+        size_t i = 0, max = n < 33 ? n : 33; /* a name of 33 bytes is too long already */
 
-        while (i < n && ((line[i] >= 'A' && line[i] <= 'Z') || (line[i] >= 'a' && line[i] <= 'z') ||
-                         line[i] == '-' || line[i] == '_'))
-                i++;
+        for (; i < max; i++) {
+                unsigned char c = (unsigned char)line[i];
+                if (!((unsigned char)((c | 0x20) - 'a') < 26 || c == '-' || c == '_'))
+                        break;
+        }
         if (i == 0 || i > 32 || i >= n || line[i] != ':')
                 return false;
         *colon = i;
