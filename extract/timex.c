@@ -360,6 +360,42 @@ timex_zh_numeral_next(const char *s, size_t len, size_t i)
         }
 }
 
+/* Whether the character after the first one of a word of timex_zh's lists
+ * (TZ_YEARS to TZ_VAGUE) at s[i] can go on with one: the second characters
+ * of their words, and the weekdays and 末 after 周 (keep in step with the
+ * lists). Most (上市, 日本, 不同) cannot. */
+static bool
+timex_zh_word_next(const char *s, size_t len, size_t i)
+{
+        switch (timex_cp3(s, len, i + 3)) {
+        case 0x5e74: /* 年 */
+        case 0x5e95: /* 底 */
+        case 0x5185: /* 内 */
+        case 0x672b: /* 末 */
+        case 0x6708: /* 月 */
+        case 0x4e2a: /* 个 */
+        case 0x65e5: /* 日 */
+        case 0x5929: /* 天 */
+        case 0x4e00: /* 一 */
+        case 0x4e8c: /* 二 */
+        case 0x4e09: /* 三 */
+        case 0x56db: /* 四 */
+        case 0x4e94: /* 五 */
+        case 0x516d: /* 六 */
+        case 0x5468: /* 周 */
+        case 0x671f: /* 期 */
+        case 0x62dc: /* 拜 */
+        case 0x524d: /* 前 */
+        case 0x8fd1: /* 近 */
+        case 0x4e45: /* 久 */
+        case 0x6765: /* 来 */
+        case 0x540e: /* 后 */
+                return true;
+        default:
+                return false;
+        }
+}
+
 /* Try a Chinese time at s[i], whose first character allows the kinds g (TZ_*);
  * fills tm and returns its length, or 0. */
 static size_t
@@ -372,6 +408,10 @@ timex_zh(const char *s, size_t len, size_t i, unsigned g, const struct ex_date *
         /* a Chinese numeral (g of TZ_ZHYEAR and TZ_MONTHDAY only) must be
          * followed by another or by 月 */
         if ((g & ~(unsigned)(TZ_ZHYEAR | TZ_MONTHDAY)) == 0 && !timex_zh_numeral_next(s, len, i))
+                return 0;
+        /* the words of the lists (TZ_YEARS to TZ_VAGUE) by their second
+         * characters */
+        if ((g & (TZ_ARABIC | TZ_ZHYEAR | TZ_MONTHDAY)) == 0 && !timex_zh_word_next(s, len, i))
                 return 0;
         /* after Arabic digits (g of TZ_ARABIC and TZ_MONTHDAY only) comes 年
          * or a season (2024年, 2025春) or 月 (10月), or no time starts there */
