@@ -44,12 +44,13 @@ struct mention_word {
 /* clang-format on */
 #define MENTION_NWORDS(w) (sizeof(w) / sizeof((w)[0]))
 
-/* Whether t starts with word w (t has room for it); the first byte decides
- * most calls without memcmp. */
+/* Whether t starts with word w (t has room for it); the first two bytes
+ * decide most calls without memcmp (the first alone does not: most Chinese
+ * characters start with one of E4..E9). */
 static inline bool
 mention_word_is(const char *t, const struct mention_word *w)
 {
-        return t[0] == w->w[0] && memcmp(t, w->w, w->n) == 0;
+        return t[0] == w->w[0] && (w->n == 1 || (t[1] == w->w[1] && memcmp(t, w->w, w->n) == 0));
 }
 
 /* Append a mention. */
