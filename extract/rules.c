@@ -198,18 +198,12 @@ ex_words_split(struct ex_words *w, const char *s)
         ex_words_index(w);
 }
 
-size_t
-ex_words_ends_at(const struct ex_words *w, const char *s, size_t lo, size_t i)
+/* ex_words_ends_at past its filter (out of line, so that the filter's
+ * callers, most of them turned away, save and restore no registers). */
+static __attribute__((noinline)) size_t
+ex_words_ends_at_slow(const struct ex_words_index *ix, const char *s, size_t lo, size_t i)
 {
-        if (i == 0 || i == lo || w->ix == NULL)
-                return 0;
-        const struct ex_words_index *ix = w->ix;
         const unsigned char *u = (const unsigned char *)s;
-        if (i - lo >= 2) { /* most often no word ends with the two bytes there */
-                unsigned t = ex_words_pair(u[i - 2], u[i - 1]);
-                if (!(ix->tail2[t / 64] >> (t % 64) & 1))
-                        return 0;
-        }
         /* the words ending in the last 3, 2 and 1 bytes before i: a word
          * keyed by fewer than 3 bytes is its key, so the first match is the
          * longest */
@@ -231,17 +225,25 @@ ex_words_ends_at(const struct ex_words *w, const char *s, size_t lo, size_t i)
 }
 
 size_t
-ex_words_starts_at(const struct ex_words *w, const char *s, size_t len, size_t i)
+ex_words_ends_at(const struct ex_words *w, const char *s, size_t lo, size_t i)
 {
-        if (i >= len || w->ix == NULL)
+        if (i == 0 || i == lo || w->ix == NULL)
                 return 0;
         const struct ex_words_index *ix = w->ix;
         const unsigned char *u = (const unsigned char *)s;
-        if (len - i >= 2) { /* most often no word starts with the two bytes there */
-                unsigned h = ex_words_pair(u[i], u[i + 1]);
-                if (!(ix->head2[h / 64] >> (h % 64) & 1))
+        if (i - lo >= 2) { /* most often no word ends with the two bytes there */
+                unsigned t = ex_words_pair(u[i - 2], u[i - 1]);
+                if (!(ix->tail2[t / 64] >> (t % 64) & 1))
                         return 0;
         }
+        return ex_words_ends_at_slow(ix, s, lo, i);
+}
+
+/* ex_words_starts_at past its filter (see ex_words_ends_at_slow). */
+static __attribute__((noinline)) size_t
+ex_words_starts_at_slow(const struct ex_words_index *ix, const char *s, size_t len, size_t i)
+{
+        const unsigned char *u = (const unsigned char *)s;
         /* the words starting with the 3, 2 and 1 bytes at i (see ex_words_ends_at) */
         for (size_t m = 3; m >= 1; m--) {
                 if (!(ix->keys & 1u << m) || m > len - i)
@@ -258,6 +260,21 @@ ex_words_starts_at(const struct ex_words *w, const char *s, size_t len, size_t i
                 }
         }
         return 0;
+}
+
+size_t
+ex_words_starts_at(const struct ex_words *w, const char *s, size_t len, size_t i)
+{
+        if (i >= len || w->ix == NULL)
+                return 0;
+        const struct ex_words_index *ix = w->ix;
+        const unsigned char *u = (const unsigned char *)s;
+        if (len - i >= 2) { /* most often no word starts with the two bytes there */
+                unsigned h = ex_words_pair(u[i], u[i + 1]);
+                if (!(ix->head2[h / 64] >> (h % 64) & 1))
+                        return 0;
+        }
+        return ex_words_starts_at_slow(ix, s, len, i);
 }
 
 /* Whether c is an ASCII letter or digit. */
