@@ -929,6 +929,14 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
         size_t n, j;
         int v, m;
         memset(tm, 0, sizeof *tm);
+        if (kinds == 0) {
+                /* at a number: a day of one or two digits before a space (25
+                 * March) or a year of four, or no time */
+                for (j = i; j < len && j - i < 5 && low[j] >= '0' && low[j] <= '9';)
+                        j++;
+                if (!(j - i == 4 || (j - i <= 2 && j < len && low[j] == ' ')))
+                        return 0;
+        }
         if ((kinds & TW_PART) && (n = timex_en_part(low, len, i, pub, tm)) > 0)
                 return n;
         /* day first: 25 March 2025 */
