@@ -1131,6 +1131,18 @@ mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
                                 ;
                         continue;
                 }
+                if (!(mention_latin_class[(uint8_t)c] & LATIN_CAP)) {
+                        /* a word in lower case, with no capital or digit inside,
+                         * starts no name: step over it */
+                        size_t e = i + 1;
+                        uint8_t inner = 0;
+                        for (; e < len && mention_latin_in_word(s, len, e); e++)
+                                inner |= mention_latin_class[(uint8_t)s[e]];
+                        if (!(inner & LATIN_CAP)) {
+                                i = e;
+                                continue;
+                        }
+                }
                 /* Collect words: each word [ws, we). */
                 size_t ns = i, ne = i, j = i;
                 int words = 0;
