@@ -92,6 +92,37 @@ ex_cpset_maybe(const uint64_t bits[64], uint32_t cp)
 {
         return bits[(cp & 0xfff) >> 6] >> (cp & 63) & 1;
 }
+/* The run of letters a-z at the start of the eight readable bytes at p
+ * (lowercase text): its length when under 8, with its bytes in *key (the
+ * first lowest, the other bytes 0); 8 when it is longer (*key unset). Eight
+ * bytes at once: the scans read a word per lookup, not a letter at a time. */
+static inline size_t
+ex_letters8(const char *p, uint64_t *key)
+{
+        uint64_t x = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        __builtin_memcpy(&x, p, 8);
+        const uint64_t ones = 0x0101010101010101u, high = ones * 0x80, low7 = x & ~high;
+        /* per byte: high bit set when ASCII and in 'a'..'z' (no carries) */
+        uint64_t letter =
+            (low7 + ones * (0x80 - 'a')) & ~(low7 + ones * (0x80 - 'z' - 1)) & ~x & high;
+        uint64_t other = ~letter & high;
+        if (other == 0)
+                return 8;
+        size_t n = (size_t)__builtin_ctzll(other) / 8;
+        *key = x & (((uint64_t)1 << (8 * n)) - 1);
+        return n;
+#else
+        size_t n = 0;
+        while (n < 8 && p[n] >= 'a' && p[n] <= 'z') {
+                x |= (uint64_t)(unsigned char)p[n] << (8 * n);
+                n++;
+        }
+        if (n < 8)
+                *key = x;
+        return n;
+#endif
+}
 /* The start of the code point that ends right before i (inline: called
  * for about every character the mention finder steps back over). */
 static inline size_t

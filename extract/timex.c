@@ -777,14 +777,40 @@ static const struct {
     /* clang-format on */
 };
 
-/* A word of letters as a number: five bits a letter (its byte & 31, 1..26
- * in either case), the first letter highest. Words of up to TIMEX_KEY_MAX
- * letters have keys of their own. */
+/* A word of lowercase letters low[i..e) as a number: under 8 letters its
+ * bytes (as ex_letters8 reads them), up to TIMEX_KEY_MAX five bits a letter
+ * (1..26, the first highest) with bit 63 set; 0 for a longer word. */
 #define TIMEX_KEY_MAX 12
-static inline uint64_t
-timex_key_add(uint64_t key, char c)
+static uint64_t
+timex_word_key(const char *low, size_t i, size_t e)
 {
-        return key << 5 | ((unsigned char)c & 31);
+        uint64_t key = 0;
+        if (e - i < 8) {
+                for (size_t k = i; k < e; k++)
+                        key |= (uint64_t)(unsigned char)low[k] << (8 * (k - i));
+                return key;
+        }
+        if (e - i > TIMEX_KEY_MAX)
+                return 0;
+        for (size_t k = i; k < e; k++)
+                key = key << 5 | ((unsigned char)low[k] & 31);
+        return key | (uint64_t)1 << 63;
+}
+
+/* The end of the word of letters a-z at low[i] (cut at hi), its key in *key
+ * (timex_word_key). low is readable up to size: eight bytes at a time where
+ * it can. */
+static inline size_t
+timex_word_end(const char *low, size_t i, size_t hi, size_t size, uint64_t *key)
+{
+        size_t n;
+        if (i + 8 <= size && (n = ex_letters8(low + i, key)) < 8 && i + n <= hi)
+                return i + n;
+        size_t e = i;
+        while (e < hi && low[e] >= 'a' && low[e] <= 'z')
+                e++;
+        *key = timex_word_key(low, i, e);
+        return e;
 }
 
 /* timex_en_words by key: an open-addressing hash table, built once; slot
@@ -815,29 +841,14 @@ timex_en_find(uint64_t key)
         return TIMEX_EN_SLOTS;
 }
 
-/* The key of the word of letters at low[i] (lowercase), 0 when it has more
- * than TIMEX_KEY_MAX letters. */
-static uint64_t
-timex_en_key_at(const char *low, size_t len, size_t i)
-{
-        uint64_t key = 0;
-        for (size_t e = i; e < len && low[e] >= 'a' && low[e] <= 'z'; e++) {
-                if (e - i == TIMEX_KEY_MAX)
-                        return 0;
-                key = timex_key_add(key, low[e]);
-        }
-        return key;
-}
-
 /* Hash timex_en_words into the table, with the entries of timex_en_rel
  * each starts (by pthread_once). */
 static void
 timex_en_init(void)
 {
         for (size_t k = 0; k < sizeof timex_en_words / sizeof timex_en_words[0]; k++) {
-                uint64_t key = 0;
-                for (const char *c = timex_en_words[k].w; *c != '\0'; c++)
-                        key = timex_key_add(key, *c);
+                const char *w = timex_en_words[k].w;
+                uint64_t key = timex_word_key(w, 0, strlen(w));
                 size_t h = timex_en_slot(key);
                 while (timex_en_key[h] != 0 && timex_en_key[h] != key)
                         h = (h + 1) % TIMEX_EN_SLOTS;
@@ -845,9 +856,8 @@ timex_en_init(void)
                 timex_en_kind[h] |= timex_en_words[k].kinds;
         }
         for (size_t k = 0; k < sizeof timex_en_rel / sizeof timex_en_rel[0]; k++) {
-                uint64_t key = 0;
-                for (const char *c = timex_en_rel[k].w; *c >= 'a' && *c <= 'z'; c++)
-                        key = timex_key_add(key, *c);
+                uint64_t key;
+                timex_word_end(timex_en_rel[k].w, 0, strlen(timex_en_rel[k].w), 0, &key);
                 timex_en_relmask[timex_en_find(key)] |= (uint32_t)1 << k;
         }
         /* the slot of no word: in the coming year ("in" is none) stays untried */
@@ -884,7 +894,9 @@ timex_en_part(const char *low, size_t len, size_t i, const struct ex_date *pub, 
         if ((n = timex_word(low, len, j, "the")) > 0)
                 j = timex_sp(low, len, j + n);
         /* most words after "the" start no part of a year */
-        if (!(timex_en_kind[timex_en_find(timex_en_key_at(low, len, j))] & (TW_PART | TW_CLOSE)))
+        uint64_t key;
+        timex_word_end(low, j, len, len, &key);
+        if (!(timex_en_kind[timex_en_find(key)] & (TW_PART | TW_CLOSE)))
                 return 0;
         /* "year-end", "the end of the year": the year itself */
         if ((n = timex_word(low, len, j, "year-end")) > 0 ||
@@ -1266,10 +1278,8 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
                 default:
                         /* a word of letters: an English time starts at its start
                          * or nowhere in it */
-                        key = 0;
-                        for (e = i; e < hi && timex_byte[(unsigned char)s[e]] == TB_WORD; e++)
-                                key = timex_key_add(key, s[e]);
-                        if ((i == lo || !timex_alnum(s[i - 1])) && e - i <= TIMEX_KEY_MAX &&
+                        e = timex_word_end(t->low, i, hi, t->len + 1, &key);
+                        if ((i == lo || !timex_alnum(s[i - 1])) &&
                             (timex_en_kind[h = timex_en_find(key)] & TW_START) != 0)
                                 k = timex_en(t->low, hi, i, pub, &tm, timex_en_kind[h],
                                              timex_en_relmask[h]);
