@@ -85,6 +85,13 @@ ex_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
                 *cp = c;
                 return 1;
         }
+        /* the common case of Chinese text: three bytes with a lead byte that
+         * needs no overlong or surrogate check */
+        if (c >= 0xe1 && c <= 0xef && c != 0xed && n >= 3 && (s[1] & 0xc0) == 0x80 &&
+            (s[2] & 0xc0) == 0x80) {
+                *cp = (uint32_t)(c & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+                return 3;
+        }
         if (c >= 0xc2 && c <= 0xdf) {
                 len = 2;
                 v = c & 0x1f;
