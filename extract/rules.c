@@ -847,7 +847,10 @@ rules_trigger(struct extractor *x, struct rules_file *f, int rule, int lang, cha
                 rules_words_copy(&t.unless, &proto.unless);
                 rules_words_copy(&t.unless_after, &proto.unless_after);
                 rules_words_copy(&t.needs, &proto.needs);
-                x->trigs = ex_xrealloc(x->trigs, (x->ntrigs + 1) * sizeof *x->trigs);
+                /* room for 16, 32, 64... triggers: grown when the count reaches one */
+                if (x->ntrigs == 0 || (x->ntrigs >= 16 && (x->ntrigs & (x->ntrigs - 1)) == 0))
+                        x->trigs = ex_xrealloc(x->trigs, (x->ntrigs == 0 ? 16 : 2 * x->ntrigs) *
+                                                             sizeof *x->trigs);
                 x->trigs[x->ntrigs] = t;
                 rules_pattern(x, t.word, PAY(PAY_TRIGGER, x->ntrigs));
                 x->ntrigs++;
