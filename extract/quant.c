@@ -841,8 +841,8 @@ quant_zh_lead(uint32_t cp)
 enum {
         QB_NONE,  /* nothing starts here */
         QB_DIGIT, /* a Chinese (3000万) or English (30 million) quantity may */
-        QB_SIGN,  /* $, or the first byte of € £ ¥: an English amount may */
         QB_WORD,  /* a letter: an English quantity may start at a word (quant_en_kinds) */
+        QB_SIGN,  /* $, or the first byte of € £ ¥: an English amount may */
         QB_ZH,    /* the first byte of a character of U+3000..U+9FFF */
 };
 #define QB_LETTER(c) [c] = QB_WORD, [(c) - 'a' + 'A'] = QB_WORD
@@ -890,6 +890,14 @@ quant_skip(const char *s, size_t i, size_t hi)
         return i;
 }
 
+/* Whether the byte is an ASCII letter or digit (by its class). */
+static inline bool
+quant_alnum(char c)
+{
+        int class = quant_byte[(unsigned char)c];
+        return class == QB_DIGIT || class == QB_WORD;
+}
+
 void
 quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo, size_t hi,
            const struct ex_time *times, size_t ntimes, struct ex_qty **out, size_t *n, size_t *cap)
@@ -907,10 +915,7 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
                 unsigned kinds = 0;
                 /* English quantities start at a word start (no Chinese one
                  * asks) */
-                bool word_start =
-                    class != QB_ZH && (i == lo || !((s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
-                                                    (s[i - 1] >= 'A' && s[i - 1] <= 'Z') ||
-                                                    (s[i - 1] >= '0' && s[i - 1] <= '9')));
+                bool word_start = class != QB_ZH && (i == lo || !quant_alnum(s[i - 1]));
                 uint32_t cp = 0;
                 bool lead;
                 if (class == QB_WORD) {

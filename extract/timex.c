@@ -1204,11 +1204,12 @@ static const unsigned char timex_byte[256] = {
 };
 /* clang-format on */
 
-/* Whether the byte is an ASCII letter or digit. */
+/* Whether the byte is an ASCII letter or digit (by its class). */
 static inline bool
 timex_alnum(char c)
 {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        int class = timex_byte[(unsigned char)c];
+        return class == TB_DIGIT || class == TB_WORD;
 }
 
 /* The first place from i on where a time may start: bytes of no class and
