@@ -81,6 +81,7 @@ struct mention_picks {
         uint32_t *suffix;  /* organisation suffixes (CUE_ORGSUFFIX) */
         uint32_t *anaphor; /* anaphors of the text's language (CUE_ANAPHOR) */
         size_t nalias, ntrig, nsuffix, nanaphor;
+        uint32_t small[4 * 48]; /* the four lists of a document of few hits (no malloc) */
 };
 
 /* Pick the hits of d into pk (extractor_run keeps texts, and so hit counts,
@@ -90,7 +91,9 @@ mention_picks_init(const struct ex_doc *d, struct mention_picks *pk)
 {
         const struct extractor *x = d->x;
         assert(d->nhits < UINT32_MAX);
-        pk->alias = ex_xmalloc((4 * d->nhits + 1) * sizeof *pk->alias);
+        pk->alias = 4 * d->nhits <= sizeof pk->small / sizeof pk->small[0]
+                        ? pk->small
+                        : ex_xmalloc((4 * d->nhits + 1) * sizeof *pk->alias);
         pk->trig = pk->alias + d->nhits;
         pk->suffix = pk->trig + d->nhits;
         pk->anaphor = pk->suffix + d->nhits;
@@ -1756,7 +1759,8 @@ mention_find(struct ex_doc *d)
                 mention_quoted(d, occ, d->spans[k].start, d->spans[k].end);
         mention_anaphors(d, &pk, occ);
         mention_chunks(d, occ, &pk, held, nheld);
-        free(pk.alias);
+        if (pk.alias != pk.small)
+                free(pk.alias);
         free(held);
         if (d->nments > 1)
                 mention_sort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
