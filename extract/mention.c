@@ -822,19 +822,38 @@ mention_coded(struct ex_doc *d, uint8_t *occ)
         }
 }
 
+/* Common Chinese surnames, three bytes each. */
+static const char mention_surnames[] =
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+    "于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江"
+    "尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤俞";
+/* A filter of their code points (see ex_cpset_maybe), built once. */
+static uint64_t mention_surname_bits[64];
+static pthread_once_t mention_surname_once = PTHREAD_ONCE_INIT;
+
+/* Set the bits of mention_surnames in mention_surname_bits (by pthread_once). */
+static void
+mention_surname_bits_init(void)
+{
+        for (const char *p = mention_surnames; *p; p += 3) {
+                int k;
+                uint32_t cp = ex_cp_at(p, 3, 0, &k);
+                mention_surname_bits[(cp & 0xfff) >> 6] |= (uint64_t)1 << (cp & 63);
+        }
+}
+
 /* Whether the character at t[i] is a common Chinese surname. */
 static bool
 mention_surname(const char *t, size_t len, size_t i)
 {
-        static const char *names =
-            "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
-            "于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江"
-            "尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤俞";
         int k;
         uint32_t cp = ex_cp_at(t, len, i, &k);
         if (k != 3 || !ex_is_han(cp))
                 return false;
-        for (const char *p = names; *p; p += 3)
+        pthread_once(&mention_surname_once, mention_surname_bits_init);
+        if (!ex_cpset_maybe(mention_surname_bits, cp))
+                return false; /* most characters */
+        for (const char *p = mention_surnames; *p; p += 3)
                 if (memcmp(p, t + i, 3) == 0)
                         return true;
         return false;
