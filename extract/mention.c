@@ -464,7 +464,7 @@ mention_gov_suffix(const char *t, size_t s, size_t e)
 /* Length of a word that never stands inside a company name (与, 向, 的) ending
  * at t[i], or 0; with chunk, also the particles that end a name taken from raw
  * text (并, 后, 也), which a registered name may still hold (北京大也智慧…). */
-static size_t
+static inline __attribute__((always_inline)) size_t
 mention_hard_stop(const char *t, size_t lo, size_t i, bool chunk)
 {
         if (i < lo + 3)
