@@ -321,8 +321,9 @@ ex_words_in(const struct ex_words *w, const char *s, size_t lo, size_t hi)
 {
         if (hi <= lo)
                 return false;
-        if (w->n < 5 || w->ix == NULL) {
-                /* a few words: a search for each */
+        if (w->n < 20 || w->ix == NULL) {
+                /* up to a score of words: a search for each (a memchr per
+                 * word costs less than reading every byte of a clause) */
                 for (size_t k = 0; k < w->n; k++) {
                         const char *word = w->w[k], *p = s + lo, *end = s + hi;
                         size_t n = w->l[k];
