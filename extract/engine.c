@@ -264,12 +264,45 @@ engine_no_id(const struct ex_mention *m)
         return m->entity < 0 && m->id == NULL && (m->flags & M_ANAPHOR);
 }
 
+/* Whether id has the shape of the id mention_derive_id gives a name with a
+ * non-ASCII byte: "x-" and ten hex digits. */
+static bool
+engine_hash_shaped(const char *id)
+{
+        if (id[0] != 'x' || id[1] != '-')
+                return false;
+        size_t n = 2;
+        for (; id[n] != '\0'; n++)
+                if (!((id[n] >= '0' && id[n] <= '9') || (id[n] >= 'a' && id[n] <= 'f') ||
+                      (id[n] >= 'A' && id[n] <= 'F')))
+                        return false;
+        return n == 12;
+}
+
+/* The id of resolved mention m of doc d (which has one) when it is known
+ * without hashing: a lexicon id, one derived before, or the slug of an ASCII
+ * name (derived now, as mention_id would); NULL for an unknown name with a
+ * non-ASCII byte not yet derived, whose id will be "x-" and hex digits. */
+static const char *
+engine_cheap_id(const struct ex_doc *d, const struct ex_mention *m)
+{
+        if (m->entity >= 0 || m->id != NULL)
+                return mention_id(d, m);
+        const char *s = d->t.s + m->start;
+        for (size_t i = m->start; i < m->end; i++, s++)
+                if ((unsigned char)*s >= 0x80)
+                        return NULL;
+        return mention_id(d, m);
+}
+
 /* Whether mention a of doc da and mention b of doc db have equal ids
  * (mention_id); null_eq: whether two without an id count as equal. The cheap
  * tests come first: one resolved mention has one id, and lexicon ids are
  * unique (rules.c refuses duplicates), so two lexicon names are equal only
- * when they are one entity; only a comparison with an unknown name needs its
- * derived id. */
+ * when they are one entity. An unknown name's id is a function of its text,
+ * so two not yet derived with equal texts are equal; one with a non-ASCII
+ * byte gets an "x-" hash id, which no id of another shape equals; only two
+ * different such names need their hashes. */
 static bool
 engine_ment_eq(const struct ex_doc *da, int a, const struct ex_doc *db, int b, bool null_eq)
 {
@@ -286,9 +319,20 @@ engine_ment_eq(const struct ex_doc *da, int a, const struct ex_doc *db, int b, b
                 return true;
         if (ra->entity >= 0 && rb->entity >= 0)
                 return ra->entity == rb->entity;
+        if (ra->entity < 0 && rb->entity < 0 && ra->id == NULL && rb->id == NULL &&
+            ra->end - ra->start == rb->end - rb->start &&
+            memcmp(da->t.s + ra->start, db->t.s + rb->start, ra->end - ra->start) == 0)
+                return true;
+        const char *ia = engine_cheap_id(da, ra), *ib = engine_cheap_id(db, rb);
+        if ((ia == NULL && ib != NULL && !engine_hash_shaped(ib)) ||
+            (ib == NULL && ia != NULL && !engine_hash_shaped(ia)))
+                return false;
+        if (ia == NULL)
+                ia = mention_id(da, ra);
+        if (ib == NULL)
+                ib = mention_id(db, rb);
         /* ids of unknown names differ in their first few bytes: compare
          * them in line rather than call strcmp */
-        const char *ia = mention_id(da, ra), *ib = mention_id(db, rb);
         while (*ia != '\0' && *ia == *ib) {
                 ia++;
                 ib++;
