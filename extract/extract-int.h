@@ -406,6 +406,9 @@ struct text {
         size_t nsent;
         struct ex_span *clause;
         size_t nclause;
+        void *block[2]; /* allocations holding the arrays above while they fit: the
+                         * text and its lowered copy; the runs and spans (text.c) */
+        unsigned own;   /* the arrays that outgrew them, a TEXT_OWN_* bit each (text.c) */
 };
 
 /* Normalise buf into t (see text.c); lang decides the sentence rules. */

@@ -18,12 +18,36 @@
 
 #include "extract-int.h"
 
-/* Output buffer with its offset map. */
+/* Output buffer with its offset map, and the room of the span arrays. */
 struct text_out {
         struct text *t;
         size_t cap;
         size_t capruns;
+        size_t capsent, capcl;
 };
+
+/* The arrays of a text that have outgrown their room in t->block. */
+enum {
+        TEXT_OWN_S = 1,
+        TEXT_OWN_LOW = 2,
+        TEXT_OWN_RUNS = 4,
+        TEXT_OWN_SENT = 8,
+        TEXT_OWN_CLAUSE = 16
+};
+
+/* Resize the array p of t (used bytes of it in use) to size bytes: the first
+ * time it outgrows its room in t->block, it moves to an allocation of its
+ * own (bit of TEXT_OWN_*). */
+static __attribute__((noinline)) void *
+text_grow(struct text *t, void *p, size_t used, size_t size, unsigned bit)
+{
+        if (t->own & bit)
+                return ex_xrealloc(p, size);
+        void *q = ex_xmalloc(size);
+        memcpy(q, p, used);
+        t->own |= bit;
+        return q;
+}
 
 /* Record that the output from t->len on comes from original offset from:
  * byte by byte (step 1, a copied run) or all of it from that one offset
@@ -41,8 +65,9 @@ text_run(struct text_out *o, size_t from, int step)
                 }
         }
         if (t->nruns == o->capruns) {
-                o->capruns = o->capruns ? o->capruns * 2 : 16;
-                t->runs = ex_xrealloc(t->runs, o->capruns * sizeof *t->runs);
+                o->capruns *= 2;
+                t->runs = text_grow(t, t->runs, t->nruns * sizeof *t->runs,
+                                    o->capruns * sizeof *t->runs, TEXT_OWN_RUNS);
         }
         t->runs[t->nruns].at = (uint32_t)t->len;
         t->runs[t->nruns].from = (uint32_t)from;
@@ -56,8 +81,8 @@ text_room(struct text_out *o, size_t n)
         struct text *t = o->t;
         if (t->len + n + 1 > o->cap) {
                 while (t->len + n + 1 > o->cap)
-                        o->cap = o->cap ? o->cap * 2 : 256;
-                t->s = ex_xrealloc(t->s, o->cap);
+                        o->cap *= 2;
+                t->s = text_grow(t, t->s, t->len, o->cap, TEXT_OWN_S);
         }
 }
 
@@ -211,15 +236,16 @@ text_closer(uint32_t cp)
                cp == 0x300d || cp == 0x300f || cp == 0x3011;
 }
 
-/* Append a span to a growing array. */
+/* Append a span to the growing array *v of t (bit of TEXT_OWN_*). */
 static void
-text_span(struct ex_span **v, size_t *n, size_t *cap, size_t s, size_t e)
+text_span(struct text *t, struct ex_span **v, size_t *n, size_t *cap, unsigned bit, size_t s,
+          size_t e)
 {
         if (e <= s)
                 return;
         if (*n == *cap) {
-                *cap = *cap ? *cap * 2 : 64;
-                *v = ex_xrealloc(*v, *cap * sizeof **v);
+                *cap *= 2;
+                *v = text_grow(t, *v, *n * sizeof **v, *cap * sizeof **v, bit);
         }
         (*v)[*n].start = s;
         (*v)[(*n)++].end = e;
@@ -233,13 +259,13 @@ text_span(struct ex_span **v, size_t *n, size_t *cap, size_t s, size_t e)
  * of an offset or a step before it (a lookup per mention and role: a binary
  * search mispredicted on about every step). */
 static void
-text_index(struct ex_span **v, size_t n, size_t cap, size_t len)
+text_index(struct text *t, struct ex_span **v, size_t n, size_t cap, unsigned bit, size_t len)
 {
         if (n == 0)
                 return;
         size_t nblk = len / TEXT_BLOCK + 1, size = n * sizeof **v + nblk * sizeof(uint32_t);
         if (size > cap * sizeof **v) /* most often it fits in the room left */
-                *v = ex_xrealloc(*v, size);
+                *v = text_grow(t, *v, n * sizeof **v, size, bit);
         const struct ex_span *sp = *v;
         uint32_t *blk = (uint32_t *)(*v + n);
         size_t k = 0;
@@ -311,9 +337,10 @@ text_cjk_run(const char *p, size_t n)
 
 /* Split sentences and clauses. */
 static void
-text_split(struct text *t, const struct extractor *x, int lang)
+text_split(struct text_out *o, const struct extractor *x, int lang)
 {
-        size_t capsent = 0, capcl = 0;
+        struct text *t = o->t;
+        size_t capsent = o->capsent, capcl = o->capcl;
         size_t start = 0, cstart = 0;
         const char *s = t->s;
         size_t i = 0;
@@ -370,26 +397,28 @@ text_split(struct text *t, const struct extractor *x, int lang)
                                         break;
                                 next += (size_t)k3;
                         }
-                        text_span(&t->clause, &t->nclause, &capcl, cstart, next);
-                        text_span(&t->sent, &t->nsent, &capsent, start, next);
+                        text_span(t, &t->clause, &t->nclause, &capcl, TEXT_OWN_CLAUSE, cstart,
+                                  next);
+                        text_span(t, &t->sent, &t->nsent, &capsent, TEXT_OWN_SENT, start, next);
                         start = cstart = next;
                 } else if (cend) {
-                        text_span(&t->clause, &t->nclause, &capcl, cstart, next);
+                        text_span(t, &t->clause, &t->nclause, &capcl, TEXT_OWN_CLAUSE, cstart,
+                                  next);
                         cstart = next;
                 } else if (i - start > TEXT_MAX_SENTENCE && (cp == ' ' || cp > 0x7f)) {
-                        text_span(&t->clause, &t->nclause, &capcl, cstart, i);
-                        text_span(&t->sent, &t->nsent, &capsent, start, i);
+                        text_span(t, &t->clause, &t->nclause, &capcl, TEXT_OWN_CLAUSE, cstart, i);
+                        text_span(t, &t->sent, &t->nsent, &capsent, TEXT_OWN_SENT, start, i);
                         start = cstart = i;
                 } else if (i - cstart > TEXT_MAX_SENTENCE / 2 && (cp == ' ' || cp > 0x7f)) {
-                        text_span(&t->clause, &t->nclause, &capcl, cstart, i);
+                        text_span(t, &t->clause, &t->nclause, &capcl, TEXT_OWN_CLAUSE, cstart, i);
                         cstart = i;
                 }
                 i = next;
         }
-        text_span(&t->clause, &t->nclause, &capcl, cstart, t->len);
-        text_span(&t->sent, &t->nsent, &capsent, start, t->len);
-        text_index(&t->sent, t->nsent, capsent, t->len);
-        text_index(&t->clause, t->nclause, capcl, t->len);
+        text_span(t, &t->clause, &t->nclause, &capcl, TEXT_OWN_CLAUSE, cstart, t->len);
+        text_span(t, &t->sent, &t->nsent, &capsent, TEXT_OWN_SENT, start, t->len);
+        text_index(t, &t->sent, t->nsent, capsent, TEXT_OWN_SENT, t->len);
+        text_index(t, &t->clause, t->nclause, capcl, TEXT_OWN_CLAUSE, t->len);
         (void)lang;
 }
 
@@ -440,11 +469,23 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
         memset(t, 0, sizeof *t);
         t->orig = buf;
         t->orig_len = len;
-        struct text_out o = {t, 0, 0};
+        /* Two allocations (a large one costs malloc much more than two small
+         * ones) for all arrays, each with room for what most texts of len bytes
+         * need: the text and its lowered copy (all of it, as most text needs no
+         * change); the runs and spans. One that outgrows its room moves out (see
+         * text_grow). */
+        size_t nspan = 8 + len / 32; /* with the block index of text_index */
+        struct text_out o = {t, len + 16, 8 + len / 32, nspan, 2 * nspan};
+        char *sb = ex_xmalloc(2 * o.cap);
+        t->block[0] = sb;
+        t->s = sb;
+        char *low = sb + o.cap;
+        char *ab = ex_xmalloc(o.capruns * sizeof *t->runs + 3 * nspan * sizeof *t->sent);
+        t->block[1] = ab;
+        t->runs = (struct text_run *)(void *)ab;
+        t->sent = (struct ex_span *)(void *)(t->runs + o.capruns);
+        t->clause = t->sent + o.capsent;
         size_t i = 0;
-        /* most text needs no change: room for all of it at once */
-        o.cap = len + 64;
-        t->s = ex_xmalloc(o.cap);
         while (i < len) {
                 /* a run of bytes kept as they are: printable ASCII but & and <, and
                  * well-formed CJK characters (E4..E9 lead bytes) */
@@ -526,19 +567,31 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
         text_run(&o, len, 0);
         t->s[t->len] = '\0';
         text_noise(t, x);
-        t->low = ex_xmalloc(t->len + 1);
+        if (t->len + 1 <= len + 16) {
+                t->low = low;
+        } else {
+                t->low = ex_xmalloc(t->len + 1);
+                t->own |= TEXT_OWN_LOW;
+        }
         text_lower(t->low, t->s, t->len + 1);
-        text_split(t, x, lang);
+        text_split(&o, x, lang);
 }
 
 void
 text_free(struct text *t)
 {
-        free(t->s);
-        free(t->low);
-        free(t->runs);
-        free(t->sent);
-        free(t->clause);
+        if (t->own & TEXT_OWN_S)
+                free(t->s);
+        if (t->own & TEXT_OWN_LOW)
+                free(t->low);
+        if (t->own & TEXT_OWN_RUNS)
+                free(t->runs);
+        if (t->own & TEXT_OWN_SENT)
+                free(t->sent);
+        if (t->own & TEXT_OWN_CLAUSE)
+                free(t->clause);
+        free(t->block[0]);
+        free(t->block[1]);
         memset(t, 0, sizeof *t);
 }
 
