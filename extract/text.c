@@ -52,7 +52,7 @@ text_grow(struct text *t, void *p, size_t used, size_t size, unsigned bit)
 /* Record that the output from t->len on comes from original offset from:
  * byte by byte (step 1, a copied run) or all of it from that one offset
  * (step 0, a replacement). Extends the last run when it continues it. */
-static void
+static inline void
 text_run(struct text_out *o, size_t from, int step)
 {
         struct text *t = o->t;
@@ -74,26 +74,28 @@ text_run(struct text_out *o, size_t from, int step)
         t->runs[t->nruns++].step = (uint32_t)step;
 }
 
-/* Make room for n more output bytes and their NUL. */
-static void
+/* Make room for n more output bytes and their NUL (the growth out of line). */
+static inline void
 text_room(struct text_out *o, size_t n)
 {
         struct text *t = o->t;
-        if (t->len + n + 1 > o->cap) {
+        if (__builtin_expect(t->len + n + 1 > o->cap, 0)) {
                 while (t->len + n + 1 > o->cap)
                         o->cap *= 2;
                 t->s = text_grow(t, t->s, t->len, o->cap, TEXT_OWN_S);
         }
 }
 
-/* Append n bytes that came from original offset from. */
-static void
+/* Append the n bytes of one character (at most four) that came from
+ * original offset from. */
+static inline void
 text_emit(struct text_out *o, const char *p, size_t n, size_t from)
 {
         struct text *t = o->t;
         text_room(o, n);
         text_run(o, from, 0);
-        memcpy(t->s + t->len, p, n);
+        for (size_t j = 0; j < n; j++)
+                t->s[t->len + j] = p[j];
         t->len += n;
 }
 
@@ -171,7 +173,7 @@ text_tag(const char *s, size_t len, size_t i)
 }
 
 /* Fold one code point for matching. */
-static uint32_t
+static inline uint32_t
 text_fold(uint32_t cp)
 {
         if (cp >= 0xff01 && cp <= 0xff5e)
@@ -221,7 +223,7 @@ text_abbrev(const struct extractor *x, const char *s, size_t lo, size_t i)
         if (i - b == 1 && s[b] >= 'A' && s[b] <= 'Z')
                 return true; /* an initial: J. Smith */
         for (size_t k = 0; x != NULL && k < x->abbrev.n; k++) {
-                size_t n = strlen(x->abbrev.w[k]);
+                size_t n = x->abbrev.l[k];
                 if (n == i - b && memcmp(s + b, x->abbrev.w[k], n) == 0)
                         return true;
         }
@@ -546,7 +548,19 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
                         continue;
                 }
                 uint32_t cp;
-                int k = ex_utf8_decode((const unsigned char *)buf + i, len - i, &cp);
+                int k;
+                const unsigned char *u = (const unsigned char *)buf + i;
+                if (c >= 0xe1 && c <= 0xef && c != 0xed && i + 3 <= len && (u[1] & 0xc0) == 0x80 &&
+                    (u[2] & 0xc0) == 0x80) {
+                        /* a well-formed three-byte character (no overlong or
+                         * surrogate with these lead bytes), as most here are:
+                         * full-width punctuation, quotes, 、 and 。 */
+                        cp = (uint32_t)(c & 0x0f) << 12 | (uint32_t)(u[1] & 0x3f) << 6 |
+                             (u[2] & 0x3f);
+                        k = 3;
+                } else {
+                        k = ex_utf8_decode(u, len - i, &cp);
+                }
                 if (k < 0) {
                         text_emit(&o, "\xef\xbf\xbd", 3, i);
                         t->bad++;
@@ -556,9 +570,12 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
                 uint32_t f = text_fold(cp);
                 if (f == cp) {
                         text_emit(&o, buf + i, (size_t)k, i);
+                } else if (f < 0x80 && f != 0) { /* ，→, and spaces */
+                        char ch = (char)f;
+                        text_emit(&o, &ch, 1, i);
                 } else if (f != 0) {
-                        char u[4];
-                        text_emit(&o, u, (size_t)ex_utf8_encode(f, u), i);
+                        char e[4];
+                        text_emit(&o, e, (size_t)ex_utf8_encode(f, e), i);
                 }
                 i += (size_t)k;
         }
