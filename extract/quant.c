@@ -876,9 +876,20 @@ quant_skip(const char *s, size_t i, size_t hi)
         while (i + 3 <= hi) {
                 int class = quant_byte[u[i]];
                 if (class == QB_ZH) {
-                        if (quant_zh_maybe[u[i + 1] & 63] >> (u[i + 2] & 63) & 1)
-                                return i;
-                        i += 3;
+                        /* a run of Chinese characters: the bound is checked
+                         * once for two of them */
+                        for (;;) {
+                                if (quant_zh_maybe[u[i + 1] & 63] >> (u[i + 2] & 63) & 1)
+                                        return i;
+                                i += 3;
+                                if (i + 6 > hi || quant_byte[u[i]] != QB_ZH)
+                                        break;
+                                if (quant_zh_maybe[u[i + 1] & 63] >> (u[i + 2] & 63) & 1)
+                                        return i;
+                                i += 3;
+                                if (quant_byte[u[i]] != QB_ZH)
+                                        break;
+                        }
                 } else if (class == QB_NONE) {
                         i++;
                 } else {

@@ -1226,9 +1226,20 @@ timex_skip(const char *s, size_t i, size_t hi)
         while (i + 3 <= hi) {
                 int class = timex_byte[u[i]];
                 if (class == TB_ZH) {
-                        if (timex_zh_maybe[u[i + 1] & 63] >> (u[i + 2] & 63) & 1)
-                                return i;
-                        i += 3;
+                        /* a run of Chinese characters: the bound is checked
+                         * once for two of them */
+                        for (;;) {
+                                if (timex_zh_maybe[u[i + 1] & 63] >> (u[i + 2] & 63) & 1)
+                                        return i;
+                                i += 3;
+                                if (i + 6 > hi || timex_byte[u[i]] != TB_ZH)
+                                        break;
+                                if (timex_zh_maybe[u[i + 1] & 63] >> (u[i + 2] & 63) & 1)
+                                        return i;
+                                i += 3;
+                                if (timex_byte[u[i]] != TB_ZH)
+                                        break;
+                        }
                 } else if (class == TB_NONE) {
                         i++;
                 } else {

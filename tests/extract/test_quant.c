@@ -66,6 +66,24 @@ count(const char *s, int lang)
         return n;
 }
 
+/* A quantity after a run of any length of other Chinese characters, at the
+ * end of the text or not (the skip steps over two characters at a time). */
+static void
+test_zh_runs(void **state)
+{
+        for (int k = 0; k < 8; k++) {
+                char s[64] = "";
+                for (int j = 0; j < k; j++)
+                        strcat(s, "的");
+                strcat(s, "三千");
+                if (count(s, EX_ZH) != 1)
+                        fail_msg("no quantity at the end of \"%s\"", s);
+                strcat(s, "的");
+                if (count(s, EX_ZH) != 1)
+                        fail_msg("no quantity in \"%s\"", s);
+        }
+}
+
 /* Numbers alone: Arabic, Chinese, mixed. */
 static void
 test_numbers(void **state)
@@ -225,6 +243,7 @@ main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_numbers),
+            cmocka_unit_test(test_zh_runs),
             cmocka_unit_test(test_zh),
             cmocka_unit_test(test_en),
             cmocka_unit_test(test_not_quantities),

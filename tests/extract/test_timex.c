@@ -297,6 +297,24 @@ test_broken_utf8(void **state)
                 fail_msg("a time in a broken character");
 }
 
+/* A time after a run of any length of other Chinese characters, at the end
+ * of the text or not (the skip steps over two characters at a time). */
+static void
+test_zh_runs(void **state)
+{
+        for (int k = 0; k < 8; k++) {
+                char s[64] = "";
+                for (int j = 0; j < k; j++)
+                        strcat(s, "的");
+                strcat(s, "今年");
+                if (!has_time(s, EX_ZH, "今年"))
+                        fail_msg("no time at the end of \"%s\"", s);
+                strcat(s, "发布");
+                if (!has_time(s, EX_ZH, "今年"))
+                        fail_msg("no time in \"%s\"", s);
+        }
+}
+
 /* Values rendered for summaries. */
 static void
 test_display(void **state)
@@ -321,6 +339,7 @@ main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_zh_absolute),
+            cmocka_unit_test(test_zh_runs),
             cmocka_unit_test(test_zh_relative),
             cmocka_unit_test(test_zh_implied_year),
             cmocka_unit_test(test_vague),
