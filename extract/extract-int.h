@@ -335,6 +335,7 @@ struct ex_cue {
 #define PAY_ALIAS    1u
 #define PAY_TRIGGER  2u
 #define PAY_CUE      3u
+#define PAY_PERSON   4u /* a word mention.c finds people or held shares by */
 #define PAY(what, i) (((uint32_t)(what) << 24) | (uint32_t)(i))
 
 struct extractor {
@@ -517,6 +518,9 @@ void mention_find(struct ex_doc *d);
 /* The index of the first hit starting at or after pos (hits sorted by start). */
 size_t mention_hit_from(const struct ex_doc *d, size_t pos);
 void mention_free(struct ex_doc *d);
+/* Add the words mention.c finds people and held shares by to the automaton
+ * (PAY_PERSON, indexing its list). */
+void mention_patterns(struct acm *a);
 /* The mention m stands for: a resolved anaphor's referent, else m (inline:
  * the engine asks for it all the time). */
 static inline const struct ex_mention *

@@ -80,8 +80,9 @@ struct mention_picks {
         uint32_t *trig;    /* Chinese trigger words, in a Chinese text */
         uint32_t *suffix;  /* organisation suffixes (CUE_ORGSUFFIX) */
         uint32_t *anaphor; /* anaphors of the text's language (CUE_ANAPHOR) */
-        size_t nalias, ntrig, nsuffix, nanaphor;
-        uint32_t small[4 * 48]; /* the four lists of a document of few hits (no malloc) */
+        uint32_t *person;  /* the words of mention_persons (PAY_PERSON), in a Chinese text */
+        size_t nalias, ntrig, nsuffix, nanaphor, nperson;
+        uint32_t small[5 * 48]; /* the five lists of a document of few hits (no malloc) */
 };
 
 /* Pick the hits of d into pk (extractor_run keeps texts, and so hit counts,
@@ -91,13 +92,14 @@ mention_picks_init(const struct ex_doc *d, struct mention_picks *pk)
 {
         const struct extractor *x = d->x;
         assert(d->nhits < UINT32_MAX);
-        pk->alias = 4 * d->nhits <= sizeof pk->small / sizeof pk->small[0]
+        pk->alias = 5 * d->nhits <= sizeof pk->small / sizeof pk->small[0]
                         ? pk->small
-                        : ex_xmalloc((4 * d->nhits + 1) * sizeof *pk->alias);
+                        : ex_xmalloc((5 * d->nhits + 1) * sizeof *pk->alias);
         pk->trig = pk->alias + d->nhits;
         pk->suffix = pk->trig + d->nhits;
         pk->anaphor = pk->suffix + d->nhits;
-        pk->nalias = pk->ntrig = pk->nsuffix = pk->nanaphor = 0;
+        pk->person = pk->anaphor + d->nhits;
+        pk->nalias = pk->ntrig = pk->nsuffix = pk->nanaphor = pk->nperson = 0;
         for (size_t h = 0; h < d->nhits; h++) {
                 uint32_t what = d->hits[h].pay >> 24, i = d->hits[h].pay & 0xffffff;
                 if (what == PAY_ALIAS)
@@ -109,6 +111,8 @@ mention_picks_init(const struct ex_doc *d, struct mention_picks *pk)
                 else if (what == PAY_CUE && x->cues[i].kind == CUE_ANAPHOR &&
                          x->cues[i].lang == d->lang)
                         pk->anaphor[pk->nanaphor++] = (uint32_t)h;
+                else if (what == PAY_PERSON && d->lang == EX_ZH)
+                        pk->person[pk->nperson++] = (uint32_t)h;
         }
 }
 
@@ -897,7 +901,7 @@ struct mention_at {
         size_t p; /* where it starts */
 };
 
-/* Hash of the first three bytes at s, for mention_occurrences. */
+/* Hash of the first three bytes at s, for a mention_wordset. */
 static inline unsigned
 mention_key_hash(const char *s)
 {
@@ -907,7 +911,7 @@ mention_key_hash(const char *s)
 }
 
 /* A list of words (each at least 3 bytes, at most 32 words) hashed by their
- * first three bytes, for mention_occurrences. */
+ * first three bytes, and a filter of the places they may start. */
 struct mention_wordset {
         const struct mention_word *w;
         size_t nw;
@@ -936,61 +940,6 @@ mention_wordset_init(struct mention_wordset *ws, const struct mention_word *w, s
         }
 }
 
-/* Every occurrence of the words of ws in s[lo,hi), found in one pass over the
- * text: ordered by word, then by place, the occurrences of one word not
- * overlapping (leftmost first), just as a memmem loop per word would find
- * them. Returns the count; *out (of *cap places) grows as needed. */
-static size_t
-mention_occurrences(const struct mention_wordset *ws, const char *s, size_t lo, size_t hi,
-                    struct mention_at **out, size_t *cap)
-{
-        /* the length of a UTF-8 sequence by its first byte's high nibble (1
-         * for a continuation byte) */
-        static const uint8_t step[16] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4};
-        const struct mention_word *w = ws->w;
-        /* all places in the order of the text, then regrouped by word; the
-         * text is valid UTF-8 and so are the words, so they can only start
-         * where a character does */
-        size_t n = 0;
-        for (size_t p = lo, next; p + 3 <= hi; p = next) {
-                const uint8_t *u = (const uint8_t *)s + p;
-                /* most characters are Chinese, of three bytes: a branch the
-                 * CPU predicts, so that the next step need not wait for the
-                 * loads of this byte and of its step */
-                if (__builtin_expect((u[0] & 0xf0) == 0xe0, 1))
-                        next = p + 3;
-                else
-                        next = p + step[u[0] >> 4];
-                if (!(ws->third[u[2]] >> (u[1] & 63) & 1))
-                        continue; /* most characters */
-                for (uint8_t k = ws->head[mention_key_hash(s + p)]; k != 0xff; k = ws->next[k]) {
-                        if (s[p] != w[k].w[0] || s[p + 1] != w[k].w[1] || s[p + 2] != w[k].w[2] ||
-                            p + w[k].n > hi || memcmp(s + p + 3, w[k].w + 3, w[k].n - 3) != 0)
-                                continue;
-                        if (n == *cap) {
-                                *cap = *cap ? *cap * 2 : 16;
-                                *out = ex_xrealloc(*out, *cap * 2 * sizeof **out);
-                        }
-                        (*out)[n++] = (struct mention_at){k, p};
-                }
-        }
-        if (n == 0)
-                return 0;
-        /* the second half of the buffer holds the regrouped list */
-        struct mention_at *raw = *out, *res = *out + *cap;
-        size_t m = 0;
-        for (size_t k = 0; k < ws->nw; k++) {
-                size_t end = 0;
-                for (size_t i = 0; i < n; i++)
-                        if (raw[i].w == k && raw[i].p >= end) {
-                                res[m++] = raw[i];
-                                end = raw[i].p + w[k].n;
-                        }
-        }
-        memcpy(raw, res, m * sizeof *raw);
-        return m;
-}
-
 /* The words mention_persons looks for: titles before a name, honorifics
  * after one; and those after which mention_chunks takes a name. */
 #define MENTION_TITLES                                                                             \
@@ -1010,40 +959,89 @@ mention_occurrences(const struct mention_wordset *ws, const char *s, size_t lo, 
 
 static const struct mention_word mention_person_words[] = {MENTION_TITLES, MENTION_HONORIFICS,
                                                            MENTION_HELD};
-/* mention_occurrences takes at most 32 words */
-_Static_assert(MENTION_NWORDS(mention_person_words) <= 32, "too many words for one pass");
-/* mention_person_words hashed, once per process */
-static struct mention_wordset mention_person_set;
-static pthread_once_t mention_person_once = PTHREAD_ONCE_INIT;
-
-/* Hash mention_person_words into mention_person_set (by pthread_once). */
-static void
-mention_person_set_init(void)
+/* Add mention_person_words to the automaton (the hits mention_persons reads). */
+void
+mention_patterns(struct acm *a)
 {
-        mention_wordset_init(&mention_person_set, mention_person_words,
-                             MENTION_NWORDS(mention_person_words));
+        for (size_t k = 0; k < MENTION_NWORDS(mention_person_words); k++) {
+                /* lowered, as the automaton reads the lowered text (CEO) */
+                const struct mention_word *w = &mention_person_words[k];
+                char low[32];
+                assert(w->n >= 3 && w->n <= sizeof low);
+                /* no word begins with an end of itself, so the places of one
+                 * word never overlap (mention_person_places) */
+                for (size_t b = 1; b < w->n; b++)
+                        assert(memcmp(w->w, w->w + b, w->n - b) != 0);
+                for (size_t j = 0; j < w->n; j++)
+                        low[j] = (char)(w->w[j] + ((unsigned char)(w->w[j] - 'A') < 26 ? 32 : 0));
+                acm_add(a, low, w->n, PAY(PAY_PERSON, k));
+        }
+}
+
+/* The places in s[lo,hi) of the words of mention_person_words, from their
+ * automaton hits pk->person[*h..] (by start; *h moves past those before hi):
+ * ordered by word, then by place, just as a memmem loop per word would find
+ * them (the places of one word never overlap, see mention_patterns). Returns
+ * the count; *out (of *cap places) grows as needed. */
+static size_t
+mention_person_places(const struct ex_doc *d, const struct mention_picks *pk, size_t *h, size_t lo,
+                      size_t hi, struct mention_at **out, size_t *cap)
+{
+        const struct mention_word *w = mention_person_words;
+        enum { NW = MENTION_NWORDS(mention_person_words) };
+        size_t count[NW + 1] = {0};
+        size_t first = *h, last;
+        while (first < pk->nperson && d->hits[pk->person[first]].start < lo)
+                first++;
+        for (last = first; last < pk->nperson && d->hits[pk->person[last]].start < hi; last++)
+                ;
+        *h = last;
+        if (last == first)
+                return 0;
+        if (last - first > *cap) {
+                *cap = last - first;
+                *out = ex_xrealloc(*out, *cap * sizeof **out);
+        }
+        /* the exact word at an exact place (the automaton reads the lowered
+         * text): counted by word, then placed by word in order of place */
+        for (size_t i = first; i < last; i++) {
+                const struct ex_hit *hit = &d->hits[pk->person[i]];
+                size_t k = hit->pay & 0xffffff;
+                if (hit->end <= hi && memcmp(d->t.s + hit->start, w[k].w, w[k].n) == 0)
+                        count[k + 1]++;
+        }
+        for (size_t k = 0; k < NW; k++)
+                count[k + 1] += count[k];
+        size_t m = count[NW];
+        for (size_t i = first; i < last; i++) {
+                const struct ex_hit *hit = &d->hits[pk->person[i]];
+                size_t k = hit->pay & 0xffffff;
+                if (hit->end <= hi && memcmp(d->t.s + hit->start, w[k].w, w[k].n) == 0)
+                        (*out)[count[k]++] = (struct mention_at){k, hit->start};
+        }
+        return m;
 }
 
 /* People the lexicon does not know, by their title or honorific: 董事长王刚,
  * 创始人兼CEO宿华, 赵云文先生, 刘邦奇教授. A surname and one or two characters.
- * The same pass over the text finds the words after which mention_chunks
- * takes a name (与, 所持有的): their places go to *held, *nheld (in the order
- * mention_chunks takes them; w indexes MENTION_HELD). */
+ * The same words give the places after which mention_chunks takes a name
+ * (与, 所持有的): they go to *held, *nheld (in the order mention_chunks takes
+ * them; w indexes MENTION_HELD). */
 static void
-mention_persons(struct ex_doc *d, uint8_t *occ, struct mention_at **held, size_t *nheld)
+mention_persons(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ,
+                struct mention_at **held, size_t *nheld)
 {
-        if (d->lang != EX_ZH)
+        if (d->lang != EX_ZH || pk->nperson == 0)
                 return;
         const struct mention_word *words = mention_person_words;
         const size_t ntitles = MENTION_COUNT(MENTION_TITLES),
                      nperson = ntitles + MENTION_COUNT(MENTION_HONORIFICS);
         const char *s = d->t.s;
         struct mention_at *at = NULL;
-        size_t cap = 0;
-        pthread_once(&mention_person_once, mention_person_set_init);
+        size_t cap = 0, h = 0;
         for (size_t k = 0; k < d->nspans; k++) {
                 size_t lo = d->spans[k].start, hi = d->spans[k].end;
-                size_t n = mention_occurrences(&mention_person_set, s, lo, hi, &at, &cap);
+                size_t n = mention_person_places(d, pk, &h, lo, hi, &at, &cap);
                 for (size_t i = 0; i < n; i++) {
                         size_t f = at[i].p;
                         if (at[i].w >= nperson) {
@@ -1771,7 +1769,7 @@ mention_find(struct ex_doc *d)
         mention_coded(d, occ);
         struct mention_at *held = NULL;
         size_t nheld = 0;
-        mention_persons(d, occ, &held, &nheld);
+        mention_persons(d, &pk, occ, &held, &nheld);
         for (size_t k = 0; k < d->nspans; k++)
                 mention_latin(d, occ, d->spans[k].start, d->spans[k].end);
         for (size_t k = 0; k < d->nspans; k++)

@@ -1170,8 +1170,10 @@ rules_load(struct extractor *x, const char *datadir, char **cause)
                 rc = rules_rule_file(x, files[i], cause);
         rules_list_free(files);
         free(dir);
-        if (rc == 0)
+        if (rc == 0) {
+                mention_patterns(x->acm);
                 acm_build(x->acm);
+        }
         return rc;
 }
 
