@@ -286,8 +286,12 @@ engine_hash_shaped(const char *id)
 static const char *
 engine_cheap_id(const struct ex_doc *d, const struct ex_mention *m)
 {
-        if (m->entity >= 0 || m->id != NULL)
-                return mention_id(d, m);
+        /* m is resolved (a mention an anaphor resolves to is none): what
+         * mention_id returns, read in place */
+        if (m->entity >= 0)
+                return d->x->ents[m->entity].id;
+        if (m->id != NULL)
+                return m->id;
         const char *s = d->t.s + m->start;
         for (size_t i = m->start; i < m->end; i++, s++)
                 if ((unsigned char)*s >= 0x80)
