@@ -123,6 +123,27 @@ ex_letters8(const char *p, uint64_t *key)
         return n;
 #endif
 }
+/* A word of lowercase letters low[i..e) as a number, for the scans' word
+ * tables: under 8 letters its bytes (as ex_letters8 reads them), up to
+ * EX_WORD_KEY_MAX letters five bits a letter (1..26, the first highest)
+ * with bit 63 set; 0 for a longer word. */
+#define EX_WORD_KEY_MAX 12
+uint64_t ex_word_key(const char *low, size_t i, size_t e);
+/* The end of the word of letters a-z at low[i] (cut at hi), its key in
+ * *key (ex_word_key). low is readable up to size: eight bytes at a time
+ * where it can. */
+static inline size_t
+ex_word_end(const char *low, size_t i, size_t hi, size_t size, uint64_t *key)
+{
+        size_t n;
+        if (i + 8 <= size && (n = ex_letters8(low + i, key)) < 8 && i + n <= hi)
+                return i + n;
+        size_t e = i;
+        while (e < hi && low[e] >= 'a' && low[e] <= 'z')
+                e++;
+        *key = ex_word_key(low, i, e);
+        return e;
+}
 /* The start of the code point that ends right before i (inline: called
  * for about every character the mention finder steps back over). */
 static inline size_t

@@ -584,42 +584,6 @@ static const struct {
     /* clang-format on */
 };
 
-/* A word of lowercase letters low[i..e) as a number: under 8 letters its
- * bytes (as ex_letters8 reads them), up to QUANT_KEY_MAX five bits a letter
- * (1..26, the first highest) with bit 63 set; 0 for a longer word. */
-#define QUANT_KEY_MAX 12
-static uint64_t
-quant_word_key(const char *low, size_t i, size_t e)
-{
-        uint64_t key = 0;
-        if (e - i < 8) {
-                for (size_t k = i; k < e; k++)
-                        key |= (uint64_t)(unsigned char)low[k] << (8 * (k - i));
-                return key;
-        }
-        if (e - i > QUANT_KEY_MAX)
-                return 0;
-        for (size_t k = i; k < e; k++)
-                key = key << 5 | ((unsigned char)low[k] & 31);
-        return key | (uint64_t)1 << 63;
-}
-
-/* The end of the word of letters a-z at low[i] (cut at hi), its key in *key
- * (quant_word_key). low is readable up to size: eight bytes at a time where
- * it can. */
-static inline size_t
-quant_word_end(const char *low, size_t i, size_t hi, size_t size, uint64_t *key)
-{
-        size_t n;
-        if (i + 8 <= size && (n = ex_letters8(low + i, key)) < 8 && i + n <= hi)
-                return i + n;
-        size_t e = i;
-        while (e < hi && low[e] >= 'a' && low[e] <= 'z')
-                e++;
-        *key = quant_word_key(low, i, e);
-        return e;
-}
-
 /* quant_en_words by key: an open-addressing hash table, built once (quant_init). */
 #define QUANT_EN_SLOTS 256
 static uint64_t quant_en_key[QUANT_EN_SLOTS];       /* 0: a free slot */
@@ -645,7 +609,7 @@ quant_init(void)
         quant_zh_after_add(quant_zh_measure, QUANT_NWORDS(quant_zh_measure), QA_MEASURE);
         for (size_t k = 0; k < sizeof quant_en_words / sizeof quant_en_words[0]; k++) {
                 const char *w = quant_en_words[k].w;
-                uint64_t key = quant_word_key(w, 0, strlen(w));
+                uint64_t key = ex_word_key(w, 0, strlen(w));
                 size_t h = quant_en_slot(key);
                 while (quant_en_key[h] != 0 && quant_en_key[h] != key)
                         h = (h + 1) % QUANT_EN_SLOTS;
@@ -933,7 +897,7 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
                         /* a word of letters: a quantity starts at its start or
                          * nowhere in it */
                         uint64_t key;
-                        e = quant_word_end(t->low, i, hi, t->len + 1, &key);
+                        e = ex_word_end(t->low, i, hi, t->len + 1, &key);
                         if (word_start)
                                 kinds = quant_en_kinds(key);
                         lead = kinds != 0;

@@ -777,42 +777,6 @@ static const struct {
     /* clang-format on */
 };
 
-/* A word of lowercase letters low[i..e) as a number: under 8 letters its
- * bytes (as ex_letters8 reads them), up to TIMEX_KEY_MAX five bits a letter
- * (1..26, the first highest) with bit 63 set; 0 for a longer word. */
-#define TIMEX_KEY_MAX 12
-static uint64_t
-timex_word_key(const char *low, size_t i, size_t e)
-{
-        uint64_t key = 0;
-        if (e - i < 8) {
-                for (size_t k = i; k < e; k++)
-                        key |= (uint64_t)(unsigned char)low[k] << (8 * (k - i));
-                return key;
-        }
-        if (e - i > TIMEX_KEY_MAX)
-                return 0;
-        for (size_t k = i; k < e; k++)
-                key = key << 5 | ((unsigned char)low[k] & 31);
-        return key | (uint64_t)1 << 63;
-}
-
-/* The end of the word of letters a-z at low[i] (cut at hi), its key in *key
- * (timex_word_key). low is readable up to size: eight bytes at a time where
- * it can. */
-static inline size_t
-timex_word_end(const char *low, size_t i, size_t hi, size_t size, uint64_t *key)
-{
-        size_t n;
-        if (i + 8 <= size && (n = ex_letters8(low + i, key)) < 8 && i + n <= hi)
-                return i + n;
-        size_t e = i;
-        while (e < hi && low[e] >= 'a' && low[e] <= 'z')
-                e++;
-        *key = timex_word_key(low, i, e);
-        return e;
-}
-
 /* timex_en_words by key: an open-addressing hash table, built once; slot
  * TIMEX_EN_SLOTS, of no word, answers for the words not in it. */
 #define TIMEX_EN_SLOTS 256
@@ -848,7 +812,7 @@ timex_en_init(void)
 {
         for (size_t k = 0; k < sizeof timex_en_words / sizeof timex_en_words[0]; k++) {
                 const char *w = timex_en_words[k].w;
-                uint64_t key = timex_word_key(w, 0, strlen(w));
+                uint64_t key = ex_word_key(w, 0, strlen(w));
                 size_t h = timex_en_slot(key);
                 while (timex_en_key[h] != 0 && timex_en_key[h] != key)
                         h = (h + 1) % TIMEX_EN_SLOTS;
@@ -857,7 +821,7 @@ timex_en_init(void)
         }
         for (size_t k = 0; k < sizeof timex_en_rel / sizeof timex_en_rel[0]; k++) {
                 uint64_t key;
-                timex_word_end(timex_en_rel[k].w, 0, strlen(timex_en_rel[k].w), 0, &key);
+                ex_word_end(timex_en_rel[k].w, 0, strlen(timex_en_rel[k].w), 0, &key);
                 timex_en_relmask[timex_en_find(key)] |= (uint32_t)1 << k;
         }
         /* the slot of no word: in the coming year ("in" is none) stays untried */
@@ -895,7 +859,7 @@ timex_en_part(const char *low, size_t len, size_t i, const struct ex_date *pub, 
                 j = timex_sp(low, len, j + n);
         /* most words after "the" start no part of a year */
         uint64_t key;
-        timex_word_end(low, j, len, len, &key);
+        ex_word_end(low, j, len, len, &key);
         if (!(timex_en_kind[timex_en_find(key)] & (TW_PART | TW_CLOSE)))
                 return 0;
         /* "year-end", "the end of the year": the year itself */
@@ -1290,7 +1254,7 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
                 default:
                         /* a word of letters: an English time starts at its start
                          * or nowhere in it */
-                        e = timex_word_end(t->low, i, hi, t->len + 1, &key);
+                        e = ex_word_end(t->low, i, hi, t->len + 1, &key);
                         if ((i == lo || !timex_alnum(s[i - 1])) &&
                             (timex_en_kind[h = timex_en_find(key)] & TW_START) != 0)
                                 k = timex_en(t->low, hi, i, pub, &tm, timex_en_kind[h],

@@ -260,3 +260,20 @@ ex_slug(const char *s, size_t n, struct ex_buf *out)
                 }
         }
 }
+
+/* A word of lowercase letters as a number (see extract-int.h). */
+uint64_t
+ex_word_key(const char *low, size_t i, size_t e)
+{
+        uint64_t key = 0;
+        if (e - i < 8) {
+                for (size_t k = i; k < e; k++)
+                        key |= (uint64_t)(unsigned char)low[k] << (8 * (k - i));
+                return key;
+        }
+        if (e - i > EX_WORD_KEY_MAX)
+                return 0;
+        for (size_t k = i; k < e; k++)
+                key = key << 5 | ((unsigned char)low[k] & 31);
+        return key | (uint64_t)1 << 63;
+}
