@@ -99,16 +99,6 @@ engine_sort_hits(struct ex_hit *h, size_t n)
 #define ENGINE_MODAL  2u /* a modality cue of the document's language overlaps it */
 #define ENGINE_REPORT 4u /* an attribution cue of the document's language starts in it */
 
-/* The sentence holding offset i, from sentence s on (i at or after s's start):
- * the hits come in order of start, so engine_spans walks instead of searching. */
-static size_t
-engine_sent_from(const struct ex_doc *d, size_t s, size_t i)
-{
-        while (s + 1 < d->t.nsent && d->t.sent[s].end <= i)
-                s++;
-        return s;
-}
-
 /* Mark the sentences that hold a trigger of the document's language, with
  * their neighbours (anaphors look back, continued roles look ahead); only
  * those are read for unknown names, times and quantities. Mark too the
@@ -132,13 +122,13 @@ engine_spans(struct ex_doc *d)
                         if (q->lang != d->lang || ns == 0)
                                 continue;
                         if (q->kind == CUE_REPORT) {
-                                s = engine_sent_from(d, s, hit->start);
+                                s = text_sentence_from(&d->t, s, hit->start);
                                 d->active[s] |= ENGINE_REPORT;
                         } else if (q->kind == CUE_PLANNED || q->kind == CUE_LIKELY ||
                                    q->kind == CUE_NEGATED || q->kind == CUE_NEGATED_S ||
                                    q->kind == CUE_LIKELY_S) {
-                                s = engine_sent_from(d, s, hit->start);
-                                size_t last = engine_sent_from(d, s, hit->end - 1);
+                                s = text_sentence_from(&d->t, s, hit->start);
+                                size_t last = text_sentence_from(&d->t, s, hit->end - 1);
                                 for (size_t k = s; k <= last; k++)
                                         d->active[k] |= ENGINE_MODAL;
                         }
@@ -149,7 +139,7 @@ engine_spans(struct ex_doc *d)
                 any = true;
                 if (ns == 0)
                         continue;
-                s = engine_sent_from(d, s, hit->start);
+                s = text_sentence_from(&d->t, s, hit->start);
                 d->active[s] |= ENGINE_ACTIVE;
                 if (s > 0)
                         d->active[s - 1] |= ENGINE_ACTIVE;
@@ -1804,7 +1794,7 @@ engine_collect(struct ex_doc *d, struct cand **out, size_t *n, size_t *cap)
                 at.right = at.first;
                 while (at.right < d->nments && d->ments[at.right].start < hit->end)
                         at.right++;
-                at.sent = engine_sent_from(d, at.sent, hit->start);
+                at.sent = text_sentence_from(&d->t, at.sent, hit->start);
                 while (at.cl + 1 < d->t.nclause && d->t.clause[at.cl].end <= hit->start)
                         at.cl++;
                 if (engine_candidate(d, hit, &at, &(*out)[*n])) {

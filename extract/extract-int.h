@@ -441,6 +441,16 @@ size_t text_orig(const struct text *t, size_t i);
 /* The sentence / clause index holding offset i. */
 size_t text_sentence_of(const struct text *t, size_t i);
 size_t text_clause_of(const struct text *t, size_t i);
+/* The sentence holding offset i, found from sentence s on (i at or after
+ * its start): for passes that read offsets in order and walk instead of
+ * looking each up. */
+static inline size_t
+text_sentence_from(const struct text *t, size_t s, size_t i)
+{
+        while (s + 1 < t->nsent && t->sent[s].end <= i)
+                s++;
+        return s;
+}
 
 /* ---- timex.c ---- */
 

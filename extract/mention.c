@@ -369,17 +369,6 @@ mention_ending_at(const struct ex_doc *d, size_t e)
         return -1;
 }
 
-/* The sentence holding offset i, as text_sentence_of answers, found from
- * sentence s on (i at or after its start): the passes below read offsets in
- * order, and walk instead of looking each up. */
-static size_t
-mention_sent_from(const struct ex_doc *d, size_t s, size_t i)
-{
-        while (s + 1 < d->t.nsent && d->t.sent[s].end <= i)
-                s++;
-        return s;
-}
-
 /* Whether sentence s is active, as engine_active answers for an offset in it
  * (bit 0 of d->active). */
 static bool
@@ -596,7 +585,7 @@ mention_units(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
         for (size_t ps = 0; ps < pk->nsuffix; ps++) {
                 size_t h = pk->suffix[ps];
                 size_t ss = d->hits[h].start, se = d->hits[h].end;
-                sent = mention_sent_from(d, sent, ss);
+                sent = text_sentence_from(&d->t, sent, ss);
                 if (!mention_sent_active(d, sent))
                         continue;
                 /* 部分股权, 局面: the suffix is the head of another word */
@@ -1618,7 +1607,7 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_picks *pk,
         size_t sent = 0; /* the sentence of clause c (the clauses come in order) */
         for (size_t c = 0; c < d->t.nclause; c++) {
                 size_t p = d->t.clause[c].start, hi = d->t.clause[c].end;
-                sent = mention_sent_from(d, sent, p);
+                sent = text_sentence_from(&d->t, sent, p);
                 if (!mention_sent_active(d, sent))
                         continue;
                 /* only the clause that opens a sentence, or follows a bare date or
@@ -1679,7 +1668,7 @@ mention_anaphors(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
                 size_t h = pk->anaphor[i];
                 const struct ex_cue *cue = &x->cues[d->hits[h].pay & 0xffffff];
                 size_t s = d->hits[h].start, e = d->hits[h].end;
-                sent = mention_sent_from(d, sent, s);
+                sent = text_sentence_from(&d->t, sent, s);
                 if (!mention_free_span(occ, s, e) || !mention_sent_active(d, sent))
                         continue;
                 /* Inside a word that only looks like one (其中, 尤其)? */
