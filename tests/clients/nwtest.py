@@ -3,6 +3,7 @@ free 127.0.0.1 ports in a temp dir, the tools run as real processes, test
 articles, and the ground truth read back from the replay socket.
 Every wait is bounded in time.
 """
+import atexit
 import json
 import os
 import signal
@@ -16,6 +17,21 @@ BIN = os.environ.get("NW_BIN", "")
 SRC = os.environ.get("NW_SOURCE_DIR", os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
 PY = "/usr/bin/python3"
+
+
+# Every daemon a test starts, killed at exit if still running: a failed
+# check() exits at once, and must not leave a newswired behind.
+_STARTED = []
+
+
+def _reap():
+    for p in _STARTED:
+        if p.poll() is None:
+            p.kill()
+            p.wait(10)
+
+
+atexit.register(_reap)
 
 
 def fail(msg):
@@ -110,6 +126,7 @@ class Daemon:
         args += list(extra)
         env = dict(os.environ, NEWSWIRE_DATA=os.path.join(SRC, "data"))
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        _STARTED.append(self.proc)
         self.env = dict(os.environ, NEWSWIRE_URL=self.url, NEWSWIRE_PUB=self.pub,
                         NEWSWIRE_REPLAY=self.replay, NEWSWIRE_DATA=os.path.join(SRC, "data"))
         deadline = time.time() + 20

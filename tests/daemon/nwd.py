@@ -1,6 +1,7 @@
 """Helpers for newswired's end-to-end tests: start the real daemon in a temp
 dir on free 127.0.0.1 ports and ipc paths, talk HTTP, SUB and replay to it.
 Every wait is bounded. Needs /usr/bin/python3 with python3-zmq and msgpack."""
+import atexit
 import http.client
 import json
 import os
@@ -18,6 +19,21 @@ import zmq
 BIN = os.environ.get("NW_BIN") or os.path.join(os.path.dirname(__file__), "../../build/bin")
 SRC = os.environ.get("NW_SOURCE_DIR") or os.path.join(os.path.dirname(__file__), "../..")
 CORPUS = os.path.join(SRC, "examples", "articles")
+
+
+# Every daemon a test starts, killed at exit if still running: a failed
+# check() exits at once, and must not leave a newswired behind.
+_STARTED = []
+
+
+def _reap():
+    for p in _STARTED:
+        if p.poll() is None:
+            p.kill()
+            p.wait(10)
+
+
+atexit.register(_reap)
 
 
 def fail(msg):
@@ -78,6 +94,7 @@ class Daemon:
     def start(self, wait=True):
         logf = open(self.log, "ab")
         self.proc = subprocess.Popen(self.argv(), stdout=logf, stderr=logf, env=self.env)
+        _STARTED.append(self.proc)
         logf.close()
         if wait:
             deadline = time.time() + 20
