@@ -123,6 +123,60 @@ ex_letters8(const char *p, uint64_t *key)
         return n;
 #endif
 }
+/* The code point of the well-formed three-byte character at s[i], or 0 when
+ * none starts there. */
+static inline uint32_t
+ex_cp3(const char *s, size_t len, size_t i)
+{
+        if (i + 3 > len)
+                return 0;
+        const unsigned char *u = (const unsigned char *)s + i;
+        /* continuation bytes 10xxxxxx become their six bits, anything else more */
+        uint32_t b1 = u[1] ^ 0x80u, b2 = u[2] ^ 0x80u;
+        if ((u[0] & 0xf0) != 0xe0 || (b1 | b2) > 0x3f)
+                return 0;
+        return ((uint32_t)(u[0] & 0x0f) << 12) | (b1 << 6) | b2;
+}
+/* The lead-to-lead skip of the time and quantity scans: the first place from
+ * i on (below hi) whose byte class in cls is neither 0 (nothing starts there)
+ * nor zh, or a Chinese character (class zh) that passes maybe, a filter made
+ * by EX_CPSET_INIT and read straight from the character's last two bytes
+ * (the low 12 bits of its code point) without decoding it. The text is
+ * well-formed (text.c replaces invalid UTF-8), so a zh byte leads a
+ * three-byte character; were it not, a character would be misread, never a
+ * byte past hi. Always inlined: each scan's tables then fold into it. */
+static inline __attribute__((always_inline)) size_t
+ex_lead_skip(const char *s, size_t i, size_t hi, const unsigned char cls[256], int zh,
+             const uint64_t maybe[64])
+{
+        const unsigned char *u = (const unsigned char *)s;
+        while (i + 3 <= hi) {
+                int class = cls[u[i]];
+                if (class == zh) {
+                        /* a run of Chinese characters: the bound is checked
+                         * once for two of them */
+                        for (;;) {
+                                if (maybe[u[i + 1] & 63] >> (u[i + 2] & 63) & 1)
+                                        return i;
+                                i += 3;
+                                if (i + 6 > hi || cls[u[i]] != zh)
+                                        break;
+                                if (maybe[u[i + 1] & 63] >> (u[i + 2] & 63) & 1)
+                                        return i;
+                                i += 3;
+                                if (cls[u[i]] != zh)
+                                        break;
+                        }
+                } else if (class == 0) {
+                        i++;
+                } else {
+                        return i;
+                }
+        }
+        while (i < hi && cls[u[i]] == 0)
+                i++;
+        return i;
+}
 /* A word of lowercase letters low[i..e) as a number, for the scans' word
  * tables: under 8 letters its bytes (as ex_letters8 reads them), up to
  * EX_WORD_KEY_MAX letters five bits a letter (1..26, the first highest)

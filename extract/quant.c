@@ -23,26 +23,11 @@ quant_lit(const char *s, size_t len, size_t i, const char *lit)
         return n;
 }
 
-/* The code point of the well-formed three-byte character at s[i], or 0 when
- * none starts there. */
-static inline uint32_t
-quant_cp3(const char *s, size_t len, size_t i)
-{
-        if (i + 3 > len)
-                return 0;
-        const unsigned char *u = (const unsigned char *)s + i;
-        /* continuation bytes 10xxxxxx become their six bits, anything else more */
-        uint32_t b1 = u[1] ^ 0x80u, b2 = u[2] ^ 0x80u;
-        if ((u[0] & 0xf0) != 0xe0 || (b1 | b2) > 0x3f)
-                return 0;
-        return ((uint32_t)(u[0] & 0x0f) << 12) | (b1 << 6) | b2;
-}
-
 /* The value of a Chinese digit character at s[i] (零〇一二两三...九), or -1. */
 static int
 quant_zh_digit(const char *s, size_t len, size_t i)
 {
-        switch (quant_cp3(s, len, i)) {
+        switch (ex_cp3(s, len, i)) {
         case 0x96f6: /* 零 */
         case 0x3007: /* 〇 */
                 return 0;
@@ -74,7 +59,7 @@ quant_zh_digit(const char *s, size_t len, size_t i)
 static double
 quant_zh_mult(const char *s, size_t len, size_t i)
 {
-        switch (quant_cp3(s, len, i)) {
+        switch (ex_cp3(s, len, i)) {
         case 0x5341: /* 十 */
                 return 10;
         case 0x767e: /* 百 */
@@ -418,7 +403,7 @@ static void
 quant_zh_after_add(const struct quant_zh_word *list, size_t n, unsigned kind)
 {
         for (size_t k = 0; k < n; k++)
-                quant_zh_after[quant_cp3(list[k].w, strlen(list[k].w), 0) & 0xfff] |= kind;
+                quant_zh_after[ex_cp3(list[k].w, strlen(list[k].w), 0) & 0xfff] |= kind;
 }
 
 /* Scan Chinese quantities at s[i]; length consumed or 0. */
@@ -430,7 +415,7 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
         size_t k, j;
         double v;
         /* the character at i (0 at a digit) tells the ranks and prefixes tried */
-        uint32_t c0 = quant_cp3(s, hi, i);
+        uint32_t c0 = ex_cp3(s, hi, i);
         /* Ranks: 前三, 第一名, 首位, 榜首 */
         if (c0 == 0x524d /* 前 */ && (k = quant_lit(s, hi, i, "前")) > 0 &&
             (j = quant_number(s, hi, i + k, &v)) > 0 && v >= 1 && v <= 100) {
@@ -498,7 +483,7 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
                 mult = quant_zh_mult(s, e, m) >= 100;
         /* the lists of the words after a number tried only when one of their
          * words starts with the character at e */
-        unsigned after = quant_zh_after[quant_cp3(s, hi, e) & 0xfff];
+        unsigned after = quant_zh_after[ex_cp3(s, hi, e) & 0xfff];
         const struct quant_zh_word *money = quant_zh_money;
         for (size_t m = 0; (after & QA_MONEY) && m < QUANT_NWORDS(quant_zh_money); m++) {
                 if ((k = quant_lit(s, hi, e, money[m].w)) > 0) {
@@ -803,7 +788,7 @@ quant_zh_lead(uint32_t cp)
 
 /* What quant_scan does at a byte of the text. */
 enum {
-        QB_NONE,  /* nothing starts here */
+        QB_NONE,  /* nothing starts here (0, as ex_lead_skip reads it) */
         QB_DIGIT, /* a Chinese (3000万) or English (30 million) quantity may */
         QB_WORD,  /* a letter: an English quantity may start at a word (quant_en_kinds) */
         QB_SIGN,  /* $, or the first byte of € £ ¥: an English amount may */
@@ -827,42 +812,11 @@ static const unsigned char quant_byte[256] = {
 /* clang-format on */
 
 /* The first place from i on where a quantity may start: bytes of no class and
- * Chinese characters that miss the filter of QUANT_ZH_LEADS are stepped over,
- * the filter read straight from a character's last two bytes (the low 12
- * bits of its code point) without decoding it. The text is well-formed
- * (text.c replaces invalid UTF-8), so a byte of E3..E9 leads a three-byte
- * character; were it not, a character would be misread, never a byte past
- * hi. */
+ * Chinese characters that miss the filter of QUANT_ZH_LEADS are stepped over. */
 static inline size_t
 quant_skip(const char *s, size_t i, size_t hi)
 {
-        const unsigned char *u = (const unsigned char *)s;
-        while (i + 3 <= hi) {
-                int class = quant_byte[u[i]];
-                if (class == QB_ZH) {
-                        /* a run of Chinese characters: the bound is checked
-                         * once for two of them */
-                        for (;;) {
-                                if (quant_zh_maybe[u[i + 1] & 63] >> (u[i + 2] & 63) & 1)
-                                        return i;
-                                i += 3;
-                                if (i + 6 > hi || quant_byte[u[i]] != QB_ZH)
-                                        break;
-                                if (quant_zh_maybe[u[i + 1] & 63] >> (u[i + 2] & 63) & 1)
-                                        return i;
-                                i += 3;
-                                if (quant_byte[u[i]] != QB_ZH)
-                                        break;
-                        }
-                } else if (class == QB_NONE) {
-                        i++;
-                } else {
-                        return i;
-                }
-        }
-        while (i < hi && quant_byte[u[i]] == QB_NONE)
-                i++;
-        return i;
+        return ex_lead_skip(s, i, hi, quant_byte, QB_ZH, quant_zh_maybe);
 }
 
 /* Whether the byte is an ASCII letter or digit (by its class). */
@@ -903,7 +857,7 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
                         lead = kinds != 0;
                 } else if (class == QB_ZH) {
                         /* most characters of Chinese text are no lead */
-                        cp = quant_cp3(s, hi, i);
+                        cp = ex_cp3(s, hi, i);
                         lead = quant_zh_lead(cp);
                 } else {
                         lead = true;

@@ -89,21 +89,6 @@ timex_parse_date(const char *s, struct ex_date *d)
         }
 }
 
-/* The code point of the well-formed three-byte character at s[i], or 0 when
- * none starts there. */
-static inline uint32_t
-timex_cp3(const char *s, size_t len, size_t i)
-{
-        if (i + 3 > len)
-                return 0;
-        const unsigned char *u = (const unsigned char *)s + i;
-        /* continuation bytes 10xxxxxx become their six bits, anything else more */
-        uint32_t b1 = u[1] ^ 0x80u, b2 = u[2] ^ 0x80u;
-        if ((u[0] & 0xf0) != 0xe0 || (b1 | b2) > 0x3f)
-                return 0;
-        return ((uint32_t)(u[0] & 0x0f) << 12) | (b1 << 6) | b2;
-}
-
 /* The value of a Chinese digit 零一二三四五六七八九, or -1. */
 static int
 timex_zh_digit(uint32_t cp)
@@ -153,7 +138,7 @@ timex_small(const char *s, size_t len, size_t i, int *v)
         bool any = false;
         j = i;
         for (;;) {
-                uint32_t cp = timex_cp3(s, len, j);
+                uint32_t cp = ex_cp3(s, len, j);
                 int d = cp == 0x4e24 /* 两 */ ? 2 : timex_zh_digit(cp);
                 if (d >= 0) {
                         cur = d;
@@ -179,7 +164,7 @@ timex_zh_year(const char *s, size_t len, size_t i, int *y)
         size_t j = i;
         int v = 0, n = 0;
         while (n < 4) {
-                uint32_t cp = timex_cp3(s, len, j);
+                uint32_t cp = ex_cp3(s, len, j);
                 int d = cp == 0x3007 /* 〇 */ ? 0 : timex_zh_digit(cp);
                 if (d < 0)
                         break;
@@ -187,7 +172,7 @@ timex_zh_year(const char *s, size_t len, size_t i, int *y)
                 n++;
                 j += 3;
         }
-        if (n != 4 || timex_cp3(s, len, j) != 0x5e74 /* 年 */)
+        if (n != 4 || ex_cp3(s, len, j) != 0x5e74 /* 年 */)
                 return 0;
         *y = v;
         return j + 3 - i;
@@ -256,7 +241,7 @@ timex_season_lead(const char *s, size_t len, size_t i)
 {
         if (i < len && s[i] == 'Q')
                 return true;
-        switch (timex_cp3(s, len, i)) {
+        switch (ex_cp3(s, len, i)) {
         case 0x6625: /* 春 */
         case 0x590f: /* 夏 */
         case 0x79cb: /* 秋 */
@@ -339,7 +324,7 @@ enum {
 static bool
 timex_zh_numeral_next(const char *s, size_t len, size_t i)
 {
-        switch (timex_cp3(s, len, i + 3)) {
+        switch (ex_cp3(s, len, i + 3)) {
         case 0x96f6: /* 零 */
         case 0x4e00: /* 一 */
         case 0x4e8c: /* 二 */
@@ -367,7 +352,7 @@ timex_zh_numeral_next(const char *s, size_t len, size_t i)
 static bool
 timex_zh_word_next(const char *s, size_t len, size_t i)
 {
-        switch (timex_cp3(s, len, i + 3)) {
+        switch (ex_cp3(s, len, i + 3)) {
         case 0x5e74: /* 年 */
         case 0x5e95: /* 底 */
         case 0x5185: /* 内 */
@@ -418,7 +403,7 @@ timex_zh(const char *s, size_t len, size_t i, unsigned g, const struct ex_date *
         if ((g & ~(unsigned)(TZ_ARABIC | TZ_MONTHDAY)) == 0 && (g & TZ_ARABIC)) {
                 for (j = i; j < len && s[j] >= '0' && s[j] <= '9';)
                         j++;
-                switch (timex_cp3(s, len, j)) {
+                switch (ex_cp3(s, len, j)) {
                 case 0x5e74: /* 年 */
                 case 0x6625: /* 春 */
                 case 0x590f: /* 夏 */
@@ -1147,7 +1132,7 @@ timex_zh_kinds(uint32_t cp)
 
 /* What timex_scan does at a byte of the text. */
 enum {
-        TB_NONE,  /* nothing starts here */
+        TB_NONE,  /* nothing starts here (0, as ex_lead_skip reads it) */
         TB_DIGIT, /* a Chinese (2024年) or English (25 March) time may */
         TB_WORD,  /* a letter: an English time may start at a word (timex_en_kind) */
         TB_ZH,    /* the first byte of a character of U+3000..U+9FFF */
@@ -1177,42 +1162,11 @@ timex_alnum(char c)
 }
 
 /* The first place from i on where a time may start: bytes of no class and
- * Chinese characters that miss the filter of TIMEX_ZH_LEADS are stepped over,
- * the filter read straight from a character's last two bytes (the low 12
- * bits of its code point) without decoding it. The text is well-formed
- * (text.c replaces invalid UTF-8), so a byte of E3..E9 leads a three-byte
- * character; were it not, a character would be misread, never a byte past
- * hi. */
+ * Chinese characters that miss the filter of TIMEX_ZH_LEADS are stepped over. */
 static inline size_t
 timex_skip(const char *s, size_t i, size_t hi)
 {
-        const unsigned char *u = (const unsigned char *)s;
-        while (i + 3 <= hi) {
-                int class = timex_byte[u[i]];
-                if (class == TB_ZH) {
-                        /* a run of Chinese characters: the bound is checked
-                         * once for two of them */
-                        for (;;) {
-                                if (timex_zh_maybe[u[i + 1] & 63] >> (u[i + 2] & 63) & 1)
-                                        return i;
-                                i += 3;
-                                if (i + 6 > hi || timex_byte[u[i]] != TB_ZH)
-                                        break;
-                                if (timex_zh_maybe[u[i + 1] & 63] >> (u[i + 2] & 63) & 1)
-                                        return i;
-                                i += 3;
-                                if (timex_byte[u[i]] != TB_ZH)
-                                        break;
-                        }
-                } else if (class == TB_NONE) {
-                        i++;
-                } else {
-                        return i;
-                }
-        }
-        while (i < hi && timex_byte[u[i]] == TB_NONE)
-                i++;
-        return i;
+        return ex_lead_skip(s, i, hi, timex_byte, TB_ZH, timex_zh_maybe);
 }
 
 void
@@ -1245,7 +1199,7 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
                                 i++;
                         break;
                 case TB_ZH:
-                        cp = timex_cp3(s, hi, i);
+                        cp = ex_cp3(s, hi, i);
                         if ((kinds = timex_zh_kinds(cp)) != 0 && (i == lo || s[i - 1] != '.'))
                                 k = timex_zh(s, hi, i, kinds, pub, &tm);
                         if (k == 0)
