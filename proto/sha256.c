@@ -16,13 +16,6 @@
 
 #include "nw-private.h"
 
-struct sha256 {
-        uint32_t h[8];
-        uint8_t block[64];
-        size_t fill;    /* bytes in block */
-        uint64_t total; /* bytes hashed */
-};
-
 static const uint32_t sha256_k[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -43,7 +36,7 @@ sha256_ror(uint32_t x, unsigned n)
 
 /* Hash one 64-byte block into the state. */
 static void
-sha256_block(struct sha256 *s, const uint8_t *p)
+sha256_block(uint32_t hs[8], const uint8_t *p)
 {
         uint32_t w[64], a, b, c, d, e, f, g, h, t1, t2;
         int i;
@@ -56,8 +49,8 @@ sha256_block(struct sha256 *s, const uint8_t *p)
                        (sha256_ror(w[i - 15], 7) ^ sha256_ror(w[i - 15], 18) ^ (w[i - 15] >> 3)) +
                        w[i - 7] +
                        (sha256_ror(w[i - 2], 17) ^ sha256_ror(w[i - 2], 19) ^ (w[i - 2] >> 10));
-        a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3];
-        e = s->h[4], f = s->h[5], g = s->h[6], h = s->h[7];
+        a = hs[0], b = hs[1], c = hs[2], d = hs[3];
+        e = hs[4], f = hs[5], g = hs[6], h = hs[7];
         for (i = 0; i < 64; i++) {
                 t1 = h + (sha256_ror(e, 6) ^ sha256_ror(e, 11) ^ sha256_ror(e, 25)) +
                      ((e & f) ^ (~e & g)) + sha256_k[i] + w[i];
@@ -66,8 +59,8 @@ sha256_block(struct sha256 *s, const uint8_t *p)
                 h = g, g = f, f = e, e = d + t1;
                 d = c, c = b, b = a, a = t1 + t2;
         }
-        s->h[0] += a, s->h[1] += b, s->h[2] += c, s->h[3] += d;
-        s->h[4] += e, s->h[5] += f, s->h[6] += g, s->h[7] += h;
+        hs[0] += a, hs[1] += b, hs[2] += c, hs[3] += d;
+        hs[4] += e, hs[5] += f, hs[6] += g, hs[7] += h;
 }
 
 #ifdef SHA256_NI
@@ -130,94 +123,65 @@ sha256_blocks_ni(uint32_t h[8], const uint8_t *p, size_t n)
 }
 #endif
 
-/* Hash n 64-byte blocks into the state, with the fastest code this machine runs. */
+/* Hash n 64-byte blocks into the state h, with the fastest code this machine runs. */
 static void
-sha256_blocks(struct sha256 *s, const uint8_t *p, size_t n)
+sha256_blocks(uint32_t h[8], const uint8_t *p, size_t n)
 {
 #ifdef SHA256_NI
         if (sha256_have_ni()) {
-                sha256_blocks_ni(s->h, p, n);
+                sha256_blocks_ni(h, p, n);
                 return;
         }
 #endif
         for (; n > 0; n--, p += 64)
-                sha256_block(s, p);
+                sha256_block(h, p);
 }
 
-/* Start a hash. */
+/* The eight hex digits of x, the highest first, at out[0..8): the nibbles
+ * spread to a byte each and turned into digits eight at a time. */
 static void
-sha256_init(struct sha256 *s)
+sha256_hex8(uint32_t x, char *out)
 {
-        static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+        uint64_t t = x;
 
-        memcpy(s->h, iv, sizeof iv);
-        s->fill = 0;
-        s->total = 0;
+        t = (t | t << 16) & 0x0000ffff0000ffffull;
+        t = (t | t << 8) & 0x00ff00ff00ff00ffull;
+        t = (t | t << 4) & 0x0f0f0f0f0f0f0f0full; /* byte k: nibble k, the lowest first */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        t = __builtin_bswap64(t); /* the highest nibble at the lowest address */
+#elif !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_BIG_ENDIAN__
+#error "sha256_hex8: unknown byte order"
+#endif
+        /* '0' + v, and 'a' - '0' - 10 more for v >= 10 (v + 6 carries into bit 4) */
+        t += 0x3030303030303030ull +
+             (((t + 0x0606060606060606ull) >> 4) & 0x0101010101010101ull) * 39;
+        memcpy(out, &t, 8);
 }
 
-/* Feed bytes. */
-static void
-sha256_update(struct sha256 *s, const uint8_t *p, size_t n)
-{
-        size_t take;
-
-        s->total += n;
-        while (n > 0) {
-                if (s->fill == 0 && n >= 64) {
-                        size_t whole = n / 64;
-                        sha256_blocks(s, p, whole);
-                        p += 64 * whole;
-                        n -= 64 * whole;
-                        continue;
-                }
-                take = 64 - s->fill < n ? 64 - s->fill : n;
-                memcpy(s->block + s->fill, p, take);
-                s->fill += take;
-                p += take;
-                n -= take;
-                if (s->fill == 64) {
-                        sha256_blocks(s, s->block, 1);
-                        s->fill = 0;
-                }
-        }
-}
-
-/* Pad, finish and write the 32-byte digest. */
-static void
-sha256_final(struct sha256 *s, uint8_t out[32])
-{
-        uint64_t bits = s->total * 8;
-        uint8_t pad[72] = {0x80};
-        size_t padlen = (s->fill < 56 ? 56 : 120) - s->fill;
-        int i;
-
-        for (i = 0; i < 8; i++)
-                pad[padlen + i] = (uint8_t)(bits >> (56 - 8 * i));
-        sha256_update(s, pad, padlen + 8);
-        for (i = 0; i < 8; i++) {
-                out[4 * i] = (uint8_t)(s->h[i] >> 24);
-                out[4 * i + 1] = (uint8_t)(s->h[i] >> 16);
-                out[4 * i + 2] = (uint8_t)(s->h[i] >> 8);
-                out[4 * i + 3] = (uint8_t)s->h[i];
-        }
-}
-
-/* SHA-256 of buf as 64 lowercase hex characters and a NUL. */
+/* SHA-256 of buf as 64 lowercase hex characters and a NUL: the whole
+ * blocks straight from buf, then the rest with its padding and length in
+ * one or two blocks on the stack. */
 void
 nw_sha256_hex(const void *buf, size_t len, char hex[65])
 {
-        static const char digits[] = "0123456789abcdef";
-        struct sha256 s;
-        uint8_t d[32];
+        uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+        const uint8_t *p = buf;
+        size_t whole = len / 64, rest = len % 64, n = rest < 56 ? 64 : 128;
+        uint64_t bits = (uint64_t)len * 8;
+        uint8_t tail[128];
         int i;
 
-        sha256_init(&s);
-        sha256_update(&s, buf, len);
-        sha256_final(&s, d);
-        for (i = 0; i < 32; i++) {
-                hex[2 * i] = digits[d[i] >> 4];
-                hex[2 * i + 1] = digits[d[i] & 0xf];
-        }
+        if (whole > 0)
+                sha256_blocks(h, p, whole);
+        if (rest > 0)
+                memcpy(tail, p + 64 * whole, rest);
+        tail[rest] = 0x80;
+        memset(tail + rest + 1, 0, n - 8 - rest - 1);
+        for (i = 0; i < 8; i++)
+                tail[n - 8 + i] = (uint8_t)(bits >> (56 - 8 * i));
+        sha256_blocks(h, tail, n / 64);
+        for (i = 0; i < 8; i++)
+                sha256_hex8(h[i], hex + 8 * i);
         hex[64] = '\0';
 }
