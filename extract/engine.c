@@ -1335,6 +1335,20 @@ engine_attr_display(const char *v)
         return v;
 }
 
+/* Whether the placeholder name nm[0..n) is the string s. */
+static inline bool
+engine_name_is(const char *nm, size_t n, const char *s)
+{
+        /* the first byte tells most apart; nm holds no NUL, so a shorter s
+         * differs at its end */
+        if (n == 0 || s[0] != nm[0])
+                return n == 0 && s[0] == '\0';
+        return strncmp(s + 1, nm + 1, n - 1) == 0 && s[n] == '\0';
+}
+
+/* Whether the placeholder name nm[0..n) is the literal lit. */
+#define ENGINE_NAME_LIT(nm, n, lit) ((n) == sizeof lit - 1 && memcmp(nm, lit, sizeof lit - 1) == 0)
+
 /* Render one summary template into out: {role} fillers (English names),
  * {time}, {qty} (the most telling quantity), {qty.KIND} (one of that kind
  * only), {attr.KEY}, {type}; a [..] part drops when a placeholder in it is
@@ -1362,7 +1376,7 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                 while (*tpl == ' ')
                         tpl++;
         }
-        bool in_opt = false, opt_empty = false, ok = true;
+        bool in_opt = false, opt_empty = false;
         for (const char *p = tpl; *p;) {
                 struct ex_buf *b = in_opt ? opt : out;
                 if (*p == '[') {
@@ -1381,7 +1395,10 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                 }
                 if (*p != '{') {
                         /* literal text up to the next special character */
-                        size_t k = strcspn(p, in_opt ? "[]{" : "[{");
+                        size_t k = 1;
+                        while (p[k] != '\0' && p[k] != '[' && p[k] != '{' &&
+                               (p[k] != ']' || !in_opt))
+                                k++;
                         ex_buf_add(b, p, k);
                         p += k;
                         continue;
@@ -1389,61 +1406,63 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                 const char *e = strchr(p, '}');
                 if (e == NULL)
                         break;
-                char name[64];
-                size_t n =
-                    (size_t)(e - p - 1) < sizeof name - 1 ? (size_t)(e - p - 1) : sizeof name - 1;
-                memcpy(name, p + 1, n);
-                name[n] = '\0';
+                /* the placeholder's name: nm[0..n), at most 63 bytes */
+                const char *nm = p + 1;
+                size_t n = (size_t)(e - nm) < 63 ? (size_t)(e - nm) : 63;
+                const char *ask;
                 size_t before = b->len;
-                if (strcmp(name, "type") == 0) {
+                if (ENGINE_NAME_LIT(nm, n, "type")) {
                         ex_buf_adds(b, c->type);
-                } else if (strcmp(name, "time") == 0) {
+                } else if (ENGINE_NAME_LIT(nm, n, "time")) {
                         if (timev != NULL && *timev) {
                                 char tb[48];
                                 timex_display(timev, tb, sizeof tb);
                                 ex_buf_adds(b, tb);
                         }
-                } else if (strncmp(name, "qty", 3) == 0) {
+                } else if (n >= 3 && memcmp(nm, "qty", 3) == 0) {
                         /* the most telling quantity: money, then counts... */
                         static const char *order[] = {"money",   "count",    "multiple",
                                                       "percent", "duration", "rank"};
-                        const char *only = name[3] == '.' ? name + 4 : NULL;
+                        bool only = n > 3 && nm[3] == '.'; /* {qty.KIND}: that kind only */
                         const struct ex_qty *q = NULL;
-                        for (size_t o = 0; o < 6 && q == NULL; o++)
+                        for (size_t o = 0; o < 6 && q == NULL; o++) {
+                                if (only && !engine_name_is(nm + 4, n - 4, order[o]))
+                                        continue;
                                 for (size_t i = 0; i < c->nqty && q == NULL; i++)
-                                        if (strcmp(d->qtys[c->qty[i]].kind, order[o]) == 0 &&
-                                            (only == NULL || strcmp(only, order[o]) == 0))
+                                        if (engine_qty_is(&d->qtys[c->qty[i]], order[o]))
                                                 q = &d->qtys[c->qty[i]];
+                        }
                         if (q != NULL)
                                 quant_display(q, b);
-                } else if (strncmp(name, "attr.", 5) == 0) {
+                } else if (n >= 5 && memcmp(nm, "attr.", 5) == 0) {
                         for (size_t i = 0; i < c->nattrs; i++)
-                                if (strcmp(c->attrs[i]->key, name + 5) == 0) {
+                                if (engine_name_is(nm + 5, n - 5, c->attrs[i]->key)) {
                                         ex_buf_adds(b, engine_attr_display(c->attrs[i]->value));
                                         break;
                                 }
-                } else if (strchr(name, '?') != NULL) {
+                } else if ((ask = memchr(nm, '?', n)) != NULL) {
                         /* {ROLE?ONE:MANY}: agreement with the number of fillers
                          * ({agent?invests:invest}) */
-                        char *q = strchr(name, '?'), *colon = strchr(q, ':');
-                        *q = '\0';
+                        size_t rl = (size_t)(ask - nm);
+                        const char *one = ask + 1, *end = nm + n;
+                        const char *colon = memchr(one, ':', (size_t)(end - one));
                         size_t k = 0;
                         for (size_t i = 0; i < c->nargs; i++)
-                                if (engine_role_is(c->arg_role[i], name))
+                                if (engine_name_is(nm, rl, c->arg_role[i]))
                                         k++;
-                        if (colon != NULL) {
-                                *colon = '\0';
-                                ex_buf_adds(b, k == 1 ? q + 1 : colon + 1);
-                        } else if (k == 1) {
-                                ex_buf_adds(b, q + 1);
-                        }
+                        if (colon != NULL)
+                                ex_buf_add(b, k == 1 ? one : colon + 1,
+                                           k == 1 ? (size_t)(colon - one)
+                                                  : (size_t)(end - colon - 1));
+                        else if (k == 1)
+                                ex_buf_add(b, one, (size_t)(end - one));
                         if (b->len == before)
                                 before = (size_t)-1; /* an empty form is no empty role */
                 } else {
                         /* the fillers in the order of the text */
                         size_t idx[ENGINE_MAX_ARGS], total = 0;
                         for (size_t i = 0; i < c->nargs; i++) {
-                                if (!engine_role_is(c->arg_role[i], name))
+                                if (!engine_name_is(nm, n, c->arg_role[i]))
                                         continue;
                                 size_t j = total++;
                                 while (j > 0 && d->ments[c->arg_ment[idx[j - 1]]].start >
@@ -1464,12 +1483,12 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                 if (before != (size_t)-1 && b->len == before) {
                         if (in_opt)
                                 opt_empty = true;
-                        else
-                                ok = false;
+                        else if (strict)
+                                return false; /* the rest cannot make it fill */
                 }
                 p = e + 1;
         }
-        return ok || !strict;
+        return true;
 }
 
 /* The summary: the first template of the modality's slots (negated: its own,
