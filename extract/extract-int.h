@@ -137,40 +137,65 @@ ex_cp3(const char *s, size_t len, size_t i)
                 return 0;
         return ((uint32_t)(u[0] & 0x0f) << 12) | (b1 << 6) | b2;
 }
+/* The filter ex_lead_skip reads for the Chinese characters of a set made
+ * by EX_CPSET_INIT: a byte per low 12 bits of a code point, at index
+ * (third byte & 63) << 8 | (second byte & 63), so a character's test is one
+ * 16-bit load, a mask and a byte load (ex_lead_index). */
+#define EX_LEAD_FILTER_SIZE 0x3f40
+static inline unsigned
+ex_lead_index(const unsigned char *p)
+{
+        return ((unsigned)p[2] << 8 | p[1]) & 0x3f3f;
+}
+/* Fill filter (EX_LEAD_FILTER_SIZE bytes) from the bits of maybe. */
+static inline void
+ex_lead_filter(const uint64_t maybe[64], unsigned char *filter)
+{
+        for (unsigned hi6 = 0; hi6 < 64; hi6++)
+                for (unsigned lo6 = 0; lo6 < 64; lo6++)
+                        filter[lo6 << 8 | hi6] = maybe[hi6] >> lo6 & 1;
+}
 /* The lead-to-lead skip of the time and quantity scans: the first place from
  * i on (below hi) whose byte class in cls is neither 0 (nothing starts there)
- * nor zh, or a Chinese character (class zh) that passes maybe, a filter made
- * by EX_CPSET_INIT and read straight from the character's last two bytes
- * (the low 12 bits of its code point) without decoding it. The text is
- * well-formed (text.c replaces invalid UTF-8), so a zh byte leads a
- * three-byte character; were it not, a character would be misread, never a
- * byte past hi. Always inlined: each scan's tables then fold into it. */
+ * nor zh, or a Chinese character (class zh) that passes filter (made by
+ * ex_lead_filter), read straight from the character's last two bytes without
+ * decoding it. The text is well-formed (text.c replaces invalid UTF-8), so a
+ * zh byte leads a three-byte character; were it not, a character would be
+ * misread, never a byte past hi. Always inlined: each scan's tables then
+ * fold into it. */
 static inline __attribute__((always_inline)) size_t
 ex_lead_skip(const char *s, size_t i, size_t hi, const unsigned char cls[256], int zh,
-             const uint64_t maybe[64])
+             const unsigned char *filter)
 {
         const unsigned char *u = (const unsigned char *)s;
         while (i + 3 <= hi) {
                 int class = cls[u[i]];
-                if (class == zh) {
-                        /* a run of Chinese characters: the bound is checked
-                         * once for two of them */
-                        for (;;) {
-                                if (maybe[u[i + 1] & 63] >> (u[i + 2] & 63) & 1)
-                                        return i;
-                                i += 3;
-                                if (i + 6 > hi || cls[u[i]] != zh)
-                                        break;
-                                if (maybe[u[i + 1] & 63] >> (u[i + 2] & 63) & 1)
-                                        return i;
-                                i += 3;
-                                if (cls[u[i]] != zh)
-                                        break;
-                        }
-                } else if (class == 0) {
+                if (class == 0) {
                         i++;
-                } else {
+                        continue;
+                }
+                if (class != zh)
                         return i;
+                /* a run of Chinese characters, two at a time while six bytes
+                 * remain: the bound is checked once for both */
+                for (;;) {
+                        if (i + 6 > hi) {
+                                if (filter[ex_lead_index(u + i)])
+                                        return i;
+                                i += 3;
+                                break;
+                        }
+                        if (filter[ex_lead_index(u + i)])
+                                return i;
+                        if (cls[u[i + 3]] != zh) {
+                                i += 3;
+                                break;
+                        }
+                        if (filter[ex_lead_index(u + i + 3)])
+                                return i + 3;
+                        i += 6;
+                        if (cls[u[i]] != zh)
+                                break;
                 }
         }
         while (i < hi && cls[u[i]] == 0)

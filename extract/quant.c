@@ -573,7 +573,6 @@ static const struct {
 #define QUANT_EN_SLOTS 256
 static uint64_t quant_en_key[QUANT_EN_SLOTS];       /* 0: a free slot */
 static unsigned char quant_en_kind[QUANT_EN_SLOTS]; /* QW_* */
-static pthread_once_t quant_once = PTHREAD_ONCE_INIT;
 
 /* The first slot of key in the table. */
 static inline size_t
@@ -582,10 +581,10 @@ quant_en_slot(uint64_t key)
         return (size_t)((key * 0x9e3779b97f4a7c15u) >> 56) % QUANT_EN_SLOTS;
 }
 
-/* Hash quant_en_words into the table, and fill quant_zh_after (by
- * pthread_once). */
+/* Hash quant_en_words into the table, and fill quant_zh_after (once, by
+ * quant_init). */
 static void
-quant_init(void)
+quant_en_init(void)
 {
         static const struct quant_zh_word times[] = {{"倍", "x"}};
         quant_zh_after_add(quant_zh_money, QUANT_NWORDS(quant_zh_money), QA_MONEY);
@@ -770,6 +769,17 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
 /* The filter of the characters of QUANT_ZH_LEADS (by the low 12 bits of
  * their code points). */
 static const uint64_t quant_zh_maybe[64] = EX_CPSET_INIT(QUANT_ZH_LEADS);
+/* The same as quant_skip reads it (ex_lead_filter, by quant_init). */
+static unsigned char quant_zh_filter[EX_LEAD_FILTER_SIZE];
+static pthread_once_t quant_once = PTHREAD_ONCE_INIT;
+
+/* Build the tables of quant_scan (by pthread_once). */
+static void
+quant_init(void)
+{
+        quant_en_init();
+        ex_lead_filter(quant_zh_maybe, quant_zh_filter);
+}
 
 /* Whether the character cp can start a Chinese quantity (a cheap filter: a
  * bitmap, then a switch). */
@@ -816,7 +826,7 @@ static const unsigned char quant_byte[256] = {
 static inline size_t
 quant_skip(const char *s, size_t i, size_t hi)
 {
-        return ex_lead_skip(s, i, hi, quant_byte, QB_ZH, quant_zh_maybe);
+        return ex_lead_skip(s, i, hi, quant_byte, QB_ZH, quant_zh_filter);
 }
 
 /* Whether the byte is an ASCII letter or digit (by its class). */

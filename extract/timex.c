@@ -770,7 +770,6 @@ static unsigned char timex_en_kind[TIMEX_EN_SLOTS + 1]; /* TW_* */
 /* the entries of timex_en_rel that start with the word (bit k: entry k) */
 static uint32_t timex_en_relmask[TIMEX_EN_SLOTS + 1];
 _Static_assert(sizeof timex_en_rel / sizeof timex_en_rel[0] <= 32, "timex_en_relmask too small");
-static pthread_once_t timex_en_once = PTHREAD_ONCE_INIT;
 
 /* The first slot of key in the table. */
 static inline size_t
@@ -791,7 +790,7 @@ timex_en_find(uint64_t key)
 }
 
 /* Hash timex_en_words into the table, with the entries of timex_en_rel
- * each starts (by pthread_once). */
+ * each starts (once, by timex_init). */
 static void
 timex_en_init(void)
 {
@@ -1115,6 +1114,17 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
 /* The filter of the characters of TIMEX_ZH_LEADS (by the low 12 bits of
  * their code points). */
 static const uint64_t timex_zh_maybe[64] = EX_CPSET_INIT(TIMEX_ZH_LEADS);
+/* The same as timex_skip reads it (ex_lead_filter, by timex_init). */
+static unsigned char timex_zh_filter[EX_LEAD_FILTER_SIZE];
+static pthread_once_t timex_once = PTHREAD_ONCE_INIT;
+
+/* Build the tables of timex_scan (by pthread_once). */
+static void
+timex_init(void)
+{
+        timex_en_init();
+        ex_lead_filter(timex_zh_maybe, timex_zh_filter);
+}
 
 /* The kinds of Chinese time (TZ_*) the character cp can start, 0 for most
  * (a bitmap, then a switch). */
@@ -1166,7 +1176,7 @@ timex_alnum(char c)
 static inline size_t
 timex_skip(const char *s, size_t i, size_t hi)
 {
-        return ex_lead_skip(s, i, hi, timex_byte, TB_ZH, timex_zh_maybe);
+        return ex_lead_skip(s, i, hi, timex_byte, TB_ZH, timex_zh_filter);
 }
 
 void
@@ -1176,7 +1186,7 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
         const char *s = t->s;
         size_t i = lo;
         (void)lang;
-        pthread_once(&timex_en_once, timex_en_init);
+        pthread_once(&timex_once, timex_init);
         for (;;) {
                 i = timex_skip(s, i, hi);
                 if (i >= hi)
