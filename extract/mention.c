@@ -44,6 +44,33 @@ struct mention_word {
 /* clang-format on */
 #define MENTION_NWORDS(w) (sizeof(w) / sizeof((w)[0]))
 
+/* A fixed list of words, tried in order, with a filter built once (by
+ * mention_lists_init): the bytes its words start with, and the second bytes
+ * (low six bits) of its words of two bytes or more. */
+struct mention_list {
+        const struct mention_word *w;
+        size_t n;
+        uint64_t first[4];
+        uint64_t second;
+        bool one; /* a word of one byte */
+};
+/* clang-format off */
+#define MENTION_LIST(words) {words, MENTION_NWORDS(words), {0}, 0, false}
+/* clang-format on */
+
+/* Whether a word of l may start at t, with room bytes there (false: none
+ * does; a list of Chinese words turns away most characters). */
+static inline bool
+mention_list_maybe(const struct mention_list *l, const char *t, size_t room)
+{
+        if (room == 0)
+                return false;
+        uint8_t b0 = (uint8_t)t[0];
+        if (!(l->first[b0 >> 6] >> (b0 & 63) & 1))
+                return false;
+        return l->one || (room >= 2 && (l->second >> ((uint8_t)t[1] & 63) & 1));
+}
+
 /* Whether t starts with word w (t has room for it); the first two bytes
  * decide most calls without memcmp (the first alone does not: most Chinese
  * characters start with one of E4..E9). */
@@ -549,14 +576,20 @@ mention_money_prefix(const char *t, size_t lo, size_t p, size_t e)
         return 0;
 }
 
+/* The words a suffix may only start (部分, 局面), for mention_suffix_word. */
+static const struct mention_word mention_suffix_words[] = {
+    MENTION_WORD("部分"), MENTION_WORD("局面"), MENTION_WORD("局势"),
+    MENTION_WORD("局限"), MENTION_WORD("云端"), MENTION_WORD("云计算")};
+static struct mention_list mention_suffix_list = MENTION_LIST(mention_suffix_words);
+
 /* Whether the suffix [ss,se) only starts another word (部 of 部分, 局 of 局面). */
 static bool
 mention_suffix_word(const char *t, size_t len, size_t ss, size_t se)
 {
-        static const struct mention_word w[] = {MENTION_WORD("部分"), MENTION_WORD("局面"),
-                                                MENTION_WORD("局势"), MENTION_WORD("局限"),
-                                                MENTION_WORD("云端"), MENTION_WORD("云计算")};
-        for (size_t k = 0; k < MENTION_NWORDS(w); k++)
+        const struct mention_word *w = mention_suffix_words;
+        if (!mention_list_maybe(&mention_suffix_list, t + ss, len - ss))
+                return false; /* most suffixes */
+        for (size_t k = 0; k < MENTION_NWORDS(mention_suffix_words); k++)
                 if (w[k].n > se - ss && ss + w[k].n <= len && mention_word_is(t + ss, &w[k]))
                         return true;
         return false;
@@ -1528,14 +1561,20 @@ mention_opener(const char *t, size_t p, size_t hi)
         return 0;
 }
 
+/* The separators between the names of a list, for mention_list_sep. */
+static const struct mention_word mention_sep_words[] = {MENTION_WORD("以及"), MENTION_WORD("、"),
+                                                        MENTION_WORD("和"), MENTION_WORD("及"),
+                                                        MENTION_WORD("与")};
+static struct mention_list mention_sep_list = MENTION_LIST(mention_sep_words);
+
 /* Length of a separator between the names of a list (、 和 及) at t[q], or 0. */
 static size_t
 mention_list_sep(const char *t, size_t q, size_t hi)
 {
-        static const struct mention_word w[] = {MENTION_WORD("以及"), MENTION_WORD("、"),
-                                                MENTION_WORD("和"), MENTION_WORD("及"),
-                                                MENTION_WORD("与")};
-        for (size_t k = 0; k < MENTION_NWORDS(w); k++)
+        const struct mention_word *w = mention_sep_words;
+        if (!mention_list_maybe(&mention_sep_list, t + q, q < hi ? hi - q : 0))
+                return 0; /* the name ends at a stop word, a particle, punctuation */
+        for (size_t k = 0; k < MENTION_NWORDS(mention_sep_words); k++)
                 if (q + w[k].n <= hi && mention_word_is(t + q, &w[k]))
                         return w[k].n;
         return 0;
@@ -1569,6 +1608,13 @@ mention_chunk_list(struct ex_doc *d, const struct mention_places *pl, uint8_t *o
                 p = q + k;
         }
 }
+
+/* The brackets and quotes that may open a clause before its subject, in
+ * the order mention_chunks tries them. */
+static const struct mention_word mention_open_words[] = {
+    MENTION_WORD("【"), MENTION_WORD("“"), MENTION_WORD("《"), MENTION_WORD("("),
+    MENTION_WORD("["),  MENTION_WORD("●"), MENTION_WORD("\"")};
+static struct mention_list mention_open_list = MENTION_LIST(mention_open_words);
 
 /* Chunks: the name-like text right after each Chinese trigger (收购南方银谷),
  * after the words of MENTION_HELD (held: their places, which mention_persons
@@ -1626,12 +1672,12 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_picks *pk,
                 while (p < hi && (s[p] == ' ' || s[p] == '\n'))
                         p++;
                 /* 【新宏泰:…】, “…”: an opening bracket or quote before the name */
-                static const struct mention_word open[] = {
-                    MENTION_WORD("【"), MENTION_WORD("“"), MENTION_WORD("《"), MENTION_WORD("("),
-                    MENTION_WORD("["),  MENTION_WORD("●"), MENTION_WORD("\"")};
-                for (size_t k = 0; k < MENTION_NWORDS(open); k++)
-                        if (p + open[k].n < hi && mention_word_is(s + p, &open[k]))
-                                p += open[k].n;
+                const struct mention_word *open = mention_open_words;
+                if (mention_list_maybe(&mention_open_list, s + p, p < hi ? hi - p : 0)) {
+                        for (size_t k = 0; k < MENTION_NWORDS(mention_open_words); k++)
+                                if (p + open[k].n < hi && mention_word_is(s + p, &open[k]))
+                                        p += open[k].n;
+                }
                 /* 2月白鹭光电…, 2019年,…: a date before the subject */
                 if (p < hi && s[p] >= '0' && s[p] <= '9') {
                         size_t q = p;
@@ -1741,9 +1787,31 @@ mention_resolve_all(struct ex_doc *d)
         }
 }
 
+/* Build the filters of the fixed lists (by pthread_once). */
+static void
+mention_lists_init(void)
+{
+        struct mention_list *lists[] = {&mention_suffix_list, &mention_sep_list,
+                                        &mention_open_list};
+        for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+                struct mention_list *l = lists[i];
+                for (size_t k = 0; k < l->n; k++) {
+                        const uint8_t *u = (const uint8_t *)l->w[k].w;
+                        assert(l->w[k].n >= 1);
+                        l->first[u[0] >> 6] |= (uint64_t)1 << (u[0] & 63);
+                        if (l->w[k].n == 1)
+                                l->one = true;
+                        else
+                                l->second |= (uint64_t)1 << (u[1] & 63);
+                }
+        }
+}
+static pthread_once_t mention_lists_once = PTHREAD_ONCE_INIT;
+
 void
 mention_find(struct ex_doc *d)
 {
+        pthread_once(&mention_lists_once, mention_lists_init);
         uint8_t small[2048]; /* most documents: no malloc */
         uint8_t *occ = d->t.len < sizeof small ? small : ex_xmalloc(d->t.len + 1);
         memset(occ, OCC_FREE, d->t.len + 1);
