@@ -45,6 +45,47 @@ struct cand {
         double confidence;
 };
 
+/* A document's candidates: most documents make a few, which live in the
+ * small array (on the caller's stack: no allocation); more move to the heap. */
+#define ENGINE_SMALL 8
+struct engine_cands {
+        struct cand *v; /* small, or a heap block */
+        size_t n, cap;
+        struct cand small[ENGINE_SMALL];
+};
+
+/* Start an empty candidate list. */
+static void
+engine_cands_init(struct engine_cands *cs)
+{
+        cs->v = cs->small;
+        cs->n = 0;
+        cs->cap = ENGINE_SMALL;
+}
+
+/* Make room for one more candidate. */
+static void
+engine_cands_room(struct engine_cands *cs)
+{
+        if (cs->n < cs->cap)
+                return;
+        cs->cap *= 2;
+        if (cs->v == cs->small) {
+                cs->v = ex_xmalloc(cs->cap * sizeof *cs->v);
+                memcpy(cs->v, cs->small, cs->n * sizeof *cs->v);
+        } else {
+                cs->v = ex_xrealloc(cs->v, cs->cap * sizeof *cs->v);
+        }
+}
+
+/* Free what the list holds. */
+static void
+engine_cands_free(struct engine_cands *cs)
+{
+        if (cs->v != cs->small)
+                free(cs->v);
+}
+
 /* Automaton callback: collect hits. */
 static void
 engine_hit(void *arg, size_t start, size_t end, uint32_t value)
@@ -1690,9 +1731,9 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
 /* A purchase of several targets (收购了A、B和C) is one finance event per
  * target: split the candidate at out[*n - 1] into one per target filler. */
 static void
-engine_split(struct cand **out, size_t *n, size_t *cap)
+engine_split(struct engine_cands *cs)
 {
-        struct cand *c = &(*out)[*n - 1];
+        struct cand *c = &cs->v[cs->n - 1];
         if (strncmp(c->rule->type, "finance.", 8) != 0)
                 return;
         size_t nt = 0;
@@ -1702,16 +1743,13 @@ engine_split(struct cand **out, size_t *n, size_t *cap)
         if (nt < 2)
                 return;
         struct cand orig = *c;
-        (*n)--;
+        cs->n--;
         int part = 0;
         for (size_t t = 0; t < orig.nargs; t++) {
                 if (!engine_role_is(orig.arg_role[t], "target"))
                         continue;
-                if (*n == *cap) {
-                        *cap = *cap ? *cap * 2 : 2;
-                        *out = ex_xrealloc(*out, *cap * sizeof **out);
-                }
-                struct cand *p = &(*out)[(*n)++];
+                engine_cands_room(cs);
+                struct cand *p = &cs->v[cs->n++];
                 *p = orig;
                 p->nargs = 0;
                 for (size_t i = 0; i < orig.nargs; i++)
@@ -1758,7 +1796,7 @@ engine_price(struct ex_doc *d, struct cand *cs, size_t *n)
 
 /* Collect the candidates of a document. */
 static void
-engine_collect(struct ex_doc *d, struct cand **out, size_t *n, size_t *cap)
+engine_collect(struct ex_doc *d, struct engine_cands *cs)
 {
         const struct extractor *x = d->x;
         /* the hits come by start: the first mention at or after the trigger,
@@ -1806,23 +1844,20 @@ engine_collect(struct ex_doc *d, struct cand **out, size_t *n, size_t *cap)
                         inname = true;
                 if (inname)
                         continue;
-                if (*n == *cap) {
-                        *cap = *cap ? *cap * 2 : 2;
-                        *out = ex_xrealloc(*out, *cap * sizeof **out);
-                }
+                engine_cands_room(cs);
                 at.right = at.first;
                 while (at.right < d->nments && d->ments[at.right].start < hit->end)
                         at.right++;
                 at.sent = text_sentence_from(&d->t, at.sent, hit->start);
                 while (at.cl + 1 < d->t.nclause && d->t.clause[at.cl].end <= hit->start)
                         at.cl++;
-                if (engine_candidate(d, hit, &at, &(*out)[*n])) {
-                        (*n)++;
-                        engine_split(out, n, cap);
+                if (engine_candidate(d, hit, &at, &cs->v[cs->n])) {
+                        cs->n++;
+                        engine_split(cs);
                 }
         }
-        engine_price(d, *out, n);
-        engine_quantities(d, *out, *n);
+        engine_price(d, cs->v, &cs->n);
+        engine_quantities(d, cs->v, cs->n);
 }
 
 /* Make the candidates' types canonical pointers, one per type name (two
@@ -1892,9 +1927,12 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
         int lang = a->lang != NULL && strcmp(a->lang, "en") == 0 ? EX_EN : EX_ZH;
         struct ex_doc body, title;
         engine_prepare(&body, x, a, a->body, a->body_len, lang, true);
-        struct cand *cs = NULL, *ts = NULL;
-        size_t nc = 0, capc = 0, nt = 0, capt = 0;
-        engine_collect(&body, &cs, &nc, &capc);
+        struct engine_cands bcs, tcs; /* the body's and the title's candidates */
+        engine_cands_init(&bcs);
+        engine_cands_init(&tcs);
+        engine_collect(&body, &bcs);
+        struct cand *cs = bcs.v, *ts = tcs.v;
+        size_t nc = bcs.n, nt = 0;
 
         engine_canon_types(cs, nc);
         uint32_t prev_small[64];
@@ -1941,7 +1979,9 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
         }
         if (has_title) {
                 engine_prepare(&title, x, a, a->title, strlen(a->title), lang, true);
-                engine_collect(&title, &ts, &nt, &capt);
+                engine_collect(&title, &tcs);
+                ts = tcs.v;
+                nt = tcs.n;
         }
         struct title_arg *extra = NULL;
         size_t nextra = 0;
@@ -2011,8 +2051,8 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                 free(extra[i].text);
         }
         free(extra);
-        free(cs);
-        free(ts);
+        engine_cands_free(&bcs);
+        engine_cands_free(&tcs);
         engine_doc_free(&body);
         if (has_title)
                 engine_doc_free(&title);
