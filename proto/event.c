@@ -2,45 +2,74 @@
  * event.c — the event model in memory: new/destroy/dup, the builders that
  * copy their arguments, accessors, and deep comparison.
  *
- * The builders copy strings into the event's pool, a list of chunks the
- * event frees at once, instead of a malloc per string: an extracted event
- * holds twenty-odd small strings. Decoders may still hang malloc'd strings
- * on the fields; event_free_str tells the two apart by address.
+ * The builders copy strings and the argument, attribute, quantity and
+ * reporter arrays into the event's pool, a list of chunks the event frees
+ * at once, instead of a malloc per string and a realloc per element: an
+ * extracted event holds twenty-odd small strings. The first chunk shares
+ * one allocation with the event, so most events are one malloc and one
+ * free. Decoders may still hang malloc'd strings and arrays on the fields;
+ * event_owned tells the two apart by address.
  */
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nw-private.h"
 
-#define EVENT_POOL_FIRST 512 /* bytes of the first chunk: most events fit */
+/* Bytes of an event with its first pool chunk: most extracted events fit,
+ * and the block stays within the sizes malloc keeps per-thread caches of. */
+#define EVENT_BLOCK 1024
 
-/* One chunk of an event's string pool; the newest chunk comes first. */
+/* One chunk of an event's string pool; the newest chunk comes first, the
+ * one allocated with the event last. */
 struct nw_event_pool {
         struct nw_event_pool *next;
         size_t used, cap;
-        char data[];
+        alignas(max_align_t) char data[];
 };
 
-/* A copy of s[0..n) and a NUL in ev's pool. */
-static char *
-event_copy(struct nw_event *ev, const char *s, size_t n)
+/* Where the first chunk starts in an event's block. */
+#define EVENT_POOL_OFF                                                                             \
+        ((sizeof(struct nw_event) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
+
+/* The pool chunk allocated with ev, right after it. */
+static struct nw_event_pool *
+event_first_pool(const struct nw_event *ev)
+{
+        return (struct nw_event_pool *)((char *)ev + EVENT_POOL_OFF);
+}
+
+/* n bytes in ev's pool, aligned to align (1 or a power of two up to
+ * max_align_t's): a new chunk when they do not fit, of EVENT_BLOCK bytes
+ * after the first, then twice the last. */
+static void *
+event_alloc(struct nw_event *ev, size_t n, size_t align)
 {
         struct nw_event_pool *p = ev->pool;
-        size_t cap;
-        char *out;
+        size_t at = (p->used + align - 1) & ~(align - 1), cap;
 
-        if (p == NULL || p->cap - p->used < n + 1) {
-                cap = p == NULL ? EVENT_POOL_FIRST : 2 * p->cap;
-                if (cap < n + 1)
-                        cap = n + 1;
+        if (at > p->cap || p->cap - at < n) {
+                cap = p->next == NULL ? EVENT_BLOCK - sizeof *p : 2 * p->cap;
+                if (cap < n)
+                        cap = n;
                 p = nw_xmalloc(sizeof *p + cap);
                 p->next = ev->pool;
                 p->used = 0;
                 p->cap = cap;
                 ev->pool = p;
+                at = 0;
         }
-        out = p->data + p->used;
-        p->used += n + 1;
+        p->used = at + n;
+        return p->data + at;
+}
+
+/* A copy of s[0..n) and a NUL in ev's pool. */
+static char *
+event_copy(struct nw_event *ev, const char *s, size_t n)
+{
+        char *out = event_alloc(ev, n + 1, 1);
+
         memcpy(out, s, n);
         out[n] = '\0';
         return out;
@@ -53,27 +82,91 @@ event_strdup(struct nw_event *ev, const char *s)
         return s != NULL ? event_copy(ev, s, strlen(s)) : NULL;
 }
 
-/* Free s unless it lives in ev's pool (a builder's copy). */
-static void
-event_free_str(const struct nw_event *ev, char *s)
+/* Whether p lives in ev's pool (a builder's copy), not in a malloc of its own. */
+static bool
+event_owned(const struct nw_event *ev, const void *ptr)
 {
+        const char *c = ptr;
         const struct nw_event_pool *p;
 
-        if (s == NULL)
-                return;
         for (p = ev->pool; p != NULL; p = p->next)
-                if (s >= p->data && s < p->data + p->cap)
-                        return;
-        free(s);
+                if (c >= p->data && c < p->data + p->cap)
+                        return true;
+        return false;
+}
+
+/* Free s unless it lives in ev's pool. */
+static void
+event_free_str(const struct nw_event *ev, void *s)
+{
+        if (s != NULL && !event_owned(ev, s))
+                free(s);
+}
+
+/* The alignment of the arrays in the pool (their elements hold pointers
+ * and doubles). */
+#define EVENT_ARRAY_ALIGN alignof(struct nw_quantity)
+
+/* The room of a pool array of n elements: 4, 8, 16... (0 for none). */
+static size_t
+event_room(size_t n)
+{
+        size_t room = 4;
+
+        if (n == 0)
+                return 0;
+        while (room < n)
+                room *= 2;
+        return room;
+}
+
+/* A pool array of n elements of size bytes, with its room (event_room). */
+static void *
+event_array(struct nw_event *ev, size_t n, size_t size)
+{
+        return n > 0 ? event_alloc(ev, event_room(n) * size, EVENT_ARRAY_ALIGN) : NULL;
+}
+
+/* The array arr of n elements of size bytes with room for one more: in
+ * the pool, a copy to twice the room when it is full; an array a decoder
+ * malloc'd grows by realloc. */
+static void *
+event_grow(struct nw_event *ev, void *arr, size_t n, size_t size)
+{
+        void *out;
+
+        if (arr != NULL && !event_owned(ev, arr))
+                return nw_xrealloc(arr, (n + 1) * size);
+        if (arr != NULL && n < event_room(n))
+                return arr;
+        out = event_array(ev, n + 1, size);
+        if (arr != NULL && n > 0)
+                memcpy(out, arr, n * size);
+        return out;
+}
+
+/* An empty event without a modality: one block with its first pool chunk. */
+static struct nw_event *
+event_new(void)
+{
+        struct nw_event *ev = nw_xmalloc(EVENT_BLOCK);
+        struct nw_event_pool *p = event_first_pool(ev);
+
+        memset(ev, 0, sizeof *ev);
+        p->next = NULL;
+        p->used = 0;
+        p->cap = EVENT_BLOCK - EVENT_POOL_OFF - sizeof *p;
+        ev->pool = p;
+        ev->v = NW_VERSION_MAJOR;
+        return ev;
 }
 
 /* A new empty event: v = NW_VERSION_MAJOR, modality "asserted". */
 struct nw_event *
 nw_event_new(void)
 {
-        struct nw_event *ev = nw_xcalloc(1, sizeof *ev);
+        struct nw_event *ev = event_new();
 
-        ev->v = NW_VERSION_MAJOR;
         ev->modality = event_strdup(ev, "asserted");
         return ev;
 }
@@ -111,12 +204,12 @@ nw_event_destroy(struct nw_event **evp)
                 event_free_str(ev, ev->args[i].id);
                 event_free_str(ev, ev->args[i].text);
         }
-        free(ev->args);
+        event_free_str(ev, ev->args);
         for (i = 0; i < ev->nattrs; i++) {
                 event_free_str(ev, ev->attrs[i].key);
                 event_free_str(ev, ev->attrs[i].value);
         }
-        free(ev->attrs);
+        event_free_str(ev, ev->attrs);
         event_free_str(ev, ev->time_value);
         event_free_str(ev, ev->time_text);
         for (i = 0; i < ev->nquantities; i++) {
@@ -124,16 +217,16 @@ nw_event_destroy(struct nw_event **evp)
                 event_free_str(ev, ev->quantities[i].unit);
                 event_free_str(ev, ev->quantities[i].text);
         }
-        free(ev->quantities);
+        event_free_str(ev, ev->quantities);
         for (i = 0; i < ev->nreported_by; i++) {
                 event_free_str(ev, ev->reported_by[i].id);
                 event_free_str(ev, ev->reported_by[i].text);
         }
-        free(ev->reported_by);
+        event_free_str(ev, ev->reported_by);
         event_free_str(ev, ev->summary);
         event_free_str(ev, ev->evidence_text);
         event_article_clear(ev);
-        while (ev->pool != NULL) {
+        while (ev->pool != event_first_pool(ev)) {
                 struct nw_event_pool *next = ev->pool->next;
 
                 free(ev->pool);
@@ -147,7 +240,7 @@ nw_event_destroy(struct nw_event **evp)
 struct nw_event *
 nw_event_dup(const struct nw_event *ev)
 {
-        struct nw_event *d = nw_xcalloc(1, sizeof *d);
+        struct nw_event *d = event_new();
         size_t i;
 
         d->v = ev->v;
@@ -158,7 +251,7 @@ nw_event_dup(const struct nw_event *ev)
         d->modality = event_strdup(d, ev->modality);
         d->confidence = ev->confidence;
         if (ev->nargs > 0)
-                d->args = nw_xcalloc(ev->nargs, sizeof *d->args);
+                d->args = event_array(d, ev->nargs, sizeof *d->args);
         for (i = 0; i < ev->nargs; i++) {
                 d->args[i].role = event_strdup(d, ev->args[i].role);
                 d->args[i].id = event_strdup(d, ev->args[i].id);
@@ -166,7 +259,7 @@ nw_event_dup(const struct nw_event *ev)
         }
         d->nargs = ev->nargs;
         if (ev->nattrs > 0)
-                d->attrs = nw_xcalloc(ev->nattrs, sizeof *d->attrs);
+                d->attrs = event_array(d, ev->nattrs, sizeof *d->attrs);
         for (i = 0; i < ev->nattrs; i++) {
                 d->attrs[i].key = event_strdup(d, ev->attrs[i].key);
                 d->attrs[i].value = event_strdup(d, ev->attrs[i].value);
@@ -175,7 +268,7 @@ nw_event_dup(const struct nw_event *ev)
         d->time_value = event_strdup(d, ev->time_value);
         d->time_text = event_strdup(d, ev->time_text);
         if (ev->nquantities > 0)
-                d->quantities = nw_xcalloc(ev->nquantities, sizeof *d->quantities);
+                d->quantities = event_array(d, ev->nquantities, sizeof *d->quantities);
         for (i = 0; i < ev->nquantities; i++) {
                 d->quantities[i].kind = event_strdup(d, ev->quantities[i].kind);
                 d->quantities[i].value = ev->quantities[i].value;
@@ -184,7 +277,7 @@ nw_event_dup(const struct nw_event *ev)
         }
         d->nquantities = ev->nquantities;
         if (ev->nreported_by > 0)
-                d->reported_by = nw_xcalloc(ev->nreported_by, sizeof *d->reported_by);
+                d->reported_by = event_array(d, ev->nreported_by, sizeof *d->reported_by);
         for (i = 0; i < ev->nreported_by; i++) {
                 d->reported_by[i].id = event_strdup(d, ev->reported_by[i].id);
                 d->reported_by[i].text = event_strdup(d, ev->reported_by[i].text);
@@ -282,7 +375,7 @@ nw_event_add_arg(struct nw_event *ev, const char *role, const char *id, const ch
 {
         struct nw_arg *a;
 
-        ev->args = nw_xrealloc(ev->args, (ev->nargs + 1) * sizeof *ev->args);
+        ev->args = event_grow(ev, ev->args, ev->nargs, sizeof *ev->args);
         a = &ev->args[ev->nargs++];
         a->role = event_strdup(ev, role);
         a->id = event_strdup(ev, id);
@@ -302,7 +395,7 @@ nw_event_set_attr(struct nw_event *ev, const char *key, const char *value)
                         return;
                 }
         }
-        ev->attrs = nw_xrealloc(ev->attrs, (ev->nattrs + 1) * sizeof *ev->attrs);
+        ev->attrs = event_grow(ev, ev->attrs, ev->nattrs, sizeof *ev->attrs);
         a = &ev->attrs[ev->nattrs++];
         a->key = event_strdup(ev, key);
         a->value = event_strdup(ev, value);
@@ -315,8 +408,7 @@ nw_event_add_quantity(struct nw_event *ev, const char *kind, double value, const
 {
         struct nw_quantity *q;
 
-        ev->quantities =
-            nw_xrealloc(ev->quantities, (ev->nquantities + 1) * sizeof *ev->quantities);
+        ev->quantities = event_grow(ev, ev->quantities, ev->nquantities, sizeof *ev->quantities);
         q = &ev->quantities[ev->nquantities++];
         q->kind = event_strdup(ev, kind);
         q->value = value;
@@ -331,7 +423,7 @@ nw_event_add_reported_by(struct nw_event *ev, const char *id, const char *text)
         struct nw_ref *r;
 
         ev->reported_by =
-            nw_xrealloc(ev->reported_by, (ev->nreported_by + 1) * sizeof *ev->reported_by);
+            event_grow(ev, ev->reported_by, ev->nreported_by, sizeof *ev->reported_by);
         r = &ev->reported_by[ev->nreported_by++];
         r->id = event_strdup(ev, id);
         r->text = event_strdup(ev, text);

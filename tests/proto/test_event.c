@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,6 +162,59 @@ test_dup_empty(void **state)
         nw_event_destroy(&ev);
 }
 
+/* Many elements and long strings outgrow the block an event starts in; a
+ * copy and a decoder's malloc'd array keep growing right. */
+static void
+test_pool_growth(void **state)
+{
+        struct nw_event *ev = nw_event_new(), *d;
+        char role[32], text[600];
+        size_t i;
+
+        memset(text, 'x', sizeof text - 1);
+        text[sizeof text - 1] = '\0';
+        for (i = 0; i < 100; i++) {
+                snprintf(role, sizeof role, "role%zu", i);
+                nw_event_add_arg(ev, role, i % 7 == 0 ? NULL : role, text + (i * 37) % 599);
+                nw_event_add_quantity(ev, "count", (double)i, "users", role);
+                if (i % 3 == 0)
+                        nw_event_add_reported_by(ev, role, text + 590);
+                snprintf(role, sizeof role, "key%zu", i % 10);
+                nw_event_set_attr(ev, role, text + 500 + i);
+        }
+        assert_int_equal(ev->nargs, 100);
+        assert_int_equal(ev->nattrs, 10);
+        for (i = 0; i < 100; i++) {
+                snprintf(role, sizeof role, "role%zu", i);
+                assert_string_equal(ev->args[i].role, role);
+                assert_string_equal(ev->args[i].text, text + (i * 37) % 599);
+                assert_true(ev->quantities[i].value == (double)i);
+        }
+        d = nw_event_dup(ev);
+        assert_true(nw_event_equal(ev, d));
+        for (i = 0; i < 3; i++) { /* past a dup's room */
+                nw_event_add_arg(d, "more", NULL, text);
+                nw_event_add_arg(ev, "more", NULL, text);
+        }
+        assert_true(nw_event_equal(ev, d));
+        nw_event_destroy(&d);
+        nw_event_destroy(&ev);
+
+        ev = nw_event_new(); /* as a decoder leaves it: its own mallocs */
+        ev->args = calloc(1, sizeof *ev->args);
+        ev->args[0].role = strdup("agent");
+        ev->args[0].text = strdup("meta");
+        ev->nargs = 1;
+        ev->summary = strdup("s");
+        for (i = 0; i < 9; i++)
+                nw_event_add_arg(ev, "target", "t", "T");
+        assert_string_equal(ev->args[0].role, "agent");
+        assert_string_equal(ev->args[9].text, "T");
+        nw_event_set_summary(ev, "replaced");
+        assert_string_equal(ev->summary, "replaced");
+        nw_event_destroy(&ev);
+}
+
 int
 main(void)
 {
@@ -168,7 +222,7 @@ main(void)
             cmocka_unit_test(test_new_defaults),     cmocka_unit_test(test_builders_copy),
             cmocka_unit_test(test_attrs_replace),    cmocka_unit_test(test_arg_lookup),
             cmocka_unit_test(test_article_and_time), cmocka_unit_test(test_dup_equal),
-            cmocka_unit_test(test_dup_empty),
+            cmocka_unit_test(test_dup_empty),        cmocka_unit_test(test_pool_growth),
         };
 
         return cmocka_run_group_tests_name("proto_event", tests, NULL, NULL);
