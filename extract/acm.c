@@ -11,7 +11,8 @@
  * where the system gives them. The states are numbered so that those that
  * emit come last (a step tests whether it reached one with a comparison, no
  * read), and the outputs a state reports lie in one run, so the scan reads
- * them only where a pattern ends.
+ * them only where a pattern ends. A text is scanned by up to four walks side
+ * by side over its pieces, whose table reads overlap (see acm_scan_split).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,6 @@ struct acm {
         size_t efrom;          /* the states from this number on emit (see acm_build) */
         uint32_t *efirst;      /* state st reports ehits[efirst[st]..efirst[st + 1]) */
         struct acm_hit *ehits; /* the outputs of all states, state by state */
-        size_t maxlen;         /* of the longest pattern */
         bool built;
 };
 
@@ -137,8 +137,6 @@ acm_add(struct acm *a, const char *pat, size_t len, uint32_t value)
         struct acm_out *o = &a->outs[a->nouts];
         o->value = value;
         o->len = (uint32_t)len;
-        if (len > a->maxlen)
-                a->maxlen = len;
         o->next = a->nodes[node].out;
         a->nodes[node].out = (int32_t)a->nouts++;
         return 0;
@@ -322,85 +320,118 @@ acm_emit(const struct acm *a, size_t st, size_t end, acm_cb cb, void *arg)
                 cb(arg, end - a->ehits[k].len, end, a->ehits[k].value);
 }
 
-/* Texts from this length on are scanned as two halves at once. */
-#define ACM_SPLIT_MIN 256
+/* The most walks acm_scan_split runs side by side. */
+#define ACM_WALKS 4
 
-/* One match held back by acm_scan2. */
-struct acm_match {
-        size_t start, end;
-        uint32_t value;
+/* Texts from this length on are scanned by that many walks at once, shorter
+ * ones by fewer (see acm_scan). */
+#define ACM_SPLIT_MIN 24
+
+/* A place where a walk held back by acm_scan_split reached a state that
+ * emits: the state and the end of its matches. */
+struct acm_held {
+        size_t end;
+        size_t st;
 };
 
-/* Matches held back by acm_scan2 until they can be reported in order: in
- * local until it is full (a short text has a few dozen), then on the heap. */
+/* The places a walk of acm_scan_split holds back until the walks before it
+ * are reported: in local until it is full (a short text has a few), then on
+ * the heap. */
 struct acm_buf {
-        struct acm_match *m; /* local or malloc'ed */
+        struct acm_held *h; /* local or malloc'ed */
         size_t n, cap;
-        struct acm_match local[64];
+        struct acm_held local[16];
 };
 
-/* acm_cb that appends to an acm_buf. */
-static void
-acm_buf_add(void *arg, size_t start, size_t end, uint32_t value)
+/* Hold st, reached at end, in b (the growth out of line). */
+static __attribute__((noinline)) void
+acm_buf_grow(struct acm_buf *b)
 {
-        struct acm_buf *b = arg;
-        if (b->n == b->cap) {
-                b->cap *= 2;
-                if (b->m == b->local) {
-                        b->m = ex_xmalloc(b->cap * sizeof *b->m);
-                        memcpy(b->m, b->local, sizeof b->local);
-                } else {
-                        b->m = ex_xrealloc(b->m, b->cap * sizeof *b->m);
-                }
+        b->cap *= 2;
+        if (b->h == b->local) {
+                b->h = ex_xmalloc(b->cap * sizeof *b->h);
+                memcpy(b->h, b->local, sizeof b->local);
+        } else {
+                b->h = ex_xrealloc(b->h, b->cap * sizeof *b->h);
         }
-        b->m[b->n].start = start;
-        b->m[b->n].end = end;
-        b->m[b->n].value = value;
+}
+
+/* Hold st, reached at end, in b. */
+static inline void
+acm_buf_add(struct acm_buf *b, size_t st, size_t end)
+{
+        if (b->n == b->cap)
+                acm_buf_grow(b);
+        b->h[b->n].end = end;
+        b->h[b->n].st = st;
         b->n++;
 }
 
-/* acm_scan of the 16-bit table, for a text longer than twice the longest
- * pattern: the two halves are walked in the same loop, so that the table
- * reads of one overlap those of the other (the scan waits on memory, one
- * read after another, not on arithmetic). The second walk starts at the
- * root a pattern's length before the middle, where its state becomes the
- * same as a single walk's, and reports only matches ending past the middle;
- * the first half's matches are reported as they come, the second's held
- * and reported afterwards: exactly the order of a single walk. */
-static void
-acm_scan2(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
+/* acm_scan of the 16-bit table by nw walks side by side, over nw pieces of
+ * the text, so that the table reads of one overlap those of the others (a
+ * scan waits on memory, one read after another, not on arithmetic). Each
+ * walk but the first starts at the root at the start of its piece, and
+ * holds back the places where it emits. Then piece by piece, in order: from
+ * the true state at the start of the piece (where the walk before ended),
+ * the piece is walked again, reporting, until that walk and the held walk
+ * are in the same state (after a few bytes: as many as the true state is
+ * deep, about), from there on they are the same, and the held places after
+ * it are reported; exactly the reports, in the order, of a single walk.
+ * Always inlined with a constant nw, so the walks' states stay in
+ * registers. */
+static inline __attribute__((always_inline)) void
+acm_scan_split(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg,
+               const size_t nw)
 {
         const uint8_t *cls = a->cls;
-        size_t efrom = a->efrom;
         const uint16_t *delta = a->delta16;
+        const unsigned char *u = (const unsigned char *)s;
+        size_t efrom = a->efrom;
         unsigned shift = a->shift;
-        size_t mid = len / 2;
-        size_t x = mid + 1 - a->maxlen; /* a->maxlen < mid */
-        struct acm_buf b2;
-        size_t st1 = 0, st2 = 0;
-        b2.m = b2.local;
-        b2.n = 0;
-        b2.cap = sizeof b2.local / sizeof b2.local[0];
-        /* first half: bytes [0,mid); second: [x,len), silent before mid */
-        for (size_t i = x; i < mid; i++)
-                st2 = delta[(st2 << shift) + cls[(unsigned char)s[i]]];
-        for (size_t j = 0; j < mid; j++) {
-                st1 = delta[(st1 << shift) + cls[(unsigned char)s[j]]];
-                if (st1 >= efrom)
-                        acm_emit(a, st1, j + 1, cb, arg);
-                st2 = delta[(st2 << shift) + cls[(unsigned char)s[mid + j]]];
-                if (st2 >= efrom)
-                        acm_emit(a, st2, mid + j + 1, acm_buf_add, &b2);
+        size_t n = len / nw; /* the last piece also takes len % nw bytes */
+        size_t st[ACM_WALKS] = {0};
+        struct acm_buf held[ACM_WALKS];
+        for (size_t w = 1; w < nw; w++) {
+                held[w].h = held[w].local;
+                held[w].n = 0;
+                held[w].cap = sizeof held[w].local / sizeof held[w].local[0];
         }
-        if (len - mid > mid) { /* an odd length: the second half's last byte */
-                st2 = delta[(st2 << shift) + cls[(unsigned char)s[len - 1]]];
-                if (st2 >= efrom)
-                        acm_emit(a, st2, len, acm_buf_add, &b2);
+        for (size_t j = 0; j < n; j++) {
+                st[0] = delta[(st[0] << shift) + cls[u[j]]];
+                if (st[0] >= efrom)
+                        acm_emit(a, st[0], j + 1, cb, arg);
+#pragma GCC unroll 4
+                for (size_t w = 1; w < nw; w++) {
+                        st[w] = delta[(st[w] << shift) + cls[u[w * n + j]]];
+                        if (st[w] >= efrom)
+                                acm_buf_add(&held[w], st[w], w * n + j + 1);
+                }
         }
-        for (size_t k = 0; k < b2.n; k++)
-                cb(arg, b2.m[k].start, b2.m[k].end, b2.m[k].value);
-        if (b2.m != b2.local)
-                free(b2.m);
+        for (size_t i = nw * n; i < len; i++) {
+                st[nw - 1] = delta[(st[nw - 1] << shift) + cls[u[i]]];
+                if (st[nw - 1] >= efrom)
+                        acm_buf_add(&held[nw - 1], st[nw - 1], i + 1);
+        }
+        size_t ts = st[0]; /* the true state at the end of the pieces reported */
+#pragma GCC unroll 4
+        for (size_t w = 1; w < nw; w++) {
+                size_t i = w * n, e = w + 1 < nw ? i + n : len, hs = 0;
+                while (ts != hs && i < e) {
+                        size_t c = cls[u[i++]];
+                        ts = delta[(ts << shift) + c];
+                        hs = delta[(hs << shift) + c];
+                        if (ts >= efrom)
+                                acm_emit(a, ts, i, cb, arg);
+                }
+                const struct acm_buf *b = &held[w];
+                for (size_t k = 0; k < b->n; k++)
+                        if (b->h[k].end > i)
+                                acm_emit(a, b->h[k].st, b->h[k].end, cb, arg);
+                if (ts == hs) /* the walks met: the held one's end is true */
+                        ts = st[w];
+                if (b->h != b->local)
+                        free(b->h);
+        }
 }
 
 void
@@ -412,18 +443,17 @@ acm_scan(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg)
 
         if (!a->built)
                 return;
-        if (a->delta16 != NULL && len >= ACM_SPLIT_MIN && len / 2 > a->maxlen) {
-                acm_scan2(a, s, len, cb, arg);
-                return;
-        }
         if (a->delta16 != NULL) {
-                const uint16_t *delta = a->delta16;
-                size_t st = 0;
-                for (size_t i = 0; i < len; i++) {
-                        st = delta[(st << shift) + cls[(unsigned char)s[i]]];
-                        if (st >= efrom)
-                                acm_emit(a, st, i + 1, cb, arg);
-                }
+                /* as many walks as the length gives pieces of ACM_SPLIT_MIN / 2
+                 * bytes, up to ACM_WALKS */
+                if (len >= ACM_SPLIT_MIN * 2)
+                        acm_scan_split(a, s, len, cb, arg, 4);
+                else if (len >= ACM_SPLIT_MIN * 3 / 2)
+                        acm_scan_split(a, s, len, cb, arg, 3);
+                else if (len >= ACM_SPLIT_MIN)
+                        acm_scan_split(a, s, len, cb, arg, 2);
+                else
+                        acm_scan_split(a, s, len, cb, arg, 1);
                 return;
         }
         const int32_t *delta = a->delta;

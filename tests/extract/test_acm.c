@@ -182,6 +182,66 @@ test_acm_middle(void **state)
         acm_destroy(&a);
 }
 
+/* Texts of every length up to 400 (scanned by one to four walks side by
+ * side, see acm_scan), over a small alphabet and patterns of up to 30 bytes
+ * so that the automaton is deep in a pattern where a walk's piece starts:
+ * the reports are exactly a naive search's, in the order of a single walk
+ * (by end, then longer first, then the pattern added last first). */
+static void
+test_acm_order(void **state)
+{
+        (void)state;
+        static const char *alpha[] = {"a", "b", "中"};
+        enum { NPAT = 60 };
+        uint32_t seed = 5;
+        char pats[NPAT][96];
+        size_t plen[NPAT];
+        struct acm *a = acm_new();
+        for (size_t p = 0; p < NPAT; p++) {
+                size_t n = 0, k = 1 + rnd(&seed) % (p < 10 ? 30 : 6);
+                for (size_t j = 0; j < k; j++) {
+                        const char *c = alpha[rnd(&seed) % (p < 10 ? 2 : 3)];
+                        memcpy(pats[p] + n, c, strlen(c));
+                        n += strlen(c);
+                }
+                if (p % 7 == 6) { /* the same pattern again */
+                        memcpy(pats[p], pats[p - 1], plen[p - 1]);
+                        n = plen[p - 1];
+                }
+                plen[p] = n;
+                assert_int_equal(acm_add(a, pats[p], n, (uint32_t)p), 0);
+        }
+        acm_build(a);
+        for (size_t len = 0; len <= 400; len++) {
+                char text[400 + 3];
+                size_t n = 0;
+                while (n < len) {
+                        /* long runs of a: deep states everywhere */
+                        const char *c = rnd(&seed) % 4 != 0 ? "a" : alpha[rnd(&seed) % 3];
+                        size_t k = strlen(c) <= len - n ? strlen(c) : 1;
+                        memcpy(text + n, c, k);
+                        n += k;
+                }
+                struct hits got = {0}, want = {0};
+                acm_scan(a, text, len, collect, &got);
+                for (size_t e = 1; e <= len; e++)
+                        for (size_t l = 96; l > 0; l--)
+                                for (size_t p = NPAT; p-- > 0;)
+                                        if (plen[p] == l && l <= e &&
+                                            memcmp(text + e - l, pats[p], l) == 0)
+                                                collect(&want, e - l, e, (uint32_t)p);
+                assert_int_equal(got.n, want.n);
+                for (size_t i = 0; i < got.n; i++) {
+                        assert_int_equal(got.h[i].start, want.h[i].start);
+                        assert_int_equal(got.h[i].end, want.h[i].end);
+                        assert_int_equal(got.h[i].pay, want.h[i].pay);
+                }
+                free(got.h);
+                free(want.h);
+        }
+        acm_destroy(&a);
+}
+
 int
 main(void)
 {
@@ -189,6 +249,7 @@ main(void)
             cmocka_unit_test(test_acm_naive),
             cmocka_unit_test(test_acm_large),
             cmocka_unit_test(test_acm_middle),
+            cmocka_unit_test(test_acm_order),
         };
         return cmocka_run_group_tests_name("extract_acm", tests, NULL, NULL);
 }
