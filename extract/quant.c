@@ -224,20 +224,12 @@ quant_has_break(const char *s, size_t a, size_t b)
         return false;
 }
 
-/* A hash of the three bytes at p into 0..1023 (of a Chinese character, the
- * low ten bits of its code point, flipped): quant_unit_near's filter. */
-static inline unsigned
-quant_hash3(const char *p)
-{
-        const unsigned char *u = (const unsigned char *)p;
-        return (((unsigned)u[0] << 12) ^ ((unsigned)u[1] << 6) ^ u[2]) & 1023;
-}
-
 /* The unit word nearest to [start,end) in t (from rules/cues.txt units), or
  * NULL; of words equally near, the first of the list, then the first in the
- * text. One pass over the window: the words are compared only at a character
- * whose first three bytes hash like one of theirs (a 1024-bit filter; none
- * when a word is shorter or starts inside a character). */
+ * text. One pass over the window: the words are compared only at the first
+ * byte of a character (the words are whole characters) whose next byte is
+ * the second of one of them (a bit per its low six bits) and where the
+ * index of the list (ex_words_starts_at) says one of them starts. */
 static const char *
 quant_unit_near(const struct extractor *x, const struct text *t, int lang, size_t lo, size_t hi,
                 size_t start, size_t end)
@@ -246,28 +238,19 @@ quant_unit_near(const struct extractor *x, const struct text *t, int lang, size_
         const char *low = t->low;
         size_t from = start > lo + 36 ? start - 36 : lo;
         size_t to = end + 24 < hi ? end + 24 : hi;
-        uint64_t filter[16] = {0};
-        bool filtered = true;
-        for (size_t k = 0; k < u->n && filtered; k++) {
-                filtered = u->l[k] >= 3 && (u->w[k][0] & 0xc0) != 0x80;
-                if (filtered) {
-                        unsigned h = quant_hash3(u->w[k]);
-                        filter[h >> 6] |= (uint64_t)1 << (h & 63);
-                }
-        }
+        uint64_t second = 0;
+        for (size_t k = 0; k < u->n; k++)
+                second |= u->l[k] >= 2 ? (uint64_t)1 << (u->w[k][1] & 63) : ~(uint64_t)0;
         size_t best = (size_t)-1, best_k = 0;
         const char *unit = NULL;
         for (size_t at = from; at < to; at++) {
-                if (filtered) {
-                        if ((low[at] & 0xc0) == 0x80 || at + 3 > to)
-                                continue;
-                        unsigned h = quant_hash3(low + at);
-                        if (!(filter[h >> 6] >> (h & 63) & 1))
-                                continue;
-                }
+                if ((low[at] & 0xc0) == 0x80 ||
+                    (at + 1 < to && !(second >> (low[at + 1] & 63) & 1)) ||
+                    ex_words_starts_at(u, low, to, at) == 0)
+                        continue;
                 for (size_t k = 0; k < u->n; k++) {
                         size_t wl = u->l[k];
-                        if (at + wl > to || (wl > 0 && u->w[k][0] != low[at]) ||
+                        if (at + wl > to || u->w[k][0] != low[at] ||
                             memcmp(low + at, u->w[k], wl) != 0)
                                 continue;
                         size_t dist = at >= end ? at - end : at >= start ? 0 : start - at;
