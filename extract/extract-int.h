@@ -438,6 +438,18 @@ struct ex_cue {
 #define PAY_PERSON   4u /* a word mention.c finds people or held shares by */
 #define PAY(what, i) (((uint32_t)(what) << 24) | (uint32_t)(i))
 
+/* mention.c's filters of word lists of x it looks up at most characters of
+ * a Chinese text (as ex_cpset_maybe: by the low twelve bits of a word's first
+ * or last character), built on the first document (mention.c): a lookup
+ * they turn away calls no ex_words_*. */
+struct mention_wfilter {
+        uint64_t bits[64];
+};
+struct mention_filters {
+        _Atomic bool ready;
+        struct mention_wfilter stop_head, stop_head_long, stop_tail, generic_head, notchunk_head;
+};
+
 struct extractor {
         struct ex_entity *ents;
         size_t nents;
@@ -462,6 +474,7 @@ struct extractor {
         struct ex_words unitmap[EX_NLANG];    /* parallel to units: the unit names */
         struct acm *acm;
         char *datadir;
+        struct mention_filters mf; /* mention.c's */
 };
 
 void ex_words_free(struct ex_words *w);

@@ -289,13 +289,95 @@ mention_derive_id(const char *s, size_t n)
         return id;
 }
 
+/* Add to f the first (or, with tail, the last) character of each word of w
+ * of more than min bytes: bit (b1 & 63) of word (b2 & 63) for its bytes b1,
+ * b2 after the first (before the last), the low twelve bits of a three-byte
+ * character; a shorter word sets the bits of every character it may start
+ * (end). */
+static void
+mention_wfilter_add(struct mention_wfilter *f, const struct ex_words *w, size_t min, bool tail)
+{
+        for (size_t k = 0; k < w->n; k++) {
+                const uint8_t *u = (const uint8_t *)w->w[k];
+                size_t n = w->l[k];
+                if (n <= min || n == 0)
+                        continue;
+                if (n >= 3) {
+                        const uint8_t *c = tail ? u + n - 3 : u;
+                        f->bits[c[2] & 63] |= (uint64_t)1 << (c[1] & 63);
+                } else if (n == 2 && tail) {
+                        f->bits[u[1] & 63] |= (uint64_t)1 << (u[0] & 63);
+                } else if (n == 2) {
+                        for (size_t j = 0; j < 64; j++)
+                                f->bits[j] |= (uint64_t)1 << (u[1] & 63);
+                } else if (tail) {
+                        f->bits[u[0] & 63] = ~(uint64_t)0;
+                } else {
+                        memset(f->bits, 0xff, sizeof f->bits);
+                }
+        }
+}
+
+/* Whether filter f lets through the three bytes at u. */
+static inline bool
+mention_wfilter_maybe(const struct mention_wfilter *f, const uint8_t *u)
+{
+        return f->bits[u[2] & 63] >> (u[1] & 63) & 1;
+}
+
+/* Build x's filters once (the first document; several may come at once on
+ * several threads: one builds them, under a lock, before any reads them). */
+static void
+mention_filters_init(const struct extractor *x)
+{
+        static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+        if (atomic_load_explicit(&x->mf.ready, memory_order_acquire))
+                return;
+        pthread_mutex_lock(&lock);
+        if (!atomic_load_explicit(&x->mf.ready, memory_order_relaxed)) {
+                /* the filters are a cache of x's words: written once, here,
+                 * before ready (x itself was allocated writable) */
+                struct mention_filters *mf = (struct mention_filters *)&x->mf;
+                const struct ex_words *stop = &x->stopword[EX_ZH];
+                mention_wfilter_add(&mf->stop_head, stop, 0, false);
+                mention_wfilter_add(&mf->stop_head_long, stop, 3, false);
+                mention_wfilter_add(&mf->stop_tail, stop, 0, true);
+                mention_wfilter_add(&mf->generic_head, &x->generic[EX_ZH], 0, false);
+                mention_wfilter_add(&mf->notchunk_head, &x->notchunk, 0, false);
+                atomic_store_explicit(&mf->ready, true, memory_order_release);
+        }
+        pthread_mutex_unlock(&lock);
+}
+
+/* ex_words_starts_at(w, s, len, i), 0 at once where filter f of w's words
+ * (or of those longer than a caller's bound) turns i away. */
+static inline size_t
+mention_starts(const struct ex_words *w, const struct mention_wfilter *f, const char *s, size_t len,
+               size_t i)
+{
+        if (i + 3 <= len && !mention_wfilter_maybe(f, (const uint8_t *)s + i))
+                return 0;
+        return ex_words_starts_at(w, s, len, i);
+}
+
+/* ex_words_ends_at(w, s, lo, i), 0 at once where filter f (of the last
+ * bytes of w's words) turns i away. */
+static inline size_t
+mention_ends(const struct ex_words *w, const struct mention_wfilter *f, const char *s, size_t lo,
+             size_t i)
+{
+        if (i >= lo + 3 && !mention_wfilter_maybe(f, (const uint8_t *)s + i - 3))
+                return 0;
+        return ex_words_ends_at(w, s, lo, i);
+}
+
 /* Whether the stem [s,e) is made only of generic words (中国科技, 全球). */
 static bool
 mention_generic(const struct extractor *x, const char *t, size_t s, size_t e)
 {
         size_t i = s;
         while (i < e) {
-                size_t k = ex_words_starts_at(&x->generic[EX_ZH], t, e, i);
+                size_t k = mention_starts(&x->generic[EX_ZH], &x->mf.generic_head, t, e, i);
                 if (k == 0)
                         return false;
                 i += k;
@@ -318,7 +400,8 @@ mention_alias_inside(const struct ex_doc *d, size_t s, size_t e)
             !ex_is_han(ex_cp_at(t, d->t.len, e, &k)))
                 return false;
         const struct ex_words *stop = &d->x->stopword[EX_ZH];
-        if (ex_words_ends_at(stop, t, 0, s) > 0 || ex_words_starts_at(stop, t, d->t.len, e) > 0)
+        if (mention_ends(stop, &d->x->mf.stop_tail, t, 0, s) > 0 ||
+            mention_starts(stop, &d->x->mf.stop_head, t, d->t.len, e) > 0)
                 return false;
         return true;
 }
@@ -408,7 +491,7 @@ mention_sent_active(const struct ex_doc *d, size_t s)
 static bool
 mention_stop(const struct extractor *x, const char *s, size_t lo, size_t i, size_t *skip)
 {
-        *skip = ex_words_ends_at(&x->stopword[EX_ZH], s, lo, i);
+        *skip = mention_ends(&x->stopword[EX_ZH], &x->mf.stop_tail, s, lo, i);
         return *skip > 0;
 }
 
@@ -541,7 +624,7 @@ mention_place_anchor(const struct ex_doc *d, const uint8_t *occ, size_t lo, size
                         return p;
                 if (mention_hard_stop(s, lo, q, false) > 0)
                         return crossed ? p : q;
-                if (ex_words_ends_at(&x->stopword[EX_ZH], s, lo, q) > 3)
+                if (mention_ends(&x->stopword[EX_ZH], &x->mf.stop_tail, s, lo, q) > 3)
                         crossed = true;
                 size_t b = ex_cp_before(s, q);
                 int k;
@@ -840,7 +923,7 @@ mention_coded(struct ex_doc *d, uint8_t *occ)
                                 chars++;
                         }
                         if (chars < 2 || chars >= 8 || mention_generic(x, s, p, i) ||
-                            ex_words_starts_at(&x->notchunk, s, i, p) > 0)
+                            mention_starts(&x->notchunk, &x->mf.notchunk_head, s, i, p) > 0)
                                 continue;
                         mention_push(d, p, i, EK_UNIT, -1);
                         memset(occ + p, OCC_UNIT, i - p);
@@ -899,7 +982,7 @@ mention_name_boundary(const struct ex_doc *d, const uint8_t *occ, size_t i, size
         if (i >= hi || occ[i] != OCC_FREE || !ex_is_han(ex_cp_at(s, hi, i, &k)))
                 return true;
         if (mention_hard_stop(s, i, i + 3, true) > 0 ||
-            ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, i) > 0)
+            mention_starts(&d->x->stopword[EX_ZH], &d->x->mf.stop_head, s, hi, i) > 0)
                 return true;
         for (size_t j = 0; j < MENTION_NWORDS(w); j++)
                 if (i + w[j].n <= hi && mention_word_is(s + i, &w[j]))
@@ -1453,7 +1536,7 @@ mention_inner_and(const struct ex_doc *d, const uint8_t *occ, size_t q, size_t h
         while (r < hi && n < 2 && occ[r] == OCC_FREE) {
                 int k;
                 if (!ex_is_han(ex_cp_at(s, hi, r, &k)) ||
-                    ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, r) > 0)
+                    mention_starts(&d->x->stopword[EX_ZH], &d->x->mf.stop_head, s, hi, r) > 0)
                         break;
                 r += (size_t)k;
                 n++;
@@ -1501,15 +1584,16 @@ mention_chunk_len(const struct ex_doc *d, const struct mention_places *pl, const
                                 break;
                         /* one-character stop words (则, 所) stand inside names; only
                          * particles and prepositions end a chunk */
-                        if (ex_words_starts_at(&d->x->stopword[EX_ZH], s, hi, q) > 3)
+                        if (mention_starts(&d->x->stopword[EX_ZH], &d->x->mf.stop_head_long, s, hi,
+                                           q) > 3)
                                 break;
                 }
                 q += (size_t)k, chars++;
         }
         if (chars < 2 || chars >= 10 || (place_first && after_place < 2))
                 return 0;
-        if (ex_words_starts_at(&d->x->notchunk, s, q, p) > 0 ||
-            ex_words_starts_at(&d->x->stopword[EX_ZH], s, q, p) > 0)
+        if (mention_starts(&d->x->notchunk, &d->x->mf.notchunk_head, s, q, p) > 0 ||
+            mention_starts(&d->x->stopword[EX_ZH], &d->x->mf.stop_head, s, q, p) > 0)
                 return 0; /* 这种, 该公司: no name */
         if (mention_generic(d->x, s, p, q))
                 return 0;
@@ -1663,9 +1747,10 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_picks *pk,
                         while (ps < pe && s[ps] == ' ')
                                 ps++;
                         bool date = ps < pe && pe - ps <= 24 && s[ps] >= '0' && s[ps] <= '9';
-                        bool opener = !date && ps < pe && pe - ps <= 60 &&
-                                      (c < 2 || d->t.sent[sent].start == ps) &&
-                                      ex_words_starts_at(&d->x->notchunk, s, pe, ps) > 0;
+                        bool opener =
+                            !date && ps < pe && pe - ps <= 60 &&
+                            (c < 2 || d->t.sent[sent].start == ps) &&
+                            mention_starts(&d->x->notchunk, &d->x->mf.notchunk_head, s, pe, ps) > 0;
                         if (!date && !opener)
                                 continue;
                 }
@@ -1812,6 +1897,7 @@ void
 mention_find(struct ex_doc *d)
 {
         pthread_once(&mention_lists_once, mention_lists_init);
+        mention_filters_init(d->x);
         uint8_t small[2048]; /* most documents: no malloc */
         uint8_t *occ = d->t.len < sizeof small ? small : ex_xmalloc(d->t.len + 1);
         memset(occ, OCC_FREE, d->t.len + 1);
