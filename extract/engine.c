@@ -528,6 +528,10 @@ struct engine_at {
         size_t right; /* the first starting at or after its end */
         size_t sent;  /* the trigger's sentence */
         size_t cl;    /* and clause */
+        /* the document's modality cue hits of its language (indices into
+         * hits, in order): engine_modality reads these, not every hit */
+        const uint32_t *cues;
+        size_t ncues;
 };
 
 /* Fill one role spec. */
@@ -616,7 +620,7 @@ engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro,
 /* Modality from cue words around the trigger. */
 static const char *
 engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, size_t te,
-                size_t sent, size_t cl)
+                size_t sent, size_t cl, const struct engine_at *at)
 {
         if (tr->modality != NULL)
                 return tr->modality;
@@ -628,15 +632,22 @@ engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, 
         int best = -1;
         size_t bestpos = 0;
         bool negated = false, hedged = false;
-        for (size_t h = mention_hit_from(d, lo > 16 ? lo - 16 : 0); h < d->nhits; h++) {
-                const struct ex_hit *hit = &d->hits[h];
+        /* the first cue starting at or after 16 bytes before the sentence */
+        size_t from = lo > 16 ? lo - 16 : 0, q0 = 0, q1 = at->ncues;
+        while (q0 < q1) {
+                size_t mid = (q0 + q1) / 2;
+                if (d->hits[at->cues[mid]].start < from)
+                        q0 = mid + 1;
+                else
+                        q1 = mid;
+        }
+        for (size_t q = q0; q < at->ncues; q++) {
+                const struct ex_hit *hit = &d->hits[at->cues[q]];
                 if (hit->start >= hi)
                         break;
-                if (hit->end <= lo || (hit->pay >> 24) != PAY_CUE)
+                if (hit->end <= lo)
                         continue;
                 const struct ex_cue *cue = &d->x->cues[hit->pay & 0xffffff];
-                if (cue->lang != d->lang)
-                        continue;
                 if (d->lang == EX_EN && ((hit->start > 0 && d->t.low[hit->start - 1] >= 'a' &&
                                           d->t.low[hit->start - 1] <= 'z') ||
                                          (hit->end < d->t.len && d->t.low[hit->end] >= 'a' &&
@@ -1050,7 +1061,7 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, const struct 
                 engine_role(d, c, ro, at);
         }
         engine_owner_fill(d, c);
-        c->modality = engine_modality(d, tr, hit->start, hit->end, c->sent, at->cl);
+        c->modality = engine_modality(d, tr, hit->start, hit->end, c->sent, at->cl, at);
         c->type = r->type;
         if (r->planned_type != NULL &&
             (strcmp(c->modality, "planned") == 0 || strcmp(c->modality, "likely") == 0))
@@ -1799,15 +1810,33 @@ static void
 engine_collect(struct ex_doc *d, struct engine_cands *cs)
 {
         const struct extractor *x = d->x;
+        /* one pass over the hits picks the triggers and the modality cues
+         * of the document's language (on the stack for most documents) */
+        uint32_t small[2][128];
+        uint32_t *trig = small[0], *cue = small[1];
+        if (d->nhits > 128) {
+                trig = ex_xmalloc(2 * d->nhits * sizeof *trig);
+                cue = trig + d->nhits;
+        }
+        size_t ntrig = 0, ncue = 0;
+        for (size_t h = 0; h < d->nhits; h++) {
+                uint32_t what = d->hits[h].pay >> 24, i = d->hits[h].pay & 0xffffff;
+                if (what == PAY_TRIGGER) {
+                        if (x->trigs[i].lang == d->lang)
+                                trig[ntrig++] = (uint32_t)h;
+                } else if (what == PAY_CUE && x->cues[i].lang == d->lang) {
+                        int kind = x->cues[i].kind;
+                        if (kind == CUE_PLANNED || kind == CUE_LIKELY || kind == CUE_NEGATED ||
+                            kind == CUE_NEGATED_S || kind == CUE_LIKELY_S)
+                                cue[ncue++] = (uint32_t)h;
+                }
+        }
         /* the hits come by start: the first mention at or after the trigger,
          * its sentence and clause only move forward */
-        struct engine_at at = {0, 0, 0, 0};
-        for (size_t h = 0; h < d->nhits; h++) {
+        struct engine_at at = {0, 0, 0, 0, cue, ncue};
+        for (size_t t = 0; t < ntrig; t++) {
+                size_t h = trig[t];
                 const struct ex_hit *hit = &d->hits[h];
-                if ((hit->pay >> 24) != PAY_TRIGGER)
-                        continue;
-                if (x->trigs[hit->pay & 0xffffff].lang != d->lang)
-                        continue;
                 /* A longer trigger covering this one wins (闭源发布 over 发布). */
                 bool covered = false;
                 for (size_t k = h; k > 0 && !covered; k--) {
@@ -1856,6 +1885,8 @@ engine_collect(struct ex_doc *d, struct engine_cands *cs)
                         engine_split(cs);
                 }
         }
+        if (trig != small[0])
+                free(trig);
         engine_price(d, cs->v, &cs->n);
         engine_quantities(d, cs->v, cs->n);
 }
