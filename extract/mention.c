@@ -33,6 +33,7 @@
 
 /* Occupancy of text bytes by accepted mentions. */
 enum { OCC_FREE = 0, OCC_LEX = 1, OCC_UNIT = 2, OCC_OTHER = 3, OCC_TRIG = 4 };
+_Static_assert((OCC_TRIG & (OCC_LEX | OCC_UNIT | OCC_OTHER)) == 0, "OCC_TRIG shares a bit");
 
 /* A word of a fixed list with its length, so that no lookup calls strlen. */
 struct mention_word {
@@ -711,10 +712,11 @@ mention_units(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
                 if (mention_alnum(d->t.s[ss]) && ((ss > 0 && mention_alnum(d->t.s[ss - 1])) ||
                                                   (se < d->t.len && mention_alnum(d->t.s[se]))))
                         continue;
-                bool sfree = true;
+                /* free or a trigger's (OCC_TRIG has neither bit of the others) */
+                uint8_t taken = 0;
                 for (size_t i = ss; i < se; i++)
-                        if (occ[i] != OCC_FREE && occ[i] != OCC_TRIG)
-                                sfree = false;
+                        taken |= occ[i];
+                bool sfree = !(taken & (OCC_LEX | OCC_UNIT | OCC_OTHER));
                 if (!sfree) {
                         /* 集团 of 阿里巴巴集团, or a suffix already taken by a longer one */
                         if (last >= 0 && ss < d->ments[last].end && se > d->ments[last].end &&
@@ -1954,7 +1956,8 @@ void
 mention_free(struct ex_doc *d)
 {
         for (size_t i = 0; i < d->nments; i++)
-                free(d->ments[i].id);
+                if (d->ments[i].id != NULL) /* most have none: no call */
+                        free(d->ments[i].id);
         free(d->ments);
         d->ments = NULL;
         d->nments = d->capments = 0;
