@@ -381,8 +381,42 @@ timex_zh_word_next(const char *s, size_t len, size_t i)
         }
 }
 
-/* Try a Chinese time at s[i], whose first character allows the kinds g (TZ_*);
- * fills tm and returns its length, or 0. */
+/* Whether a Chinese time whose first character at s[i] allows the kinds g
+ * (TZ_YEARS to TZ_VAGUE, or TZ_ZHYEAR and TZ_MONTHDAY: never both) can go
+ * on with the next character: timex_zh_numeral_next for a numeral,
+ * timex_zh_word_next for the first character of a word of the lists. */
+static inline bool
+timex_zh_next(const char *s, size_t len, size_t i, unsigned g)
+{
+        if ((g & ~(unsigned)(TZ_ZHYEAR | TZ_MONTHDAY)) == 0)
+                return timex_zh_numeral_next(s, len, i);
+        if ((g & (TZ_ZHYEAR | TZ_MONTHDAY)) == 0)
+                return timex_zh_word_next(s, len, i);
+        return true;
+}
+
+/* Whether the character at s[j], after Arabic digits, lets them start a
+ * Chinese time: 年 or a season (2024年, 2025春) or 月 (10月). */
+static inline bool
+timex_zh_after_digits(const char *s, size_t len, size_t j)
+{
+        switch (ex_cp3(s, len, j)) {
+        case 0x5e74: /* 年 */
+        case 0x6625: /* 春 */
+        case 0x590f: /* 夏 */
+        case 0x79cb: /* 秋 */
+        case 0x51ac: /* 冬 */
+        case 0x6708: /* 月 */
+                return true;
+        default:
+                return false;
+        }
+}
+
+/* Try a Chinese time at s[i], whose first character allows the kinds g (TZ_*)
+ * and passed the scan's test of what follows it (timex_zh_next, or
+ * timex_zh_after_digits at Arabic digits); fills tm and returns its length,
+ * or 0. */
 static size_t
 timex_zh(const char *s, size_t len, size_t i, unsigned g, const struct ex_date *pub,
          struct ex_time *tm)
@@ -390,31 +424,6 @@ timex_zh(const char *s, size_t len, size_t i, unsigned g, const struct ex_date *
         size_t n, j;
         int v;
         memset(tm, 0, sizeof *tm);
-        /* a Chinese numeral (g of TZ_ZHYEAR and TZ_MONTHDAY only) must be
-         * followed by another or by 月 */
-        if ((g & ~(unsigned)(TZ_ZHYEAR | TZ_MONTHDAY)) == 0 && !timex_zh_numeral_next(s, len, i))
-                return 0;
-        /* the words of the lists (TZ_YEARS to TZ_VAGUE) by their second
-         * characters */
-        if ((g & (TZ_ARABIC | TZ_ZHYEAR | TZ_MONTHDAY)) == 0 && !timex_zh_word_next(s, len, i))
-                return 0;
-        /* after Arabic digits (g of TZ_ARABIC and TZ_MONTHDAY only) comes 年
-         * or a season (2024年, 2025春) or 月 (10月), or no time starts there */
-        if ((g & ~(unsigned)(TZ_ARABIC | TZ_MONTHDAY)) == 0 && (g & TZ_ARABIC)) {
-                for (j = i; j < len && s[j] >= '0' && s[j] <= '9';)
-                        j++;
-                switch (ex_cp3(s, len, j)) {
-                case 0x5e74: /* 年 */
-                case 0x6625: /* 春 */
-                case 0x590f: /* 夏 */
-                case 0x79cb: /* 秋 */
-                case 0x51ac: /* 冬 */
-                case 0x6708: /* 月 */
-                        break;
-                default:
-                        return 0;
-                }
-        }
         /* 2024年..., 二零三二年 */
         if (g & TZ_ARABIC) {
                 int y = 0;
@@ -881,7 +890,9 @@ timex_en_part(const char *low, size_t len, size_t i, const struct ex_date *pub, 
 
 /* Try an English time at low[i] (a word start); length or 0. kinds (TW_*)
  * are those the word at i can start and rel its entries of timex_en_rel
- * (timex_en_kind, timex_en_relmask), both 0 at a number. */
+ * (timex_en_kind, timex_en_relmask), both 0 at a number (which the scan
+ * tries only as a day of one or two digits before a space or a year of
+ * four). */
 static size_t
 timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struct ex_time *tm,
          unsigned kinds, uint32_t rel_at)
@@ -889,14 +900,6 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
         size_t n, j;
         int v, m;
         memset(tm, 0, sizeof *tm);
-        if (kinds == 0) {
-                /* at a number: a day of one or two digits before a space (25
-                 * March) or a year of four, or no time */
-                for (j = i; j < len && j - i < 5 && low[j] >= '0' && low[j] <= '9';)
-                        j++;
-                if (!(j - i == 4 || (j - i <= 2 && j < len && low[j] == ' ')))
-                        return 0;
-        }
         if ((kinds & TW_PART) && (n = timex_en_part(low, len, i, pub, tm)) > 0)
                 return n;
         /* day first: 25 March 2025 */
@@ -1200,17 +1203,26 @@ timex_scan(const struct text *t, int lang, const struct ex_date *pub, size_t lo,
                 switch (class) {
                 case TB_DIGIT:
                         /* a Chinese time at the first digit of a number, an English
-                         * one at a word start */
-                        if (i == lo || (s[i - 1] != '.' && !(s[i - 1] >= '0' && s[i - 1] <= '9')))
+                         * one at a word start: at a number, only a day of one or
+                         * two digits before a space (25 March) or a year of four;
+                         * none starts at the digits after the first (a digit
+                         * before each) */
+                        for (e = i + 1; e < hi && s[e] >= '0' && s[e] <= '9';)
+                                e++;
+                        if ((i == lo ||
+                             (s[i - 1] != '.' && !(s[i - 1] >= '0' && s[i - 1] <= '9'))) &&
+                            timex_zh_after_digits(s, hi, e))
                                 k = timex_zh(s, hi, i, TZ_ARABIC | TZ_MONTHDAY, pub, &tm);
-                        if (k == 0 && (i == lo || !timex_alnum(s[i - 1])))
+                        if (k == 0 && (i == lo || !timex_alnum(s[i - 1])) &&
+                            (e - i == 4 || (e - i <= 2 && e < hi && s[e] == ' ')))
                                 k = timex_en(t->low, hi, i, pub, &tm, 0, 0);
                         if (k == 0)
-                                i++;
+                                i = e;
                         break;
                 case TB_ZH:
                         cp = ex_cp3(s, hi, i);
-                        if ((kinds = timex_zh_kinds(cp)) != 0 && (i == lo || s[i - 1] != '.'))
+                        if ((kinds = timex_zh_kinds(cp)) != 0 && (i == lo || s[i - 1] != '.') &&
+                            timex_zh_next(s, hi, i, kinds))
                                 k = timex_zh(s, hi, i, kinds, pub, &tm);
                         if (k == 0)
                                 i += cp != 0 ? 3 : 1; /* past the character */
