@@ -255,14 +255,38 @@ mention_cmp_start(const void *pa, const void *pb)
         return 0;
 }
 
+/* The bytes of occ[s..e) ORed together, each in some byte of the result:
+ * read eight or four at a time (overlapping at the end), names being a
+ * few characters long. */
+static inline uint64_t
+mention_occ_or(const uint8_t *occ, size_t s, size_t e)
+{
+        size_t n = e > s ? e - s : 0;
+        uint64_t w = 0, v;
+        if (n >= 8) {
+                for (size_t i = s; i + 8 <= e; i += 8) {
+                        memcpy(&v, occ + i, 8);
+                        w |= v;
+                }
+                memcpy(&v, occ + e - 8, 8);
+                return w | v;
+        }
+        if (n >= 4) {
+                uint32_t a, b;
+                memcpy(&a, occ + s, 4);
+                memcpy(&b, occ + e - 4, 4);
+                return a | b;
+        }
+        for (size_t i = s; i < e; i++)
+                w |= occ[i];
+        return w;
+}
+
 /* Whether occ[s..e) is all free. */
 static bool
 mention_free_span(const uint8_t *occ, size_t s, size_t e)
 {
-        for (size_t i = s; i < e; i++)
-                if (occ[i] != OCC_FREE)
-                        return false;
-        return true;
+        return mention_occ_or(occ, s, e) == 0;
 }
 
 /* Derive an id for an unknown name: a slug for Latin, "x-" and the first ten
@@ -713,10 +737,8 @@ mention_units(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
                                                   (se < d->t.len && mention_alnum(d->t.s[se]))))
                         continue;
                 /* free or a trigger's (OCC_TRIG has neither bit of the others) */
-                uint8_t taken = 0;
-                for (size_t i = ss; i < se; i++)
-                        taken |= occ[i];
-                bool sfree = !(taken & (OCC_LEX | OCC_UNIT | OCC_OTHER));
+                const uint64_t taken = 0x0101010101010101u * (OCC_LEX | OCC_UNIT | OCC_OTHER);
+                bool sfree = !(mention_occ_or(occ, ss, se) & taken);
                 if (!sfree) {
                         /* 集团 of 阿里巴巴集团, or a suffix already taken by a longer one */
                         if (last >= 0 && ss < d->ments[last].end && se > d->ments[last].end &&
