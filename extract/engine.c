@@ -427,12 +427,18 @@ engine_cue_described(const struct ex_doc *d, const struct ex_words *cue, size_t 
         return false;
 }
 
-/* Whether the role's cue conditions hold for mention m. */
+/* Whether the role's cue conditions hold for mention m (the distance
+ * first: it needs no word lookup). */
 static bool
 engine_cue_ok(const struct ex_doc *d, const struct ex_role *ro, const struct ex_mention *m,
               size_t lo, size_t ts, size_t te)
 {
         const char *s = d->t.low;
+        if (ro->gap > 0) {
+                size_t dist = m->start >= te ? m->start - te : ts - m->end;
+                if (dist > (size_t)ro->gap * 3)
+                        return false;
+        }
         size_t b = engine_back_space(s, lo, m->start);
         if (ro->cue.n > 0 && ex_words_ends_at(&ro->cue, s, lo, b) == 0 &&
             (d->lang != EX_EN || !engine_cue_described(d, &ro->cue, lo, b)))
@@ -442,11 +448,6 @@ engine_cue_ok(const struct ex_doc *d, const struct ex_role *ro, const struct ex_
         if (ro->after.n > 0) {
                 size_t from = m->start >= te ? te : lo;
                 if (!ex_words_in(&ro->after, s, from, m->start))
-                        return false;
-        }
-        if (ro->gap > 0) {
-                size_t dist = m->start >= te ? m->start - te : ts - m->end;
-                if (dist > (size_t)ro->gap * 3)
                         return false;
         }
         return true;
