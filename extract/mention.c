@@ -216,12 +216,23 @@ mention_sort(void *base, size_t n, size_t sz, int (*cmp)(const void *, const voi
                 mention_insertion_sort(a + r * sz, n - r < RUN ? n - r : RUN, sz, cmp);
         if (n <= RUN)
                 return;
+        /* the runs in order already (mentions mostly come by start): done */
+        size_t r = RUN;
+        while (r < n && cmp(a + (r - 1) * sz, a + r * sz) <= 0)
+                r += RUN;
+        if (r >= n)
+                return;
         char small[64 * 64];
         char *buf = n * sz <= sizeof small ? small : ex_xmalloc(n * sz), *src = a, *dst = buf;
         for (size_t w = RUN; w < n; w *= 2) {
                 for (size_t lo = 0; lo < n; lo += 2 * w) {
                         size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
                         size_t i = lo, j = mid, k = lo;
+                        if (mid >= hi || cmp(src + (mid - 1) * sz, src + mid * sz) <= 0) {
+                                /* one run, or two in order already: copied whole */
+                                memcpy(dst + lo * sz, src + lo * sz, (hi - lo) * sz);
+                                continue;
+                        }
                         /* the left one on a tie: stable */
                         while (i < mid && j < hi) {
                                 if (cmp(src + j * sz, src + i * sz) < 0)
