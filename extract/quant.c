@@ -779,6 +779,31 @@ quant_zh_lead(uint32_t cp)
         }
 }
 
+/* Whether the character after the lead cp at s[i] lets a Chinese quantity
+ * start there: after a numeral (零〇一二两三四五六七八九十) only another
+ * numeral or a multiplier (三十, 一百, 三万), a '%' or the first character
+ * of a word of the lists after a number (quant_zh_after: 元, 倍, 天, 个...);
+ * else quant_zh finds nothing there (一些, 统一). The other leads
+ * (前第首榜冠百人) start words of their own. */
+static inline bool
+quant_zh_next(const char *s, size_t len, size_t i, uint32_t cp)
+{
+        switch (cp) {
+        case 0x524d: /* 前 */
+        case 0x7b2c: /* 第 */
+        case 0x9996: /* 首 */
+        case 0x699c: /* 榜 */
+        case 0x51a0: /* 冠 */
+        case 0x767e: /* 百 */
+        case 0x4eba: /* 人 */
+                return true;
+        default:
+                return quant_zh_digit(s, len, i + 3) >= 0 || quant_zh_mult(s, len, i + 3) != 0 ||
+                       (i + 3 < len && s[i + 3] == '%') ||
+                       quant_zh_after[ex_cp3(s, len, i + 3) & 0xfff] != 0;
+        }
+}
+
 /* What quant_scan does at a byte of the text. */
 enum {
         QB_NONE,  /* nothing starts here (0, as ex_lead_skip reads it) */
@@ -849,9 +874,16 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
                                 kinds = quant_en_kinds(key);
                         lead = kinds != 0;
                 } else if (class == QB_ZH) {
-                        /* most characters of Chinese text are no lead */
+                        /* most characters of Chinese text are no lead, and
+                         * most numerals start none */
                         cp = ex_cp3(s, hi, i);
-                        lead = quant_zh_lead(cp);
+                        lead = quant_zh_lead(cp) && quant_zh_next(s, hi, i, cp);
+                } else if (class == QB_DIGIT) {
+                        /* none starts at the digits after a number's first (a
+                         * digit before each) */
+                        for (e = i + 1; e < hi && s[e] >= '0' && s[e] <= '9';)
+                                e++;
+                        lead = true;
                 } else {
                         lead = true;
                 }
@@ -878,7 +910,7 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
                 }
                 if (k > 0)
                         i += k;
-                else if (class == QB_WORD)
+                else if (class == QB_WORD || class == QB_DIGIT)
                         i = e;
                 else
                         i += cp != 0 ? 3 : 1; /* past the character */
