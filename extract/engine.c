@@ -1620,7 +1620,8 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
 {
         struct nw_event *ev = nw_event_new();
         nw_event_set_type(ev, c->type);
-        nw_event_set_modality(ev, c->modality);
+        if (strcmp(c->modality, "asserted") != 0) /* nw_event_new's */
+                nw_event_set_modality(ev, c->modality);
         for (size_t i = 0; i < c->nargs; i++) {
                 const struct ex_mention *m = &d->ments[c->arg_ment[i]];
                 const struct ex_mention *r = mention_resolve(d, m);
@@ -1746,7 +1747,7 @@ static void
 engine_split(struct engine_cands *cs)
 {
         struct cand *c = &cs->v[cs->n - 1];
-        if (strncmp(c->rule->type, "finance.", 8) != 0)
+        if (c->rule->type[0] != 'f' || strncmp(c->rule->type, "finance.", 8) != 0)
                 return;
         size_t nt = 0;
         for (size_t i = 0; i < c->nargs; i++)
@@ -1782,7 +1783,7 @@ engine_price(struct ex_doc *d, struct cand *cs, size_t *n)
         for (size_t i = 0; i < *n; i++) {
                 struct cand *c = &cs[i];
                 bool price = false;
-                if (strcmp(c->rule->type, "finance.investment") == 0)
+                if (c->rule->type[0] == 'f' && strcmp(c->rule->type, "finance.investment") == 0)
                         for (size_t j = i + 1; j < *n && !price; j++) {
                                 struct cand *a = &cs[j];
                                 if (a->trig_start < c->trig_end)
