@@ -28,6 +28,10 @@
 
 #include "extract-int.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define MENTION_SUBJECT  0x200u /* a chunk that opens its clause */
 #define MENTION_STEM_MAX 12     /* characters of an unknown organisation before its suffix */
 
@@ -1252,6 +1256,16 @@ mention_latin_in_word(const char *s, size_t len, size_t j)
                (mention_latin_class[(uint8_t)s[j + 1]] & LATIN_ALNUM);
 }
 
+#ifdef __SSE2__
+/* The ASCII bytes of the sixteen at p, a bit each (bit 0: p[0]). */
+static inline unsigned
+mention_ascii16(const char *p)
+{
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        return (unsigned)_mm_movemask_epi8(v) ^ 0xffffu;
+}
+#endif
+
 /* Latin-script names: capitalised sequences (English) or Latin runs in Chinese text. */
 static void
 mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
@@ -1262,8 +1276,17 @@ mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
         while (i < len) {
                 char c = s[i];
                 if ((uint8_t)c >= 0x80) {
-                        /* Chinese text: skip eight bytes at a time while none is
-                         * ASCII, then to the first ASCII one */
+                        /* Chinese text: skip sixteen (eight) bytes at a time while
+                         * none is ASCII, then to the first ASCII one */
+#ifdef __SSE2__
+                        unsigned ascii16 = 0;
+                        while (i + 16 <= len && (ascii16 = mention_ascii16(s + i)) == 0)
+                                i += 16;
+                        if (ascii16 != 0) {
+                                i += (size_t)__builtin_ctz(ascii16);
+                                continue;
+                        }
+#endif
                         while (i + 8 <= len) {
                                 uint64_t w;
                                 memcpy(&w, s + i, 8);
