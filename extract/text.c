@@ -337,6 +337,60 @@ text_cjk_run(const char *p, size_t n)
 
 #define TEXT_MAX_SENTENCE 2400 /* bytes: longer runs are cut, keeping work linear */
 
+/* Whether byte b may start a character that ends or cuts a sentence or a
+ * clause (see text_split): \n ! ? ; . , : ( ) and the lead bytes of
+ * U+2014, U+3002 and U+FF61 (E2, E3, EF). */
+static inline bool
+text_stop(unsigned char b)
+{
+        return b == '\n' || b == '!' || b == '?' || (b | 1) == ';' || (b | 2) == '.' ||
+               (b | 1) == ')' || (b | 1) == 0xe3 || b == 0xef;
+}
+
+#ifdef __SSE2__
+/* The bytes of the sixteen at p that pass text_stop, a bit each. */
+static inline unsigned
+text_stop16(const char *p)
+{
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i v1 = _mm_or_si128(v, _mm_set1_epi8(1)), v2 = _mm_or_si128(v, _mm_set1_epi8(2));
+        __m128i m =
+            _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('!'))),
+                                      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('?')),
+                                                   _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xef)))),
+                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v1, _mm_set1_epi8(';')),
+                                                   _mm_cmpeq_epi8(v2, _mm_set1_epi8('.'))),
+                                      _mm_or_si128(_mm_cmpeq_epi8(v1, _mm_set1_epi8(')')),
+                                                   _mm_cmpeq_epi8(v1, _mm_set1_epi8((char)0xe3)))));
+        return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/* The first place from i on (below hi) whose byte passes text_stop, or hi:
+ * the characters before it end and cut nothing short of the length cuts.
+ * Sixteen bytes at a time where SSE2 is there, the last sixteen before hi
+ * read at once too. */
+static inline size_t
+text_skip(const char *s, size_t i, size_t hi)
+{
+#ifdef __SSE2__
+        for (; i + 16 <= hi; i += 16) {
+                unsigned bits = text_stop16(s + i);
+                if (bits != 0)
+                        return i + (size_t)__builtin_ctz(bits);
+        }
+        if (i < hi && hi >= 16) {
+                /* bit b of the last sixteen is place hi - 16 + b */
+                unsigned bits = text_stop16(s + hi - 16) >> (16 - (hi - i));
+                return bits != 0 ? i + (size_t)__builtin_ctz(bits) : hi;
+        }
+#endif
+        while (i < hi && !text_stop((unsigned char)s[i]))
+                i++;
+        return i;
+}
+
 /* Split sentences and clauses. */
 static void
 text_split(struct text_out *o, const struct extractor *x, int lang)
@@ -347,25 +401,27 @@ text_split(struct text_out *o, const struct extractor *x, int lang)
         const char *s = t->s;
         size_t i = 0;
         while (i < t->len) {
-                /* an ASCII letter or digit ends nothing and cuts nothing */
-                unsigned char b = (unsigned char)s[i];
-                if ((unsigned char)((b | 0x20) - 'a') < 26 || (unsigned char)(b - '0') < 10) {
-                        i++;
-                        continue;
-                }
-                /* nor does a CJK ideograph (U+4000..U+9FFF), short of the
-                 * length cuts below */
-                if (b >= 0xe4 && b <= 0xe9) {
-                        /* the run of them starting at most at lim */
-                        size_t lim = start + TEXT_MAX_SENTENCE < cstart + TEXT_MAX_SENTENCE / 2
-                                         ? start + TEXT_MAX_SENTENCE
-                                         : cstart + TEXT_MAX_SENTENCE / 2;
-                        size_t run = 0;
-                        if (i <= lim)
-                                run =
-                                    text_cjk_run(s + i, (lim + 3 < t->len ? lim + 3 : t->len) - i);
-                        if (run > 0) {
-                                i += run;
+                /* up to lim, no length cut: step over the characters that
+                 * end and cut nothing, all of the last one that starts by
+                 * lim (the text is well-formed UTF-8) */
+                size_t lim = start + TEXT_MAX_SENTENCE < cstart + TEXT_MAX_SENTENCE / 2
+                                 ? start + TEXT_MAX_SENTENCE
+                                 : cstart + TEXT_MAX_SENTENCE / 2;
+                if (i <= lim) {
+                        size_t hi = lim + 1 < t->len ? lim + 1 : t->len;
+                        i = text_skip(s, i, hi);
+                        if (i == hi) {
+                                while (i < t->len && ((unsigned char)s[i] & 0xc0) == 0x80)
+                                        i++;
+                                continue;
+                        }
+                } else {
+                        /* past it, an ASCII letter or digit ends nothing and
+                         * cuts nothing */
+                        unsigned char b = (unsigned char)s[i];
+                        if ((unsigned char)((b | 0x20) - 'a') < 26 ||
+                            (unsigned char)(b - '0') < 10) {
+                                i++;
                                 continue;
                         }
                 }
@@ -424,15 +480,27 @@ text_split(struct text_out *o, const struct extractor *x, int lang)
         (void)lang;
 }
 
-/* ASCII-lowercase n bytes of src into dst, eight at a time: in each byte
- * with the top bit clear, the top bit of (b + 0x80 - 'A') says b >= 'A' and
- * that of (b + 0x80 - 'Z' - 1) says b > 'Z'; their difference is moved down
- * to 0x20 and or-ed in. */
+/* ASCII-lowercase n bytes of src into dst: sixteen at a time where SSE2 is
+ * there (the bytes between 'A' and 'Z' as signed numbers, those from 0x80
+ * on being negative, get 0x20), else eight at a time: in each byte with the
+ * top bit clear, the top bit of (b + 0x80 - 'A') says b >= 'A' and that of
+ * (b + 0x80 - 'Z' - 1) says b > 'Z'; their difference is moved down to 0x20
+ * and or-ed in. */
 static void
 text_lower(char *dst, const char *src, size_t n)
 {
-        const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
         size_t j = 0;
+#ifdef __SSE2__
+        const __m128i before_a = _mm_set1_epi8('A' - 1), after_z = _mm_set1_epi8('Z' + 1);
+        const __m128i x20 = _mm_set1_epi8(0x20);
+        for (; j + 16 <= n; j += 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(src + j));
+                __m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, before_a), _mm_cmpgt_epi8(after_z, v));
+                _mm_storeu_si128((__m128i *)(void *)(dst + j),
+                                 _mm_or_si128(v, _mm_and_si128(up, x20)));
+        }
+#endif
+        const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
         for (; j + 8 <= n; j += 8) {
                 uint64_t x;
                 memcpy(&x, src + j, 8);
@@ -449,6 +517,15 @@ text_lower(char *dst, const char *src, size_t n)
         }
 }
 
+/* Whether byte b is kept as it is by itself: printable ASCII but & and <
+ * (an entity, markup), and \n. */
+static inline bool
+text_plain(unsigned char b)
+{
+        return (b >= 0x20 && b < 0x7f && b != '&' && b != '<') || b == '\n';
+}
+
+#ifndef __SSE2__
 /* Whether the eight bytes at p are all printable ASCII but & and < (kept as
  * they are): no byte with the top bit set or, below it, under 0x20 or equal
  * to 0x7f, '&' or '<' (a byte v is zero where (v - 1) & ~v has its top bit). */
@@ -463,6 +540,56 @@ text_plain8(const char *p)
         return ((x | (x + ones) | ((x - ones * 0x20) & ~x) | ((amp - ones) & ~amp) |
                  ((lt - ones) & ~lt)) &
                 high) == 0;
+}
+#endif
+
+#ifdef __SSE2__
+/* The bytes of the sixteen at p that pass text_plain, a bit each (as signed
+ * numbers, the bytes from 0x80 on are below 0x20). */
+static inline unsigned
+text_plain16(const char *p)
+{
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpgt_epi8(_mm_set1_epi8(0x20), v),
+                                                _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')),
+                                                _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))));
+        __m128i ok = _mm_or_si128(_mm_andnot_si128(bad, _mm_set1_epi8(-1)),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+        return (unsigned)_mm_movemask_epi8(ok);
+}
+#endif
+
+/* The first place from r on (below len) whose byte fails text_plain, or
+ * len: sixteen bytes at a time where SSE2 is there, the last sixteen of
+ * buf read at once too. */
+static inline size_t
+text_plain_run(const char *buf, size_t r, size_t len)
+{
+#ifdef __SSE2__
+        for (; r + 16 <= len; r += 16) {
+                unsigned bad = ~text_plain16(buf + r) & 0xffff;
+                if (bad != 0)
+                        return r + (size_t)__builtin_ctz(bad);
+        }
+        if (r < len && len >= 16) {
+                /* bit b of the last sixteen is place len - 16 + b */
+                unsigned bad = (~text_plain16(buf + len - 16) & 0xffff) >> (16 - (len - r));
+                return bad != 0 ? r + (size_t)__builtin_ctz(bad) : len;
+        }
+#else
+        /* printable ASCII (English text) eight at a time */
+        for (;;) {
+                while (r + 8 <= len && text_plain8(buf + r))
+                        r += 8;
+                if (r >= len || !text_plain((unsigned char)buf[r]))
+                        return r;
+                r++;
+        }
+#endif
+        while (r < len && text_plain((unsigned char)buf[r]))
+                r++;
+        return r;
 }
 
 void
@@ -492,23 +619,12 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
                 /* a run of bytes kept as they are: printable ASCII but & and <, and
                  * well-formed CJK characters (E4..E9 lead bytes) */
                 size_t r = i;
-                while (r < len) {
+                while ((r = text_plain_run(buf, r, len)) < len) {
                         unsigned char b = (unsigned char)buf[r];
-                        if (b >= 0x20 && b < 0x7f && b != '&' && b != '<') {
-                                r++;
-                                /* a run of ASCII (English text): eight at a time */
-                                while (r + 8 <= len && (unsigned char)buf[r + 7] < 0x80 &&
-                                       text_plain8(buf + r))
-                                        r += 8;
-                        } else if (b == '\n') {
-                                r++;
-                        } else {
-                                size_t run =
-                                    b >= 0xe4 && b <= 0xe9 ? text_cjk_run(buf + r, len - r) : 0;
-                                if (run == 0)
-                                        break;
-                                r += run;
-                        }
+                        size_t run = b >= 0xe4 && b <= 0xe9 ? text_cjk_run(buf + r, len - r) : 0;
+                        if (run == 0)
+                                break;
+                        r += run;
                 }
                 if (r > i) {
                         text_room(&o, r - i);
