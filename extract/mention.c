@@ -1847,6 +1847,24 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_picks *pk,
                 free(pl.i);
 }
 
+/* Whether a word of w stands at [p,q) of text t with p <= s and q >= e:
+ * one that holds [s,e). At each place the longest word that starts there
+ * is the one to try. */
+static bool
+mention_inside_word(const struct ex_words *w, const struct text *t, size_t s, size_t e)
+{
+        size_t maxl = 0;
+        for (size_t k = 0; k < w->n; k++)
+                if (w->l[k] > maxl)
+                        maxl = w->l[k];
+        for (size_t p = e > maxl ? e - maxl : 0; p <= s; p++) {
+                size_t l = ex_words_starts_at(w, t->s, t->len, p);
+                if (l > 0 && p + l >= e)
+                        return true;
+        }
+        return false;
+}
+
 /* Anaphors from the cue hits. */
 static void
 mention_anaphors(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
@@ -1861,17 +1879,7 @@ mention_anaphors(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
                 if (!mention_free_span(occ, s, e) || !mention_sent_active(d, sent))
                         continue;
                 /* Inside a word that only looks like one (其中, 尤其)? */
-                bool inside = false;
-                const struct ex_words *no = &x->notanaphor[d->lang];
-                for (size_t k = 0; k < no->n && !inside; k++) {
-                        size_t wl = no->l[k];
-                        size_t from = s + (e - s) > wl ? s + (e - s) - wl : 0;
-                        for (size_t p = from; p <= s && p + wl <= d->t.len; p++)
-                                if (p + wl >= e && d->t.s[p] == no->w[k][0] &&
-                                    memcmp(d->t.s + p, no->w[k], wl) == 0)
-                                        inside = true;
-                }
-                if (inside)
+                if (mention_inside_word(&x->notanaphor[d->lang], &d->t, s, e))
                         continue;
                 if (d->lang == EX_EN && ((s > 0 && mention_alnum(d->t.s[s - 1])) ||
                                          (e < d->t.len && mention_alnum(d->t.s[e]))))
