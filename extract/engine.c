@@ -86,21 +86,37 @@ engine_cands_free(struct engine_cands *cs)
                 free(cs->v);
 }
 
+/* Store a hit. */
+static inline void
+engine_hit_put(struct ex_doc *d, size_t start, size_t end, uint32_t value)
+{
+        d->hits[d->nhits].start = start;
+        d->hits[d->nhits].end = end;
+        d->hits[d->nhits].pay = value;
+        d->nhits++;
+}
+
+/* Make room for more hits, then store one (out of line, a tail call of the
+ * callback below, which then saves no registers around a call). */
+static __attribute__((noinline)) void
+engine_hit_grow(struct ex_doc *d, size_t start, size_t end, uint32_t value)
+{
+        /* 64 first: most documents are short, and a small block is cheap to
+         * allocate */
+        d->caphits = d->caphits ? d->caphits * 2 : 64;
+        d->hits = ex_xrealloc(d->hits, d->caphits * sizeof *d->hits);
+        engine_hit_put(d, start, end, value);
+}
+
 /* Automaton callback: collect hits. */
 static void
 engine_hit(void *arg, size_t start, size_t end, uint32_t value)
 {
         struct ex_doc *d = arg;
-        if (d->nhits == d->caphits) {
-                /* 64 first: most documents are short, and a small block is
-                 * cheap to allocate */
-                d->caphits = d->caphits ? d->caphits * 2 : 64;
-                d->hits = ex_xrealloc(d->hits, d->caphits * sizeof *d->hits);
-        }
-        d->hits[d->nhits].start = start;
-        d->hits[d->nhits].end = end;
-        d->hits[d->nhits].pay = value;
-        d->nhits++;
+        if (d->nhits == d->caphits)
+                engine_hit_grow(d, start, end, value);
+        else
+                engine_hit_put(d, start, end, value);
 }
 
 /* Hits by start, longer first. */
