@@ -282,8 +282,9 @@ engine_ment_from(const struct ex_doc *d, size_t i)
         return lo;
 }
 
-/* Whether mention m (resolved) is of a kind the role accepts. */
-static bool
+/* Whether mention m (resolved) is of a kind the role accepts (inline: the
+ * role walks ask it for every mention they pass). */
+static inline __attribute__((always_inline)) bool
 engine_kind_ok(const struct ex_doc *d, const struct ex_mention *m, uint32_t kinds)
 {
         const struct ex_mention *r = mention_resolve(d, m);
