@@ -1045,6 +1045,47 @@ struct mention_at {
         size_t p; /* where it starts */
 };
 
+/* Places, in an array on the stack until they outgrow it. */
+struct mention_ats {
+        struct mention_at *a;
+        size_t n, cap;
+        struct mention_at small[16];
+};
+
+/* Set v up empty. */
+static void
+mention_ats_init(struct mention_ats *v)
+{
+        v->a = v->small;
+        v->n = 0;
+        v->cap = sizeof v->small / sizeof v->small[0];
+}
+
+/* Make room in v for n places (its first v->n kept). */
+static void
+mention_ats_reserve(struct mention_ats *v, size_t n)
+{
+        if (n <= v->cap)
+                return;
+        size_t cap = v->cap;
+        while (cap < n)
+                cap *= 2;
+        struct mention_at *a = ex_xmalloc(cap * sizeof *a);
+        memcpy(a, v->a, v->n * sizeof *a);
+        if (v->a != v->small)
+                free(v->a);
+        v->a = a;
+        v->cap = cap;
+}
+
+/* Free what v allocated. */
+static void
+mention_ats_free(struct mention_ats *v)
+{
+        if (v->a != v->small)
+                free(v->a);
+}
+
 /* Hash of the first three bytes at s, for a mention_wordset. */
 static inline unsigned
 mention_key_hash(const char *s)
@@ -1125,11 +1166,11 @@ mention_patterns(struct acm *a)
 /* The places in s[lo,hi) of the words of mention_person_words, from their
  * automaton hits pk->person[*h..] (by start; *h moves past those before hi):
  * ordered by word, then by place, just as a memmem loop per word would find
- * them (the places of one word never overlap, see mention_patterns). Returns
- * the count; *out (of *cap places) grows as needed. */
+ * them (the places of one word never overlap, see mention_patterns), into
+ * out (emptied first). Returns their count. */
 static size_t
 mention_person_places(const struct ex_doc *d, const struct mention_picks *pk, size_t *h, size_t lo,
-                      size_t hi, struct mention_at **out, size_t *cap)
+                      size_t hi, struct mention_ats *out)
 {
         const struct mention_word *w = mention_person_words;
         enum { NW = MENTION_NWORDS(mention_person_words) };
@@ -1140,12 +1181,10 @@ mention_person_places(const struct ex_doc *d, const struct mention_picks *pk, si
         for (last = first; last < pk->nperson && d->hits[pk->person[last]].start < hi; last++)
                 ;
         *h = last;
+        out->n = 0;
         if (last == first)
                 return 0;
-        if (last - first > *cap) {
-                *cap = last - first;
-                *out = ex_xrealloc(*out, *cap * sizeof **out);
-        }
+        mention_ats_reserve(out, last - first);
         /* the exact word at an exact place (the automaton reads the lowered
          * text): counted by word, then placed by word in order of place */
         for (size_t i = first; i < last; i++) {
@@ -1161,19 +1200,20 @@ mention_person_places(const struct ex_doc *d, const struct mention_picks *pk, si
                 const struct ex_hit *hit = &d->hits[pk->person[i]];
                 size_t k = hit->pay & 0xffffff;
                 if (hit->end <= hi && memcmp(d->t.s + hit->start, w[k].w, w[k].n) == 0)
-                        (*out)[count[k]++] = (struct mention_at){k, hit->start};
+                        out->a[count[k]++] = (struct mention_at){k, hit->start};
         }
+        out->n = m;
         return m;
 }
 
 /* People the lexicon does not know, by their title or honorific: 董事长王刚,
  * 创始人兼CEO宿华, 赵云文先生, 刘邦奇教授. A surname and one or two characters.
  * The same words give the places after which mention_chunks takes a name
- * (与, 所持有的): they go to *held, *nheld (in the order mention_chunks takes
- * them; w indexes MENTION_HELD). */
+ * (与, 所持有的): they go to held (in the order mention_chunks takes them; w
+ * indexes MENTION_HELD). */
 static void
 mention_persons(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ,
-                struct mention_at **held, size_t *nheld)
+                struct mention_ats *held)
 {
         if (d->lang != EX_ZH || pk->nperson == 0)
                 return;
@@ -1181,17 +1221,18 @@ mention_persons(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ,
         const size_t ntitles = MENTION_COUNT(MENTION_TITLES),
                      nperson = ntitles + MENTION_COUNT(MENTION_HONORIFICS);
         const char *s = d->t.s;
-        struct mention_at *at = NULL;
-        size_t cap = 0, h = 0;
+        struct mention_ats places;
+        mention_ats_init(&places);
+        size_t h = 0;
         for (size_t k = 0; k < d->nspans; k++) {
                 size_t lo = d->spans[k].start, hi = d->spans[k].end;
-                size_t n = mention_person_places(d, pk, &h, lo, hi, &at, &cap);
+                size_t n = mention_person_places(d, pk, &h, lo, hi, &places);
+                const struct mention_at *at = places.a;
                 for (size_t i = 0; i < n; i++) {
                         size_t f = at[i].p;
                         if (at[i].w >= nperson) {
-                                if (*nheld % 16 == 0)
-                                        *held = ex_xrealloc(*held, (*nheld + 16) * sizeof **held);
-                                (*held)[(*nheld)++] = (struct mention_at){at[i].w - nperson, f};
+                                mention_ats_reserve(held, held->n + 1);
+                                held->a[held->n++] = (struct mention_at){at[i].w - nperson, f};
                                 continue;
                         }
                         if (at[i].w < ntitles) {
@@ -1217,7 +1258,7 @@ mention_persons(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ,
                                 mention_person_at(d, occ, e - 6, e);
                 }
         }
-        free(at);
+        mention_ats_free(&places);
 }
 
 /* Whether [s,e) of the text is a word listed in w (exact, case-sensitive). */
@@ -1763,7 +1804,7 @@ static struct mention_list mention_open_list = MENTION_LIST(mention_open_words);
  * found) and at the start of each clause (加加食品发布公告称). */
 static void
 mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_picks *pk,
-               const struct mention_at *held, size_t nheld)
+               const struct mention_ats *held)
 {
         if (d->lang != EX_ZH)
                 return;
@@ -1787,8 +1828,8 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_picks *pk,
         /* 收购吴韬等所持有的索菲莉尔家居: what is held is the thing bought; 与X签约:
          * the other party */
         static const struct mention_word words[] = {MENTION_HELD};
-        for (size_t i = 0; i < nheld; i++) {
-                size_t p = held[i].p + words[held[i].w].n;
+        for (size_t i = 0; i < held->n; i++) {
+                size_t p = held->a[i].p + words[held->a[i].w].n;
                 size_t sh = d->t.sent[text_sentence_of(&d->t, p - 1)].end;
                 mention_chunk_list(d, &pl, occ, p, sh);
         }
@@ -1976,18 +2017,18 @@ mention_find(struct ex_doc *d)
         mention_mark_triggers(d, &pk, occ, 6, SIZE_MAX);
         mention_units(d, &pk, occ);
         mention_coded(d, occ);
-        struct mention_at *held = NULL;
-        size_t nheld = 0;
-        mention_persons(d, &pk, occ, &held, &nheld);
+        struct mention_ats held;
+        mention_ats_init(&held);
+        mention_persons(d, &pk, occ, &held);
         for (size_t k = 0; k < d->nspans; k++)
                 mention_latin(d, occ, d->spans[k].start, d->spans[k].end);
         for (size_t k = 0; k < d->nspans; k++)
                 mention_quoted(d, occ, d->spans[k].start, d->spans[k].end);
         mention_anaphors(d, &pk, occ);
-        mention_chunks(d, occ, &pk, held, nheld);
+        mention_chunks(d, occ, &pk, &held);
         if (pk.alias != pk.small)
                 free(pk.alias);
-        free(held);
+        mention_ats_free(&held);
         if (d->nments > 1)
                 mention_sort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
         /* the ids of unknown names are derived by mention_id, on first use:
