@@ -24,7 +24,7 @@ quant_lit(const char *s, size_t len, size_t i, const char *lit)
 }
 
 /* The value of a Chinese digit character at s[i] (零〇一二两三...九), or -1. */
-static int
+static inline int
 quant_zh_digit(const char *s, size_t len, size_t i)
 {
         switch (ex_cp3(s, len, i)) {
@@ -56,7 +56,7 @@ quant_zh_digit(const char *s, size_t len, size_t i)
 }
 
 /* A Chinese multiplier at s[i]: 十 百 千 万 亿; its value, 0 when none. */
-static double
+static inline double
 quant_zh_mult(const char *s, size_t len, size_t i)
 {
         switch (ex_cp3(s, len, i)) {
@@ -100,12 +100,15 @@ quant_decimal(const char *tmp, size_t t)
         return (double)m / pow10[frac];
 }
 
-size_t
-quant_number(const char *s, size_t len, size_t i, double *v)
+/* quant_number, telling in *big whether the number holds a multiplier of
+ * 100 or more (百千万亿: 3000万, 两千, 1.5亿). */
+static size_t
+quant_number_big(const char *s, size_t len, size_t i, double *v, bool *big)
 {
         size_t j = i;
         double val = 0;
         bool arabic = false;
+        *big = false;
         /* Arabic with thousands commas and a decimal point. */
         if (j < len && s[j] >= '0' && s[j] <= '9') {
                 char tmp[64];
@@ -147,6 +150,7 @@ quant_number(const char *s, size_t len, size_t i, double *v)
                                 break;
                         if (!any && m != 10)
                                 break;
+                        *big |= m >= 100;
                         if (m < 1e4) {
                                 section += (cur == 0 && m == 10 ? 1 : cur) * m;
                                 cur = 0;
@@ -171,12 +175,20 @@ quant_number(const char *s, size_t len, size_t i, double *v)
                                 break;
                         /* 千 and 百 only right after the digits (3千). */
                         mult *= m;
+                        *big = true;
                         j += 3;
                 }
                 val *= mult;
         }
         *v = val;
         return j - i;
+}
+
+size_t
+quant_number(const char *s, size_t len, size_t i, double *v)
+{
+        bool big;
+        return quant_number_big(s, len, i, v, &big);
 }
 
 /* Copy s into buf[cap], cut to fit (as snprintf "%s" would). */
@@ -449,7 +461,9 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
             ((s[st - 1] >= 'A' && s[st - 1] <= 'Z') || (s[st - 1] >= 'a' && s[st - 1] <= 'z') ||
              s[st - 1] == '-' || s[st - 1] == '.' || (s[st - 1] >= '0' && s[st - 1] <= '9')))
                 return 0;
-        if ((j = quant_number(s, hi, st, &v)) == 0)
+        /* with a multiplier in the number: 3000万, 两千, 1.5亿 */
+        bool mult;
+        if ((j = quant_number_big(s, hi, st, &v, &mult)) == 0)
                 return 0;
         size_t e = st + j;
         if (s[st] == '0' && e > st + 1 && s[st + 1] >= '0' && s[st + 1] <= '9')
@@ -460,10 +474,6 @@ quant_zh(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
                 if (!(s[e] == 'B' || s[e] == 'M' || s[e] == 'K'))
                         return e - i;
         }
-        /* a multiplier in the number: 3000万, 两千, 1.5亿 */
-        bool mult = false;
-        for (size_t m = st; m + 3 <= e && !mult; m++)
-                mult = quant_zh_mult(s, e, m) >= 100;
         /* the lists of the words after a number tried only when one of their
          * words starts with the character at e */
         unsigned after = quant_zh_after[ex_cp3(s, hi, e) & 0xfff];
