@@ -236,12 +236,21 @@ quant_has_break(const char *s, size_t a, size_t b)
         return false;
 }
 
+/* The bit of quant_unit_near's filter for a word whose second and third
+ * bytes are p[1] and p[2]: 256 bits, by their low four bits each. */
+static inline unsigned
+quant_unit_bit(const char *p)
+{
+        return ((unsigned)p[1] & 15) << 4 | ((unsigned)p[2] & 15);
+}
+
 /* The unit word nearest to [start,end) in t (from rules/cues.txt units), or
  * NULL; of words equally near, the first of the list, then the first in the
  * text. One pass over the window: the words are compared only at the first
- * byte of a character (the words are whole characters) whose next byte is
- * the second of one of them (a bit per its low six bits) and where the
- * index of the list (ex_words_starts_at) says one of them starts. */
+ * byte of a character (the words are whole characters) whose next two
+ * bytes pass a filter of theirs (quant_unit_bit, built per call; all pass
+ * when a word is shorter) and where the index of the list
+ * (ex_words_starts_at) says one of them starts. */
 static const char *
 quant_unit_near(const struct extractor *x, const struct text *t, int lang, size_t lo, size_t hi,
                 size_t start, size_t end)
@@ -250,15 +259,26 @@ quant_unit_near(const struct extractor *x, const struct text *t, int lang, size_
         const char *low = t->low;
         size_t from = start > lo + 36 ? start - 36 : lo;
         size_t to = end + 24 < hi ? end + 24 : hi;
-        uint64_t second = 0;
-        for (size_t k = 0; k < u->n; k++)
-                second |= u->l[k] >= 2 ? (uint64_t)1 << (u->w[k][1] & 63) : ~(uint64_t)0;
+        uint64_t filter[4] = {0};
+        for (size_t k = 0; k < u->n; k++) {
+                if (u->l[k] < 3) {
+                        memset(filter, 0xff, sizeof filter);
+                        break;
+                }
+                unsigned b = quant_unit_bit(u->w[k]);
+                filter[b >> 6] |= (uint64_t)1 << (b & 63);
+        }
         size_t best = (size_t)-1, best_k = 0;
         const char *unit = NULL;
         for (size_t at = from; at < to; at++) {
-                if ((low[at] & 0xc0) == 0x80 ||
-                    (at + 1 < to && !(second >> (low[at + 1] & 63) & 1)) ||
-                    ex_words_starts_at(u, low, to, at) == 0)
+                if ((low[at] & 0xc0) == 0x80)
+                        continue;
+                if (at + 3 <= to) {
+                        unsigned b = quant_unit_bit(low + at);
+                        if (!(filter[b >> 6] >> (b & 63) & 1))
+                                continue;
+                }
+                if (ex_words_starts_at(u, low, to, at) == 0)
                         continue;
                 for (size_t k = 0; k < u->n; k++) {
                         size_t wl = u->l[k];
