@@ -604,6 +604,23 @@ mention_gov_suffix(const char *t, size_t s, size_t e)
 #define MENTION_STOPS(X, a) MENTION_STOPS_ANY(X, a) MENTION_STOPS_CHUNK(X, a)
 /* clang-format on */
 
+/* mention_hard_stop for the character cp (any code point): 3 or 0. */
+static inline __attribute__((always_inline)) size_t
+mention_hard_stop_cp(uint32_t cp, bool chunk)
+{
+        static const uint64_t maybe[64] = EX_CPSET_INIT(MENTION_STOPS);
+        if (!ex_cpset_maybe(maybe, cp))
+                return 0;
+        switch (cp) {
+                MENTION_STOPS_ANY(EX_CPSET_CASE, 0)
+                return 3;
+                MENTION_STOPS_CHUNK(EX_CPSET_CASE, 0)
+                return chunk ? 3 : 0;
+        default:
+                return 0;
+        }
+}
+
 /* Length of a word that never stands inside a company name (与, 向, 的) ending
  * at t[i], or 0; with chunk, also the particles that end a name taken from raw
  * text (并, 后, 也), which a registered name may still hold (北京大也智慧…). */
@@ -618,17 +635,7 @@ mention_hard_stop(const char *t, size_t lo, size_t i, bool chunk)
                 return 0;
         uint32_t cp =
             ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
-        static const uint64_t maybe[64] = EX_CPSET_INIT(MENTION_STOPS);
-        if (!ex_cpset_maybe(maybe, cp))
-                return 0;
-        switch (cp) {
-                MENTION_STOPS_ANY(EX_CPSET_CASE, 0)
-                return 3;
-                MENTION_STOPS_CHUNK(EX_CPSET_CASE, 0)
-                return chunk ? 3 : 0;
-        default:
-                return 0;
-        }
+        return mention_hard_stop_cp(cp, chunk);
 }
 
 /* A registered name runs back past words that end other names: to a place it
@@ -1678,8 +1685,9 @@ mention_chunk_len(const struct ex_doc *d, const struct mention_places *pl, const
                     !(cp < 0x80 && mention_alnum((char)cp) && !(cp >= '0' && cp <= '9')))
                         break;
                 if (q > p) {
-                        if (mention_hard_stop(s, q, q + 3, true) > 0 &&
-                            !mention_inner_and(d, occ, q, hi))
+                        /* (every stop is a three-byte character: as
+                         * mention_hard_stop(s, q, q + 3, true)) */
+                        if (mention_hard_stop_cp(cp, true) > 0 && !mention_inner_and(d, occ, q, hi))
                                 break;
                         /* one-character stop words (则, 所) stand inside names; only
                          * particles and prepositions end a chunk */
