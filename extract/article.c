@@ -170,13 +170,16 @@ article_parse(const char *buf, size_t len, char **cause)
                 len = 0;
         if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
                 pos = 3;
-        /* A header block only when the first line is a header. */
+        /* A header block only when the first line is a header; the loop
+         * takes that answer for it (a CR at its end changes nothing: a name
+         * stops before it). */
         size_t colon;
         const char *nl = len > pos ? memchr(buf + pos, '\n', len - pos) : NULL;
         size_t first = (nl != NULL ? (size_t)(nl - buf) : len) - pos;
         if (len > pos && article_header_line(buf + pos, first, &colon)) {
-                while (pos < len) {
-                        nl = memchr(buf + pos, '\n', len - pos);
+                for (bool known = true; pos < len; known = false) {
+                        if (!known)
+                                nl = memchr(buf + pos, '\n', len - pos);
                         size_t end = nl != NULL ? (size_t)(nl - buf) : len;
                         size_t ll = end - pos;
                         if (ll > 0 && buf[end - 1] == '\r')
@@ -185,7 +188,7 @@ article_parse(const char *buf, size_t len, char **cause)
                                 pos = end < len ? end + 1 : len;
                                 break;
                         }
-                        if (article_header_line(buf + pos, ll, &colon))
+                        if (known || article_header_line(buf + pos, ll, &colon))
                                 article_set_header(a, buf + pos, colon, buf + pos + colon + 1,
                                                    ll - colon - 1);
                         else
