@@ -167,23 +167,32 @@ engine_spans(struct ex_doc *d)
 {
         size_t ns = d->t.nsent;
         bool any = false;
-        /* one block: the spans, then the flags (engine_doc_free frees spans) */
-        d->spans = ex_xcalloc(1, (ns + 1) * (sizeof *d->spans + 1));
-        d->active = (uint8_t *)(d->spans + ns + 1);
+        /* one block (engine_doc_free frees spans): the spans, room for every
+         * hit as a trigger and as a cue, then the flags */
+        d->spans =
+            ex_xcalloc(1, (ns + 1) * (sizeof *d->spans + 1) + 2 * d->nhits * sizeof *d->trig);
+        d->trig = (uint32_t *)(d->spans + ns + 1);
+        d->cue = d->trig + d->nhits;
+        d->active = (uint8_t *)(d->cue + d->nhits);
         size_t s = 0; /* the sentence of the last hit read */
         for (size_t h = 0; h < d->nhits; h++) {
                 const struct ex_hit *hit = &d->hits[h];
                 uint32_t what = hit->pay >> 24, i = hit->pay & 0xffffff;
                 if (what == PAY_CUE) {
                         const struct ex_cue *q = &d->x->cues[i];
-                        if (q->lang != d->lang || ns == 0)
+                        if (q->lang != d->lang)
+                                continue;
+                        bool modal = q->kind == CUE_PLANNED || q->kind == CUE_LIKELY ||
+                                     q->kind == CUE_NEGATED || q->kind == CUE_NEGATED_S ||
+                                     q->kind == CUE_LIKELY_S;
+                        if (modal)
+                                d->cue[d->ncue++] = (uint32_t)h;
+                        if (ns == 0)
                                 continue;
                         if (q->kind == CUE_REPORT) {
                                 s = text_sentence_from(&d->t, s, hit->start);
                                 d->active[s] |= ENGINE_REPORT;
-                        } else if (q->kind == CUE_PLANNED || q->kind == CUE_LIKELY ||
-                                   q->kind == CUE_NEGATED || q->kind == CUE_NEGATED_S ||
-                                   q->kind == CUE_LIKELY_S) {
+                        } else if (modal) {
                                 s = text_sentence_from(&d->t, s, hit->start);
                                 size_t last = text_sentence_from(&d->t, s, hit->end - 1);
                                 for (size_t k = s; k <= last; k++)
@@ -193,6 +202,7 @@ engine_spans(struct ex_doc *d)
                 }
                 if (what != PAY_TRIGGER || d->x->trigs[i].lang != d->lang)
                         continue;
+                d->trig[d->ntrig++] = (uint32_t)h;
                 any = true;
                 if (ns == 0)
                         continue;
@@ -546,10 +556,6 @@ struct engine_at {
         size_t right; /* the first starting at or after its end */
         size_t sent;  /* the trigger's sentence */
         size_t cl;    /* and clause */
-        /* the document's modality cue hits of its language (indices into
-         * hits, in order): engine_modality reads these, not every hit */
-        const uint32_t *cues;
-        size_t ncues;
 };
 
 /* Fill one role spec. */
@@ -635,10 +641,11 @@ engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro,
                 engine_list(d, c, ro, chosen, lo, hi);
 }
 
-/* Modality from cue words around the trigger. */
+/* Modality from cue words around the trigger (of d->cue, the modality cues
+ * of the document's language: no other hit is read). */
 static const char *
 engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, size_t te,
-                size_t sent, size_t cl, const struct engine_at *at)
+                size_t sent, size_t cl)
 {
         if (tr->modality != NULL)
                 return tr->modality;
@@ -651,16 +658,16 @@ engine_modality(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts, 
         size_t bestpos = 0;
         bool negated = false, hedged = false;
         /* the first cue starting at or after 16 bytes before the sentence */
-        size_t from = lo > 16 ? lo - 16 : 0, q0 = 0, q1 = at->ncues;
+        size_t from = lo > 16 ? lo - 16 : 0, q0 = 0, q1 = d->ncue;
         while (q0 < q1) {
                 size_t mid = (q0 + q1) / 2;
-                if (d->hits[at->cues[mid]].start < from)
+                if (d->hits[d->cue[mid]].start < from)
                         q0 = mid + 1;
                 else
                         q1 = mid;
         }
-        for (size_t q = q0; q < at->ncues; q++) {
-                const struct ex_hit *hit = &d->hits[at->cues[q]];
+        for (size_t q = q0; q < d->ncue; q++) {
+                const struct ex_hit *hit = &d->hits[d->cue[q]];
                 if (hit->start >= hi)
                         break;
                 if (hit->end <= lo)
@@ -1079,7 +1086,7 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, const struct 
                 engine_role(d, c, ro, at);
         }
         engine_owner_fill(d, c);
-        c->modality = engine_modality(d, tr, hit->start, hit->end, c->sent, at->cl, at);
+        c->modality = engine_modality(d, tr, hit->start, hit->end, c->sent, at->cl);
         c->type = r->type;
         if (r->planned_type != NULL &&
             (strcmp(c->modality, "planned") == 0 || strcmp(c->modality, "likely") == 0))
@@ -1829,32 +1836,11 @@ static void
 engine_collect(struct ex_doc *d, struct engine_cands *cs)
 {
         const struct extractor *x = d->x;
-        /* one pass over the hits picks the triggers and the modality cues
-         * of the document's language (on the stack for most documents) */
-        uint32_t small[2][128];
-        uint32_t *trig = small[0], *cue = small[1];
-        if (d->nhits > 128) {
-                trig = ex_xmalloc(2 * d->nhits * sizeof *trig);
-                cue = trig + d->nhits;
-        }
-        size_t ntrig = 0, ncue = 0;
-        for (size_t h = 0; h < d->nhits; h++) {
-                uint32_t what = d->hits[h].pay >> 24, i = d->hits[h].pay & 0xffffff;
-                if (what == PAY_TRIGGER) {
-                        if (x->trigs[i].lang == d->lang)
-                                trig[ntrig++] = (uint32_t)h;
-                } else if (what == PAY_CUE && x->cues[i].lang == d->lang) {
-                        int kind = x->cues[i].kind;
-                        if (kind == CUE_PLANNED || kind == CUE_LIKELY || kind == CUE_NEGATED ||
-                            kind == CUE_NEGATED_S || kind == CUE_LIKELY_S)
-                                cue[ncue++] = (uint32_t)h;
-                }
-        }
         /* the hits come by start: the first mention at or after the trigger,
          * its sentence and clause only move forward */
-        struct engine_at at = {0, 0, 0, 0, cue, ncue};
-        for (size_t t = 0; t < ntrig; t++) {
-                size_t h = trig[t];
+        struct engine_at at = {0, 0, 0, 0};
+        for (size_t t = 0; t < d->ntrig; t++) {
+                size_t h = d->trig[t];
                 const struct ex_hit *hit = &d->hits[h];
                 /* A longer trigger covering this one wins (闭源发布 over 发布). */
                 bool covered = false;
@@ -1904,8 +1890,6 @@ engine_collect(struct ex_doc *d, struct engine_cands *cs)
                         engine_split(cs);
                 }
         }
-        if (trig != small[0])
-                free(trig);
         engine_price(d, cs->v, &cs->n);
         engine_quantities(d, cs->v, cs->n);
 }

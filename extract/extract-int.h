@@ -630,6 +630,11 @@ struct ex_doc {
                                 * engine.c keeps cue marks in the other bits */
         struct ex_span *spans; /* the active sentences, merged into runs */
         size_t nspans;
+        /* engine.c: the trigger hits and the modality cue hits of the
+         * document's language (indices into hits, in order), picked in the
+         * pass that marks the sentences */
+        uint32_t *trig, *cue;
+        size_t ntrig, ncue;
 };
 
 /* Whether offset i lies in an active sentence (only those are read closely). */
