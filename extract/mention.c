@@ -85,15 +85,30 @@ mention_word_is(const char *t, const struct mention_word *w)
         return t[0] == w->w[0] && (w->n == 1 || (t[1] == w->w[1] && memcmp(t, w->w, w->n) == 0));
 }
 
+/* Bytes of a hash id ("x-" and ten hex digits). The block of d->ments
+ * holds one for each of its capments mentions after them, where mention_id
+ * writes the id it derives (the mentions move no more by then): no malloc
+ * per id. */
+#define MENTION_ID_SLOT 13
+
+/* The room for the hash id of mention i of d. */
+static char *
+mention_id_slot(const struct ex_doc *d, size_t i)
+{
+        return (char *)(d->ments + d->capments) + i * MENTION_ID_SLOT;
+}
+
 /* Append a mention. */
 static struct ex_mention *
 mention_push(struct ex_doc *d, size_t start, size_t end, int kind, int entity)
 {
         if (d->nments == d->capments) {
                 /* most documents have a few mentions: a small first block
-                 * comes from malloc's per-thread cache */
+                 * comes from malloc's per-thread cache (no id is derived yet:
+                 * the slots move with no content) */
                 d->capments = d->capments ? d->capments * 2 : 16;
-                d->ments = ex_xrealloc(d->ments, d->capments * sizeof *d->ments);
+                d->ments =
+                    ex_xrealloc(d->ments, d->capments * (sizeof *d->ments + MENTION_ID_SLOT));
         }
         struct ex_mention *m = &d->ments[d->nments++];
         memset(m, 0, sizeof *m);
@@ -304,10 +319,10 @@ mention_free_span(const uint8_t *occ, size_t s, size_t e)
         return mention_occ_or(occ, s, e) == 0;
 }
 
-/* Derive an id for an unknown name: a slug for Latin, "x-" and the first ten
- * hex digits of its SHA-256 otherwise. */
+/* Derive an id for an unknown name: a slug for Latin (allocated), "x-" and
+ * the first ten hex digits of its SHA-256 otherwise (written to slot). */
 static char *
-mention_derive_id(const char *s, size_t n)
+mention_derive_id(const char *s, size_t n, char slot[MENTION_ID_SLOT])
 {
         bool latin = true;
         for (size_t i = 0; i < n && latin; i++)
@@ -322,11 +337,11 @@ mention_derive_id(const char *s, size_t n)
         }
         char hex[65];
         nw_sha256_hex(s, n, hex);
-        char *id = ex_xmalloc(13);
-        memcpy(id, "x-", 2);
-        memcpy(id + 2, hex, 10);
-        id[12] = '\0';
-        return id;
+        _Static_assert(MENTION_ID_SLOT == 13, "x- and ten digits");
+        memcpy(slot, "x-", 2);
+        memcpy(slot + 2, hex, 10);
+        slot[12] = '\0';
+        return slot;
 }
 
 /* Add to f the first (or, with tail, the last) character of each word of w
@@ -2069,8 +2084,8 @@ void
 mention_free(struct ex_doc *d)
 {
         for (size_t i = 0; i < d->nments; i++)
-                if (d->ments[i].id != NULL) /* most have none: no call */
-                        free(d->ments[i].id);
+                if (d->ments[i].id != NULL && d->ments[i].id != mention_id_slot(d, i))
+                        free(d->ments[i].id); /* a slug */
         free(d->ments);
         d->ments = NULL;
         d->nments = d->capments = 0;
@@ -2087,7 +2102,8 @@ mention_id(const struct ex_doc *d, const struct ex_mention *m)
                  * the mention lies in d->ments, which the doc owns and may
                  * change, so dropping const here is sound */
                 struct ex_mention *mm = &d->ments[m - d->ments];
-                mm->id = mention_derive_id(d->t.s + mm->start, mm->end - mm->start);
+                mm->id = mention_derive_id(d->t.s + mm->start, mm->end - mm->start,
+                                           mention_id_slot(d, (size_t)(m - d->ments)));
         }
         return m->id;
 }
