@@ -299,17 +299,19 @@ ex_words_bounded(const char *s, size_t p, size_t n, size_t hi, bool lb, bool rb)
 /* The first occurrence of w[0..n) in p[0..end - p), or NULL: memmem,
  * but looking for the word's last byte with memchr (in Chinese text a
  * continuation byte, rare; memmem sets up a table on every call, and the
- * texts here are one clause or sentence). */
+ * texts here are one clause or sentence), then comparing the byte before
+ * it (another continuation byte: most places found end there) before the
+ * rest. */
 static const char *
 rules_find(const char *p, const char *end, const char *w, size_t n)
 {
         if ((size_t)(end - p) < n)
                 return NULL;
-        if (n == 0)
-                return p;
+        if (n <= 1)
+                return n == 0 ? p : memchr(p, (unsigned char)w[0], (size_t)(end - p));
         const char *q = p + n - 1;
         while ((q = memchr(q, (unsigned char)w[n - 1], (size_t)(end - q))) != NULL) {
-                if (memcmp(q - (n - 1), w, n - 1) == 0)
+                if (q[-1] == w[n - 2] && memcmp(q - (n - 1), w, n - 2) == 0)
                         return q - (n - 1);
                 q++;
         }
