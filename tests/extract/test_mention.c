@@ -255,6 +255,58 @@ test_anaphor(void **state)
         th_doc_free(&d, &a);
 }
 
+/* Many places and names in one document: more held words (与) and more
+ * mentions than the first arrays hold, each name with the id it gets alone;
+ * 其 inside 极其 is no anaphor, before 产品 it is one. */
+static void
+test_many(void **state)
+{
+        (void)state;
+        static const char *han[] = {"甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸",
+                                    "金", "木", "水", "火", "土", "山", "川", "林", "石", "泉"};
+        enum { N = sizeof han / sizeof han[0] };
+        char body[4096] = "宏远科技";
+        for (int i = 0; i < N; i++)
+                snprintf(body + strlen(body), sizeof body - strlen(body), "与蓝%s星签约,", han[i]);
+        for (int i = 0; i < N; i++)
+                snprintf(body + strlen(body), sizeof body - strlen(body), "“云%s帆”", han[i]);
+        strcat(body, "。青木电气极其重视其产品。");
+        struct ex_doc d;
+        struct article a;
+        th_doc(&d, &a, body, "2025-12-11", EX_ZH);
+        assert_true(d.nments > 2 * N);
+        char ids[N][16];
+        for (int i = 0; i < N; i++) {
+                char w[32];
+                snprintf(w, sizeof w, "蓝%s星", han[i]);
+                if (find(&d, w) == NULL)
+                        fail_msg("no mention %s", w);
+                snprintf(w, sizeof w, "云%s帆", han[i]);
+                const struct ex_mention *m = find(&d, w);
+                if (m == NULL)
+                        fail_msg("no mention %s", w);
+                snprintf(ids[i], sizeof ids[i], "%s", mention_id(&d, m));
+        }
+        size_t anaphors = 0;
+        for (size_t k = 0; k < d.nments; k++)
+                if (d.ments[k].flags & M_ANAPHOR) {
+                        anaphors++;
+                        assert_memory_equal(d.t.s + d.ments[k].start, "其产品", 3);
+                }
+        assert_int_equal(anaphors, 1);
+        th_doc_free(&d, &a);
+        for (int i = 0; i < N; i++) {
+                char one[64], w[32];
+                snprintf(w, sizeof w, "云%s帆", han[i]);
+                snprintf(one, sizeof one, "宏远科技收购了“%s”", w);
+                th_doc(&d, &a, one, "2025-12-11", EX_ZH);
+                const struct ex_mention *m = find(&d, w);
+                assert_non_null(m);
+                assert_string_equal(mention_id(&d, m), ids[i]);
+                th_doc_free(&d, &a);
+        }
+}
+
 /* Write a file under dir. */
 static void
 put(const char *dir, const char *name, const char *text)
@@ -379,7 +431,7 @@ main(void)
             cmocka_unit_test(test_glued_noise),   cmocka_unit_test(test_anaphor),
             cmocka_unit_test(test_loader_errors), cmocka_unit_test(test_parents),
             cmocka_unit_test(test_unknown_zh),    cmocka_unit_test(test_scan_edges),
-            cmocka_unit_test(test_latin_scan),
+            cmocka_unit_test(test_latin_scan),    cmocka_unit_test(test_many),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
