@@ -149,12 +149,28 @@ char *
 ex_utf8_dup(const char *s, size_t n)
 {
         const unsigned char *u = (const unsigned char *)s;
+        const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
         size_t i = 0;
 
-        /* the common case: well-formed and without NULs, copied whole */
+        /* the common case: well-formed and without NULs, copied whole; eight
+         * ASCII bytes at a time, a three-byte character in line */
         while (i < n) {
-                if (u[i] >= 0x20 && u[i] < 0x80) {
+                uint64_t x;
+                if (i + 8 <= n) {
+                        memcpy(&x, u + i, 8);
+                        if (((((x - ones) & ~x) | x) & high) == 0) { /* no NUL, no high bit */
+                                i += 8;
+                                continue;
+                        }
+                }
+                unsigned char c = u[i];
+                if (c != 0 && c < 0x80) {
                         i++;
+                        continue;
+                }
+                if (c >= 0xe1 && c <= 0xef && c != 0xed && i + 3 <= n &&
+                    (u[i + 1] & 0xc0) == 0x80 && (u[i + 2] & 0xc0) == 0x80) {
+                        i += 3;
                         continue;
                 }
                 uint32_t cp;
