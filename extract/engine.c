@@ -1831,37 +1831,55 @@ engine_price(struct ex_doc *d, struct cand *cs, size_t *n)
         *n = k;
 }
 
+/* Whether the trigger hit d->trig[t] lies inside a longer trigger of the
+ * document's language (闭源发布 over 发布), looking back from it over the
+ * hits that end at most 64 bytes before it starts (the hits are sorted by
+ * start, then longer first: one that covers it comes before it). */
+static bool
+engine_covered_scan(const struct ex_doc *d, size_t h)
+{
+        const struct ex_hit *hit = &d->hits[h];
+        for (size_t k = h; k > 0; k--) {
+                const struct ex_hit *o = &d->hits[k - 1];
+                if (o->end + 64 < hit->start)
+                        break;
+                if ((o->pay >> 24) == PAY_TRIGGER && o->start <= hit->start && o->end >= hit->end &&
+                    (o->end - o->start) > (hit->end - hit->start) &&
+                    d->x->trigs[o->pay & 0xffffff].lang == d->lang)
+                        return true;
+        }
+        return false;
+}
+
+/* engine_covered_scan(d, d->trig[t]), reading only the triggers before it:
+ * a hit that stops the scan before a covering trigger o starts at or after
+ * o and ends over 64 bytes before the trigger, so none can when o starts at
+ * most 64 bytes before it; for a longer o, the scan is made. */
+static bool
+engine_covered(const struct ex_doc *d, size_t t)
+{
+        const struct ex_hit *hit = &d->hits[d->trig[t]];
+        for (size_t u = t; u > 0; u--) {
+                const struct ex_hit *o = &d->hits[d->trig[u - 1]];
+                if (o->end + 64 < hit->start)
+                        return false; /* the scan stops here, if not before */
+                if (o->end >= hit->end && (o->end - o->start) > (hit->end - hit->start))
+                        return o->start + 64 >= hit->start || engine_covered_scan(d, d->trig[t]);
+        }
+        return false;
+}
+
 /* Collect the candidates of a document. */
 static void
 engine_collect(struct ex_doc *d, struct engine_cands *cs)
 {
-        const struct extractor *x = d->x;
         /* the hits come by start: the first mention at or after the trigger,
          * its sentence and clause only move forward */
         struct engine_at at = {0, 0, 0, 0};
         for (size_t t = 0; t < d->ntrig; t++) {
                 size_t h = d->trig[t];
                 const struct ex_hit *hit = &d->hits[h];
-                /* A longer trigger covering this one wins (闭源发布 over 发布). */
-                bool covered = false;
-                for (size_t k = h; k > 0 && !covered; k--) {
-                        const struct ex_hit *o = &d->hits[k - 1];
-                        if (o->end + 64 < hit->start)
-                                break;
-                        if ((o->pay >> 24) == PAY_TRIGGER && o->start <= hit->start &&
-                            o->end >= hit->end && (o->end - o->start) > (hit->end - hit->start) &&
-                            x->trigs[o->pay & 0xffffff].lang == d->lang)
-                                covered = true;
-                }
-                for (size_t k = h + 1; k < d->nhits && !covered; k++) {
-                        const struct ex_hit *o = &d->hits[k];
-                        if (o->start > hit->start)
-                                break;
-                        if ((o->pay >> 24) == PAY_TRIGGER && o->end > hit->end &&
-                            x->trigs[o->pay & 0xffffff].lang == d->lang)
-                                covered = true;
-                }
-                if (covered)
+                if (engine_covered(d, t))
                         continue;
                 /* A trigger inside a name is part of the name. */
                 while (at.first < d->nments && d->ments[at.first].start < hit->start)
