@@ -592,6 +592,56 @@ text_plain_run(const char *buf, size_t r, size_t len)
         return r;
 }
 
+/* The end of the run of bytes kept as they are from r on: bytes that pass
+ * text_plain and well-formed CJK characters (E4..E9 lead bytes). Where SSE2
+ * is there, sixteen bytes at a time, each classed as plain, a lead or a
+ * continuation byte: the run goes on while the continuation bytes are
+ * exactly the two after each lead (those of a lead near the end of the
+ * sixteen carried to the next) and no byte is of another class; it ends at
+ * the first that is not, or at the lead of the character that byte breaks.
+ * The last few bytes (and without SSE2, all), a run of each kind after the
+ * other. */
+static inline size_t
+text_kept_run(const char *buf, size_t r, size_t len)
+{
+#ifdef __SSE2__
+        unsigned carry = 0, prevlead = 0; /* continuation bytes due from the sixteen before */
+        for (; r + 16 <= len; r += 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(buf + r));
+                __m128i d = _mm_sub_epi8(v, _mm_set1_epi8((char)0xe4)); /* a lead byte: 0..5 */
+                unsigned plain = text_plain16(buf + r);
+                unsigned lead = (unsigned)_mm_movemask_epi8(
+                    _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(5)), d));
+                unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+                    _mm_and_si128(v, _mm_set1_epi8((char)0xc0)), _mm_set1_epi8((char)0x80)));
+                unsigned due = (lead << 1) | (lead << 2) | carry; /* bits 0..17 */
+                unsigned bad = (~(plain | lead | cont) | (cont ^ due)) & 0xffff;
+                if (bad != 0) {
+                        size_t b = (size_t)__builtin_ctz(bad);
+                        if (!(due >> b & 1))
+                                return r + b;
+                        /* a continuation byte due, missing: the run ends at
+                         * its lead, one or two places before (perhaps in the
+                         * sixteen before) */
+                        unsigned leads = (lead << 2) | (prevlead >> 14); /* place p at bit p + 2 */
+                        return r + b - (leads >> (b + 1) & 1 ? 1 : 2);
+                }
+                carry = due >> 16;
+                prevlead = lead;
+        }
+        if (carry != 0) /* go on from the lead of the character cut at r */
+                r -= prevlead >> 15 ? 1 : 2;
+#endif
+        while ((r = text_plain_run(buf, r, len)) < len) {
+                unsigned char b = (unsigned char)buf[r];
+                size_t run = b >= 0xe4 && b <= 0xe9 ? text_cjk_run(buf + r, len - r) : 0;
+                if (run == 0)
+                        break;
+                r += run;
+        }
+        return r;
+}
+
 void
 text_init(struct text *t, const struct extractor *x, const char *buf, size_t len, int lang)
 {
@@ -618,14 +668,7 @@ text_init(struct text *t, const struct extractor *x, const char *buf, size_t len
         while (i < len) {
                 /* a run of bytes kept as they are: printable ASCII but & and <, and
                  * well-formed CJK characters (E4..E9 lead bytes) */
-                size_t r = i;
-                while ((r = text_plain_run(buf, r, len)) < len) {
-                        unsigned char b = (unsigned char)buf[r];
-                        size_t run = b >= 0xe4 && b <= 0xe9 ? text_cjk_run(buf + r, len - r) : 0;
-                        if (run == 0)
-                                break;
-                        r += run;
-                }
+                size_t r = text_kept_run(buf, i, len);
                 if (r > i) {
                         text_room(&o, r - i);
                         text_run(&o, i, 1);
