@@ -440,6 +440,51 @@ mention_generic(const struct extractor *x, const char *t, size_t s, size_t e)
         return true;
 }
 
+/* Sort the n hits of *c by mention_cmp_len. They come in the order of
+ * d->hits (by start, then by payload for one span), so a stable counting sort
+ * by length gives that order, read back to be sure (else mention_sort runs
+ * on); into out (room for n, or NULL: allocated), *c then pointing there and
+ * the old array freed unless it was on the stack. A short list is sorted in
+ * place. */
+static void
+mention_sort_len(struct ex_hit **c, size_t n, struct ex_hit *out)
+{
+        enum { MAXLEN = 255 };
+        struct ex_hit *a = *c;
+        size_t maxlen = 0;
+        for (size_t i = 0; i < n; i++)
+                if (a[i].end - a[i].start > maxlen)
+                        maxlen = a[i].end - a[i].start;
+        if (n <= 8 || maxlen > MAXLEN) {
+                mention_sort(a, n, sizeof *a, mention_cmp_len);
+                return;
+        }
+        /* start[l]: where the hits of length l go, the longest first */
+        uint32_t start[MAXLEN + 2];
+        memset(start, 0, (maxlen + 2) * sizeof start[0]);
+        for (size_t i = 0; i < n; i++)
+                start[a[i].end - a[i].start]++;
+        uint32_t at = 0;
+        for (size_t l = maxlen + 1; l-- > 0;) {
+                uint32_t k = start[l];
+                start[l] = at;
+                at += k;
+        }
+        bool heap = out == NULL;
+        if (heap)
+                out = ex_xmalloc(n * sizeof *out);
+        for (size_t i = 0; i < n; i++)
+                out[start[a[i].end - a[i].start]++] = a[i];
+        bool sorted = true;
+        for (size_t i = 1; i < n && sorted; i++)
+                sorted = mention_cmp_len(&out[i - 1], &out[i]) <= 0;
+        if (!sorted)
+                mention_sort(out, n, sizeof *out, mention_cmp_len);
+        if (heap)
+                free(a);
+        *c = out;
+}
+
 /* Whether a two-character Chinese alias at [s,e) only stands inside a longer
  * word: Han characters on both sides that neither end nor start at a stop
  * word (思科 in 蓝思科技), while 收购思科公司 or 与思科签约 keep it. */
@@ -467,7 +512,7 @@ static void
 mention_lexicon(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
 {
         const struct extractor *x = d->x;
-        struct ex_hit small[64]; /* most documents: no malloc */
+        struct ex_hit small[64], small2[64]; /* most documents: no malloc */
         struct ex_hit *c = pk->nalias <= 64 ? small : ex_xmalloc(pk->nalias * sizeof *c);
         size_t nc = 0;
         for (size_t ia = 0; ia < pk->nalias; ia++) {
@@ -483,7 +528,7 @@ mention_lexicon(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
                 c[nc++] = d->hits[i];
         }
         if (nc > 1)
-                mention_sort(c, nc, sizeof *c, mention_cmp_len);
+                mention_sort_len(&c, nc, c == small ? small2 : NULL);
         for (size_t i = 0; i < nc; i++) {
                 if (!mention_free_span(occ, c[i].start, c[i].end))
                         continue;
@@ -491,7 +536,7 @@ mention_lexicon(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
                 mention_push(d, c[i].start, c[i].end, x->ents[a->entity].kind, a->entity);
                 memset(occ + c[i].start, OCC_LEX, c[i].end - c[i].start);
         }
-        if (c != small)
+        if (c != small && c != small2)
                 free(c);
 }
 
