@@ -98,18 +98,28 @@ mention_id_slot(const struct ex_doc *d, size_t i)
         return (char *)(d->ments + d->capments) + i * MENTION_ID_SLOT;
 }
 
+/* Make room in d->ments for n mentions (no id is derived yet: the id
+ * slots move with no content). */
+static void
+mention_reserve(struct ex_doc *d, size_t n)
+{
+        if (n <= d->capments)
+                return;
+        /* most documents have a few mentions: a small first block comes
+         * from malloc's per-thread cache */
+        size_t cap = d->capments ? d->capments * 2 : 16;
+        while (cap < n)
+                cap *= 2;
+        d->ments = ex_xrealloc(d->ments, cap * (sizeof *d->ments + MENTION_ID_SLOT));
+        d->capments = cap;
+}
+
 /* Append a mention. */
 static struct ex_mention *
 mention_push(struct ex_doc *d, size_t start, size_t end, int kind, int entity)
 {
-        if (d->nments == d->capments) {
-                /* most documents have a few mentions: a small first block
-                 * comes from malloc's per-thread cache (no id is derived yet:
-                 * the slots move with no content) */
-                d->capments = d->capments ? d->capments * 2 : 16;
-                d->ments =
-                    ex_xrealloc(d->ments, d->capments * (sizeof *d->ments + MENTION_ID_SLOT));
-        }
+        if (d->nments == d->capments)
+                mention_reserve(d, d->nments + 1);
         struct ex_mention *m = &d->ments[d->nments++];
         memset(m, 0, sizeof *m);
         m->start = start;
@@ -2078,6 +2088,9 @@ mention_find(struct ex_doc *d)
         memset(occ, OCC_FREE, d->t.len + 1);
         struct mention_picks pk;
         mention_picks_init(d, &pk);
+        /* room for a mention per alias, suffix and anaphor hit at once (a
+         * long article has hundreds: no realloc as they come) */
+        mention_reserve(d, pk.nalias + pk.nsuffix + pk.nanaphor);
         mention_lexicon(d, &pk, occ);
         if (d->nments > 1)
                 mention_sort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
