@@ -641,6 +641,14 @@ engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro,
                 engine_list(d, c, ro, chosen, lo, hi);
 }
 
+/* Whether modality m (asserted, planned, likely, negated: a rule may name
+ * another) is lit: their first letters tell them apart. */
+static inline bool
+engine_modality_is(const char *m, const char *lit)
+{
+        return m[0] == lit[0] && strcmp(m, lit) == 0;
+}
+
 /* Modality from cue words around the trigger (of d->cue, the modality cues
  * of the document's language: no other hit is read). */
 static const char *
@@ -1088,8 +1096,8 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, const struct 
         engine_owner_fill(d, c);
         c->modality = engine_modality(d, tr, hit->start, hit->end, c->sent, at->cl);
         c->type = r->type;
-        if (r->planned_type != NULL &&
-            (strcmp(c->modality, "planned") == 0 || strcmp(c->modality, "likely") == 0))
+        if (r->planned_type != NULL && (engine_modality_is(c->modality, "planned") ||
+                                        engine_modality_is(c->modality, "likely")))
                 c->type = r->planned_type;
         c->time = engine_time(d, hit->start, hit->end, c->sent, at->cl);
         engine_attrs(d, c, tr, at->cl);
@@ -1578,14 +1586,14 @@ engine_summary(const struct ex_doc *d, const struct cand *c, const char *timev,
 {
         const struct ex_rule *r = c->rule;
         int slots[3] = {0, -1, -1};
-        if (strcmp(c->modality, "negated") == 0) {
+        if (engine_modality_is(c->modality, "negated")) {
                 slots[0] = 3;
                 slots[1] = 0;
-        } else if (strcmp(c->modality, "likely") == 0) {
+        } else if (engine_modality_is(c->modality, "likely")) {
                 slots[0] = 2;
                 slots[1] = 1;
                 slots[2] = 0;
-        } else if (strcmp(c->modality, "planned") == 0) {
+        } else if (engine_modality_is(c->modality, "planned")) {
                 slots[0] = 1;
                 slots[1] = 0;
         }
@@ -1595,7 +1603,7 @@ engine_summary(const struct ex_doc *d, const struct cand *c, const char *timev,
                         out->len = 0;
                         if (engine_render(d, c, r->summary[slots[k]][i], timev, true, out,
                                           &bufs->tmp)) {
-                                if (slots[k] == 0 && strcmp(c->modality, "negated") == 0)
+                                if (slots[k] == 0 && engine_modality_is(c->modality, "negated"))
                                         ex_buf_adds(out, " (denied)");
                                 return out->data != NULL ? out->data : "";
                         }
@@ -1644,7 +1652,7 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
 {
         struct nw_event *ev = nw_event_new();
         nw_event_set_type(ev, c->type);
-        if (strcmp(c->modality, "asserted") != 0) /* nw_event_new's */
+        if (!engine_modality_is(c->modality, "asserted")) /* nw_event_new's */
                 nw_event_set_modality(ev, c->modality);
         for (size_t i = 0; i < c->nargs; i++) {
                 const struct ex_mention *m = &d->ments[c->arg_ment[i]];
@@ -1674,9 +1682,9 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
                                 tm.prec = TP_VAGUE;
                 }
                 /* a plan's date lies ahead when it follows the trigger or a plan cue (将于) */
-                bool future =
-                    (strcmp(c->modality, "planned") == 0 || strcmp(c->modality, "likely") == 0) &&
-                    (tm.start >= c->trig_end || engine_cue_before(d, tm.start));
+                bool future = (engine_modality_is(c->modality, "planned") ||
+                               engine_modality_is(c->modality, "likely")) &&
+                              (tm.start >= c->trig_end || engine_cue_before(d, tm.start));
                 timex_value(&tm, &d->pub, future, tv, sizeof tv);
                 nw_event_set_time(ev, tv[0] ? tv : NULL,
                                   engine_cstr(&bufs->tmp, d->t.s + tm.start, tm.end - tm.start));
