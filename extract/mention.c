@@ -1892,13 +1892,17 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_picks *pk,
         /* the shorter triggers: mention_find marked those of six bytes and
          * more, and no byte is free again once taken */
         mention_mark_triggers(d, pk, occ, 1, 6);
+        size_t sent = 0; /* the sentence of the trigger's start (the hits come by start) */
         for (size_t i = 0; i < pk->ntrig; i++) {
                 size_t h = pk->trig[i];
                 const struct ex_trigger *tr = &d->x->trigs[d->hits[h].pay & 0xffffff];
                 size_t p = d->hits[h].end;
-                if (ex_words_starts_at(&tr->unless_after, d->t.low, d->t.len, p) > 0)
+                if (tr->unless_after.n > 0 &&
+                    ex_words_starts_at(&tr->unless_after, d->t.low, d->t.len, p) > 0)
                         continue;
-                size_t hi = d->t.sent[text_sentence_of(&d->t, p > 0 ? p - 1 : 0)].end;
+                /* the sentence of its last byte, on from that of its first */
+                sent = text_sentence_from(&d->t, sent, d->hits[h].start);
+                size_t hi = d->t.sent[text_sentence_from(&d->t, sent, p - 1)].end;
                 if (p + 3 <= hi && memcmp(s + p, "了", 3) == 0)
                         p += 3;
                 mention_chunk_list(d, &pl, occ, p, hi);
@@ -1911,7 +1915,7 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_picks *pk,
                 size_t sh = d->t.sent[text_sentence_of(&d->t, p - 1)].end;
                 mention_chunk_list(d, &pl, occ, p, sh);
         }
-        size_t sent = 0; /* the sentence of clause c (the clauses come in order) */
+        sent = 0; /* now the sentence of clause c (the clauses come in order) */
         for (size_t c = 0; c < d->t.nclause; c++) {
                 size_t p = d->t.clause[c].start, hi = d->t.clause[c].end;
                 sent = text_sentence_from(&d->t, sent, p);
