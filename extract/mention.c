@@ -806,6 +806,23 @@ mention_suffix_follows(const struct ex_doc *d, size_t h, size_t e)
         return false;
 }
 
+/* The code point of the character before s[p] (p > 0), which starts at *q:
+ * ex_cp_at(s, len, ex_cp_before(s, p)), a three-byte one read at once. */
+static inline uint32_t
+mention_cp_before(const char *s, size_t len, size_t p, size_t *q)
+{
+        const unsigned char *u = (const unsigned char *)s + (p >= 3 ? p - 3 : 0);
+        if (p >= 3 && u[0] >= 0xe1 && u[0] <= 0xec && (u[1] & 0xc0) == 0x80 &&
+            (u[2] & 0xc0) == 0x80) {
+                *q = p - 3;
+                return ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) |
+                       (u[2] & 0x3f);
+        }
+        int k;
+        *q = ex_cp_before(s, p);
+        return ex_cp_at(s, len, *q, &k);
+}
+
 /* Unknown Chinese organisations: a stem before suffix words. */
 static void
 mention_units(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
@@ -935,9 +952,8 @@ mention_units(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
                                 stop_len = skip;
                                 break;
                         }
-                        size_t q = ex_cp_before(s, p);
-                        int k;
-                        uint32_t cp = ex_cp_at(s, d->t.len, q, &k);
+                        size_t q;
+                        uint32_t cp = mention_cp_before(s, d->t.len, p, &q);
                         if (ex_is_han(cp)) {
                                 p = q;
                                 chars++;
