@@ -791,7 +791,7 @@ static void
 quant_init(void)
 {
         quant_en_init();
-        ex_lead_filter(quant_zh_maybe, quant_zh_filter);
+        ex_lead_filter(quant_zh_maybe, 1, quant_zh_filter);
 }
 
 /* Whether the character cp can start a Chinese quantity (a cheap filter: a
@@ -864,7 +864,7 @@ static const unsigned char quant_byte[256] = {
 static inline size_t
 quant_skip(const char *s, size_t i, size_t hi)
 {
-        return ex_lead_skip(s, i, hi, quant_byte, QB_ZH, quant_zh_filter);
+        return ex_lead_skip(s, i, hi, quant_byte, QB_ZH, quant_zh_filter, NULL);
 }
 
 /* Whether the byte is an ASCII letter or digit (by its class). */

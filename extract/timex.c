@@ -317,28 +317,37 @@ enum {
         TZ_VAGUE = 1 << 9,     /* 近期 最近 目前...: no value */
 };
 
+/* The characters after a Chinese numeral that let it start a time: a year
+ * of Chinese digits goes on with 零..九 or 〇 (二零三二年), a month with
+ * 零..九, 两, 十 or 月 (十二月, 三月; timex_small, then 月):
+ * 零一二三四五六七八九〇两十月. Most numerals (一个, 三家) start none. */
+/* clang-format off */
+#define TIMEX_ZH_NUMERAL_NEXT(X, a) \
+        X(0x96f6, a) X(0x4e00, a) X(0x4e8c, a) X(0x4e09, a) X(0x56db, a) X(0x4e94, a) \
+        X(0x516d, a) X(0x4e03, a) X(0x516b, a) X(0x4e5d, a) X(0x3007, a) X(0x4e24, a) \
+        X(0x5341, a) X(0x6708, a)
+/* clang-format on */
+
+/* The characters after the first one of a word of timex_zh's lists
+ * (TZ_YEARS to TZ_VAGUE) that can go on with one: the second characters of
+ * their words, and the weekdays and 末 after 周 (keep in step with the
+ * lists): 年底内末月个日天一二三四五六周期拜前近久来后. Most (上市, 日本,
+ * 不同) cannot. */
+/* clang-format off */
+#define TIMEX_ZH_WORD_NEXT(X, a) \
+        X(0x5e74, a) X(0x5e95, a) X(0x5185, a) X(0x672b, a) X(0x6708, a) X(0x4e2a, a) \
+        X(0x65e5, a) X(0x5929, a) X(0x4e00, a) X(0x4e8c, a) X(0x4e09, a) X(0x56db, a) \
+        X(0x4e94, a) X(0x516d, a) X(0x5468, a) X(0x671f, a) X(0x62dc, a) X(0x524d, a) \
+        X(0x8fd1, a) X(0x4e45, a) X(0x6765, a) X(0x540e, a)
+/* clang-format on */
+
 /* Whether the character after a Chinese numeral at s[i] lets it start a
- * time: a year of Chinese digits goes on with 零..九 or 〇 (二零三二年), a
- * month with 零..九, 两, 十 or 月 (十二月, 三月; timex_small, then 月). Most
- * numerals (一个, 三家) start none. */
+ * time (TIMEX_ZH_NUMERAL_NEXT). */
 static bool
 timex_zh_numeral_next(const char *s, size_t len, size_t i)
 {
         switch (ex_cp3(s, len, i + 3)) {
-        case 0x96f6: /* 零 */
-        case 0x4e00: /* 一 */
-        case 0x4e8c: /* 二 */
-        case 0x4e09: /* 三 */
-        case 0x56db: /* 四 */
-        case 0x4e94: /* 五 */
-        case 0x516d: /* 六 */
-        case 0x4e03: /* 七 */
-        case 0x516b: /* 八 */
-        case 0x4e5d: /* 九 */
-        case 0x3007: /* 〇 */
-        case 0x4e24: /* 两 */
-        case 0x5341: /* 十 */
-        case 0x6708: /* 月 */
+                TIMEX_ZH_NUMERAL_NEXT(EX_CPSET_CASE, 0)
                 return true;
         default:
                 return false;
@@ -346,35 +355,12 @@ timex_zh_numeral_next(const char *s, size_t len, size_t i)
 }
 
 /* Whether the character after the first one of a word of timex_zh's lists
- * (TZ_YEARS to TZ_VAGUE) at s[i] can go on with one: the second characters
- * of their words, and the weekdays and 末 after 周 (keep in step with the
- * lists). Most (上市, 日本, 不同) cannot. */
+ * at s[i] can go on with one (TIMEX_ZH_WORD_NEXT). */
 static bool
 timex_zh_word_next(const char *s, size_t len, size_t i)
 {
         switch (ex_cp3(s, len, i + 3)) {
-        case 0x5e74: /* 年 */
-        case 0x5e95: /* 底 */
-        case 0x5185: /* 内 */
-        case 0x672b: /* 末 */
-        case 0x6708: /* 月 */
-        case 0x4e2a: /* 个 */
-        case 0x65e5: /* 日 */
-        case 0x5929: /* 天 */
-        case 0x4e00: /* 一 */
-        case 0x4e8c: /* 二 */
-        case 0x4e09: /* 三 */
-        case 0x56db: /* 四 */
-        case 0x4e94: /* 五 */
-        case 0x516d: /* 六 */
-        case 0x5468: /* 周 */
-        case 0x671f: /* 期 */
-        case 0x62dc: /* 拜 */
-        case 0x524d: /* 前 */
-        case 0x8fd1: /* 近 */
-        case 0x4e45: /* 久 */
-        case 0x6765: /* 来 */
-        case 0x540e: /* 后 */
+                TIMEX_ZH_WORD_NEXT(EX_CPSET_CASE, 0)
                 return true;
         default:
                 return false;
@@ -1117,8 +1103,13 @@ timex_en(const char *low, size_t len, size_t i, const struct ex_date *pub, struc
 /* The filter of the characters of TIMEX_ZH_LEADS (by the low 12 bits of
  * their code points). */
 static const uint64_t timex_zh_maybe[64] = EX_CPSET_INIT(TIMEX_ZH_LEADS);
-/* The same as timex_skip reads it (ex_lead_filter, by timex_init). */
+/* The characters after them that can go on with a time (timex_zh_next). */
+#define TIMEX_ZH_NEXT(X, a) TIMEX_ZH_NUMERAL_NEXT(X, a) TIMEX_ZH_WORD_NEXT(X, a)
+static const uint64_t timex_zh_next_maybe[64] = EX_CPSET_INIT(TIMEX_ZH_NEXT);
+/* The same as timex_skip reads them (ex_lead_filter, by timex_init): each
+ * lead is a time's only before one of TIMEX_ZH_NEXT (2). */
 static unsigned char timex_zh_filter[EX_LEAD_FILTER_SIZE];
+static unsigned char timex_zh_next_filter[EX_LEAD_FILTER_SIZE];
 static pthread_once_t timex_once = PTHREAD_ONCE_INIT;
 
 /* Build the tables of timex_scan (by pthread_once). */
@@ -1126,7 +1117,8 @@ static void
 timex_init(void)
 {
         timex_en_init();
-        ex_lead_filter(timex_zh_maybe, timex_zh_filter);
+        ex_lead_filter(timex_zh_maybe, 2, timex_zh_filter);
+        ex_lead_filter(timex_zh_next_maybe, 1, timex_zh_next_filter);
 }
 
 /* The kinds of Chinese time (TZ_*) the character cp can start, 0 for most
@@ -1175,11 +1167,14 @@ timex_alnum(char c)
 }
 
 /* The first place from i on where a time may start: bytes of no class and
- * Chinese characters that miss the filter of TIMEX_ZH_LEADS are stepped over. */
+ * Chinese characters that miss the filter of TIMEX_ZH_LEADS, or come before
+ * a Chinese character that misses the one of TIMEX_ZH_NEXT, are stepped
+ * over (no lead is both a numeral and a word's first character, see
+ * timex_zh_next). */
 static inline size_t
 timex_skip(const char *s, size_t i, size_t hi)
 {
-        return ex_lead_skip(s, i, hi, timex_byte, TB_ZH, timex_zh_filter);
+        return ex_lead_skip(s, i, hi, timex_byte, TB_ZH, timex_zh_filter, timex_zh_next_filter);
 }
 
 void
