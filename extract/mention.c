@@ -437,7 +437,7 @@ mention_ends(const struct ex_words *w, const struct mention_wfilter *f, const ch
 }
 
 /* Whether the stem [s,e) is made only of generic words (中国科技, 全球). */
-static bool
+static inline bool
 mention_generic(const struct extractor *x, const char *t, size_t s, size_t e)
 {
         size_t i = s;
@@ -982,7 +982,7 @@ mention_units(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
                 /* Strip leading generic words (中国 of 中国平安 stays: only whole-word stems
                  * are generic); require two characters. */
                 size_t stem_chars = 0;
-                for (size_t i = p; i < ss;) {
+                for (size_t i = p; i < ss && stem_chars < 2;) {
                         int k;
                         ex_cp_at(s, ss, i, &k);
                         stem_chars++;
