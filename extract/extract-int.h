@@ -147,12 +147,6 @@ ex_lead_index(const unsigned char *p)
 {
         return ((unsigned)p[2] << 8 | p[1]) & 0x3f3f;
 }
-/* The index of code point cp's low 12 bits in a filter. */
-static inline unsigned
-ex_lead_slot(uint32_t cp)
-{
-        return (cp & 63) << 8 | (cp >> 6 & 63);
-}
 /* Mark the characters of maybe in filter (EX_LEAD_FILTER_SIZE bytes) with
  * v: 1 where a scan stops, 2 where it stops only before a character of its
  * next filter (see ex_lead_skip); of two marks, 1 wins. */

@@ -270,8 +270,13 @@ quant_unit_near(const struct extractor *x, const struct text *t, int lang, size_
         }
         size_t best = (size_t)-1, best_k = 0;
         const char *unit = NULL;
-        for (size_t at = from; at < to; at++) {
-                if ((low[at] & 0xc0) == 0x80)
+        size_t step;
+        for (size_t at = from; at < to; at += step) {
+                /* a character of three bytes at once (the text is
+                 * well-formed), the bytes of others one at a time */
+                unsigned char c = (unsigned char)low[at];
+                step = c >= 0xe0 && c < 0xf0 ? 3 : 1;
+                if ((c & 0xc0) == 0x80)
                         continue;
                 if (at + 3 <= to) {
                         unsigned b = quant_unit_bit(low + at);
