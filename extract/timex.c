@@ -1389,7 +1389,7 @@ timex_display(const char *value, char *buf, size_t cap)
                 p = timex_add_int(p, a - 39);
                 *p++ = ' ';
         } else {
-                snprintf(buf, cap, "%s", value);
+                timex_copy(buf, cap, value, len); /* a year, or no value */
                 return;
         }
         p = timex_add_int(p, y);
