@@ -332,6 +332,14 @@ test_display(void **state)
         assert_string_equal(buf, "June 10, 2025");
         timex_display("2025", buf, sizeof buf);
         assert_string_equal(buf, "2025");
+        /* other forms as they are, cut to fit */
+        timex_display("", buf, sizeof buf);
+        assert_string_equal(buf, "");
+        timex_display("2025-99", buf, sizeof buf);
+        assert_string_equal(buf, "2025-99");
+        char small[4];
+        timex_display("2025", small, sizeof small);
+        assert_string_equal(small, "202");
 }
 
 int
