@@ -134,6 +134,70 @@ test_long_run(void **state)
         free(s);
 }
 
+/* Long runs without a sentence end, of Chinese characters, letters, spaces,
+ * two-byte characters and commas: the length cuts fall where a character
+ * by character reading of the rule puts them (a sentence cut at the first
+ * space or non-ASCII character more than 2400 bytes in, a clause at 1200),
+ * at a character's start, whatever the characters around the cut. */
+static void
+test_long_cuts(void **state)
+{
+        static const char *pieces[] = {"字", "字", "字", "é", "a", " ", ","};
+        uint32_t seed = 9;
+        for (int round = 0; round < 40; round++) {
+                size_t n = 0, cap = 12000;
+                char *s = malloc(cap + 4);
+                while (n < cap) {
+                        seed = seed * 1103515245u + 12345u;
+                        /* commas rare in some rounds: long clauses */
+                        size_t np = round % 2 ? 6 : 7;
+                        const char *c = pieces[(seed >> 16) % np];
+                        memcpy(s + n, c, strlen(c));
+                        n += strlen(c);
+                }
+                s[n] = '\0';
+                struct text t;
+                norm(&t, s, EX_ZH);
+                /* the rule, a character at a time */
+                struct ex_span *sent = malloc(n * sizeof *sent),
+                               *clause = malloc(n * sizeof *clause);
+                size_t ns = 0, nc = 0, start = 0, cstart = 0;
+                for (size_t i = 0; i < n;) {
+                        unsigned char b = (unsigned char)s[i];
+                        size_t k = b < 0x80 ? 1 : b < 0xe0 ? 2 : 3;
+                        bool cut = b == ' ' || b >= 0x80;
+                        if (b == ',') {
+                                clause[nc++] =
+                                    (struct ex_span){(uint32_t)cstart, (uint32_t)(i + 1)};
+                                cstart = i + 1;
+                        } else if (i - start > 2400 && cut) {
+                                if (cstart < i) /* not right after a comma */
+                                        clause[nc++] =
+                                            (struct ex_span){(uint32_t)cstart, (uint32_t)i};
+                                sent[ns++] = (struct ex_span){(uint32_t)start, (uint32_t)i};
+                                start = cstart = i;
+                        } else if (i - cstart > 1200 && cut) {
+                                clause[nc++] = (struct ex_span){(uint32_t)cstart, (uint32_t)i};
+                                cstart = i;
+                        }
+                        i += k;
+                }
+                if (cstart < n)
+                        clause[nc++] = (struct ex_span){(uint32_t)cstart, (uint32_t)n};
+                if (start < n)
+                        sent[ns++] = (struct ex_span){(uint32_t)start, (uint32_t)n};
+                assert_int_equal(t.len, n);
+                assert_int_equal(t.nsent, ns);
+                assert_int_equal(t.nclause, nc);
+                assert_memory_equal(t.sent, sent, ns * sizeof *sent);
+                assert_memory_equal(t.clause, clause, nc * sizeof *clause);
+                text_free(&t);
+                free(sent);
+                free(clause);
+                free(s);
+        }
+}
+
 /* The span of v[0..n) holding offset i, found the slow way: the first
  * whose end is past i, else the last. */
 static size_t
@@ -203,6 +267,7 @@ main(void)
             cmocka_unit_test(test_split_zh),
             cmocka_unit_test(test_split_en),
             cmocka_unit_test(test_long_run),
+            cmocka_unit_test(test_long_cuts),
             cmocka_unit_test(test_span_lookup),
             cmocka_unit_test(test_empty),
         };
