@@ -1390,15 +1390,28 @@ mention_latin_in_word(const char *s, size_t len, size_t j)
                (mention_latin_class[(uint8_t)s[j + 1]] & LATIN_ALNUM);
 }
 
-#ifdef __SSE2__
-/* The ASCII bytes of the sixteen at p, a bit each (bit 0: p[0]). */
-static inline unsigned
-mention_ascii16(const char *p)
+/* The first ASCII letter in s[i..len), or len: sixteen bytes at a time
+ * where SSE2 is there (Chinese text, digits and punctuation start no name). */
+static inline size_t
+mention_next_letter(const char *s, size_t i, size_t len)
 {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-        return (unsigned)_mm_movemask_epi8(v) ^ 0xffffu;
-}
+#ifdef __SSE2__
+        /* b | 0x20 is a to z just for a letter b (signed: no byte of 0x80 up) */
+        const __m128i x20 = _mm_set1_epi8(0x20), a1 = _mm_set1_epi8('a' - 1),
+                      z1 = _mm_set1_epi8('z' + 1);
+        for (; i + 16 <= len; i += 16) {
+                __m128i v =
+                    _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), x20);
+                unsigned m = (unsigned)_mm_movemask_epi8(
+                    _mm_and_si128(_mm_cmpgt_epi8(v, a1), _mm_cmpgt_epi8(z1, v)));
+                if (m != 0)
+                        return i + (size_t)__builtin_ctz(m);
+        }
 #endif
+        while (i < len && (unsigned)(((uint8_t)s[i] | 0x20) - 'a') >= 26)
+                i++;
+        return i;
+}
 
 /* Latin-script names: capitalised sequences (English) or Latin runs in Chinese text. */
 static void
@@ -1406,46 +1419,18 @@ mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
 {
         const struct extractor *x = d->x;
         const char *s = d->t.s;
-        size_t i = lo;
+        /* each place is a letter: no name starts at another byte (a digit,
+         * punctuation, Chinese text) */
+        size_t i = mention_next_letter(s, lo, len);
         while (i < len) {
                 char c = s[i];
-                if ((uint8_t)c >= 0x80) {
-                        /* Chinese text: skip sixteen (eight) bytes at a time while
-                         * none is ASCII, then to the first ASCII one */
-#ifdef __SSE2__
-                        unsigned ascii16 = 0;
-                        while (i + 16 <= len && (ascii16 = mention_ascii16(s + i)) == 0)
-                                i += 16;
-                        if (ascii16 != 0) {
-                                i += (size_t)__builtin_ctz(ascii16);
-                                continue;
-                        }
-#endif
-                        while (i + 8 <= len) {
-                                uint64_t w;
-                                memcpy(&w, s + i, 8);
-                                uint64_t ascii = ~w & 0x8080808080808080u;
-                                if (ascii != 0) {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-                                        i += (size_t)__builtin_ctzll(ascii) / 8;
-#else
-                                        i += (size_t)__builtin_clzll(ascii) / 8;
-#endif
-                                        break;
-                                }
-                                i += 8;
-                        }
-                        while (i < len && (uint8_t)s[i] >= 0x80)
-                                i++;
-                        continue;
-                }
-                bool start = (mention_latin_class[(uint8_t)c] & LATIN_ALNUM) &&
-                             (i == 0 || !(mention_latin_class[(uint8_t)s[i - 1]] & LATIN_GLUE));
-                if (!start || occ[i] != OCC_FREE || (c >= '0' && c <= '9')) {
+                bool start = i == 0 || !(mention_latin_class[(uint8_t)s[i - 1]] & LATIN_GLUE);
+                if (!start || occ[i] != OCC_FREE) {
                         /* and no word starts right after a letter, digit or joiner */
                         for (i++; i < len && (mention_latin_class[(uint8_t)s[i - 1]] & LATIN_GLUE);
                              i++)
                                 ;
+                        i = mention_next_letter(s, i, len);
                         continue;
                 }
                 if (!(mention_latin_class[(uint8_t)c] & LATIN_CAP)) {
@@ -1456,7 +1441,7 @@ mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
                         for (; e < len && mention_latin_in_word(s, len, e); e++)
                                 inner |= mention_latin_class[(uint8_t)s[e]];
                         if (!(inner & LATIN_CAP)) {
-                                i = e;
+                                i = mention_next_letter(s, e, len);
                                 continue;
                         }
                 }
@@ -1550,7 +1535,7 @@ mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
                                 memset(occ + ns, OCC_OTHER, n);
                         }
                 }
-                i = j > i ? j : i + 1;
+                i = mention_next_letter(s, j > i ? j : i + 1, len);
         }
 }
 
