@@ -792,13 +792,14 @@ text_orig(const struct text *t, size_t i)
 {
         if (i >= t->len || t->nruns == 0)
                 return t->orig_len;
-        size_t lo = 0, hi = t->nruns; /* the last run starting at or before i */
-        while (hi - lo > 1) {
-                size_t mid = (lo + hi) / 2;
-                if (t->runs[mid].at <= i)
-                        lo = mid;
-                else
-                        hi = mid;
+        /* the last run starting at or before i (the first starts at 0):
+         * a binary search whose steps choose without a branch (a branch on
+         * each mispredicted about every other step) */
+        size_t lo = 0, n = t->nruns;
+        while (n > 1) {
+                size_t half = n / 2;
+                lo = t->runs[lo + half].at <= i ? lo + half : lo;
+                n -= half;
         }
         const struct text_run *r = &t->runs[lo];
         return r->from + (r->step ? i - r->at : 0);
