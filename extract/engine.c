@@ -412,15 +412,24 @@ engine_has(const struct ex_doc *d, const struct cand *c, int m)
         return false;
 }
 
+/* Add an argument that c does not hold (engine_has said so). */
+static void
+engine_add_new_arg(struct cand *c, const char *role, int m)
+{
+        if (c->nargs >= ENGINE_MAX_ARGS)
+                return;
+        c->arg_role[c->nargs] = role;
+        c->arg_ment[c->nargs] = m;
+        c->nargs++;
+}
+
 /* Add an argument. */
 static void
 engine_add_arg(const struct ex_doc *d, struct cand *c, const char *role, int m)
 {
         if (c->nargs >= ENGINE_MAX_ARGS || engine_has(d, c, m))
                 return;
-        c->arg_role[c->nargs] = role;
-        c->arg_ment[c->nargs] = m;
-        c->nargs++;
+        engine_add_new_arg(c, role, m);
 }
 
 /* Copy filler i of src to place k of dst (k <= i when dst is src). */
@@ -608,7 +617,7 @@ engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro,
                 if (engine_has(d, c, pick))
                         continue;
                 if (ro->all) {
-                        engine_add_arg(d, c, ro->name, pick);
+                        engine_add_new_arg(c, ro->name, pick);
                         continue;
                 }
                 chosen = pick;
@@ -636,7 +645,8 @@ engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro,
         }
         if (chosen < 0)
                 return;
-        engine_add_arg(d, c, ro->name, chosen);
+        /* c is as it was when engine_has turned chosen down */
+        engine_add_new_arg(c, ro->name, chosen);
         if (ro->list)
                 engine_list(d, c, ro, chosen, lo, hi);
 }
