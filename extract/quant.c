@@ -75,28 +75,18 @@ quant_zh_mult(const char *s, size_t len, size_t i)
         }
 }
 
-/* The value of the digits tmp[0..t) with at most one '.', as strtod reads
- * it: up to 15 digits exactly (the integer and a power of ten are exact
- * doubles, so their quotient is the correctly rounded value), longer ones
- * by strtod. */
+/* The value of the t digits and '.' in tmp (at most one '.'), as strtod
+ * reads it: up to 15 characters exactly from m, the digits as an integer,
+ * and frac, the number of them after the '.' (the integer and a power of ten
+ * are exact doubles, so their quotient is the correctly rounded value);
+ * longer ones by strtod. */
 static double
-quant_decimal(const char *tmp, size_t t)
+quant_decimal(const char *tmp, size_t t, uint64_t m, size_t frac)
 {
         static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
         if (t > 15)
                 return strtod(tmp, NULL);
-        uint64_t m = 0;
-        size_t frac = 0;
-        bool dot = false;
-        for (size_t k = 0; k < t; k++) {
-                if (tmp[k] == '.') {
-                        dot = true;
-                        continue;
-                }
-                m = m * 10 + (uint64_t)(tmp[k] - '0');
-                frac += dot;
-        }
         return (double)m / pow10[frac];
 }
 
@@ -112,10 +102,13 @@ quant_number_big(const char *s, size_t len, size_t i, double *v, bool *big)
         /* Arabic with thousands commas and a decimal point. */
         if (j < len && s[j] >= '0' && s[j] <= '9') {
                 char tmp[64];
-                size_t t = 0;
+                size_t t = 0, frac = 0;
+                uint64_t m = 0; /* the digits, read as they come */
                 bool dot = false;
                 while (j < len && t < 60) {
                         if (s[j] >= '0' && s[j] <= '9') {
+                                m = m * 10 + (uint64_t)(s[j] - '0');
+                                frac += dot;
                                 tmp[t++] = s[j++];
                         } else if (s[j] == ',' && j + 3 < len && t > 0 && s[j + 1] >= '0' &&
                                    s[j + 1] <= '9' && s[j + 2] >= '0' && s[j + 2] <= '9' &&
@@ -131,7 +124,7 @@ quant_number_big(const char *s, size_t len, size_t i, double *v, bool *big)
                         }
                 }
                 tmp[t] = '\0';
-                val = quant_decimal(tmp, t);
+                val = quant_decimal(tmp, t, m, frac);
                 arabic = true;
         } else {
                 /* Chinese numerals: sections of 亿 and 万. */
