@@ -30,24 +30,37 @@ ex_kind_name(int kind)
         return kind >= 0 && kind < EK_NKIND ? rules_kinds[kind] : "?";
 }
 
-/* One word in an ex_words index: its key (first or last three bytes, or
- * the whole word when shorter, with the key length in the top byte) and
- * length, so a lookup rejects words without reading them. */
+/* One word in an ex_words index: its length and the up to eight bytes
+ * after its first key (before its last one) as ex_words_after /
+ * ex_words_before read them, with the mask of those that are the word's,
+ * so a lookup tells most words apart without a call to memcmp (only a word
+ * of more than eight bytes past its key needs one). */
 struct ex_words_ent {
-        uint32_t key;
+        uint64_t more, mask;
         uint32_t len;
-        const char *w;
+        uint32_t k;    /* the word's index in its list (to copy the index) */
+        const char *w; /* the word */
+};
+
+/* A slot of an ex_words index's open-addressed table: a key (the first or
+ * last three bytes of some words, or the whole word when shorter, with
+ * the key length in the top byte; 0 for an empty slot) and its words,
+ * ent[first..first + n), the longest first. */
+struct ex_words_slot {
+        uint32_t key;
+        uint32_t first, n;
 };
 
 struct ex_words_index {
-        unsigned bits;                    /* 1 << bits buckets, at least four per word */
-        unsigned keys;                    /* bit m set: some word is keyed by m bytes (1..3) */
-        uint64_t *hused, *tused;          /* bit b set: bucket b is not empty */
-        uint64_t first[4];                /* bit c set: some word starts with byte c */
-        uint64_t head2[16], tail2[16];    /* bit ex_words_pair set: some word starts / ends
-                                           * with those two bytes (all set: a word of one) */
-        uint32_t *hb, *tb;                /* bucket b: ent[hb[b]..hb[b+1]) */
-        struct ex_words_ent *hent, *tent; /* by bucket; in a bucket, longer words first */
+        size_t size;   /* bytes of the block holding the index, entries and slots */
+        unsigned bits; /* 1 << bits slots a side, at least twice the words */
+        /* the key lengths of the words (1..3), the longest first, ended by 0 */
+        unsigned char mlen[4];
+        uint64_t first[4];                   /* bit c set: some word starts with byte c */
+        uint64_t head2[16], tail2[16];       /* bit ex_words_pair set: some word starts / ends
+                                              * with those two bytes (all set: a word of one) */
+        struct ex_words_slot *hslot, *tslot; /* by first / last key */
+        struct ex_words_ent *hent, *tent;    /* grouped by key, longest first */
 };
 
 /* The key of p[0..m) (m is 1, 2 or 3). */
@@ -67,66 +80,164 @@ ex_words_pair(unsigned char a, unsigned char b)
         return ((uint32_t)a << 8 | b) * 2654435761u >> 22;
 }
 
-/* The bucket of a key. */
-static inline unsigned
-ex_words_bucket(const struct ex_words_index *ix, uint32_t key)
+/* The n bytes at p (eight at most) as a number, p[j] at bits 8j, the
+ * rest 0: the bytes after a key. */
+static inline uint64_t
+ex_words_after(const unsigned char *p, size_t n)
 {
-        return (key * 2654435761u) >> (32 - ix->bits);
+        uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        uint32_t a, b;
+        if (n >= 8) {
+                memcpy(&v, p, 8);
+                return v;
+        }
+        if (n >= 4) { /* two loads that overlap: their common bytes agree */
+                memcpy(&a, p, 4);
+                memcpy(&b, p + n - 4, 4);
+                return a | (uint64_t)b << (8 * (n - 4));
+        }
+#endif
+        for (size_t j = 0; j < n && j < 8; j++)
+                v |= (uint64_t)p[j] << (8 * j);
+        return v;
 }
 
-/* Group the entries e[0..n) by bucket into out, starts in b, longer words
- * first within a bucket. */
-static void
-ex_words_group(const struct ex_words_index *ix, const struct ex_words_ent *e, size_t n, uint32_t *b,
-               struct ex_words_ent *out)
+/* The n bytes before p (eight at most) as a number, p[-j] at bits
+ * 8(8 - j), the rest 0: the bytes before a key. */
+static inline uint64_t
+ex_words_before(const unsigned char *p, size_t n)
 {
-        size_t nb = (size_t)1 << ix->bits;
-        memset(b, 0, (nb + 1) * sizeof *b);
-        for (size_t k = 0; k < n; k++)
-                b[ex_words_bucket(ix, e[k].key) + 1]++;
-        for (size_t j = 0; j < nb; j++)
-                b[j + 1] += b[j];
-        for (size_t k = 0; k < n; k++) {
-                /* insertion into the bucket's sorted part (buckets are short) */
-                unsigned bk = ex_words_bucket(ix, e[k].key);
-                uint32_t j = b[bk];
-                while (j > 0 && ex_words_bucket(ix, out[j - 1].key) == bk &&
-                       out[j - 1].len < e[k].len) {
-                        out[j] = out[j - 1];
-                        j--;
-                }
-                out[j] = e[k];
-                b[bk]++;
+        uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        uint32_t a, b;
+        if (n >= 8) {
+                memcpy(&v, p - 8, 8);
+                return v;
         }
-        /* b[bk] now holds the end of bucket bk: shift back to starts */
-        for (size_t j = nb; j > 0; j--)
-                b[j] = b[j - 1];
-        b[0] = 0;
+        if (n >= 4) {
+                memcpy(&a, p - n, 4);
+                memcpy(&b, p - 4, 4);
+                return (uint64_t)a << (8 * (8 - n)) | (uint64_t)b << 32;
+        }
+#endif
+        for (size_t j = 1; j <= n && j <= 8; j++)
+                v |= (uint64_t)p[-(ptrdiff_t)j] << (8 * (8 - j));
+        return v;
+}
+
+/* The slot of key in a table of 1 << bits slots, or NULL. */
+static inline const struct ex_words_slot *
+ex_words_slot(const struct ex_words_slot *slot, unsigned bits, uint32_t key)
+{
+        size_t mask = ((size_t)1 << bits) - 1;
+        for (size_t h = (key * 2654435761u) >> (32 - bits);; h = (h + 1) & mask) {
+                if (slot[h].key == key)
+                        return &slot[h];
+                if (slot[h].key == 0)
+                        return NULL;
+        }
+}
+
+/* The length of the longest word of the slot's that starts at s[i],
+ * keyed by its m bytes there, within room bytes; 0 when none does. */
+static inline size_t
+ex_words_head_match(const struct ex_words_index *ix, const struct ex_words_slot *sl, const char *s,
+                    size_t i, size_t m, size_t room)
+{
+        const unsigned char *u = (const unsigned char *)s;
+        uint64_t after = ex_words_after(u + i + m, room - m);
+        for (const struct ex_words_ent *e = ix->hent + sl->first, *end = e + sl->n; e < end; e++)
+                if (e->len <= room && ((after ^ e->more) & e->mask) == 0 &&
+                    (e->len <= m + 8 || memcmp(s + i + m + 8, e->w + m + 8, e->len - m - 8) == 0))
+                        return e->len;
+        return 0;
+}
+
+/* An index entry and its key, while the index is built. */
+struct ex_words_build {
+        uint32_t key;
+        struct ex_words_ent e;
+};
+
+/* qsort order of build entries: by key, then the longest first (words of
+ * one key and length that both match are the same word there: their
+ * order does not matter). */
+static int
+ex_words_build_cmp(const void *a, const void *b)
+{
+        const struct ex_words_build *x = a, *y = b;
+        if (x->key != y->key)
+                return x->key < y->key ? -1 : 1;
+        return x->e.len > y->e.len ? -1 : x->e.len < y->e.len;
+}
+
+/* Sort the n build entries b, copy them to ent and fill the table slot
+ * (1 << bits slots, zeroed) with one slot per key. */
+static void
+ex_words_fill(struct ex_words_build *b, size_t n, unsigned bits, struct ex_words_slot *slot,
+              struct ex_words_ent *ent)
+{
+        size_t mask = ((size_t)1 << bits) - 1;
+        qsort(b, n, sizeof *b, ex_words_build_cmp);
+        for (size_t k = 0; k < n; k++) {
+                ent[k] = b[k].e;
+                if (k > 0 && b[k].key == b[k - 1].key)
+                        continue;
+                size_t j = k;
+                while (j < n && b[j].key == b[k].key)
+                        j++;
+                size_t h = (b[k].key * 2654435761u) >> (32 - bits);
+                while (slot[h].key != 0)
+                        h = (h + 1) & mask;
+                slot[h] = (struct ex_words_slot){b[k].key, (uint32_t)k, (uint32_t)(j - k)};
+        }
+}
+
+/* Point the arrays of ix, for n words, into its block: the index, the
+ * entries, then the slots. */
+static void
+ex_words_layout(struct ex_words_index *ix, size_t n)
+{
+        ix->hent = (struct ex_words_ent *)(ix + 1);
+        ix->tent = ix->hent + n;
+        ix->hslot = (struct ex_words_slot *)(ix->tent + n);
+        ix->tslot = ix->hslot + ((size_t)1 << ix->bits);
 }
 
 /* Rebuild the index of w after its words changed. */
 static void
 ex_words_index(struct ex_words *w)
 {
-        if (w->ix != NULL) {
-                free(w->ix->hused);
-                free(w->ix);
-                w->ix = NULL;
-        }
+        free(w->ix);
+        w->ix = NULL;
         if (w->n == 0)
                 return;
-        struct ex_words_index *ix = ex_xcalloc(1, sizeof *ix);
-        ix->bits = 4;
-        while (((size_t)1 << ix->bits) < 4 * w->n && ix->bits < 24)
-                ix->bits++;
-        size_t nb = (size_t)1 << ix->bits;
-        struct ex_words_ent *he = ex_xmalloc(2 * w->n * sizeof *he), *te = he + w->n;
+        unsigned bits = 4;
+        while (((size_t)1 << bits) < 2 * w->n && bits < 30)
+                bits++;
+        size_t nb = (size_t)1 << bits;
+        size_t size = sizeof(struct ex_words_index) + 2 * w->n * sizeof(struct ex_words_ent) +
+                      2 * nb * sizeof(struct ex_words_slot);
+        struct ex_words_index *ix = ex_xcalloc(1, size);
+        ix->size = size;
+        ix->bits = bits;
+        ex_words_layout(ix, w->n);
+        struct ex_words_build *hb = ex_xmalloc(2 * w->n * sizeof *hb), *tb = hb + w->n;
+        unsigned keys = 0;
         for (size_t k = 0; k < w->n; k++) {
                 const unsigned char *p = (const unsigned char *)w->w[k];
-                size_t n = w->l[k], m = n < 3 ? n : 3;
-                he[k] = (struct ex_words_ent){ex_words_key(p, m), (uint32_t)n, w->w[k]};
-                te[k] = (struct ex_words_ent){ex_words_key(p + n - m, m), (uint32_t)n, w->w[k]};
-                ix->keys |= 1u << m;
+                size_t n = w->l[k], m = n < 3 ? n : 3, more = n - m < 8 ? n - m : 8;
+                hb[k].key = ex_words_key(p, m);
+                hb[k].e = (struct ex_words_ent){ex_words_after(p + m, more),
+                                                more >= 8 ? ~(uint64_t)0
+                                                          : ((uint64_t)1 << (8 * more)) - 1,
+                                                (uint32_t)n, (uint32_t)k, w->w[k]};
+                tb[k].key = ex_words_key(p + n - m, m);
+                tb[k].e = (struct ex_words_ent){ex_words_before(p + n - m, more),
+                                                more == 0 ? 0 : ~(uint64_t)0 << (8 * (8 - more)),
+                                                (uint32_t)n, (uint32_t)k, w->w[k]};
+                keys |= 1u << m;
                 ix->first[p[0] / 64] |= 1ull << (p[0] % 64);
                 if (n < 2) {
                         memset(ix->head2, 0xff, sizeof ix->head2);
@@ -137,34 +248,20 @@ ex_words_index(struct ex_words *w)
                 ix->head2[h / 64] |= 1ull << (h % 64);
                 ix->tail2[t / 64] |= 1ull << (t % 64);
         }
-        /* one block: hused, tused, hb, tb, then the entries */
-        size_t nused = (nb + 63) / 64;
-        ix->hused = ex_xcalloc(1, 2 * nused * sizeof *ix->hused + 2 * (nb + 1) * sizeof *ix->hb +
-                                      2 * w->n * sizeof *ix->hent);
-        ix->tused = ix->hused + nused;
-        ix->hb = (uint32_t *)(ix->tused + nused);
-        ix->tb = ix->hb + nb + 1;
-        ix->hent = (struct ex_words_ent *)(ix->tb + nb + 1);
-        ix->tent = ix->hent + w->n;
-        ex_words_group(ix, he, w->n, ix->hb, ix->hent);
-        ex_words_group(ix, te, w->n, ix->tb, ix->tent);
-        for (size_t k = 0; k < w->n; k++) {
-                unsigned hk = ex_words_bucket(ix, he[k].key), tk = ex_words_bucket(ix, te[k].key);
-                ix->hused[hk / 64] |= 1ull << (hk % 64);
-                ix->tused[tk / 64] |= 1ull << (tk % 64);
-        }
-        free(he);
+        for (unsigned m = 3, q = 0; m >= 1; m--)
+                if (keys & 1u << m)
+                        ix->mlen[q++] = (unsigned char)m;
+        ex_words_fill(hb, w->n, bits, ix->hslot, ix->hent);
+        ex_words_fill(tb, w->n, bits, ix->tslot, ix->tent);
+        free(hb);
         w->ix = ix;
 }
 
 void
 ex_words_free(struct ex_words *w)
 {
-        if (w->ix != NULL) {
-                free(w->ix->hused);
-                free(w->ix);
-                w->ix = NULL;
-        }
+        free(w->ix);
+        w->ix = NULL;
         for (size_t i = 0; i < w->n; i++)
                 free(w->w[i]);
         free(w->w);
@@ -174,8 +271,9 @@ ex_words_free(struct ex_words *w)
         w->n = 0;
 }
 
-void
-ex_words_split(struct ex_words *w, const char *s)
+/* Split s on '|' into w (appending) without indexing it. */
+static void
+ex_words_append(struct ex_words *w, const char *s)
 {
         while (*s) {
                 const char *bar = strchr(s, '|');
@@ -195,6 +293,12 @@ ex_words_split(struct ex_words *w, const char *s)
                 if (*s == '|')
                         s++;
         }
+}
+
+void
+ex_words_split(struct ex_words *w, const char *s)
+{
+        ex_words_append(w, s);
         ex_words_index(w);
 }
 
@@ -207,19 +311,22 @@ ex_words_ends_at_slow(const struct ex_words_index *ix, const char *s, size_t lo,
         /* the words ending in the last 3, 2 and 1 bytes before i: a word
          * keyed by fewer than 3 bytes is its key, so the first match is the
          * longest */
-        for (size_t m = 3; m >= 1; m--) {
-                if (!(ix->keys & 1u << m) || m > i - lo)
-                        continue; /* no word of that key length, or no room */
-                uint32_t key = ex_words_key(u + i - m, m);
-                unsigned bk = ex_words_bucket(ix, key);
-                if (!(ix->tused[bk / 64] >> (bk % 64) & 1))
+        for (const unsigned char *ml = ix->mlen; *ml != 0; ml++) {
+                size_t m = *ml;
+                if (m > i - lo)
+                        continue; /* no room */
+                const struct ex_words_slot *sl =
+                    ex_words_slot(ix->tslot, ix->bits, ex_words_key(u + i - m, m));
+                if (sl == NULL)
                         continue; /* the common case: no word there */
-                for (uint32_t j = ix->tb[bk]; j < ix->tb[bk + 1]; j++) {
-                        const struct ex_words_ent *e = &ix->tent[j];
-                        if (e->key == key && e->len <= i - lo &&
-                            (e->len == m || memcmp(s + i - e->len, e->w, e->len - m) == 0))
+                /* the bytes before the key (below lo too: only those of
+                 * words that fit count) */
+                uint64_t before = ex_words_before(u + i - m, i - m);
+                for (const struct ex_words_ent *e = ix->tent + sl->first, *end = e + sl->n; e < end;
+                     e++)
+                        if (e->len <= i - lo && ((before ^ e->more) & e->mask) == 0 &&
+                            (e->len <= m + 8 || memcmp(s + i - e->len, e->w, e->len - m - 8) == 0))
                                 return e->len;
-                }
         }
         return 0;
 }
@@ -245,19 +352,14 @@ ex_words_starts_at_slow(const struct ex_words_index *ix, const char *s, size_t l
 {
         const unsigned char *u = (const unsigned char *)s;
         /* the words starting with the 3, 2 and 1 bytes at i (see ex_words_ends_at) */
-        for (size_t m = 3; m >= 1; m--) {
-                if (!(ix->keys & 1u << m) || m > len - i)
+        for (const unsigned char *ml = ix->mlen; *ml != 0; ml++) {
+                size_t m = *ml, k;
+                if (m > len - i)
                         continue;
-                uint32_t key = ex_words_key(u + i, m);
-                unsigned bk = ex_words_bucket(ix, key);
-                if (!(ix->hused[bk / 64] >> (bk % 64) & 1))
-                        continue; /* the common case: no word there */
-                for (uint32_t j = ix->hb[bk]; j < ix->hb[bk + 1]; j++) {
-                        const struct ex_words_ent *e = &ix->hent[j];
-                        if (e->key == key && e->len <= len - i &&
-                            (e->len == m || memcmp(s + i + m, e->w + m, e->len - m) == 0))
-                                return e->len;
-                }
+                const struct ex_words_slot *sl =
+                    ex_words_slot(ix->hslot, ix->bits, ex_words_key(u + i, m));
+                if (sl != NULL && (k = ex_words_head_match(ix, sl, s, i, m, len - i)) > 0)
+                        return k;
         }
         return 0;
 }
@@ -348,21 +450,25 @@ ex_words_in(const struct ex_words *w, const char *s, size_t lo, size_t hi)
                 unsigned h2 = hi - p >= 2 ? ex_words_pair(u[p], u[p + 1]) : 0;
                 if (hi - p >= 2 && !(ix->head2[h2 / 64] >> (h2 % 64) & 1))
                         continue;
-                for (size_t m = 3; m >= 1; m--) {
-                        if (!(ix->keys & 1u << m) || m > hi - p)
+                for (const unsigned char *ml = ix->mlen; *ml != 0; ml++) {
+                        size_t m = *ml;
+                        if (m > hi - p)
                                 continue;
-                        uint32_t key = ex_words_key(u + p, m);
-                        unsigned bk = ex_words_bucket(ix, key);
-                        if (!(ix->hused[bk / 64] >> (bk % 64) & 1))
+                        const struct ex_words_slot *sl =
+                            ex_words_slot(ix->hslot, ix->bits, ex_words_key(u + p, m));
+                        if (sl == NULL)
                                 continue;
-                        for (uint32_t j = ix->hb[bk]; j < ix->hb[bk + 1]; j++) {
-                                const struct ex_words_ent *e = &ix->hent[j];
-                                if (e->key == key && e->len <= hi - p &&
-                                    (e->len == m || memcmp(s + p + m, e->w + m, e->len - m) == 0) &&
+                        /* the longest word there, else a shorter one on a
+                         * word boundary (Latin words) */
+                        uint64_t after = ex_words_after(u + p + m, hi - p - m);
+                        for (const struct ex_words_ent *e = ix->hent + sl->first, *end = e + sl->n;
+                             e < end; e++)
+                                if (e->len <= hi - p && ((after ^ e->more) & e->mask) == 0 &&
+                                    (e->len <= m + 8 ||
+                                     memcmp(s + p + m + 8, e->w + m + 8, e->len - m - 8) == 0) &&
                                     ex_words_bounded(s, p, e->len, hi, rules_alnum(e->w[0]),
                                                      rules_alnum(e->w[e->len - 1])))
                                         return true;
-                        }
                 }
         }
         return false;
@@ -504,7 +610,13 @@ rules_words_copy(struct ex_words *dst, const struct ex_words *src)
                 dst->l[k] = src->l[k];
         }
         dst->n = src->n;
-        ex_words_index(dst);
+        /* the same words: a copy of the index, its entries pointing to the copies */
+        struct ex_words_index *ix = ex_xmalloc(src->ix->size);
+        memcpy(ix, src->ix, src->ix->size);
+        ex_words_layout(ix, dst->n);
+        for (size_t k = 0; k < 2 * dst->n; k++)
+                ix->hent[k].w = dst->w[ix->hent[k].k]; /* hent, then tent */
+        dst->ix = ix;
 }
 
 /* Lowercase every word of w (they are compared with the lowered text). */
@@ -1119,10 +1231,12 @@ rules_cues(struct extractor *x, const char *path, char **cause)
                         for (size_t i = 0; i < w.n; i++) {
                                 char *low = ex_xstrdup(w.w[i]);
                                 rules_lower(low);
-                                ex_words_split(&x->units[lang], low);
+                                ex_words_append(&x->units[lang], low);
                                 free(low);
-                                ex_words_split(&x->unitmap[lang], tok[1]);
+                                ex_words_append(&x->unitmap[lang], tok[1]);
                         }
+                        ex_words_index(&x->units[lang]);
+                        ex_words_index(&x->unitmap[lang]);
                         ex_words_free(&w);
                 } else if (n == 2 && strcmp(tok[0], "noise") == 0) {
                         ex_words_split(&x->noise[lang], tok[1]);
