@@ -1023,30 +1023,38 @@ quant_display_number(double v, struct ex_buf *out)
         quant_add_g(out, v, 4);
 }
 
+/* Whether s is the string lit: its first byte tells most apart (a call per
+ * kind and currency of every quantity displayed) before strcmp. */
+static inline bool
+quant_is(const char *s, const char *lit)
+{
+        return s[0] == lit[0] && strcmp(s, lit) == 0;
+}
+
 /* Render a quantity for an English summary: "$8 billion", "€600 million",
  * "380 billion yuan", "500 million users", "#1", "69%", "10x", "20 days". */
 void
 quant_display(const struct ex_qty *q, struct ex_buf *out)
 {
-        if (strcmp(q->kind, "money") == 0) {
-                const char *sym = strcmp(q->unit, "USD") == 0   ? "$"
-                                  : strcmp(q->unit, "EUR") == 0 ? "€"
-                                  : strcmp(q->unit, "GBP") == 0 ? "£"
-                                                                : NULL;
+        if (quant_is(q->kind, "money")) {
+                const char *sym = quant_is(q->unit, "USD")   ? "$"
+                                  : quant_is(q->unit, "EUR") ? "€"
+                                  : quant_is(q->unit, "GBP") ? "£"
+                                                             : NULL;
                 if (sym != NULL)
                         ex_buf_adds(out, sym);
                 quant_display_number(q->value, out);
                 if (sym == NULL) {
                         ex_buf_add(out, " ", 1);
-                        ex_buf_adds(out, strcmp(q->unit, "CNY") == 0 ? "yuan" : q->unit);
+                        ex_buf_adds(out, quant_is(q->unit, "CNY") ? "yuan" : q->unit);
                 }
-        } else if (strcmp(q->kind, "rank") == 0) {
+        } else if (quant_is(q->kind, "rank")) {
                 ex_buf_add(out, "#", 1);
                 quant_add_g(out, q->value, 15);
-        } else if (strcmp(q->kind, "percent") == 0) {
+        } else if (quant_is(q->kind, "percent")) {
                 quant_add_g(out, q->value, 4);
                 ex_buf_add(out, "%", 1);
-        } else if (strcmp(q->kind, "multiple") == 0) {
+        } else if (quant_is(q->kind, "multiple")) {
                 quant_add_g(out, q->value, 4);
                 ex_buf_add(out, "x", 1);
         } else {
@@ -1055,7 +1063,7 @@ quant_display(const struct ex_qty *q, struct ex_buf *out)
                         ex_buf_add(out, " ", 1);
                         ex_buf_adds(out, q->unit);
                         /* "1 day", "20 days" */
-                        if (strcmp(q->kind, "duration") == 0 && q->value != 1)
+                        if (quant_is(q->kind, "duration") && q->value != 1)
                                 ex_buf_adds(out, "s");
                 }
         }
