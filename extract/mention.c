@@ -156,21 +156,33 @@ mention_picks_init(const struct ex_doc *d, struct mention_picks *pk)
         pk->suffix = pk->trig + d->nhits;
         pk->anaphor = pk->suffix + d->nhits;
         pk->person = pk->anaphor + d->nhits;
-        pk->nalias = pk->ntrig = pk->nsuffix = pk->nanaphor = pk->nperson = 0;
-        for (size_t h = 0; h < d->nhits; h++) {
-                uint32_t what = d->hits[h].pay >> 24, i = d->hits[h].pay & 0xffffff;
-                if (what == PAY_ALIAS)
-                        pk->alias[pk->nalias++] = (uint32_t)h;
-                else if (what == PAY_TRIGGER && d->lang == EX_ZH && x->trigs[i].lang == EX_ZH)
-                        pk->trig[pk->ntrig++] = (uint32_t)h;
-                else if (what == PAY_CUE && x->cues[i].kind == CUE_ORGSUFFIX)
-                        pk->suffix[pk->nsuffix++] = (uint32_t)h;
-                else if (what == PAY_CUE && x->cues[i].kind == CUE_ANAPHOR &&
-                         x->cues[i].lang == d->lang)
-                        pk->anaphor[pk->nanaphor++] = (uint32_t)h;
-                else if (what == PAY_PERSON && d->lang == EX_ZH)
-                        pk->person[pk->nperson++] = (uint32_t)h;
+        /* counted in locals: the stores to the lists could alias d's fields */
+        const struct ex_hit *hits = d->hits;
+        const size_t nhits = d->nhits;
+        const int lang = d->lang;
+        size_t nalias = 0, ntrig = 0, nsuffix = 0, nanaphor = 0, nperson = 0;
+        for (size_t h = 0; h < nhits; h++) {
+                uint32_t what = hits[h].pay >> 24, i = hits[h].pay & 0xffffff;
+                if (what == PAY_ALIAS) {
+                        pk->alias[nalias++] = (uint32_t)h;
+                } else if (what == PAY_TRIGGER) {
+                        if (lang == EX_ZH && x->trigs[i].lang == EX_ZH)
+                                pk->trig[ntrig++] = (uint32_t)h;
+                } else if (what == PAY_CUE) {
+                        const struct ex_cue *c = &x->cues[i];
+                        if (c->kind == CUE_ORGSUFFIX)
+                                pk->suffix[nsuffix++] = (uint32_t)h;
+                        else if (c->kind == CUE_ANAPHOR && c->lang == lang)
+                                pk->anaphor[nanaphor++] = (uint32_t)h;
+                } else if (what == PAY_PERSON && lang == EX_ZH) {
+                        pk->person[nperson++] = (uint32_t)h;
+                }
         }
+        pk->nalias = nalias;
+        pk->ntrig = ntrig;
+        pk->nsuffix = nsuffix;
+        pk->nanaphor = nanaphor;
+        pk->nperson = nperson;
 }
 
 /* Whether the ASCII byte c is a letter or digit (one table load). */
