@@ -169,7 +169,7 @@ nw_sha256_hex(const void *buf, size_t len, char hex[65])
         const uint8_t *p = buf;
         size_t whole = len / 64, rest = len % 64, n = rest < 56 ? 64 : 128;
         uint64_t bits = (uint64_t)len * 8;
-        uint8_t tail[128];
+        uint8_t tail[128] = {0}, *end;
         int i;
 
         if (whole > 0)
@@ -177,9 +177,15 @@ nw_sha256_hex(const void *buf, size_t len, char hex[65])
         if (rest > 0)
                 memcpy(tail, p + 64 * whole, rest);
         tail[rest] = 0x80;
-        memset(tail + rest + 1, 0, n - 8 - rest - 1);
-        for (i = 0; i < 8; i++)
-                tail[n - 8 + i] = (uint8_t)(bits >> (56 - 8 * i));
+        end = tail + n - 8; /* the length in bits, big-endian (one store once merged) */
+        end[0] = (uint8_t)(bits >> 56);
+        end[1] = (uint8_t)(bits >> 48);
+        end[2] = (uint8_t)(bits >> 40);
+        end[3] = (uint8_t)(bits >> 32);
+        end[4] = (uint8_t)(bits >> 24);
+        end[5] = (uint8_t)(bits >> 16);
+        end[6] = (uint8_t)(bits >> 8);
+        end[7] = (uint8_t)bits;
         sha256_blocks(h, tail, n / 64);
         for (i = 0; i < 8; i++)
                 sha256_hex8(h[i], hex + 8 * i);
