@@ -1612,11 +1612,15 @@ static void
 mention_mark_triggers(const struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ,
                       size_t minlen, size_t maxlen)
 {
-        for (size_t i = 0; i < pk->ntrig; i++) {
-                const struct ex_hit *hit = &d->hits[pk->trig[i]];
-                if (hit->end - hit->start < minlen || hit->end - hit->start >= maxlen)
+        /* in locals: a store to occ could alias anything */
+        const struct ex_hit *hits = d->hits;
+        const uint32_t *trig = pk->trig;
+        const size_t ntrig = pk->ntrig;
+        for (size_t i = 0; i < ntrig; i++) {
+                const size_t b = hits[trig[i]].start, e = hits[trig[i]].end;
+                if (e - b < minlen || e - b >= maxlen)
                         continue;
-                for (size_t q = hit->start; q < hit->end; q++)
+                for (size_t q = b; q < e; q++)
                         if (occ[q] == OCC_FREE)
                                 occ[q] = OCC_TRIG;
         }
