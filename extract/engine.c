@@ -167,13 +167,20 @@ engine_spans(struct ex_doc *d)
 {
         size_t ns = d->t.nsent;
         bool any = false;
-        /* one block (engine_doc_free frees spans): the spans, room for every
-         * hit as a trigger and as a cue, then the flags */
-        d->spans =
-            ex_xcalloc(1, (ns + 1) * (sizeof *d->spans + 1) + 2 * d->nhits * sizeof *d->trig);
+        /* after the hits in their block (no more come; most documents
+         * leave room enough there): the spans, room for every hit as a
+         * trigger and as a cue, then the flags */
+        size_t used = d->nhits * sizeof *d->hits;
+        size_t need = (ns + 1) * (sizeof *d->spans + 1) + 2 * d->nhits * sizeof *d->trig;
+        if (d->caphits * sizeof *d->hits < used + need) {
+                d->caphits = (used + need + sizeof *d->hits - 1) / sizeof *d->hits;
+                d->hits = ex_xrealloc(d->hits, d->caphits * sizeof *d->hits);
+        }
+        d->spans = (struct ex_span *)(d->hits + d->nhits);
         d->trig = (uint32_t *)(d->spans + ns + 1);
         d->cue = d->trig + d->nhits;
         d->active = (uint8_t *)(d->cue + d->nhits);
+        memset(d->active, 0, ns + 1);
         size_t s = 0; /* the sentence of the last hit read */
         for (size_t h = 0; h < d->nhits; h++) {
                 const struct ex_hit *hit = &d->hits[h];
@@ -270,10 +277,9 @@ void
 engine_doc_free(struct ex_doc *d)
 {
         mention_free(d);
-        free(d->hits);
+        free(d->hits); /* and the spans, in its block */
         free(d->times);
         free(d->qtys);
-        free(d->spans);
         text_free(&d->t);
 }
 
