@@ -869,18 +869,49 @@ engine_trigger_ok(const struct ex_doc *d, const struct ex_trigger *tr, size_t ts
         return true;
 }
 
+/* Which "when" lists of a rule have a word in a sentence: bit w of found,
+ * once bit w of known is set (w < 64), for the next candidate of that rule
+ * and sentence. */
+struct engine_insent {
+        const struct ex_rule *rule;
+        size_t sent;
+        uint64_t known, found;
+};
+
+/* Whether a word of when list aw (the w-th of its rule) lies in the
+ * sentence s[lo..hi) that in remembers. */
+static bool
+engine_insent(const struct ex_doc *d, struct engine_insent *in, const struct ex_attr_when *aw,
+              size_t w, size_t lo, size_t hi)
+{
+        if (w >= 64)
+                return ex_words_in(&aw->when, d->t.low, lo, hi);
+        uint64_t bit = (uint64_t)1 << w;
+        if (!(in->known & bit)) {
+                in->known |= bit;
+                if (ex_words_in(&aw->when, d->t.low, lo, hi))
+                        in->found |= bit;
+        }
+        return (in->found & bit) != 0;
+}
+
 /* Attributes from the trigger and the rule's "when" cues. */
 static void
-engine_attrs(const struct ex_doc *d, struct cand *c, const struct ex_trigger *tr, size_t cl)
+engine_attrs(const struct ex_doc *d, struct cand *c, const struct ex_trigger *tr, size_t cl,
+             struct engine_insent *in)
 {
         for (int i = 0; i < tr->nattrs && c->nattrs < 8; i++)
                 c->attrs[c->nattrs++] = &tr->attrs[i];
         const struct ex_rule *r = c->rule;
         size_t lo = d->t.sent[c->sent].start, hi = d->t.sent[c->sent].end;
+        if (in->rule != r || in->sent != c->sent) {
+                in->rule = r;
+                in->sent = c->sent;
+                in->known = in->found = 0;
+        }
         /* the clauses lie inside their sentence: a word the sentence lacks is
          * in none of them, so a sentence-wide cue is looked for in the
-         * sentence first (most are absent); insent: found there (w < 64) */
-        uint64_t insent = 0;
+         * sentence first (most are absent), once per rule and sentence */
         for (size_t w = 0; w < r->nwhen[d->lang] && c->nattrs < 8; w++) {
                 const struct ex_attr_when *aw = &r->when[d->lang][w];
                 bool have = false;
@@ -889,12 +920,8 @@ engine_attrs(const struct ex_doc *d, struct cand *c, const struct ex_trigger *tr
                                 have = true;
                 if (have)
                         continue;
-                if (!aw->clause) {
-                        if (!ex_words_in(&aw->when, d->t.low, lo, hi))
-                                continue;
-                        if (w < 64)
-                                insent |= (uint64_t)1 << w;
-                }
+                if (!aw->clause && !engine_insent(d, in, aw, w, lo, hi))
+                        continue;
                 /* nearest first: the trigger's clause and the two before it */
                 size_t from = cl;
                 while (!aw->clause && from > 0 && cl - from < 2 &&
@@ -911,7 +938,7 @@ engine_attrs(const struct ex_doc *d, struct cand *c, const struct ex_trigger *tr
                                 have = true;
                 if (have || aw->clause)
                         continue;
-                if (w < 64 ? (insent >> w & 1) != 0 : ex_words_in(&aw->when, d->t.low, lo, hi))
+                if (engine_insent(d, in, aw, w, lo, hi))
                         c->attrs[c->nattrs++] = &aw->kv;
         }
 }
@@ -1082,7 +1109,7 @@ engine_owner_fill(const struct ex_doc *d, struct cand *c)
 /* Build the candidate of one trigger hit; false when it makes none. */
 static bool
 engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, const struct engine_at *at,
-                 struct cand *c)
+                 struct engine_insent *in, struct cand *c)
 {
         const struct extractor *x = d->x;
         const struct ex_trigger *tr = &x->trigs[hit->pay & 0xffffff];
@@ -1116,7 +1143,7 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, const struct 
                                         engine_modality_is(c->modality, "likely")))
                 c->type = r->planned_type;
         c->time = engine_time(d, hit->start, hit->end, c->sent, at->cl);
-        engine_attrs(d, c, tr, at->cl);
+        engine_attrs(d, c, tr, at->cl, in);
         engine_media(d, c);
         engine_foreign(d, c);
         if (!engine_owner_ok(d, c)) {
@@ -1900,6 +1927,7 @@ engine_collect(struct ex_doc *d, struct engine_cands *cs)
         /* the hits come by start: the first mention at or after the trigger,
          * its sentence and clause only move forward */
         struct engine_at at = {0, 0, 0, 0};
+        struct engine_insent in = {NULL, 0, 0, 0};
         for (size_t t = 0; t < d->ntrig; t++) {
                 size_t h = d->trig[t];
                 const struct ex_hit *hit = &d->hits[h];
@@ -1927,7 +1955,7 @@ engine_collect(struct ex_doc *d, struct engine_cands *cs)
                 at.sent = text_sentence_from(&d->t, at.sent, hit->start);
                 while (at.cl + 1 < d->t.nclause && d->t.clause[at.cl].end <= hit->start)
                         at.cl++;
-                if (engine_candidate(d, hit, &at, &cs->v[cs->n])) {
+                if (engine_candidate(d, hit, &at, &in, &cs->v[cs->n])) {
                         cs->n++;
                         engine_split(cs);
                 }
