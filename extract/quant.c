@@ -878,9 +878,20 @@ quant_scan(const struct extractor *x, const struct text *t, int lang, size_t lo,
            const struct ex_time *times, size_t ntimes, struct ex_qty **out, size_t *n, size_t *cap)
 {
         const char *s = t->s;
-        size_t i = lo, cur = 0;
+        size_t i = lo, cur = 0, top = ntimes;
         (void)lang;
         pthread_once(&quant_once, quant_init);
+        /* the first time that ends past lo, by a binary search (the times
+         * are in order and apart, so are their ends): a long article's
+         * scans, a span each, do not walk over the times of all the spans
+         * before */
+        while (cur < top) {
+                size_t mid = cur + (top - cur) / 2;
+                if (times[mid].end <= lo)
+                        cur = mid + 1;
+                else
+                        top = mid;
+        }
         for (;;) {
                 i = quant_skip(s, i, hi);
                 if (i >= hi)

@@ -84,6 +84,39 @@ test_zh_runs(void **state)
         }
 }
 
+/* Scanned a span at a time, as the engine does (the times of all spans
+ * first), a text has the quantities of one scan of the whole: none inside a
+ * time of a later span, none lost to one of an earlier span. */
+static void
+test_spans(void **state)
+{
+        const char *s = "2024年3月公司投资3000万元，2025年5月增加两千台。"
+                        "2026年1月再投资5亿元，3月底新增三千名员工。";
+        struct text t;
+        text_init(&t, th_extractor(), s, strlen(s), EX_ZH);
+        struct ex_date d = {2025, 6, 1};
+        size_t cut[] = {0, strstr(s, "，") - s, strstr(s, "。") - s, strstr(s, "再") - s, t.len};
+        struct ex_time *tm = NULL;
+        size_t nt = 0, ct = 0;
+        for (size_t k = 0; k + 1 < sizeof cut / sizeof cut[0]; k++)
+                timex_scan(&t, EX_ZH, &d, cut[k], cut[k + 1], &tm, &nt, &ct);
+        struct ex_qty *q = NULL, *all = NULL;
+        size_t n = 0, cap = 0, nall = 0, capall = 0;
+        for (size_t k = 0; k + 1 < sizeof cut / sizeof cut[0]; k++)
+                quant_scan(th_extractor(), &t, EX_ZH, cut[k], cut[k + 1], tm, nt, &q, &n, &cap);
+        quant_scan(th_extractor(), &t, EX_ZH, 0, t.len, tm, nt, &all, &nall, &capall);
+        assert_int_equal(n, nall);
+        assert_int_equal(n, 4);
+        for (size_t i = 0; i < n; i++) {
+                assert_int_equal(q[i].start, all[i].start);
+                assert_int_equal(q[i].end, all[i].end);
+        }
+        free(q);
+        free(all);
+        free(tm);
+        text_free(&t);
+}
+
 /* Numbers alone: Arabic, Chinese, mixed. */
 static void
 test_numbers(void **state)
@@ -244,6 +277,7 @@ main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_numbers),
             cmocka_unit_test(test_zh_runs),
+            cmocka_unit_test(test_spans),
             cmocka_unit_test(test_zh),
             cmocka_unit_test(test_en),
             cmocka_unit_test(test_not_quantities),
