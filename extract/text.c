@@ -367,24 +367,49 @@ text_stop16(const char *p)
 }
 #endif
 
+/* The stops (bytes that pass text_stop) of the sixteen bytes of the text
+ * from at, a bit each: text_skip reads on from them where it left off. */
+struct text_stops {
+        size_t at;
+        unsigned bits;
+};
+
 /* The first place from i on (below hi) whose byte passes text_stop, or hi:
  * the characters before it end and cut nothing short of the length cuts.
- * Sixteen bytes at a time where SSE2 is there, the last sixteen before hi
- * read at once too. */
+ * Sixteen bytes at a time where SSE2 is there (the last sixteen before hi
+ * read at once too), from the sixteen of the last call in *c when i falls
+ * in them (a stop after another in the same sixteen costs no read). */
 static inline size_t
-text_skip(const char *s, size_t i, size_t hi)
+text_skip(const char *s, size_t i, size_t hi, struct text_stops *c)
 {
 #ifdef __SSE2__
+        if (i - c->at < 16) {
+                unsigned bits = c->bits >> (i - c->at);
+                if (bits != 0) {
+                        i += (size_t)__builtin_ctz(bits);
+                        return i < hi ? i : hi;
+                }
+                i = c->at + 16;
+                if (i >= hi)
+                        return hi;
+        }
         for (; i + 16 <= hi; i += 16) {
                 unsigned bits = text_stop16(s + i);
-                if (bits != 0)
+                if (bits != 0) {
+                        c->at = i;
+                        c->bits = bits;
                         return i + (size_t)__builtin_ctz(bits);
+                }
         }
         if (i < hi && hi >= 16) {
                 /* bit b of the last sixteen is place hi - 16 + b */
-                unsigned bits = text_stop16(s + hi - 16) >> (16 - (hi - i));
+                c->at = hi - 16;
+                c->bits = text_stop16(s + hi - 16);
+                unsigned bits = c->bits >> (16 - (hi - i));
                 return bits != 0 ? i + (size_t)__builtin_ctz(bits) : hi;
         }
+#else
+        (void)c;
 #endif
         while (i < hi && !text_stop((unsigned char)s[i]))
                 i++;
@@ -400,6 +425,7 @@ text_split(struct text_out *o, const struct extractor *x, int lang)
         size_t start = 0, cstart = 0;
         const char *s = t->s;
         size_t i = 0;
+        struct text_stops stops = {SIZE_MAX - 16, 0}; /* none read yet */
         while (i < t->len) {
                 /* up to lim, no length cut: step over the characters that
                  * end and cut nothing, all of the last one that starts by
@@ -409,10 +435,21 @@ text_split(struct text_out *o, const struct extractor *x, int lang)
                                  : cstart + TEXT_MAX_SENTENCE / 2;
                 if (i <= lim) {
                         size_t hi = lim + 1 < t->len ? lim + 1 : t->len;
-                        i = text_skip(s, i, hi);
+                        i = text_skip(s, i, hi, &stops);
                         if (i == hi) {
                                 while (i < t->len && ((unsigned char)s[i] & 0xc0) == 0x80)
                                         i++;
+                                continue;
+                        }
+                        /* a lead byte E2, E3 or EF of a character but U+2014,
+                         * U+3002 and U+FF61 (“, 、, 《): stepped over */
+                        const unsigned char *u = (const unsigned char *)s + i;
+                        if (u[0] >= 0x80 && i + 3 <= t->len && (u[1] & 0xc0) == 0x80 &&
+                            (u[2] & 0xc0) == 0x80 &&
+                            !(u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x82) &&
+                            !(u[0] == 0xe2 && u[1] == 0x80 && u[2] == 0x94) &&
+                            !(u[0] == 0xef && u[1] == 0xbd && u[2] == 0xa1)) {
+                                i += 3;
                                 continue;
                         }
                 } else {
