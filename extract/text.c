@@ -222,7 +222,11 @@ text_abbrev(const struct extractor *x, const char *s, size_t lo, size_t i)
                 return false;
         if (i - b == 1 && s[b] >= 'A' && s[b] <= 'Z')
                 return true; /* an initial: J. Smith */
-        for (size_t k = 0; x != NULL && k < x->abbrev.n; k++) {
+        /* most words are turned away by the list's index: none of it ends
+         * at i within the word */
+        if (x == NULL || ex_words_ends_at(&x->abbrev, s, b, i) == 0)
+                return false;
+        for (size_t k = 0; k < x->abbrev.n; k++) {
                 size_t n = x->abbrev.l[k];
                 if (n == i - b && memcmp(s + b, x->abbrev.w[k], n) == 0)
                         return true;
