@@ -1558,22 +1558,44 @@ mention_char3(const char *s, size_t len, size_t i, const char *c)
         return i + 3 <= len && memcmp(s + i, c, 3) == 0;
 }
 
+/* The first place in s[i..len) of an opening quote (“ or 「), or len:
+ * sixteen places at a time where SSE2 is there (a scan for their second
+ * byte stopped at every 。 and 、). */
+static inline size_t
+mention_next_open(const char *s, size_t i, size_t len)
+{
+#ifdef __SSE2__
+        const __m128i e2 = _mm_set1_epi8((char)0xe2), e3 = _mm_set1_epi8((char)0xe3),
+                      x80 = _mm_set1_epi8((char)0x80), x9c = _mm_set1_epi8((char)0x9c),
+                      x8c = _mm_set1_epi8((char)0x8c);
+        for (; i + 18 <= len; i += 16) {
+                __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+                __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+                __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 2));
+                __m128i q =
+                    _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v0, e2), _mm_cmpeq_epi8(v2, x9c)),
+                                 _mm_and_si128(_mm_cmpeq_epi8(v0, e3), _mm_cmpeq_epi8(v2, x8c)));
+                unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(q, _mm_cmpeq_epi8(v1, x80)));
+                if (m != 0)
+                        return i + (size_t)__builtin_ctz(m);
+        }
+#endif
+        /* both have 0x80 as their second byte: from one such byte to the next */
+        const char *c;
+        for (; i + 3 <= len && (c = memchr(s + i + 1, 0x80, len - i - 2)) != NULL; i++) {
+                i = (size_t)(c - s) - 1;
+                if (memcmp(s + i, "\xe2\x80\x9c", 3) == 0 || memcmp(s + i, "\xe3\x80\x8c", 3) == 0)
+                        return i;
+        }
+        return len;
+}
+
 /* Short names in quotes: “牛油果”, "Seed Edge". */
 static void
 mention_quoted(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
 {
         const char *s = d->t.s;
-        for (size_t i = lo; i + 3 <= len; i++) {
-                /* both opening quotes have 0x80 as their second byte: jump to
-                 * the next such byte */
-                const char *c = memchr(s + i + 1, 0x80, len - i - 2);
-                if (c == NULL)
-                        break;
-                i = (size_t)(c - s) - 1;
-                bool open =
-                    memcmp(s + i, "\xe2\x80\x9c", 3) == 0 || memcmp(s + i, "\xe3\x80\x8c", 3) == 0;
-                if (!open)
-                        continue;
+        for (size_t i = lo; (i = mention_next_open(s, i, len)) < len; i++) {
                 size_t b = i + 3, e = b;
                 while (e < len && e - b <= 36) {
                         if (mention_char3(s, len, e, "\xe2\x80\x9d") ||
