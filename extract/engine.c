@@ -947,22 +947,11 @@ engine_attrs(const struct ex_doc *d, struct cand *c, const struct ex_trigger *tr
 static void
 engine_media(const struct ex_doc *d, struct cand *c)
 {
+        /* an attribution cue of the document's language starts in the
+         * sentence (the sentences tile the text) */
         if (!(d->active[c->sent] & ENGINE_REPORT))
                 return;
         size_t lo = d->t.sent[c->sent].start, hi = d->t.sent[c->sent].end;
-        bool cue = false;
-        for (size_t h = mention_hit_from(d, lo); h < d->nhits && !cue; h++) {
-                const struct ex_hit *hit = &d->hits[h];
-                if (hit->start >= hi)
-                        break;
-                if (hit->start < lo || (hit->pay >> 24) != PAY_CUE)
-                        continue;
-                const struct ex_cue *q = &d->x->cues[hit->pay & 0xffffff];
-                if (q->kind == CUE_REPORT && q->lang == d->lang)
-                        cue = true;
-        }
-        if (!cue)
-                return;
         for (size_t i = engine_ment_from(d, lo); i < d->nments && d->ments[i].start < hi; i++)
                 if (d->ments[i].kind == EK_MEDIA && !(d->ments[i].flags & M_NOISE) && c->nmedia < 4)
                         c->media[c->nmedia++] = (int)i;
