@@ -14,6 +14,7 @@
  * when their key roles have the same fillers, when they come from the same
  * sentence, or when one of them lacks a required role (它 / the title).
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +240,20 @@ engine_active(const struct ex_doc *d, size_t i)
         return (d->active[text_sentence_of(&d->t, i)] & ENGINE_ACTIVE) != 0;
 }
 
+/* Whether NW_EXTRACT_DEBUG is set, read once as mention.c reads it (getenv
+ * walks the environment; atomic: documents may be read on several threads). */
+static bool
+engine_debug(void)
+{
+        static atomic_int debug_env = -1;
+        int debug = atomic_load_explicit(&debug_env, memory_order_relaxed);
+        if (debug < 0) {
+                debug = getenv("NW_EXTRACT_DEBUG") != NULL;
+                atomic_store_explicit(&debug_env, debug, memory_order_relaxed);
+        }
+        return debug != 0;
+}
+
 /* Prepare a document: normalise, scan, find names, times and quantities;
  * lazy: the names only when it holds a trigger of its language (else no
  * candidate reads them, and NW_EXTRACT_DEBUG is not set to list them). */
@@ -254,7 +269,7 @@ engine_prepare(struct ex_doc *d, const struct extractor *x, const struct article
         text_init(&d->t, x, buf, len, lang);
         acm_scan(x->acm, d->t.low, d->t.len, engine_hit, d);
         engine_sort_hits(d->hits, d->nhits);
-        if (!engine_spans(d) && lazy && getenv("NW_EXTRACT_DEBUG") == NULL)
+        if (!engine_spans(d) && lazy && !engine_debug())
                 return;
         mention_find(d);
         for (size_t k = 0; k < d->nspans; k++)
