@@ -67,7 +67,7 @@ struct ex_words_index {
          * 0; their last two bytes */
         unsigned few;
         unsigned char flast[EX_WORDS_FEW], fprev[EX_WORDS_FEW];
-        unsigned bits; /* 1 << bits slots a side, at least twice the words */
+        unsigned bits; /* 1 << bits slots a side, at least four per word */
         /* the key lengths of the words (1..3), the longest first, ended by 0 */
         unsigned char mlen[4];
         uint64_t first[4];                   /* bit c set: some word starts with byte c */
@@ -228,7 +228,7 @@ ex_words_index(struct ex_words *w)
         if (w->n == 0)
                 return;
         unsigned bits = 4;
-        while (((size_t)1 << bits) < 2 * w->n && bits < 30)
+        while (((size_t)1 << bits) < 4 * w->n && bits < 30)
                 bits++;
         size_t nb = (size_t)1 << bits;
         size_t size = sizeof(struct ex_words_index) + 2 * w->n * sizeof(struct ex_words_ent) +
