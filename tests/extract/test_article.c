@@ -46,6 +46,20 @@ test_no_headers(void **state)
         assert_non_null(a);
         assert_string_equal(a->lang, "zh");
         article_destroy(&a);
+        /* only the characters starting in the first 64 KB count: 16 Latin
+         * letters, then spaces, a Han character starting just before the
+         * mark and 3000 after it: one counts, too few for 16 letters (8
+         * each); with another before the mark, enough */
+        size_t n = 65535 + 3 * 3001;
+        char *m = malloc(n);
+        memset(m, 'a', 16);
+        memset(m + 16, ' ', 65535 - 16);
+        for (size_t k = 65535; k < n; k += 3)
+                memcpy(m + k, "中", 3);
+        assert_string_equal(article_detect_lang(m, n), "en");
+        memcpy(m + 16, "中", 3);
+        assert_string_equal(article_detect_lang(m, n), "zh");
+        free(m);
 }
 
 /* A BOM, CRLF lines and a region subtag are handled. */
