@@ -157,6 +157,11 @@ engine_sort_hits(struct ex_hit *h, size_t n)
 #define ENGINE_MODAL  2u /* a modality cue of the document's language overlaps it */
 #define ENGINE_REPORT 4u /* an attribution cue of the document's language starts in it */
 
+/* The cue kinds engine_modality reads, a bit each. */
+#define ENGINE_MODAL_CUES                                                                          \
+        (1u << CUE_PLANNED | 1u << CUE_LIKELY | 1u << CUE_NEGATED | 1u << CUE_NEGATED_S |          \
+         1u << CUE_LIKELY_S)
+
 /* Mark the sentences that hold a trigger of the document's language, with
  * their neighbours (anaphors look back, continued roles look ahead); only
  * those are read for unknown names, times and quantities. Mark too the
@@ -190,9 +195,7 @@ engine_spans(struct ex_doc *d)
                         const struct ex_cue *q = &d->x->cues[i];
                         if (q->lang != d->lang)
                                 continue;
-                        bool modal = q->kind == CUE_PLANNED || q->kind == CUE_LIKELY ||
-                                     q->kind == CUE_NEGATED || q->kind == CUE_NEGATED_S ||
-                                     q->kind == CUE_LIKELY_S;
+                        bool modal = ENGINE_MODAL_CUES >> q->kind & 1;
                         if (modal)
                                 d->cue[d->ncue++] = (uint32_t)h;
                         if (ns == 0)
