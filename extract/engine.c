@@ -1144,6 +1144,11 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, const struct 
                 engine_role(d, c, ro, at);
         }
         engine_owner_fill(d, c);
+        /* no filler now, none later (the steps below drop fillers, and
+         * engine_owner_fill adds one only for a filler of the owned role):
+         * only a weak trigger makes a candidate without one */
+        if (c->nargs == 0 && !tr->weak)
+                return false;
         c->modality = engine_modality(d, tr, hit->start, hit->end, c->sent, at->cl);
         c->type = r->type;
         if (r->planned_type != NULL && (engine_modality_is(c->modality, "planned") ||
