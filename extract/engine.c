@@ -387,8 +387,8 @@ engine_cheap_id(const struct ex_doc *d, const struct ex_mention *m)
  * unique (rules.c refuses duplicates), so two lexicon names are equal only
  * when they are one entity. An unknown name's id is a function of its text,
  * so two not yet derived with equal texts are equal; one with a non-ASCII
- * byte gets an "x-" hash id, which no id of another shape equals; only two
- * different such names need their hashes. */
+ * byte gets an "x-" hash id, which no id of another shape equals, and two
+ * such names are equal when their texts are (see the trap below). */
 static bool
 engine_ment_eq(const struct ex_doc *da, int a, const struct ex_doc *db, int b, bool null_eq)
 {
@@ -413,6 +413,14 @@ engine_ment_eq(const struct ex_doc *da, int a, const struct ex_doc *db, int b, b
         if ((ia == NULL && ib != NULL && !engine_hash_shaped(ib)) ||
             (ib == NULL && ia != NULL && !engine_hash_shaped(ia)))
                 return false;
+        /* Two unknown names whose ids are (or will be) "x-" hashes of their
+         * texts: texts that differ give ids that differ but for a collision
+         * of the hash, which would only make two names one by mistake; so
+         * compare the texts and hash neither. */
+        if (ra->entity < 0 && rb->entity < 0 && (ia == NULL || engine_hash_shaped(ia)) &&
+            (ib == NULL || engine_hash_shaped(ib)))
+                return ra->end - ra->start == rb->end - rb->start &&
+                       memcmp(da->t.s + ra->start, db->t.s + rb->start, ra->end - ra->start) == 0;
         if (ia == NULL)
                 ia = mention_id(da, ra);
         if (ib == NULL)
