@@ -40,26 +40,38 @@ event_first_pool(const struct nw_event *ev)
         return (struct nw_event_pool *)((char *)ev + EVENT_POOL_OFF);
 }
 
+/* The room of the chunk allocated with an event. */
+#define EVENT_FIRST_CAP (EVENT_BLOCK - EVENT_POOL_OFF - sizeof(struct nw_event_pool))
+
+/* n bytes at the start of a new chunk of ev's pool, of EVENT_BLOCK bytes
+ * after the first, then twice the last (out of line: most events need
+ * none). */
+static __attribute__((noinline)) void *
+event_alloc_chunk(struct nw_event *ev, size_t n)
+{
+        struct nw_event_pool *p = ev->pool;
+        size_t cap = p->next == NULL ? EVENT_BLOCK - sizeof *p : 2 * p->cap;
+
+        if (cap < n)
+                cap = n;
+        p = nw_xmalloc(sizeof *p + cap);
+        p->next = ev->pool;
+        p->used = n;
+        p->cap = cap;
+        ev->pool = p;
+        return p->data;
+}
+
 /* n bytes in ev's pool, aligned to align (1 or a power of two up to
- * max_align_t's): a new chunk when they do not fit, of EVENT_BLOCK bytes
- * after the first, then twice the last. */
-static void *
+ * max_align_t's); a new chunk when they do not fit. */
+static inline void *
 event_alloc(struct nw_event *ev, size_t n, size_t align)
 {
         struct nw_event_pool *p = ev->pool;
-        size_t at = (p->used + align - 1) & ~(align - 1), cap;
+        size_t at = (p->used + align - 1) & ~(align - 1);
 
-        if (at > p->cap || p->cap - at < n) {
-                cap = p->next == NULL ? EVENT_BLOCK - sizeof *p : 2 * p->cap;
-                if (cap < n)
-                        cap = n;
-                p = nw_xmalloc(sizeof *p + cap);
-                p->next = ev->pool;
-                p->used = 0;
-                p->cap = cap;
-                ev->pool = p;
-                at = 0;
-        }
+        if (at > p->cap || p->cap - at < n)
+                return event_alloc_chunk(ev, n);
         p->used = at + n;
         return p->data + at;
 }
@@ -82,21 +94,24 @@ event_strdup(struct nw_event *ev, const char *s)
         return s != NULL ? event_copy(ev, s, strlen(s)) : NULL;
 }
 
-/* Whether p lives in ev's pool (a builder's copy), not in a malloc of its own. */
-static bool
+/* Whether ptr lives in ev's pool (a builder's copy), not in a malloc of
+ * its own: first the chunk that came with ev, where most copies are. */
+static inline bool
 event_owned(const struct nw_event *ev, const void *ptr)
 {
-        const char *c = ptr;
+        uintptr_t c = (uintptr_t)ptr;
         const struct nw_event_pool *p;
 
+        if (c - (uintptr_t)event_first_pool(ev)->data < EVENT_FIRST_CAP)
+                return true;
         for (p = ev->pool; p != NULL; p = p->next)
-                if (c >= p->data && c < p->data + p->cap)
+                if (c - (uintptr_t)p->data < p->cap)
                         return true;
         return false;
 }
 
 /* Free s unless it lives in ev's pool. */
-static void
+static inline void
 event_free_str(const struct nw_event *ev, void *s)
 {
         if (s != NULL && !event_owned(ev, s))
@@ -155,7 +170,7 @@ event_new(void)
         memset(ev, 0, sizeof *ev);
         p->next = NULL;
         p->used = 0;
-        p->cap = EVENT_BLOCK - EVENT_POOL_OFF - sizeof *p;
+        p->cap = EVENT_FIRST_CAP;
         ev->pool = p;
         ev->v = NW_VERSION_MAJOR;
         return ev;
