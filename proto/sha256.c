@@ -8,6 +8,9 @@
  */
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <cpuid.h>
 #include <immintrin.h>
@@ -144,6 +147,7 @@ sha256_blocks(uint32_t h[8], const uint8_t *p, size_t n)
                 sha256_block(h, p);
 }
 
+#ifndef __SSE2__
 /* The eight hex digits of x, the highest first, at out[0..8): the nibbles
  * spread to a byte each and turned into digits eight at a time. */
 static void
@@ -164,6 +168,38 @@ sha256_hex8(uint32_t x, char *out)
              (((t + 0x0606060606060606ull) >> 4) & 0x0101010101010101ull) * 39;
         memcpy(out, &t, 8);
 }
+#endif
+
+/* The 64 hex digits of the state h (the digest) at hex[0..64). */
+static void
+sha256_hex(const uint32_t h[8], char *hex)
+{
+#ifdef __SSE2__
+        /* sixteen digest bytes at a time: each word's bytes turned big-endian,
+         * split into nibbles, interleaved and made digits */
+        const __m128i nib = _mm_set1_epi8(0x0f), nine = _mm_set1_epi8(9), zero = _mm_set1_epi8('0'),
+                      af = _mm_set1_epi8('a' - '0' - 10);
+        for (int k = 0; k < 2; k++) {
+                __m128i x = _mm_loadu_si128((const __m128i *)(h + 4 * k)), hi, lo, a, b;
+
+                x = _mm_or_si128(
+                    _mm_or_si128(_mm_slli_epi32(x, 24), _mm_srli_epi32(x, 24)),
+                    _mm_or_si128(_mm_and_si128(_mm_slli_epi32(x, 8), _mm_set1_epi32(0x00ff0000)),
+                                 _mm_and_si128(_mm_srli_epi32(x, 8), _mm_set1_epi32(0x0000ff00))));
+                hi = _mm_and_si128(_mm_srli_epi16(x, 4), nib);
+                lo = _mm_and_si128(x, nib);
+                a = _mm_unpacklo_epi8(hi, lo);
+                b = _mm_unpackhi_epi8(hi, lo);
+                a = _mm_add_epi8(_mm_add_epi8(a, zero), _mm_and_si128(_mm_cmpgt_epi8(a, nine), af));
+                b = _mm_add_epi8(_mm_add_epi8(b, zero), _mm_and_si128(_mm_cmpgt_epi8(b, nine), af));
+                _mm_storeu_si128((__m128i *)(hex + 32 * k), a);
+                _mm_storeu_si128((__m128i *)(hex + 32 * k + 16), b);
+        }
+#else
+        for (int i = 0; i < 8; i++)
+                sha256_hex8(h[i], hex + 8 * i);
+#endif
+}
 
 /* SHA-256 of buf as 64 lowercase hex characters and a NUL: the whole
  * blocks straight from buf, then the rest with its padding and length in
@@ -177,7 +213,6 @@ nw_sha256_hex(const void *buf, size_t len, char hex[65])
         size_t whole = len / 64, rest = len % 64, n = rest < 56 ? 64 : 128;
         uint64_t bits = (uint64_t)len * 8;
         uint8_t tail[128] = {0}, *end;
-        int i;
 
         if (whole > 0)
                 sha256_blocks(h, p, whole);
@@ -194,7 +229,6 @@ nw_sha256_hex(const void *buf, size_t len, char hex[65])
         end[6] = (uint8_t)(bits >> 8);
         end[7] = (uint8_t)bits;
         sha256_blocks(h, tail, n / 64);
-        for (i = 0; i < 8; i++)
-                sha256_hex8(h[i], hex + 8 * i);
+        sha256_hex(h, hex);
         hex[64] = '\0';
 }
