@@ -133,53 +133,57 @@ mention_push(struct ex_doc *d, size_t start, size_t end, int kind, int entity)
 /* The hits that the passes below read, picked from d->hits in one pass
  * (indices into d->hits, in order). */
 struct mention_picks {
-        uint32_t *alias;   /* lexicon aliases */
-        uint32_t *trig;    /* Chinese trigger words, in a Chinese text */
-        uint32_t *suffix;  /* organisation suffixes (CUE_ORGSUFFIX) */
-        uint32_t *anaphor; /* anaphors of the text's language (CUE_ANAPHOR) */
-        uint32_t *person;  /* the words of mention_persons (PAY_PERSON), in a Chinese text */
+        uint32_t *alias;       /* lexicon aliases */
+        const uint32_t *trig;  /* Chinese trigger words, in a Chinese text (engine.c's d->trig) */
+        uint32_t *suffix;      /* organisation suffixes (CUE_ORGSUFFIX) */
+        uint32_t *anaphor;     /* anaphors of the text's language (CUE_ANAPHOR) */
+        uint32_t *person;      /* the words of mention_persons (PAY_PERSON), in a Chinese text */
         size_t nalias, ntrig, nsuffix, nanaphor, nperson;
-        uint32_t small[5 * 48]; /* the five lists of a document of few hits (no malloc) */
+        uint32_t small[4 * 48]; /* the four lists of a document of few hits (no malloc) */
 };
 
 /* Pick the hits of d into pk (extractor_run keeps texts, and so hit counts,
- * far below 2^32). */
+ * far below 2^32). The trigger hits of the document's language are those
+ * engine_spans picked before (d->trig); the other kinds of hit come in no
+ * order a branch predicts, so an alias or person hit is written to its list
+ * at every hit and counted only when it is one. */
 static void
 mention_picks_init(const struct ex_doc *d, struct mention_picks *pk)
 {
         const struct extractor *x = d->x;
         assert(d->nhits < UINT32_MAX);
-        pk->alias = 5 * d->nhits <= sizeof pk->small / sizeof pk->small[0]
+        pk->alias = 4 * d->nhits <= sizeof pk->small / sizeof pk->small[0]
                         ? pk->small
-                        : ex_xmalloc((5 * d->nhits + 1) * sizeof *pk->alias);
-        pk->trig = pk->alias + d->nhits;
-        pk->suffix = pk->trig + d->nhits;
+                        : ex_xmalloc((4 * d->nhits + 1) * sizeof *pk->alias);
+        pk->suffix = pk->alias + d->nhits;
         pk->anaphor = pk->suffix + d->nhits;
         pk->person = pk->anaphor + d->nhits;
+        pk->trig = d->trig;
+        pk->ntrig = d->lang == EX_ZH ? d->ntrig : 0;
         /* counted in locals: the stores to the lists could alias d's fields */
         const struct ex_hit *hits = d->hits;
         const size_t nhits = d->nhits;
         const int lang = d->lang;
-        size_t nalias = 0, ntrig = 0, nsuffix = 0, nanaphor = 0, nperson = 0;
+        const uint32_t person = lang == EX_ZH ? PAY_PERSON : 0; /* no kind of hit is 0 */
+        uint32_t *alias_list = pk->alias, *person_list = pk->person;
+        size_t nalias = 0, nsuffix = 0, nanaphor = 0, nperson = 0;
         for (size_t h = 0; h < nhits; h++) {
                 uint32_t what = hits[h].pay >> 24, i = hits[h].pay & 0xffffff;
-                if (what == PAY_ALIAS) {
-                        pk->alias[nalias++] = (uint32_t)h;
-                } else if (what == PAY_TRIGGER) {
-                        if (lang == EX_ZH && x->trigs[i].lang == EX_ZH)
-                                pk->trig[ntrig++] = (uint32_t)h;
-                } else if (what == PAY_CUE) {
+                /* each list has room for every hit: the store past its end is
+                 * overwritten by the next one of its kind, or never read */
+                alias_list[nalias] = (uint32_t)h;
+                nalias += what == PAY_ALIAS;
+                person_list[nperson] = (uint32_t)h;
+                nperson += what == person;
+                if (what == PAY_CUE) {
                         const struct ex_cue *c = &x->cues[i];
                         if (c->kind == CUE_ORGSUFFIX)
                                 pk->suffix[nsuffix++] = (uint32_t)h;
                         else if (c->kind == CUE_ANAPHOR && c->lang == lang)
                                 pk->anaphor[nanaphor++] = (uint32_t)h;
-                } else if (what == PAY_PERSON && lang == EX_ZH) {
-                        pk->person[nperson++] = (uint32_t)h;
                 }
         }
         pk->nalias = nalias;
-        pk->ntrig = ntrig;
         pk->nsuffix = nsuffix;
         pk->nanaphor = nanaphor;
         pk->nperson = nperson;
