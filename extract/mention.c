@@ -1084,11 +1084,11 @@ static const char mention_surnames[] =
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
     "于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江"
     "尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤俞";
-/* A filter of their code points (see ex_cpset_maybe), built once. */
+/* A filter of their code points (see ex_cpset_maybe), built once (by
+ * mention_lists_init). */
 static uint64_t mention_surname_bits[64];
-static pthread_once_t mention_surname_once = PTHREAD_ONCE_INIT;
 
-/* Set the bits of mention_surnames in mention_surname_bits (by pthread_once). */
+/* Set the bits of mention_surnames in mention_surname_bits. */
 static void
 mention_surname_bits_init(void)
 {
@@ -1107,7 +1107,6 @@ mention_surname(const char *t, size_t len, size_t i)
         uint32_t cp = ex_cp_at(t, len, i, &k);
         if (k != 3 || !ex_is_han(cp))
                 return false;
-        pthread_once(&mention_surname_once, mention_surname_bits_init);
         if (!ex_cpset_maybe(mention_surname_bits, cp))
                 return false; /* most characters */
         for (const char *p = mention_surnames; *p; p += 3)
@@ -1836,9 +1835,8 @@ static const struct mention_word mention_opener_words[] = {
     MENTION_WORD("三季度"), MENTION_WORD("四季度"), MENTION_WORD("上半年"), MENTION_WORD("下半年"),
     MENTION_WORD("今年"),   MENTION_WORD("去年"),   MENTION_WORD("此前")};
 static struct mention_wordset mention_opener_set;
-static pthread_once_t mention_opener_once = PTHREAD_ONCE_INIT;
 
-/* Hash mention_opener_words into mention_opener_set (by pthread_once). */
+/* Hash mention_opener_words into mention_opener_set (by mention_lists_init). */
 static void
 mention_opener_set_init(void)
 {
@@ -1855,7 +1853,6 @@ mention_opener(const char *t, size_t p, size_t hi)
          * each led by a byte of E4..E9 */
         if (p + 6 >= hi || (unsigned char)t[p] < 0xe4 || (unsigned char)t[p] > 0xe9)
                 return 0;
-        pthread_once(&mention_opener_once, mention_opener_set_init);
         const uint8_t *u = (const uint8_t *)t + p;
         if (!(mention_opener_set.third[u[2]] >> (u[1] & 63) & 1))
                 return 0; /* no word starts with this character */
@@ -2104,10 +2101,13 @@ mention_resolve_all(struct ex_doc *d)
         }
 }
 
-/* Build the filters of the fixed lists (by pthread_once). */
+/* Build the filters of the fixed lists, the surnames and the openers (by
+ * pthread_once). */
 static void
 mention_lists_init(void)
 {
+        mention_surname_bits_init();
+        mention_opener_set_init();
         struct mention_list *lists[] = {&mention_suffix_list, &mention_sep_list,
                                         &mention_open_list};
         for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
@@ -2161,7 +2161,8 @@ mention_find(struct ex_doc *d)
                 mention_sort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
         /* the ids of unknown names are derived by mention_id, on first use:
          * most never reach an event */
-        mention_resolve_all(d);
+        if (pk.nanaphor > 0) /* else no mention is an anaphor */
+                mention_resolve_all(d);
         if (occ != small)
                 free(occ);
         /* read once: getenv walks the environment, and this runs per document
