@@ -446,10 +446,12 @@ struct ex_cue {
 
 /* mention.c's filters of word lists of x it looks up at most characters of
  * a Chinese text (as ex_cpset_maybe: by the low twelve bits of a word's first
- * or last character), built on the first document (mention.c): a lookup
- * they turn away calls no ex_words_*. */
+ * or last character; a word of two characters or more by twelve bits of a
+ * hash of its first or last two), built on the first document (mention.c): a
+ * lookup they turn away calls no ex_words_*. */
 struct mention_wfilter {
-        uint64_t bits[64];
+        uint64_t bits[64]; /* the words of under six bytes */
+        uint64_t pair[64]; /* the longer words */
 };
 struct mention_filters {
         _Atomic bool ready;

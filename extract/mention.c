@@ -370,11 +370,22 @@ mention_derive_id(const char *s, size_t n, char slot[MENTION_ID_SLOT])
         return slot;
 }
 
+/* The bit of a mention_wfilter's pair for the two three-byte sequences at
+ * a and b: a hash of their low six bits of their last two bytes each. */
+static inline uint32_t
+mention_wfilter_pairbit(const uint8_t *a, const uint8_t *b)
+{
+        uint32_t v = (uint32_t)(a[1] & 63) << 18 | (uint32_t)(a[2] & 63) << 12 |
+                     (uint32_t)(b[1] & 63) << 6 | (b[2] & 63);
+        return (v * 0x9e3779b1u) >> 20;
+}
+
 /* Add to f the first (or, with tail, the last) character of each word of w
- * of more than min bytes: bit (b1 & 63) of word (b2 & 63) for its bytes b1,
- * b2 after the first (before the last), the low twelve bits of a three-byte
- * character; a shorter word sets the bits of every character it may start
- * (end). */
+ * of more than min bytes and under six: bit (b1 & 63) of word (b2 & 63) for
+ * its bytes b1, b2 after the first (before the last), the low twelve bits of
+ * a three-byte character; a shorter word sets the bits of every character it
+ * may start (end). A word of six bytes or more sets the pair bit of its first
+ * (last) two three-byte sequences. */
 static void
 mention_wfilter_add(struct mention_wfilter *f, const struct ex_words *w, size_t min, bool tail)
 {
@@ -383,7 +394,11 @@ mention_wfilter_add(struct mention_wfilter *f, const struct ex_words *w, size_t 
                 size_t n = w->l[k];
                 if (n <= min || n == 0)
                         continue;
-                if (n >= 3) {
+                if (n >= 6) {
+                        const uint8_t *c = tail ? u + n - 6 : u;
+                        uint32_t h = mention_wfilter_pairbit(c, c + 3);
+                        f->pair[h >> 6] |= (uint64_t)1 << (h & 63);
+                } else if (n >= 3) {
                         const uint8_t *c = tail ? u + n - 3 : u;
                         f->bits[c[2] & 63] |= (uint64_t)1 << (c[1] & 63);
                 } else if (n == 2 && tail) {
@@ -399,11 +414,21 @@ mention_wfilter_add(struct mention_wfilter *f, const struct ex_words *w, size_t 
         }
 }
 
-/* Whether filter f lets through the three bytes at u. */
+/* Whether filter f lets through the three bytes at u (a word of under six
+ * bytes may start or end there). */
 static inline bool
 mention_wfilter_maybe(const struct mention_wfilter *f, const uint8_t *u)
 {
         return f->bits[u[2] & 63] >> (u[1] & 63) & 1;
+}
+
+/* Whether filter f lets through the six bytes at u (a longer word may start
+ * or end there). */
+static inline bool
+mention_wfilter_maybe_pair(const struct mention_wfilter *f, const uint8_t *u)
+{
+        uint32_t h = mention_wfilter_pairbit(u, u + 3);
+        return f->pair[h >> 6] >> (h & 63) & 1;
 }
 
 /* Build x's filters once (the first document; several may come at once on
@@ -436,7 +461,9 @@ static inline size_t
 mention_starts(const struct ex_words *w, const struct mention_wfilter *f, const char *s, size_t len,
                size_t i)
 {
-        if (i + 3 <= len && !mention_wfilter_maybe(f, (const uint8_t *)s + i))
+        const uint8_t *u = (const uint8_t *)s + i;
+        if (i + 3 <= len && !mention_wfilter_maybe(f, u) &&
+            !(i + 6 <= len && mention_wfilter_maybe_pair(f, u)))
                 return 0;
         return ex_words_starts_at(w, s, len, i);
 }
@@ -447,7 +474,9 @@ static inline size_t
 mention_ends(const struct ex_words *w, const struct mention_wfilter *f, const char *s, size_t lo,
              size_t i)
 {
-        if (i >= lo + 3 && !mention_wfilter_maybe(f, (const uint8_t *)s + i - 3))
+        const uint8_t *u = (const uint8_t *)s + i;
+        if (i >= lo + 3 && !mention_wfilter_maybe(f, u - 3) &&
+            !(i >= lo + 6 && mention_wfilter_maybe_pair(f, u - 6)))
                 return 0;
         return ex_words_ends_at(w, s, lo, i);
 }
