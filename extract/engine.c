@@ -97,15 +97,38 @@ engine_hit_put(struct ex_doc *d, size_t start, size_t end, uint32_t value)
         d->nhits++;
 }
 
+/* A document being scanned: its hits start in a buffer its caller lends
+ * (engine_run's, on its stack: most documents then allocate none), and move
+ * to the heap when they outgrow it. */
+struct engine_scan {
+        struct ex_doc *d;
+        struct ex_hit *lent; /* the lent buffer, or NULL */
+};
+
+/* Give the hits block of d room for cap hits (lent: the buffer it may still
+ * lie in, which is not to be freed). */
+static void
+engine_hits_room(struct ex_doc *d, const struct ex_hit *lent, size_t cap)
+{
+        if (lent != NULL && d->hits == lent) {
+                struct ex_hit *h = ex_xmalloc(cap * sizeof *h);
+                memcpy(h, lent, d->nhits * sizeof *h);
+                d->hits = h;
+        } else {
+                d->hits = ex_xrealloc(d->hits, cap * sizeof *d->hits);
+        }
+        d->caphits = cap;
+}
+
 /* Make room for more hits, then store one (out of line, a tail call of the
  * callback below, which then saves no registers around a call). */
 static __attribute__((noinline)) void
-engine_hit_grow(struct ex_doc *d, size_t start, size_t end, uint32_t value)
+engine_hit_grow(struct engine_scan *sc, size_t start, size_t end, uint32_t value)
 {
+        struct ex_doc *d = sc->d;
         /* 64 first: most documents are short, and a small block is cheap to
          * allocate */
-        d->caphits = d->caphits ? d->caphits * 2 : 64;
-        d->hits = ex_xrealloc(d->hits, d->caphits * sizeof *d->hits);
+        engine_hits_room(d, sc->lent, d->caphits ? d->caphits * 2 : 64);
         engine_hit_put(d, start, end, value);
 }
 
@@ -113,9 +136,10 @@ engine_hit_grow(struct ex_doc *d, size_t start, size_t end, uint32_t value)
 static void
 engine_hit(void *arg, size_t start, size_t end, uint32_t value)
 {
-        struct ex_doc *d = arg;
+        struct engine_scan *sc = arg;
+        struct ex_doc *d = sc->d;
         if (d->nhits == d->caphits)
-                engine_hit_grow(d, start, end, value);
+                engine_hit_grow(sc, start, end, value);
         else
                 engine_hit_put(d, start, end, value);
 }
@@ -167,9 +191,10 @@ engine_sort_hits(struct ex_hit *h, size_t n)
  * those are read for unknown names, times and quantities. Mark too the
  * sentences a cue of the document's language concerns (ENGINE_MODAL,
  * ENGINE_REPORT), so that the candidates of the many sentences without one
- * skip their search. Returns whether the document holds a trigger at all. */
+ * skip their search. Returns whether the document holds a trigger at all.
+ * lent: the buffer the hits may lie in (engine_scan). */
 static bool
-engine_spans(struct ex_doc *d)
+engine_spans(struct ex_doc *d, const struct ex_hit *lent)
 {
         size_t ns = d->t.nsent;
         bool any = false;
@@ -178,10 +203,8 @@ engine_spans(struct ex_doc *d)
          * trigger and as a cue, then the flags */
         size_t used = d->nhits * sizeof *d->hits;
         size_t need = (ns + 1) * (sizeof *d->spans + 1) + 2 * d->nhits * sizeof *d->trig;
-        if (d->caphits * sizeof *d->hits < used + need) {
-                d->caphits = (used + need + sizeof *d->hits - 1) / sizeof *d->hits;
-                d->hits = ex_xrealloc(d->hits, d->caphits * sizeof *d->hits);
-        }
+        if (d->caphits * sizeof *d->hits < used + need)
+                engine_hits_room(d, lent, (used + need + sizeof *d->hits - 1) / sizeof *d->hits);
         d->spans = (struct ex_span *)(d->hits + d->nhits);
         d->trig = (uint32_t *)(d->spans + ns + 1);
         d->cue = d->trig + d->nhits;
@@ -259,20 +282,28 @@ engine_debug(void)
 
 /* Prepare a document: normalise, scan, find names, times and quantities;
  * lazy: the names only when it holds a trigger of its language (else no
- * candidate reads them, and NW_EXTRACT_DEBUG is not set to list them). */
+ * candidate reads them, and NW_EXTRACT_DEBUG is not set to list them).
+ * lent[0..nlent): a buffer the hits start in (NULL: none), which
+ * engine_doc_release is told of. */
 static void
 engine_prepare(struct ex_doc *d, const struct extractor *x, const struct article *a,
-               const char *buf, size_t len, int lang, bool lazy)
+               const char *buf, size_t len, int lang, bool lazy, struct ex_hit *lent,
+               size_t nlent)
 {
         memset(d, 0, sizeof *d);
         d->x = x;
         d->a = a;
         d->lang = lang;
+        if (lent != NULL) {
+                d->hits = lent;
+                d->caphits = nlent;
+        }
         timex_parse_date(a->published, &d->pub);
         text_init(&d->t, x, buf, len, lang);
-        acm_scan(x->acm, d->t.low, d->t.len, engine_hit, d);
+        struct engine_scan sc = {d, lent};
+        acm_scan(x->acm, d->t.low, d->t.len, engine_hit, &sc);
         engine_sort_hits(d->hits, d->nhits);
-        if (!engine_spans(d) && lazy && !engine_debug())
+        if (!engine_spans(d, lent) && lazy && !engine_debug())
                 return;
         mention_find(d);
         for (size_t k = 0; k < d->nspans; k++)
@@ -288,17 +319,26 @@ void
 engine_doc(struct ex_doc *d, const struct extractor *x, const struct article *a, const char *buf,
            size_t len, int lang)
 {
-        engine_prepare(d, x, a, buf, len, lang, false);
+        engine_prepare(d, x, a, buf, len, lang, false, NULL, 0);
+}
+
+/* Free what document d holds (lent: the buffer engine_prepare was lent for
+ * its hits, not freed). */
+static void
+engine_doc_release(struct ex_doc *d, const struct ex_hit *lent)
+{
+        mention_free(d);
+        if (d->hits != lent)
+                free(d->hits); /* and the spans, in its block */
+        free(d->times);
+        free(d->qtys);
+        text_free(&d->t);
 }
 
 void
 engine_doc_free(struct ex_doc *d)
 {
-        mention_free(d);
-        free(d->hits); /* and the spans, in its block */
-        free(d->times);
-        free(d->qtys);
-        text_free(&d->t);
+        engine_doc_release(d, NULL);
 }
 
 /* The first mention index whose start is >= i. */
@@ -2050,7 +2090,11 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
 {
         int lang = a->lang != NULL && strcmp(a->lang, "en") == 0 ? EX_EN : EX_ZH;
         struct ex_doc body, title;
-        engine_prepare(&body, x, a, a->body, a->body_len, lang, true);
+        /* the body's hits, spans and lists, while they fit (4 KB: those of
+         * a few thousand bytes of text) */
+        struct ex_hit body_hits[340];
+        engine_prepare(&body, x, a, a->body, a->body_len, lang, true, body_hits,
+                       sizeof body_hits / sizeof body_hits[0]);
         struct engine_cands bcs, tcs; /* the body's and the title's candidates */
         engine_cands_init(&bcs);
         engine_cands_init(&tcs);
@@ -2102,7 +2146,7 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                 has_title = any;
         }
         if (has_title) {
-                engine_prepare(&title, x, a, a->title, strlen(a->title), lang, true);
+                engine_prepare(&title, x, a, a->title, strlen(a->title), lang, true, NULL, 0);
                 engine_collect(&title, &tcs);
                 ts = tcs.v;
                 nt = tcs.n;
@@ -2158,7 +2202,7 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                 if (!cs[i].dead && cs[i].complete)
                         n++;
         }
-        *events = ex_xcalloc(n ? n : 1, sizeof **events);
+        *events = ex_xmalloc((n ? n : 1) * sizeof **events); /* each one is set below */
         struct engine_bufs bufs = {{0}, {0}};
         size_t k = 0;
         for (size_t i = 0; i < nc; i++) {
@@ -2177,7 +2221,7 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
         free(extra);
         engine_cands_free(&bcs);
         engine_cands_free(&tcs);
-        engine_doc_free(&body);
+        engine_doc_release(&body, body_hits);
         if (has_title)
                 engine_doc_free(&title);
         (void)cause;
