@@ -456,6 +456,7 @@ struct mention_wfilter {
 struct mention_filters {
         _Atomic bool ready;
         struct mention_wfilter stop_head, stop_head_long, stop_tail, generic_head, notchunk_head;
+        struct mention_wfilter unless_head; /* the unless_after words of every Chinese trigger */
 };
 
 struct extractor {

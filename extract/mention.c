@@ -450,6 +450,10 @@ mention_filters_init(const struct extractor *x)
                 mention_wfilter_add(&mf->stop_tail, stop, 0, true);
                 mention_wfilter_add(&mf->generic_head, &x->generic[EX_ZH], 0, false);
                 mention_wfilter_add(&mf->notchunk_head, &x->notchunk, 0, false);
+                for (size_t k = 0; k < x->ntrigs; k++)
+                        if (x->trigs[k].lang == EX_ZH)
+                                mention_wfilter_add(&mf->unless_head, &x->trigs[k].unless_after, 0,
+                                                    false);
                 atomic_store_explicit(&mf->ready, true, memory_order_release);
         }
         pthread_mutex_unlock(&lock);
@@ -1966,8 +1970,8 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_picks *pk,
                 size_t h = pk->trig[i];
                 const struct ex_trigger *tr = &d->x->trigs[d->hits[h].pay & 0xffffff];
                 size_t p = d->hits[h].end;
-                if (tr->unless_after.n > 0 &&
-                    ex_words_starts_at(&tr->unless_after, d->t.low, d->t.len, p) > 0)
+                if (tr->unless_after.n > 0 && mention_starts(&tr->unless_after, &d->x->mf.unless_head,
+                                                             d->t.low, d->t.len, p) > 0)
                         continue;
                 /* the sentence of its last byte, on from that of its first */
                 sent = text_sentence_from(&d->t, sent, d->hits[h].start);
