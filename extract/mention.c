@@ -1315,7 +1315,6 @@ mention_person_places(const struct ex_doc *d, const struct mention_picks *pk, si
 {
         const struct mention_word *w = mention_person_words;
         enum { NW = MENTION_NWORDS(mention_person_words) };
-        size_t count[NW + 1] = {0};
         size_t first = *h, last;
         while (first < pk->nperson && d->hits[pk->person[first]].start < lo)
                 first++;
@@ -1327,7 +1326,25 @@ mention_person_places(const struct ex_doc *d, const struct mention_picks *pk, si
                 return 0;
         mention_ats_reserve(out, last - first);
         /* the exact word at an exact place (the automaton reads the lowered
-         * text): counted by word, then placed by word in order of place */
+         * text), in order of word: a few placed by insertion (after those of
+         * the same word: in order of place) */
+        if (last - first <= 16) {
+                size_t m = 0;
+                for (size_t i = first; i < last; i++) {
+                        const struct ex_hit *hit = &d->hits[pk->person[i]];
+                        size_t k = hit->pay & 0xffffff, j = m;
+                        if (hit->end > hi || memcmp(d->t.s + hit->start, w[k].w, w[k].n) != 0)
+                                continue;
+                        for (; j > 0 && out->a[j - 1].w > k; j--)
+                                out->a[j] = out->a[j - 1];
+                        out->a[j] = (struct mention_at){k, hit->start};
+                        m++;
+                }
+                out->n = m;
+                return m;
+        }
+        /* many: counted by word, then placed by word in order of place */
+        size_t count[NW + 1] = {0};
         for (size_t i = first; i < last; i++) {
                 const struct ex_hit *hit = &d->hits[pk->person[i]];
                 size_t k = hit->pay & 0xffffff;
