@@ -137,41 +137,55 @@ ex_cp3(const char *s, size_t len, size_t i)
                 return 0;
         return ((uint32_t)(u[0] & 0x0f) << 12) | (b1 << 6) | b2;
 }
-/* Whether the Chinese character at p is in the set made by EX_CPSET_INIT
- * (its filter, as ex_cpset_maybe reads it), read from its last two bytes
- * without decoding it: their low six bits are the word and the bit. The
- * filter is 512 bytes, so the scans' filters stay in the cache. */
-static inline bool
-ex_lead_maybe(const uint64_t set[64], const unsigned char *p)
+/* The filters ex_lead_skip reads for the Chinese characters of a set made
+ * by EX_CPSET_INIT: a byte per low 12 bits of a code point, at index
+ * (third byte & 63) << 8 | (second byte & 63), so a character's test is one
+ * 16-bit load, a mask and a byte load (ex_lead_index). */
+#define EX_LEAD_FILTER_SIZE 0x3f40
+static inline unsigned
+ex_lead_index(const unsigned char *p)
 {
-        return set[p[1] & 63] >> (p[2] & 63) & 1;
+        return ((unsigned)p[2] << 8 | p[1]) & 0x3f3f;
+}
+/* Mark the characters of maybe in filter (EX_LEAD_FILTER_SIZE bytes) with
+ * v: 1 where a scan stops, 2 where it stops only before a character of its
+ * next filter (see ex_lead_skip); of two marks, 1 wins. */
+static inline void
+ex_lead_filter(const uint64_t maybe[64], unsigned char v, unsigned char *filter)
+{
+        for (unsigned hi6 = 0; hi6 < 64; hi6++)
+                for (unsigned lo6 = 0; lo6 < 64; lo6++)
+                        if (maybe[hi6] >> lo6 & 1 && (filter[lo6 << 8 | hi6] == 0 || v == 1))
+                                filter[lo6 << 8 | hi6] = v;
 }
 /* Whether a scan with the tables of ex_lead_skip stops at the Chinese
- * character at u[i] (i + 3 <= hi): it is in the set lead and, when next is
- * not NULL, what follows is no Chinese character outside next (most
- * characters that can start a time do so only before a few). */
+ * character at u[i] (i + 3 <= hi): its filter byte is 1, or 2 and what
+ * follows is no Chinese character that misses the filter next (most
+ * characters that can start a time do so only before a few); next is NULL
+ * for a filter of no 2. */
 static inline __attribute__((always_inline)) bool
 ex_lead_stop(const unsigned char *u, size_t i, size_t hi, const unsigned char cls[256], int zh,
-             const uint64_t lead[64], const uint64_t *next)
+             const unsigned char *filter, const unsigned char *next)
 {
-        if (__builtin_expect(!ex_lead_maybe(lead, u + i), 1))
+        unsigned f = filter[ex_lead_index(u + i)];
+        if (__builtin_expect(f == 0, 1))
                 return false;
-        if (next == NULL)
+        if (next == NULL || f == 1)
                 return true;
         size_t j = i + 3;
-        return j + 3 > hi || cls[u[j]] != zh || ex_lead_maybe(next, u + j);
+        return j + 3 > hi || cls[u[j]] != zh || next[ex_lead_index(u + j)] != 0;
 }
 /* The lead-to-lead skip of the time and quantity scans: the first place from
  * i on (below hi) whose byte class in cls is neither 0 (nothing starts there)
  * nor zh, or a Chinese character (class zh) where ex_lead_stop stops with
- * the sets lead and next, read straight from the characters' last two
- * bytes without decoding them. The text is well-formed (text.c replaces
- * invalid UTF-8), so a zh byte leads a three-byte character; were it not,
- * a character would be misread, never a byte past hi. Always inlined: each
- * scan's tables then fold into it. */
+ * the filters filter and next (made by ex_lead_filter), read straight from
+ * the characters' last two bytes without decoding them. The text is
+ * well-formed (text.c replaces invalid UTF-8), so a zh byte leads a
+ * three-byte character; were it not, a character would be misread, never a
+ * byte past hi. Always inlined: each scan's tables then fold into it. */
 static inline __attribute__((always_inline)) size_t
 ex_lead_skip(const char *s, size_t i, size_t hi, const unsigned char cls[256], int zh,
-             const uint64_t lead[64], const uint64_t *next)
+             const unsigned char *filter, const unsigned char *next)
 {
         const unsigned char *u = (const unsigned char *)s;
         while (i + 3 <= hi) {
@@ -186,18 +200,18 @@ ex_lead_skip(const char *s, size_t i, size_t hi, const unsigned char cls[256], i
                  * remain: the bound is checked once for both */
                 for (;;) {
                         if (i + 6 > hi) {
-                                if (ex_lead_stop(u, i, hi, cls, zh, lead, next))
+                                if (ex_lead_stop(u, i, hi, cls, zh, filter, next))
                                         return i;
                                 i += 3;
                                 break;
                         }
-                        if (ex_lead_stop(u, i, hi, cls, zh, lead, next))
+                        if (ex_lead_stop(u, i, hi, cls, zh, filter, next))
                                 return i;
                         if (cls[u[i + 3]] != zh) {
                                 i += 3;
                                 break;
                         }
-                        if (ex_lead_stop(u, i + 3, hi, cls, zh, lead, next))
+                        if (ex_lead_stop(u, i + 3, hi, cls, zh, filter, next))
                                 return i + 3;
                         i += 6;
                         if (cls[u[i]] != zh)

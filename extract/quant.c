@@ -780,6 +780,8 @@ quant_en(const struct extractor *x, const struct text *t, size_t lo, size_t hi, 
 /* The filter of the characters of QUANT_ZH_LEADS (by the low 12 bits of
  * their code points). */
 static const uint64_t quant_zh_maybe[64] = EX_CPSET_INIT(QUANT_ZH_LEADS);
+/* The same as quant_skip reads it (ex_lead_filter, by quant_init). */
+static unsigned char quant_zh_filter[EX_LEAD_FILTER_SIZE];
 static pthread_once_t quant_once = PTHREAD_ONCE_INIT;
 
 /* Build the tables of quant_scan (by pthread_once). */
@@ -787,6 +789,7 @@ static void
 quant_init(void)
 {
         quant_en_init();
+        ex_lead_filter(quant_zh_maybe, 1, quant_zh_filter);
 }
 
 /* Whether the character cp can start a Chinese quantity (a cheap filter: a
@@ -859,7 +862,7 @@ static const unsigned char quant_byte[256] = {
 static inline size_t
 quant_skip(const char *s, size_t i, size_t hi)
 {
-        return ex_lead_skip(s, i, hi, quant_byte, QB_ZH, quant_zh_maybe, NULL);
+        return ex_lead_skip(s, i, hi, quant_byte, QB_ZH, quant_zh_filter, NULL);
 }
 
 /* Whether the byte is an ASCII letter or digit (by its class). */

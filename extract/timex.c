@@ -1106,6 +1106,10 @@ static const uint64_t timex_zh_maybe[64] = EX_CPSET_INIT(TIMEX_ZH_LEADS);
 /* The characters after them that can go on with a time (timex_zh_next). */
 #define TIMEX_ZH_NEXT(X, a) TIMEX_ZH_NUMERAL_NEXT(X, a) TIMEX_ZH_WORD_NEXT(X, a)
 static const uint64_t timex_zh_next_maybe[64] = EX_CPSET_INIT(TIMEX_ZH_NEXT);
+/* The same as timex_skip reads them (ex_lead_filter, by timex_init): each
+ * lead is a time's only before one of TIMEX_ZH_NEXT (2). */
+static unsigned char timex_zh_filter[EX_LEAD_FILTER_SIZE];
+static unsigned char timex_zh_next_filter[EX_LEAD_FILTER_SIZE];
 static pthread_once_t timex_once = PTHREAD_ONCE_INIT;
 
 /* Build the tables of timex_scan (by pthread_once). */
@@ -1113,6 +1117,8 @@ static void
 timex_init(void)
 {
         timex_en_init();
+        ex_lead_filter(timex_zh_maybe, 2, timex_zh_filter);
+        ex_lead_filter(timex_zh_next_maybe, 1, timex_zh_next_filter);
 }
 
 /* The kinds of Chinese time (TZ_*) the character cp can start, 0 for most
@@ -1168,7 +1174,7 @@ timex_alnum(char c)
 static inline size_t
 timex_skip(const char *s, size_t i, size_t hi)
 {
-        return ex_lead_skip(s, i, hi, timex_byte, TB_ZH, timex_zh_maybe, timex_zh_next_maybe);
+        return ex_lead_skip(s, i, hi, timex_byte, TB_ZH, timex_zh_filter, timex_zh_next_filter);
 }
 
 void
