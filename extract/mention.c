@@ -77,12 +77,17 @@ mention_list_maybe(const struct mention_list *l, const char *t, size_t room)
 }
 
 /* Whether t starts with word w (t has room for it); the first two bytes
- * decide most calls without memcmp (the first alone does not: most Chinese
- * characters start with one of E4..E9). */
+ * decide most calls without memcmp, tested at once (the first alone does
+ * not: most Chinese characters start with one of E4..E9, and a branch on it
+ * goes either way). */
 static inline bool
 mention_word_is(const char *t, const struct mention_word *w)
 {
-        return t[0] == w->w[0] && (w->n == 1 || (t[1] == w->w[1] && memcmp(t, w->w, w->n) == 0));
+        if (w->n == 1)
+                return t[0] == w->w[0];
+        if ((((uint8_t)t[0] ^ (uint8_t)w->w[0]) | ((uint8_t)t[1] ^ (uint8_t)w->w[1])) != 0)
+                return false;
+        return memcmp(t, w->w, w->n) == 0;
 }
 
 /* Bytes of a hash id ("x-" and ten hex digits). The block of d->ments
@@ -145,8 +150,8 @@ struct mention_picks {
 /* Pick the hits of d into pk (extractor_run keeps texts, and so hit counts,
  * far below 2^32). The trigger hits of the document's language are those
  * engine_spans picked before (d->trig); the other kinds of hit come in no
- * order a branch predicts, so an alias or person hit is written to its list
- * at every hit and counted only when it is one. */
+ * order a branch predicts, so every hit is written to each list and counted
+ * there only when it is of its kind (no branch). */
 static void
 mention_picks_init(const struct ex_doc *d, struct mention_picks *pk)
 {
@@ -165,23 +170,26 @@ mention_picks_init(const struct ex_doc *d, struct mention_picks *pk)
         const size_t nhits = d->nhits;
         const int lang = d->lang;
         const uint32_t person = lang == EX_ZH ? PAY_PERSON : 0; /* no kind of hit is 0 */
-        uint32_t *alias_list = pk->alias, *person_list = pk->person;
+        /* the cue a hit that is none reads instead (a list of none: one of no kind) */
+        static const struct ex_cue none = {-1, -1, 0, NULL};
+        const struct ex_cue *cues = x->ncues > 0 ? x->cues : &none;
+        uint32_t *alias = pk->alias, *suffix = pk->suffix, *anaphor = pk->anaphor,
+                 *persons = pk->person;
         size_t nalias = 0, nsuffix = 0, nanaphor = 0, nperson = 0;
         for (size_t h = 0; h < nhits; h++) {
                 uint32_t what = hits[h].pay >> 24, i = hits[h].pay & 0xffffff;
-                /* each list has room for every hit: the store past its end is
-                 * overwritten by the next one of its kind, or never read */
-                alias_list[nalias] = (uint32_t)h;
+                uint32_t cue = what == PAY_CUE;
+                const struct ex_cue *c = &cues[i & (0u - cue)]; /* cue ? i : 0, no branch */
+                /* each list has room for every hit: a store past its end is
+                 * overwritten by the next hit, or never read */
+                alias[nalias] = (uint32_t)h;
                 nalias += what == PAY_ALIAS;
-                person_list[nperson] = (uint32_t)h;
+                persons[nperson] = (uint32_t)h;
                 nperson += what == person;
-                if (what == PAY_CUE) {
-                        const struct ex_cue *c = &x->cues[i];
-                        if (c->kind == CUE_ORGSUFFIX)
-                                pk->suffix[nsuffix++] = (uint32_t)h;
-                        else if (c->kind == CUE_ANAPHOR && c->lang == lang)
-                                pk->anaphor[nanaphor++] = (uint32_t)h;
-                }
+                suffix[nsuffix] = (uint32_t)h;
+                nsuffix += cue & (c->kind == CUE_ORGSUFFIX);
+                anaphor[nanaphor] = (uint32_t)h;
+                nanaphor += cue & (c->kind == CUE_ANAPHOR) & (c->lang == lang);
         }
         pk->nalias = nalias;
         pk->nsuffix = nsuffix;
@@ -466,9 +474,14 @@ mention_starts(const struct ex_words *w, const struct mention_wfilter *f, const 
                size_t i)
 {
         const uint8_t *u = (const uint8_t *)s + i;
-        if (i + 3 <= len && !mention_wfilter_maybe(f, u) &&
-            !(i + 6 <= len && mention_wfilter_maybe_pair(f, u)))
-                return 0;
+        if (i + 3 <= len) {
+                /* both filters read, then one branch on either */
+                bool maybe = mention_wfilter_maybe(f, u);
+                if (i + 6 <= len)
+                        maybe |= mention_wfilter_maybe_pair(f, u);
+                if (!maybe)
+                        return 0;
+        }
         return ex_words_starts_at(w, s, len, i);
 }
 
@@ -479,9 +492,14 @@ mention_ends(const struct ex_words *w, const struct mention_wfilter *f, const ch
              size_t i)
 {
         const uint8_t *u = (const uint8_t *)s + i;
-        if (i >= lo + 3 && !mention_wfilter_maybe(f, u - 3) &&
-            !(i >= lo + 6 && mention_wfilter_maybe_pair(f, u - 6)))
-                return 0;
+        if (i >= lo + 3) {
+                /* both filters read, then one branch on either */
+                bool maybe = mention_wfilter_maybe(f, u - 3);
+                if (i >= lo + 6)
+                        maybe |= mention_wfilter_maybe_pair(f, u - 6);
+                if (!maybe)
+                        return 0;
+        }
         return ex_words_ends_at(w, s, lo, i);
 }
 
@@ -1680,6 +1698,43 @@ mention_quoted(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
         }
 }
 
+/* Mark the free bytes of occ[b..e) OCC_TRIG (the others kept): eight or
+ * four at a time, overlapping at the end (marking twice is marking once),
+ * for the few bytes of a word: no branch per byte. */
+static inline void
+mention_occ_trig(uint8_t *occ, size_t b, size_t e)
+{
+        _Static_assert(OCC_TRIG == 4 && OCC_TRIG < 0x80, "a free byte becomes 0x80 >> 5");
+        const uint64_t low7 = 0x7f7f7f7f7f7f7f7fu, high = 0x8080808080808080u;
+        if (e - b >= 8) {
+                /* per byte (each under 0x80): its high bit set when it is not 0 */
+                uint64_t v;
+                for (size_t q = b;; q += 8) {
+                        if (q + 8 > e)
+                                q = e - 8;
+                        memcpy(&v, occ + q, 8);
+                        v |= (~(v + low7) & high) >> 5;
+                        memcpy(occ + q, &v, 8);
+                        if (q + 8 == e)
+                                break;
+                }
+                return;
+        }
+        if (e - b >= 4) {
+                uint32_t v0, v1;
+                memcpy(&v0, occ + b, 4);
+                v0 |= (~(v0 + (uint32_t)low7) & (uint32_t)high) >> 5;
+                memcpy(occ + b, &v0, 4);
+                memcpy(&v1, occ + e - 4, 4);
+                v1 |= (~(v1 + (uint32_t)low7) & (uint32_t)high) >> 5;
+                memcpy(occ + e - 4, &v1, 4);
+                return;
+        }
+        for (size_t q = b; q < e; q++)
+                if (occ[q] == OCC_FREE)
+                        occ[q] = OCC_TRIG;
+}
+
 /* Mark the free bytes of the Chinese trigger words of pk of minlen to
  * maxlen - 1 bytes: they end names and chunks (a one-character trigger such
  * as 达 stands inside names). */
@@ -1695,9 +1750,7 @@ mention_mark_triggers(const struct ex_doc *d, const struct mention_picks *pk, ui
                 const size_t b = hits[trig[i]].start, e = hits[trig[i]].end;
                 if (e - b < minlen || e - b >= maxlen)
                         continue;
-                for (size_t q = b; q < e; q++)
-                        if (occ[q] == OCC_FREE)
-                                occ[q] = OCC_TRIG;
+                mention_occ_trig(occ, b, e);
         }
 }
 
