@@ -287,8 +287,7 @@ engine_debug(void)
  * engine_doc_release is told of. */
 static void
 engine_prepare(struct ex_doc *d, const struct extractor *x, const struct article *a,
-               const char *buf, size_t len, int lang, bool lazy, struct ex_hit *lent,
-               size_t nlent)
+               const char *buf, size_t len, int lang, bool lazy, struct ex_hit *lent, size_t nlent)
 {
         memset(d, 0, sizeof *d);
         d->x = x;
@@ -1469,17 +1468,32 @@ engine_ment_text(const struct ex_doc *d, const struct ex_mention *m)
 /* Scratch buffers that one run reuses for every event it makes (no
  * allocation per string): each use overwrites what the last one left. */
 struct engine_bufs {
-        struct ex_buf tmp; /* a mention's text, the id seed; engine_render's [..] part */
-        struct ex_buf out; /* the summary */
+        struct ex_buf out; /* the summary, then the id seed */
+        struct ex_buf big; /* a C string of engine_cstr too long for small */
+        char small[256];   /* one that fits (most: names, times, quantities) */
 };
 
-/* s[0..n) as a C string in scratch buffer b (valid until b's next use). */
+/* s[0..n) as a C string in bufs (valid until the next engine_cstr). */
 static const char *
-engine_cstr(struct ex_buf *b, const char *s, size_t n)
+engine_cstr(struct engine_bufs *bufs, const char *s, size_t n)
 {
-        b->len = 0;
-        ex_buf_add(b, s, n);
-        return b->data;
+        if (n < sizeof bufs->small) {
+                memcpy(bufs->small, s, n);
+                bufs->small[n] = '\0';
+                return bufs->small;
+        }
+        bufs->big.len = 0;
+        ex_buf_add(&bufs->big, s, n);
+        return bufs->big.data;
+}
+
+/* Cut buffer b back to its first n bytes. */
+static void
+engine_buf_cut(struct ex_buf *b, size_t n)
+{
+        b->len = n;
+        if (b->data != NULL)
+                b->data[n] = '\0';
 }
 
 /* Append the decimal digits of v. */
@@ -1541,11 +1555,12 @@ engine_name_is(const char *nm, size_t n, const char *s)
  * {time}, {qty} (the most telling quantity), {qty.KIND} (one of that kind
  * only), {attr.KEY}, {type}; a [..] part drops when a placeholder in it is
  * empty; a template opening with "(K=V)" applies only when attribute K is V.
- * Returns false when strict and a placeholder outside [..] is empty. opt:
- * a scratch buffer for the [..] parts. */
+ * Returns false when strict and a placeholder outside [..] is empty. A [..]
+ * part is written to out as it comes, and cut off again (at opt) when one
+ * of its placeholders is empty. */
 static bool
 engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, const char *timev,
-              bool strict, struct ex_buf *out, struct ex_buf *opt)
+              bool strict, struct ex_buf *out)
 {
         /* "(K=V) text": only when attribute K is V */
         if (tpl[0] == '(') {
@@ -1565,18 +1580,21 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                         tpl++;
         }
         bool in_opt = false, opt_empty = false;
+        size_t opt = 0; /* where the [..] part being read starts in out */
+        struct ex_buf *b = out;
         for (const char *p = tpl; *p;) {
-                struct ex_buf *b = in_opt ? opt : out;
                 if (*p == '[') {
+                        if (in_opt)
+                                engine_buf_cut(out, opt); /* a part left open: dropped */
                         in_opt = true;
                         opt_empty = false;
-                        opt->len = 0;
+                        opt = out->len;
                         p++;
                         continue;
                 }
                 if (*p == ']' && in_opt) {
-                        if (!opt_empty && opt->len > 0)
-                                ex_buf_add(out, opt->data, opt->len);
+                        if (opt_empty)
+                                engine_buf_cut(out, opt);
                         in_opt = false;
                         p++;
                         continue;
@@ -1676,6 +1694,8 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                 }
                 p = e + 1;
         }
+        if (in_opt)
+                engine_buf_cut(out, opt); /* a part never closed: dropped */
         return true;
 }
 
@@ -1704,8 +1724,7 @@ engine_summary(const struct ex_doc *d, const struct cand *c, const char *timev,
         for (int k = 0; k < 3 && slots[k] >= 0; k++)
                 for (size_t i = 0; i < r->nsummary[slots[k]]; i++) {
                         out->len = 0;
-                        if (engine_render(d, c, r->summary[slots[k]][i], timev, true, out,
-                                          &bufs->tmp)) {
+                        if (engine_render(d, c, r->summary[slots[k]][i], timev, true, out)) {
                                 if (slots[k] == 0 && engine_modality_is(c->modality, "negated"))
                                         ex_buf_adds(out, " (denied)");
                                 return out->data != NULL ? out->data : "";
@@ -1713,8 +1732,7 @@ engine_summary(const struct ex_doc *d, const struct cand *c, const char *timev,
                 }
         out->len = 0;
         if (r->nsummary[0] > 0)
-                engine_render(d, c, r->summary[0][r->nsummary[0] - 1], timev, false, out,
-                              &bufs->tmp);
+                engine_render(d, c, r->summary[0][r->nsummary[0] - 1], timev, false, out);
         /* no empty placeholder leaves a hole: collapse blanks (in place) */
         size_t n = 0;
         for (size_t i = 0; i < out->len; i++) {
@@ -1760,7 +1778,7 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
         for (size_t i = 0; i < c->nargs; i++) {
                 const struct ex_mention *m = &d->ments[c->arg_ment[i]];
                 const struct ex_mention *r = mention_resolve(d, m);
-                const char *text = engine_cstr(&bufs->tmp, d->t.s + r->start, r->end - r->start);
+                const char *text = engine_cstr(bufs, d->t.s + r->start, r->end - r->start);
                 nw_event_add_arg(ev, c->arg_role[i], mention_id(d, m), text);
         }
         for (size_t i = 0; i < nextra; i++)
@@ -1790,7 +1808,7 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
                               (tm.start >= c->trig_end || engine_cue_before(d, tm.start));
                 timex_value(&tm, &d->pub, future, tv, sizeof tv);
                 nw_event_set_time(ev, tv[0] ? tv : NULL,
-                                  engine_cstr(&bufs->tmp, d->t.s + tm.start, tm.end - tm.start));
+                                  engine_cstr(bufs, d->t.s + tm.start, tm.end - tm.start));
         }
         for (size_t i = 0; i < c->nqty; i++) {
                 const struct ex_qty *q = &d->qtys[c->qty[i]];
@@ -1800,9 +1818,8 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
                                 dup = true;
                 if (dup)
                         continue;
-                nw_event_add_quantity(
-                    ev, q->kind, q->value, q->unit,
-                    engine_cstr(&bufs->tmp, d->t.s + q->start, q->end - q->start));
+                nw_event_add_quantity(ev, q->kind, q->value, q->unit,
+                                      engine_cstr(bufs, d->t.s + q->start, q->end - q->start));
         }
         for (size_t i = 0; i < c->nmedia; i++) {
                 const struct ex_mention *m = &d->ments[c->media[i]];
@@ -1813,9 +1830,8 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
                 if (dup)
                         continue;
                 const struct ex_mention *r = mention_resolve(d, m);
-                nw_event_add_reported_by(
-                    ev, mention_id(d, m),
-                    engine_cstr(&bufs->tmp, d->t.s + r->start, r->end - r->start));
+                nw_event_add_reported_by(ev, mention_id(d, m),
+                                         engine_cstr(bufs, d->t.s + r->start, r->end - r->start));
         }
         nw_event_set_summary(ev, engine_summary(d, c, tv, bufs));
         /* Evidence: the sentence, as offsets into the original body. */
@@ -1856,7 +1872,7 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
                                     a->published,  a->source, a->lang};
         nw_event_set_article(ev, &ar);
         /* Deterministic id: article, type, sentence offset, trigger offset. */
-        struct ex_buf *seed = &bufs->tmp;
+        struct ex_buf *seed = &bufs->out; /* the summary is copied */
         seed->len = 0;
         ex_buf_adds(seed, a->id);
         ex_buf_add(seed, "|", 1);
@@ -2203,15 +2219,18 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                         n++;
         }
         *events = ex_xmalloc((n ? n : 1) * sizeof **events); /* each one is set below */
-        struct engine_bufs bufs = {{0}, {0}};
+        struct engine_bufs bufs;                             /* small needs no zeroing */
+        bufs.out = bufs.big = (struct ex_buf){NULL, 0, 0};
+        if (n > 0)
+                ex_buf_grow(&bufs.out, 127); /* room for most summaries at once */
         size_t k = 0;
         for (size_t i = 0; i < nc; i++) {
                 if (cs[i].dead || !cs[i].complete)
                         continue;
                 (*events)[k++] = engine_event(&body, a, &cs[i], extra, nextra, i, &bufs);
         }
-        free(bufs.tmp.data);
         free(bufs.out.data);
+        free(bufs.big.data);
         *nevents = k;
         for (size_t i = 0; i < nextra; i++) {
                 free(extra[i].role);
