@@ -307,16 +307,52 @@ mention_sort(void *base, size_t n, size_t sz, int (*cmp)(const void *, const voi
                 free(buf);
 }
 
-/* Sort order of mentions: by start, longer first. */
+/* A mention's place in the order of mentions (by start, longer first): its
+ * start, then its end backwards, in one number (offsets stay below 2^32, see struct
+ * ex_hit); with its index. */
+struct mention_key {
+        uint64_t key;
+        size_t i;
+};
+
+/* Sort order of mention keys. */
 static int
-mention_cmp_start(const void *pa, const void *pb)
+mention_cmp_key(const void *pa, const void *pb)
 {
-        const struct ex_mention *a = pa, *b = pb;
-        if (a->start != b->start)
-                return a->start < b->start ? -1 : 1;
-        if (a->end != b->end)
-                return a->end > b->end ? -1 : 1;
-        return 0;
+        const struct mention_key *a = pa, *b = pb;
+        return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* Sort d->ments by start, longer first, stably: their keys are sorted (one
+ * comparison each, sixteen bytes moved), then the mentions moved once; not
+ * at all when they come in order. */
+static void
+mention_sort_start(struct ex_doc *d)
+{
+        const size_t n = d->nments;
+        struct ex_mention *m = d->ments;
+        if (n < 2)
+                return;
+        struct mention_key small[64];
+        struct mention_key *k = n <= 64 ? small : ex_xmalloc(n * sizeof *k);
+        bool sorted = true;
+        for (size_t i = 0; i < n; i++) {
+                k[i].key = (uint64_t)m[i].start << 32 | (UINT32_MAX - (uint32_t)m[i].end);
+                k[i].i = i;
+                sorted &= i == 0 || k[i - 1].key <= k[i].key;
+        }
+        if (!sorted) {
+                mention_sort(k, n, sizeof *k, mention_cmp_key);
+                struct ex_mention smallm[64];
+                struct ex_mention *out = n <= 64 ? smallm : ex_xmalloc(n * sizeof *out);
+                for (size_t i = 0; i < n; i++)
+                        out[i] = m[k[i].i];
+                memcpy(m, out, n * sizeof *m);
+                if (out != smallm)
+                        free(out);
+        }
+        if (k != small)
+                free(k);
 }
 
 /* The bytes of occ[s..e) ORed together, each in some byte of the result:
@@ -2243,7 +2279,7 @@ mention_find(struct ex_doc *d)
         mention_reserve(d, pk.nalias + pk.nsuffix + pk.nanaphor);
         mention_lexicon(d, &pk, occ);
         if (d->nments > 1)
-                mention_sort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
+                mention_sort_start(d);
         d->nlex = d->nments;
         mention_mark_triggers(d, &pk, occ, 6, SIZE_MAX);
         mention_units(d, &pk, occ);
@@ -2261,7 +2297,7 @@ mention_find(struct ex_doc *d)
                 free(pk.alias);
         mention_ats_free(&held);
         if (d->nments > 1)
-                mention_sort(d->ments, d->nments, sizeof *d->ments, mention_cmp_start);
+                mention_sort_start(d);
         /* the ids of unknown names are derived by mention_id, on first use:
          * most never reach an event */
         if (pk.nanaphor > 0) /* else no mention is an anaphor */
