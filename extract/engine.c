@@ -1548,6 +1548,10 @@ engine_name_is(const char *nm, size_t n, const char *s)
         return strncmp(s + 1, nm + 1, n - 1) == 0 && s[n] == '\0';
 }
 
+/* The template bytes a run of literal text stops at: its end, '[', '{', and
+ * ']', which closes a [..] part (outside one, it starts the next run). */
+static const bool engine_tpl_stop[256] = {['\0'] = true, ['['] = true, ['{'] = true, [']'] = true};
+
 /* Whether the placeholder name nm[0..n) is the literal lit. */
 #define ENGINE_NAME_LIT(nm, n, lit) ((n) == sizeof lit - 1 && memcmp(nm, lit, sizeof lit - 1) == 0)
 
@@ -1602,8 +1606,7 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                 if (*p != '{') {
                         /* literal text up to the next special character */
                         size_t k = 1;
-                        while (p[k] != '\0' && p[k] != '[' && p[k] != '{' &&
-                               (p[k] != ']' || !in_opt))
+                        while (!engine_tpl_stop[(unsigned char)p[k]])
                                 k++;
                         ex_buf_add(b, p, k);
                         p += k;
