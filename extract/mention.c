@@ -1532,6 +1532,39 @@ mention_next_letter(const char *s, size_t i, size_t len)
         return i;
 }
 
+/* For a word of letters a-z at s[i] that the sixteen bytes from i hold
+ * whole, ended by a byte that neither continues nor joins a word (a space,
+ * a comma): the first letter after it (as mention_next_letter finds it);
+ * else 0 (the caller reads the word byte by byte). */
+static inline size_t
+mention_lower_word(const char *s, size_t i, size_t len)
+{
+#ifdef __SSE2__
+        if (i + 16 > len)
+                return 0;
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* signed compares: no byte of 0x80 up is a letter */
+        __m128i lower = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)),
+                                      _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), v));
+        __m128i v20 = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(v20, _mm_set1_epi8('a' - 1)),
+                                       _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), v20));
+        unsigned notlower = ~(unsigned)_mm_movemask_epi8(lower) & 0xffff;
+        if (notlower == 0)
+                return 0; /* longer than the sixteen bytes */
+        size_t e = (size_t)__builtin_ctz(notlower);
+        if (mention_latin_class[(uint8_t)s[i + e]] & (LATIN_ALNUM | LATIN_JOIN))
+                return 0; /* a capital, a digit or a joiner: the word goes on */
+        unsigned after = (unsigned)_mm_movemask_epi8(letter) & (~0u << e);
+        if (after != 0)
+                return i + (size_t)__builtin_ctz(after);
+        return mention_next_letter(s, i + 16, len);
+#else
+        (void)s, (void)i, (void)len;
+        return 0;
+#endif
+}
+
 /* Latin-script names: capitalised sequences (English) or Latin runs in Chinese text. */
 static void
 mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
@@ -1554,7 +1587,13 @@ mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
                 }
                 if (!(mention_latin_class[(uint8_t)c] & LATIN_CAP)) {
                         /* a word in lower case, with no capital or digit inside,
-                         * starts no name: step over it */
+                         * starts no name: step over it (most of English text:
+                         * sixteen bytes at once where they hold it whole) */
+                        size_t next = mention_lower_word(s, i, len);
+                        if (next > 0) {
+                                i = next;
+                                continue;
+                        }
                         size_t e = i + 1;
                         uint8_t inner = 0;
                         for (; e < len && mention_latin_in_word(s, len, e); e++)
