@@ -1943,8 +1943,8 @@ mention_inner_and(const struct ex_doc *d, const uint8_t *occ, size_t q, size_t h
 /* Length of a chunk of name-like text starting at s[p]: Han characters and
  * Latin letters or digits up to a stop word, punctuation or a number. */
 static size_t
-mention_chunk_len(const struct ex_doc *d, const struct mention_places *pl, const uint8_t *occ,
-                  size_t p, size_t hi)
+mention_chunk_len_at(const struct ex_doc *d, const struct mention_places *pl, const uint8_t *occ,
+                     size_t p, size_t hi)
 {
         const char *s = d->t.s;
         size_t q = p, chars = 0, after_place = 0;
@@ -2002,6 +2002,23 @@ mention_chunk_len(const struct ex_doc *d, const struct mention_places *pl, const
                 if (q - p > ends[k].n && mention_word_is(s + q - ends[k].n, &ends[k]))
                         return 0;
         return q - p;
+}
+
+/* mention_chunk_len, 0 at once where no chunk can start: at a byte taken by
+ * a name other than a place, a trigger, or one that leads neither a
+ * character of three bytes or more nor a letter (a digit, punctuation, a
+ * space): many places after a trigger or a clause's start. */
+static inline size_t
+mention_chunk_len(const struct ex_doc *d, const struct mention_places *pl, const uint8_t *occ,
+                  size_t p, size_t hi)
+{
+        if (p >= hi)
+                return 0;
+        uint8_t c = (uint8_t)d->t.s[p];
+        if ((occ[p] != OCC_FREE && occ[p] != OCC_LEX) ||
+            (c < 0xe3 && (unsigned)((c | 0x20) - 'a') >= 26))
+                return 0;
+        return mention_chunk_len_at(d, pl, occ, p, hi);
 }
 
 /* The opener words of mention_opener, and their filter (built once). */
