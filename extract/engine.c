@@ -186,66 +186,88 @@ engine_sort_hits(struct ex_hit *h, size_t n)
         (1u << CUE_PLANNED | 1u << CUE_LIKELY | 1u << CUE_NEGATED | 1u << CUE_NEGATED_S |          \
          1u << CUE_LIKELY_S)
 
+/* Stand-ins for the trigger and the cue that engine_spans reads for a hit of
+ * another kind when the rules have none. */
+static const struct ex_trigger engine_no_trigger = {.lang = -1};
+static const struct ex_cue engine_no_cue = {.lang = -1};
+
 /* Mark the sentences that hold a trigger of the document's language, with
  * their neighbours (anaphors look back, continued roles look ahead); only
  * those are read for unknown names, times and quantities. Mark too the
  * sentences a cue of the document's language concerns (ENGINE_MODAL,
  * ENGINE_REPORT), so that the candidates of the many sentences without one
  * skip their search. Returns whether the document holds a trigger at all.
- * lent: the buffer the hits may lie in (engine_scan). */
+ * lent: the buffer the hits may lie in (engine_scan).
+ *
+ * The kinds of hit come in no order a branch predicts: the pass over the
+ * hits reads each hit's trigger and cue record (the first one for a hit of
+ * another kind) and writes the hit to each list, counting it only where it
+ * belongs; the marks are then made from the short lists. */
 static bool
 engine_spans(struct ex_doc *d, const struct ex_hit *lent)
 {
         size_t ns = d->t.nsent;
-        bool any = false;
         /* after the hits in their block (no more come; most documents
          * leave room enough there): the spans, room for every hit as a
-         * trigger and as a cue, then the flags */
+         * trigger, as a modality cue and as an attribution cue, then the
+         * flags */
         size_t used = d->nhits * sizeof *d->hits;
-        size_t need = (ns + 1) * (sizeof *d->spans + 1) + 2 * d->nhits * sizeof *d->trig;
+        size_t need = (ns + 1) * (sizeof *d->spans + 1) + 3 * d->nhits * sizeof *d->trig;
         if (d->caphits * sizeof *d->hits < used + need)
                 engine_hits_room(d, lent, (used + need + sizeof *d->hits - 1) / sizeof *d->hits);
         d->spans = (struct ex_span *)(d->hits + d->nhits);
         d->trig = (uint32_t *)(d->spans + ns + 1);
         d->cue = d->trig + d->nhits;
-        d->active = (uint8_t *)(d->cue + d->nhits);
+        uint32_t *report = d->cue + d->nhits;
+        d->active = (uint8_t *)(report + d->nhits);
+        /* in locals: the stores to the lists could alias d's fields */
+        const struct ex_hit *hits = d->hits;
+        const size_t nhits = d->nhits;
+        const int lang = d->lang;
+        const struct ex_trigger *trigs = d->x->ntrigs > 0 ? d->x->trigs : &engine_no_trigger;
+        const struct ex_cue *cues = d->x->ncues > 0 ? d->x->cues : &engine_no_cue;
+        uint32_t *trig = d->trig, *cue = d->cue;
+        size_t ntrig = 0, ncue = 0, nreport = 0;
+        for (size_t h = 0; h < nhits; h++) {
+                uint32_t what = hits[h].pay >> 24, i = hits[h].pay & 0xffffff;
+                uint32_t is_trig = what == PAY_TRIGGER, is_cue = what == PAY_CUE;
+                const struct ex_trigger *t = &trigs[i & -is_trig];
+                const struct ex_cue *q = &cues[i & -is_cue];
+                bool cue_ok = is_cue & (q->lang == lang);
+                trig[ntrig] = (uint32_t)h;
+                ntrig += is_trig & (t->lang == lang);
+                cue[ncue] = (uint32_t)h;
+                ncue += cue_ok & (ENGINE_MODAL_CUES >> q->kind & 1);
+                report[nreport] = (uint32_t)h;
+                nreport += cue_ok & (q->kind == CUE_REPORT);
+        }
+        d->ntrig = ntrig;
+        d->ncue = ncue;
         memset(d->active, 0, ns + 1);
-        size_t s = 0; /* the sentence of the last hit read */
-        for (size_t h = 0; h < d->nhits; h++) {
-                const struct ex_hit *hit = &d->hits[h];
-                uint32_t what = hit->pay >> 24, i = hit->pay & 0xffffff;
-                if (what == PAY_CUE) {
-                        const struct ex_cue *q = &d->x->cues[i];
-                        if (q->lang != d->lang)
-                                continue;
-                        bool modal = ENGINE_MODAL_CUES >> q->kind & 1;
-                        if (modal)
-                                d->cue[d->ncue++] = (uint32_t)h;
-                        if (ns == 0)
-                                continue;
-                        if (q->kind == CUE_REPORT) {
-                                s = text_sentence_from(&d->t, s, hit->start);
-                                d->active[s] |= ENGINE_REPORT;
-                        } else if (modal) {
-                                s = text_sentence_from(&d->t, s, hit->start);
-                                size_t last = text_sentence_from(&d->t, s, hit->end - 1);
-                                for (size_t k = s; k <= last; k++)
-                                        d->active[k] |= ENGINE_MODAL;
-                        }
-                        continue;
-                }
-                if (what != PAY_TRIGGER || d->x->trigs[i].lang != d->lang)
-                        continue;
-                d->trig[d->ntrig++] = (uint32_t)h;
-                any = true;
-                if (ns == 0)
-                        continue;
-                s = text_sentence_from(&d->t, s, hit->start);
+        if (ns == 0)
+                return ntrig > 0;
+        /* each list is in order of start: its sentences only move forward */
+        size_t s = 0;
+        for (size_t k = 0; k < ntrig; k++) {
+                s = text_sentence_from(&d->t, s, hits[trig[k]].start);
                 d->active[s] |= ENGINE_ACTIVE;
                 if (s > 0)
                         d->active[s - 1] |= ENGINE_ACTIVE;
                 if (s + 1 < ns)
                         d->active[s + 1] |= ENGINE_ACTIVE;
+        }
+        s = 0;
+        for (size_t k = 0; k < ncue; k++) {
+                const struct ex_hit *hit = &hits[cue[k]];
+                s = text_sentence_from(&d->t, s, hit->start);
+                size_t last = text_sentence_from(&d->t, s, hit->end - 1);
+                for (size_t j = s; j <= last; j++)
+                        d->active[j] |= ENGINE_MODAL;
+        }
+        s = 0;
+        for (size_t k = 0; k < nreport; k++) {
+                s = text_sentence_from(&d->t, s, hits[report[k]].start);
+                d->active[s] |= ENGINE_REPORT;
         }
         for (size_t k = 0; k < ns; k++) {
                 if (!(d->active[k] & ENGINE_ACTIVE))
@@ -255,7 +277,7 @@ engine_spans(struct ex_doc *d, const struct ex_hit *lent)
                 else
                         d->spans[d->nspans++] = d->t.sent[k];
         }
-        return any;
+        return ntrig > 0;
 }
 
 bool
