@@ -1532,36 +1532,55 @@ mention_next_letter(const char *s, size_t i, size_t len)
         return i;
 }
 
-/* For a word of letters a-z at s[i] that the sixteen bytes from i hold
- * whole, ended by a byte that neither continues nor joins a word (a space,
- * a comma): the first letter after it (as mention_next_letter finds it);
- * else 0 (the caller reads the word byte by byte). */
-static inline size_t
-mention_lower_word(const char *s, size_t i, size_t len)
+/* From a word of letters a-z at s[i] that starts no name (mention_latin
+ * has checked its place): over it and each such word after it that the
+ * sixteen bytes from i hold whole, ended by a byte that neither continues
+ * nor joins a word (a space, a comma), with the masks of one SSE2 load, no
+ * byte read twice (most of English text). Returns where mention_latin goes
+ * on: the first letter it does not step over (i itself when the word at i
+ * is not such a word), or as mention_next_letter after the sixteen bytes. */
+static __attribute__((noinline)) size_t
+mention_lower_words(const char *s, const uint8_t *occ, size_t i, size_t len)
 {
 #ifdef __SSE2__
         if (i + 16 > len)
-                return 0;
+                return i;
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        /* signed compares: no byte of 0x80 up is a letter */
-        __m128i lower = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)),
-                                      _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), v));
+        /* signed compares: no byte of 0x80 up is a letter or a digit */
         __m128i v20 = _mm_or_si128(v, _mm_set1_epi8(0x20));
-        __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(v20, _mm_set1_epi8('a' - 1)),
-                                       _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), v20));
-        unsigned notlower = ~(unsigned)_mm_movemask_epi8(lower) & 0xffff;
-        if (notlower == 0)
-                return 0; /* longer than the sixteen bytes */
-        size_t e = (size_t)__builtin_ctz(notlower);
-        if (mention_latin_class[(uint8_t)s[i + e]] & (LATIN_ALNUM | LATIN_JOIN))
-                return 0; /* a capital, a digit or a joiner: the word goes on */
-        unsigned after = (unsigned)_mm_movemask_epi8(letter) & (~0u << e);
-        if (after != 0)
-                return i + (size_t)__builtin_ctz(after);
-        return mention_next_letter(s, i + 16, len);
+        unsigned lower = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+            _mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), v)));
+        unsigned letter = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+            _mm_cmpgt_epi8(v20, _mm_set1_epi8('a' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), v20)));
+        unsigned digit = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+            _mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), v)));
+        unsigned join = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8('-')), _mm_cmpeq_epi8(v, _mm_set1_epi8('.'))));
+        unsigned apos = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+        /* a capital, a digit or a joiner after a word: it goes on (see
+         * mention_latin_in_word); LATIN_GLUE before a letter: no word starts */
+        unsigned goes_on = (letter & ~lower) | digit | join;
+        unsigned glue = letter | digit | join | apos;
+        unsigned w = 0; /* the word stepped over next */
+        for (;;) {
+                unsigned rest = ~lower & 0xffffu & (~0u << w);
+                if (rest == 0)
+                        return i + w; /* longer than the sixteen bytes */
+                unsigned e = (unsigned)__builtin_ctz(rest);
+                if (goes_on >> e & 1)
+                        return i + w;
+                unsigned after = letter & (~0u << e);
+                if (after == 0)
+                        return mention_next_letter(s, i + 16, len);
+                unsigned n = (unsigned)__builtin_ctz(after);
+                /* the next letter: a word of its own in lower case, free? */
+                if ((glue >> (n - 1) & 1) || !(lower >> n & 1) || occ[i + n] != OCC_FREE)
+                        return i + n;
+                w = n;
+        }
 #else
-        (void)s, (void)i, (void)len;
-        return 0;
+        (void)s, (void)occ, (void)len;
+        return i;
 #endif
 }
 
@@ -1589,8 +1608,8 @@ mention_latin(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
                         /* a word in lower case, with no capital or digit inside,
                          * starts no name: step over it (most of English text:
                          * sixteen bytes at once where they hold it whole) */
-                        size_t next = mention_lower_word(s, i, len);
-                        if (next > 0) {
+                        size_t next = mention_lower_words(s, occ, i, len);
+                        if (next > i) {
                                 i = next;
                                 continue;
                         }
