@@ -1526,6 +1526,16 @@ mention_next_letter(const char *s, size_t i, size_t len)
                 if (m != 0)
                         return i + (size_t)__builtin_ctz(m);
         }
+        if (i < len && len >= 16) {
+                /* the last few bytes: the sixteen that end at len, those
+                 * before i masked off */
+                __m128i v = _mm_or_si128(
+                    _mm_loadu_si128((const __m128i *)(const void *)(s + len - 16)), x20);
+                unsigned m = (unsigned)_mm_movemask_epi8(
+                                 _mm_and_si128(_mm_cmpgt_epi8(v, a1), _mm_cmpgt_epi8(z1, v))) >>
+                             (i - (len - 16));
+                return m != 0 ? i + (size_t)__builtin_ctz(m) : len;
+        }
 #endif
         while (i < len && (unsigned)(((uint8_t)s[i] | 0x20) - 'a') >= 26)
                 i++;
