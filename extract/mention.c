@@ -1772,15 +1772,19 @@ mention_quoted(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
         const char *s = d->t.s;
         for (size_t i = lo; (i = mention_next_open(s, i, len)) < len; i++) {
                 size_t b = i + 3, e = b;
-                while (e < len && e - b <= 36) {
-                        if (mention_char3(s, len, e, "\xe2\x80\x9d") ||
-                            mention_char3(s, len, e, "\xe3\x80\x8d"))
+                /* to a closing quote, or a byte or character that ends the
+                 * search: one table load per byte (the characters of three
+                 * bytes all start with E2 or E3) */
+                static const bool stop[256] = {[','] = true, ['.'] = true, ['\n'] = true,
+                                               ['"'] = true, [0xe2] = true, [0xe3] = true};
+                for (; e < len && e - b <= 36; e++) {
+                        if (!stop[(uint8_t)s[e]])
+                                continue;
+                        if ((uint8_t)s[e] < 0x80 ||
+                            mention_char3(s, len, e, "\xe2\x80\x9d") ||
+                            mention_char3(s, len, e, "\xe3\x80\x8d") ||
+                            mention_char3(s, len, e, "。") || mention_char3(s, len, e, "、"))
                                 break;
-                        if (s[e] == ',' || s[e] == '.' || s[e] == '\n' ||
-                            mention_char3(s, len, e, "。") || mention_char3(s, len, e, "、") ||
-                            s[e] == '"')
-                                break;
-                        e++;
                 }
                 if (e >= len || e == b || e - b > 36 ||
                     !(mention_char3(s, len, e, "\xe2\x80\x9d") ||
