@@ -138,11 +138,11 @@ mention_push(struct ex_doc *d, size_t start, size_t end, int kind, int entity)
 /* The hits that the passes below read, picked from d->hits in one pass
  * (indices into d->hits, in order). */
 struct mention_picks {
-        uint32_t *alias;       /* lexicon aliases */
-        const uint32_t *trig;  /* Chinese trigger words, in a Chinese text (engine.c's d->trig) */
-        uint32_t *suffix;      /* organisation suffixes (CUE_ORGSUFFIX) */
-        uint32_t *anaphor;     /* anaphors of the text's language (CUE_ANAPHOR) */
-        uint32_t *person;      /* the words of mention_persons (PAY_PERSON), in a Chinese text */
+        uint32_t *alias;      /* lexicon aliases */
+        const uint32_t *trig; /* Chinese trigger words, in a Chinese text (engine.c's d->trig) */
+        uint32_t *suffix;     /* organisation suffixes (CUE_ORGSUFFIX) */
+        uint32_t *anaphor;    /* anaphors of the text's language (CUE_ANAPHOR) */
+        uint32_t *person;     /* the words of mention_persons (PAY_PERSON), in a Chinese text */
         size_t nalias, ntrig, nsuffix, nanaphor, nperson;
         uint32_t small[4 * 48]; /* the four lists of a document of few hits (no malloc) */
 };
@@ -1560,8 +1560,9 @@ mention_lower_words(const char *s, const uint8_t *occ, size_t i, size_t len)
         __m128i v20 = _mm_or_si128(v, _mm_set1_epi8(0x20));
         unsigned lower = (unsigned)_mm_movemask_epi8(_mm_and_si128(
             _mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), v)));
-        unsigned letter = (unsigned)_mm_movemask_epi8(_mm_and_si128(
-            _mm_cmpgt_epi8(v20, _mm_set1_epi8('a' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), v20)));
+        unsigned letter =
+            (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v20, _mm_set1_epi8('a' - 1)),
+                                                      _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), v20)));
         unsigned digit = (unsigned)_mm_movemask_epi8(_mm_and_si128(
             _mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), v)));
         unsigned join = (unsigned)_mm_movemask_epi8(_mm_or_si128(
@@ -1775,13 +1776,12 @@ mention_quoted(struct ex_doc *d, uint8_t *occ, size_t lo, size_t len)
                 /* to a closing quote, or a byte or character that ends the
                  * search: one table load per byte (the characters of three
                  * bytes all start with E2 or E3) */
-                static const bool stop[256] = {[','] = true, ['.'] = true, ['\n'] = true,
+                static const bool stop[256] = {[','] = true, ['.'] = true,  ['\n'] = true,
                                                ['"'] = true, [0xe2] = true, [0xe3] = true};
                 for (; e < len && e - b <= 36; e++) {
                         if (!stop[(uint8_t)s[e]])
                                 continue;
-                        if ((uint8_t)s[e] < 0x80 ||
-                            mention_char3(s, len, e, "\xe2\x80\x9d") ||
+                        if ((uint8_t)s[e] < 0x80 || mention_char3(s, len, e, "\xe2\x80\x9d") ||
                             mention_char3(s, len, e, "\xe3\x80\x8d") ||
                             mention_char3(s, len, e, "。") || mention_char3(s, len, e, "、"))
                                 break;
@@ -2165,8 +2165,9 @@ mention_chunks(struct ex_doc *d, uint8_t *occ, const struct mention_picks *pk,
                 size_t h = pk->trig[i];
                 const struct ex_trigger *tr = &d->x->trigs[d->hits[h].pay & 0xffffff];
                 size_t p = d->hits[h].end;
-                if (tr->unless_after.n > 0 && mention_starts(&tr->unless_after, &d->x->mf.unless_head,
-                                                             d->t.low, d->t.len, p) > 0)
+                if (tr->unless_after.n > 0 &&
+                    mention_starts(&tr->unless_after, &d->x->mf.unless_head, d->t.low, d->t.len,
+                                   p) > 0)
                         continue;
                 /* the sentence of its last byte, on from that of its first */
                 sent = text_sentence_from(&d->t, sent, d->hits[h].start);
