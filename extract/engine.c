@@ -33,10 +33,11 @@ struct cand {
         const char *modality;
         size_t trig_start, trig_end;
         size_t sent;
-        const char *arg_role[ENGINE_MAX_ARGS]; /* each filler's role */
-        int arg_ment[ENGINE_MAX_ARGS];         /* and its mention index */
-        const struct ex_kv *attrs[8];          /* in the rules: trigger or "when" */
-        int time;                              /* index into times, or -1 */
+        uint64_t roles;                    /* the roles filled: bit per role id */
+        int arg_ment[ENGINE_MAX_ARGS];     /* each filler's mention index */
+        uint8_t arg_role[ENGINE_MAX_ARGS]; /* and its role (id) */
+        const struct ex_kv *attrs[8];      /* in the rules: trigger or "when" */
+        int time;                          /* index into times, or -1 */
         int qty[ENGINE_MAX_QTY];
         int media[4];
         uint8_t nargs, nattrs, nqty, nmedia;
@@ -507,30 +508,42 @@ engine_has(const struct ex_doc *d, const struct cand *c, int m)
 
 /* Add an argument that c does not hold (engine_has said so). */
 static void
-engine_add_new_arg(struct cand *c, const char *role, int m)
+engine_add_new_arg(struct cand *c, int role, int m)
 {
         if (c->nargs >= ENGINE_MAX_ARGS)
                 return;
-        c->arg_role[c->nargs] = role;
+        c->arg_role[c->nargs] = (uint8_t)role;
         c->arg_ment[c->nargs] = m;
+        c->roles |= (uint64_t)1 << role;
         c->nargs++;
 }
 
 /* Add an argument. */
 static void
-engine_add_arg(const struct ex_doc *d, struct cand *c, const char *role, int m)
+engine_add_arg(const struct ex_doc *d, struct cand *c, int role, int m)
 {
         if (c->nargs >= ENGINE_MAX_ARGS || engine_has(d, c, m))
                 return;
         engine_add_new_arg(c, role, m);
 }
 
-/* Copy filler i of src to place k of dst (k <= i when dst is src). */
+/* Copy filler i of src to place k of dst (k <= i when dst is src; the
+ * caller ends with engine_cut_args). */
 static void
 engine_copy_arg(struct cand *dst, size_t k, const struct cand *src, size_t i)
 {
         dst->arg_role[k] = src->arg_role[i];
         dst->arg_ment[k] = src->arg_ment[i];
+}
+
+/* Keep the first k fillers of c (after engine_copy_arg) and set its roles. */
+static void
+engine_cut_args(struct cand *c, size_t k)
+{
+        c->nargs = (uint8_t)k;
+        c->roles = 0;
+        for (size_t i = 0; i < k; i++)
+                c->roles |= (uint64_t)1 << c->arg_role[i];
 }
 
 /* English appositive descriptors: a cue word, then up to four lowercase
@@ -606,7 +619,7 @@ engine_list(const struct ex_doc *d, struct cand *c, const struct ex_role *ro, in
                         break;
                 if (!engine_kind_ok(d, &d->ments[n], ro->kinds))
                         break;
-                engine_add_arg(d, c, ro->name, (int)n);
+                engine_add_arg(d, c, ro->id, (int)n);
                 cur = (int)n;
         }
         /* leftwards */
@@ -629,27 +642,16 @@ engine_list(const struct ex_doc *d, struct cand *c, const struct ex_role *ro, in
                         break;
                 if (!engine_kind_ok(d, &d->ments[found], ro->kinds))
                         break;
-                engine_add_arg(d, c, ro->name, found);
+                engine_add_arg(d, c, ro->id, found);
                 cur = found;
         }
 }
 
-/* Whether role names a and b are the same: most often one string of the
- * rule, else they differ in the first letter. */
+/* Whether the role (an id) is already filled. */
 static inline bool
-engine_role_is(const char *a, const char *b)
+engine_filled(const struct cand *c, int role)
 {
-        return a == b || (a[0] == b[0] && strcmp(a, b) == 0);
-}
-
-/* Whether the role name is already filled. */
-static bool
-engine_filled(const struct cand *c, const char *role)
-{
-        for (size_t i = 0; i < c->nargs; i++)
-                if (engine_role_is(c->arg_role[i], role))
-                        return true;
-        return false;
+        return (c->roles >> role & 1) != 0;
 }
 
 /* Where the roles of a candidate look from: found once for all its roles. */
@@ -710,7 +712,7 @@ engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro,
                 if (engine_has(d, c, pick))
                         continue;
                 if (ro->all) {
-                        engine_add_new_arg(c, ro->name, pick);
+                        engine_add_new_arg(c, ro->id, pick);
                         continue;
                 }
                 chosen = pick;
@@ -739,7 +741,7 @@ engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro,
         if (chosen < 0)
                 return;
         /* c is as it was when engine_has turned chosen down */
-        engine_add_new_arg(c, ro->name, chosen);
+        engine_add_new_arg(c, ro->id, chosen);
         if (ro->list)
                 engine_list(d, c, ro, chosen, lo, hi);
 }
@@ -1048,14 +1050,12 @@ engine_media(const struct ex_doc *d, struct cand *c)
 static bool
 engine_complete(const struct cand *c)
 {
-        for (size_t i = 0; i < c->rule->require.n; i++)
-                if (!engine_filled(c, c->rule->require.w[i]))
-                        return false;
-        if (c->rule->min_role != NULL) {
+        if ((c->roles & c->rule->require_set) != c->rule->require_set)
+                return false;
+        if (c->rule->min_id >= 0) {
                 int k = 0;
                 for (size_t i = 0; i < c->nargs; i++)
-                        if (engine_role_is(c->arg_role[i], c->rule->min_role))
-                                k++;
+                        k += c->arg_role[i] == c->rule->min_id;
                 if (k < c->rule->min_count)
                         return false;
         }
@@ -1081,11 +1081,11 @@ engine_owner_ok(const struct ex_doc *d, const struct cand *c)
                 return true;
         const struct extractor *x = d->x;
         for (size_t i = 0; i < c->nargs; i++) {
-                if (!engine_role_is(c->arg_role[i], r->owner_agent))
+                if (c->arg_role[i] != r->owner_agent_id)
                         continue;
                 const struct ex_mention *a = mention_resolve(d, &d->ments[c->arg_ment[i]]);
                 for (size_t k = 0; k < c->nargs; k++) {
-                        if (!engine_role_is(c->arg_role[k], r->owner_of))
+                        if (c->arg_role[k] != r->owner_of_id)
                                 continue;
                         const struct ex_mention *p = mention_resolve(d, &d->ments[c->arg_ment[k]]);
                         if (p->entity < 0 || x->ents[p->entity].parent < 0)
@@ -1111,9 +1111,9 @@ engine_foreign(const struct ex_doc *d, struct cand *c)
         for (size_t i = 0; i < c->nargs; i++) {
                 bool own = false;
                 const struct ex_mention *a = mention_resolve(d, &d->ments[c->arg_ment[i]]);
-                if (engine_role_is(c->arg_role[i], r->foreign_a) && a->entity >= 0)
+                if (c->arg_role[i] == r->foreign_a_id && a->entity >= 0)
                         for (size_t j = 0; j < c->nargs && !own; j++) {
-                                if (!engine_role_is(c->arg_role[j], r->foreign_of))
+                                if (c->arg_role[j] != r->foreign_of_id)
                                         continue;
                                 const struct ex_mention *p =
                                     mention_resolve(d, &d->ments[c->arg_ment[j]]);
@@ -1123,7 +1123,7 @@ engine_foreign(const struct ex_doc *d, struct cand *c)
                 if (!own)
                         engine_copy_arg(c, k++, c, i);
         }
-        c->nargs = (uint8_t)k;
+        engine_cut_args(c, k);
 }
 
 /* The rule's owner fallback: an empty agent of a known product is its
@@ -1133,11 +1133,11 @@ static void
 engine_owner_fill(const struct ex_doc *d, struct cand *c)
 {
         const struct ex_rule *r = c->rule;
-        if (r->owner_agent == NULL || engine_filled(c, r->owner_agent))
+        if (r->owner_agent == NULL || engine_filled(c, r->owner_agent_id))
                 return;
         const struct extractor *x = d->x;
         for (size_t k = 0; k < c->nargs; k++) {
-                if (!engine_role_is(c->arg_role[k], r->owner_of))
+                if (c->arg_role[k] != r->owner_of_id)
                         continue;
                 const struct ex_mention *p = mention_resolve(d, &d->ments[c->arg_ment[k]]);
                 if (p->entity < 0 || x->ents[p->entity].parent < 0)
@@ -1177,7 +1177,7 @@ engine_owner_fill(const struct ex_doc *d, struct cand *c)
                         }
                 }
                 if (best >= 0)
-                        engine_add_arg(d, c, r->owner_agent, best);
+                        engine_add_arg(d, c, r->owner_agent_id, best);
                 return;
         }
 }
@@ -1195,6 +1195,7 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, const struct 
          * zeroing the whole (large) candidate showed in profiles */
         c->type = c->modality = NULL;
         c->nargs = c->nattrs = c->nqty = c->nmedia = 0;
+        c->roles = 0;
         c->complete = c->dead = false;
         c->part = 0;
         c->confidence = 0;
@@ -1208,7 +1209,7 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, const struct 
         const struct ex_rule *r = c->rule;
         for (size_t i = 0; i < r->nroles[d->lang]; i++) {
                 const struct ex_role *ro = &r->roles[d->lang][i];
-                if (!ro->add && engine_filled(c, ro->name))
+                if (!ro->add && engine_filled(c, ro->id))
                         continue;
                 engine_role(d, c, ro, at);
         }
@@ -1233,11 +1234,11 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, const struct 
                  * family's organisation; one after "by" stays (and fails) */
                 size_t k = 0;
                 for (size_t i = 0; i < c->nargs; i++)
-                        if (!engine_role_is(c->arg_role[i], r->owner_agent) ||
+                        if (c->arg_role[i] != r->owner_agent_id ||
                             d->ments[c->arg_ment[i]].start > c->trig_start ||
                             mention_resolve(d, &d->ments[c->arg_ment[i]])->entity >= 0)
                                 engine_copy_arg(c, k++, c, i);
-                c->nargs = (uint8_t)k;
+                engine_cut_args(c, k);
                 engine_owner_fill(d, c);
                 if (!engine_owner_ok(d, c))
                         return false;
@@ -1284,13 +1285,15 @@ engine_quantities(const struct ex_doc *d, struct cand *cs, size_t n)
         }
 }
 
-/* The fillers of role in c (mention indices), at most max. */
+/* The fillers of role (an id) in c (mention indices), at most max. */
 static size_t
-engine_role_ments(const struct cand *c, const char *role, int *ms, size_t max)
+engine_role_ments(const struct cand *c, int role, int *ms, size_t max)
 {
         size_t n = 0;
+        if (!engine_filled(c, role))
+                return 0;
         for (size_t i = 0; i < c->nargs && n < max; i++)
-                if (engine_role_is(c->arg_role[i], role))
+                if (c->arg_role[i] == role)
                         ms[n++] = c->arg_ment[i];
         return n;
 }
@@ -1373,8 +1376,8 @@ engine_same(const struct ex_doc *de, const struct cand *e, const struct ex_doc *
         bool all_equal = true, any_inter = false, conflict = false;
         for (size_t k = 0; k < r->key.n; k++) {
                 int a[ENGINE_MAX_ARGS], b[ENGINE_MAX_ARGS];
-                size_t na = engine_role_ments(e, r->key.w[k], a, ENGINE_MAX_ARGS);
-                size_t nb = engine_role_ments(c, r->key.w[k], b, ENGINE_MAX_ARGS);
+                size_t na = engine_role_ments(e, r->key_id[k], a, ENGINE_MAX_ARGS);
+                size_t nb = engine_role_ments(c, r->key_id[k], b, ENGINE_MAX_ARGS);
                 bool inter;
                 bool eq = engine_sets(de, a, na, dc, b, nb, &inter);
                 if (!eq)
@@ -1476,7 +1479,8 @@ engine_merge(struct ex_doc *de, struct cand *e, const struct ex_doc *dc, const s
 /* Title candidates only complete body events: args they lack come as copies. */
 struct title_arg {
         size_t event;
-        char *role, *id, *text;
+        int role; /* id */
+        char *id, *text;
 };
 
 /* The display text of a mention (resolved). */
@@ -1679,7 +1683,7 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                         const char *colon = memchr(one, ':', (size_t)(end - one));
                         size_t k = 0;
                         for (size_t i = 0; i < c->nargs; i++)
-                                if (engine_name_is(nm, rl, c->arg_role[i]))
+                                if (engine_name_is(nm, rl, d->x->role_names[c->arg_role[i]]))
                                         k++;
                         if (colon != NULL)
                                 ex_buf_add(b, k == 1 ? one : colon + 1,
@@ -1693,7 +1697,7 @@ engine_render(const struct ex_doc *d, const struct cand *c, const char *tpl, con
                         /* the fillers in the order of the text */
                         size_t idx[ENGINE_MAX_ARGS], total = 0;
                         for (size_t i = 0; i < c->nargs; i++) {
-                                if (!engine_name_is(nm, n, c->arg_role[i]))
+                                if (!engine_name_is(nm, n, d->x->role_names[c->arg_role[i]]))
                                         continue;
                                 size_t j = total++;
                                 while (j > 0 && d->ments[c->arg_ment[idx[j - 1]]].start >
@@ -1804,11 +1808,12 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
                 const struct ex_mention *m = &d->ments[c->arg_ment[i]];
                 const struct ex_mention *r = mention_resolve(d, m);
                 const char *text = engine_cstr(bufs, d->t.s + r->start, r->end - r->start);
-                nw_event_add_arg(ev, c->arg_role[i], mention_id(d, m), text);
+                nw_event_add_arg(ev, d->x->role_names[c->arg_role[i]], mention_id(d, m), text);
         }
         for (size_t i = 0; i < nextra; i++)
                 if (extra[i].event == self)
-                        nw_event_add_arg(ev, extra[i].role, extra[i].id, extra[i].text);
+                        nw_event_add_arg(ev, d->x->role_names[extra[i].role], extra[i].id,
+                                         extra[i].text);
         for (size_t i = 0; i < c->nattrs; i++)
                 nw_event_set_attr(ev, c->attrs[i]->key, c->attrs[i]->value);
         char tv[32] = "";
@@ -1920,30 +1925,31 @@ engine_event(struct ex_doc *d, const struct article *a, const struct cand *c,
 /* A purchase of several targets (收购了A、B和C) is one finance event per
  * target: split the candidate at out[*n - 1] into one per target filler. */
 static void
-engine_split(struct engine_cands *cs)
+engine_split(const struct extractor *x, struct engine_cands *cs)
 {
         struct cand *c = &cs->v[cs->n - 1];
         if (c->rule->type[0] != 'f' || strncmp(c->rule->type, "finance.", 8) != 0)
                 return;
+        const int target = x->role_target;
         size_t nt = 0;
         for (size_t i = 0; i < c->nargs; i++)
-                if (engine_role_is(c->arg_role[i], "target"))
-                        nt++;
+                nt += c->arg_role[i] == target;
         if (nt < 2)
                 return;
         struct cand orig = *c;
         cs->n--;
         int part = 0;
         for (size_t t = 0; t < orig.nargs; t++) {
-                if (!engine_role_is(orig.arg_role[t], "target"))
+                if (orig.arg_role[t] != target)
                         continue;
                 engine_cands_room(cs);
                 struct cand *p = &cs->v[cs->n++];
                 *p = orig;
-                p->nargs = 0;
+                size_t k = 0;
                 for (size_t i = 0; i < orig.nargs; i++)
-                        if (i == t || !engine_role_is(orig.arg_role[i], "target"))
-                                engine_copy_arg(p, p->nargs++, &orig, i);
+                        if (i == t || orig.arg_role[i] != target)
+                                engine_copy_arg(p, k++, &orig, i);
+                engine_cut_args(p, k);
                 p->part = ++part;
         }
 }
@@ -1970,9 +1976,10 @@ engine_price(struct ex_doc *d, struct cand *cs, size_t *n)
                                         continue;
                                 price = true;
                                 for (size_t q = 0; q < c->nargs; q++)
-                                        if (engine_role_is(c->arg_role[q], "agent") &&
-                                            !engine_filled(a, "acquirer"))
-                                                engine_add_arg(d, a, "acquirer", c->arg_ment[q]);
+                                        if (c->arg_role[q] == d->x->role_agent &&
+                                            !engine_filled(a, d->x->role_acquirer))
+                                                engine_add_arg(d, a, d->x->role_acquirer,
+                                                               c->arg_ment[q]);
                         }
                 if (!price) {
                         if (k != i)
@@ -2058,7 +2065,7 @@ engine_collect(struct ex_doc *d, struct engine_cands *cs)
                         at.cl++;
                 if (engine_candidate(d, hit, &at, &in, &cs->v[cs->n])) {
                         cs->n++;
-                        engine_split(cs);
+                        engine_split(d->x, cs);
                 }
         }
         engine_price(d, cs->v, &cs->n);
@@ -2198,16 +2205,16 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                 struct cand *c = &ts[i];
                 for (size_t j = 0; j < nc; j++) {
                         struct cand *e = &cs[j];
-                        if (e->dead || strcmp(e->rule->type, c->rule->type) != 0)
+                        if (e->dead || e->rule->type_id != c->rule->type_id)
                                 continue;
                         /* same key filler by id */
                         bool match = false;
                         for (size_t k = 0; k < e->rule->key.n && !match; k++) {
                                 int ea[ENGINE_MAX_ARGS], ca[ENGINE_MAX_ARGS];
                                 size_t na =
-                                    engine_role_ments(e, e->rule->key.w[k], ea, ENGINE_MAX_ARGS);
+                                    engine_role_ments(e, e->rule->key_id[k], ea, ENGINE_MAX_ARGS);
                                 size_t nb =
-                                    engine_role_ments(c, e->rule->key.w[k], ca, ENGINE_MAX_ARGS);
+                                    engine_role_ments(c, e->rule->key_id[k], ca, ENGINE_MAX_ARGS);
                                 bool inter;
                                 engine_sets(&body, ea, na, &title, ca, nb, &inter);
                                 match = inter;
@@ -2219,15 +2226,14 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                                         continue;
                                 bool dup = false;
                                 for (size_t q = 0; q < nextra; q++)
-                                        if (extra[q].event == j &&
-                                            strcmp(extra[q].role, c->arg_role[k]) == 0)
+                                        if (extra[q].event == j && extra[q].role == c->arg_role[k])
                                                 dup = true;
                                 if (dup)
                                         continue;
                                 const struct ex_mention *m = &title.ments[c->arg_ment[k]];
                                 extra = ex_xrealloc(extra, (nextra + 1) * sizeof *extra);
                                 extra[nextra].event = j;
-                                extra[nextra].role = ex_xstrdup(c->arg_role[k]);
+                                extra[nextra].role = c->arg_role[k];
                                 extra[nextra].id = ex_xstrdup(mention_id(&title, m));
                                 extra[nextra].text = engine_ment_text(&title, m);
                                 nextra++;
@@ -2258,7 +2264,6 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
         free(bufs.big.data);
         *nevents = k;
         for (size_t i = 0; i < nextra; i++) {
-                free(extra[i].role);
                 free(extra[i].id);
                 free(extra[i].text);
         }

@@ -367,8 +367,14 @@ struct ex_kv {
 /* Where a role looks for its filler relative to the trigger. */
 enum ex_side { SIDE_LEFT, SIDE_RIGHT, SIDE_EITHER };
 
+/* Role names are interned at load (rules.c): each distinct name is a small
+ * id, its index in extractor.role_names, so the engine compares roles as
+ * integers and holds a set of roles as a bit mask. */
+#define EX_MAX_ROLE_NAMES 64
+
 struct ex_role {
         char *name;
+        int id;                /* interned name */
         int side;              /* enum ex_side */
         uint32_t kinds;        /* EK_BIT set */
         struct ex_words cue;   /* filler must follow one of these directly (empty: any) */
@@ -429,6 +435,11 @@ struct ex_rule {
         int min_count;
         bool merge_sentence; /* "merge sentence": one event per key filler and sentence */
         bool lend; /* an incomplete candidate lends its fillers to the event it completes */
+        /* the role names above as interned ids (-1: none) */
+        uint64_t require_set; /* bit per id of require */
+        int *key_id;          /* parallel to key.w */
+        int min_id, owner_agent_id, owner_of_id, foreign_a_id, foreign_of_id;
+        int type_id; /* the first rule with the same type */
 };
 
 /* Global cue kinds (data/rules/cues.rules). */
@@ -497,7 +508,10 @@ struct extractor {
         struct ex_words unitmap[EX_NLANG];    /* parallel to units: the unit names */
         struct acm *acm;
         char *datadir;
-        struct mention_filters mf; /* mention.c's */
+        char *role_names[EX_MAX_ROLE_NAMES]; /* interned role names, by id */
+        size_t nrole_names;
+        int role_target, role_agent, role_acquirer; /* ids of the names engine.c uses */
+        struct mention_filters mf;                  /* mention.c's */
 };
 
 void ex_words_free(struct ex_words *w);

@@ -1069,13 +1069,31 @@ rules_trigger(struct extractor *x, struct rules_file *f, int rule, int lang, cha
         return rc;
 }
 
+/* The id of role name s in x's table (added when new); -1 when the table
+ * is full. */
+static int
+rules_role_id(struct extractor *x, const char *s)
+{
+        for (size_t i = 0; i < x->nrole_names; i++)
+                if (strcmp(x->role_names[i], s) == 0)
+                        return (int)i;
+        if (x->nrole_names == EX_MAX_ROLE_NAMES)
+                return -1;
+        x->role_names[x->nrole_names] = ex_xstrdup(s);
+        return (int)x->nrole_names++;
+}
+
 /* One "role NAME SIDE KINDS options..." line. */
 static int
-rules_role(struct ex_rule *r, struct rules_file *f, int lang, char **tok, int n)
+rules_role(struct extractor *x, struct ex_rule *r, struct rules_file *f, int lang, char **tok,
+           int n)
 {
         if (n < 4)
                 return rules_fail(f, "expected: role NAME left|right|either KINDS [options]", NULL);
         struct ex_role ro = {0};
+        ro.id = rules_role_id(x, tok[1]);
+        if (ro.id < 0)
+                return rules_fail(f, "too many role names", tok[1]);
         if (strcmp(tok[2], "left") == 0)
                 ro.side = SIDE_LEFT;
         else if (strcmp(tok[2], "right") == 0)
@@ -1140,6 +1158,38 @@ rules_summary_slot(const char *tok)
         return -1;
 }
 
+/* Intern the role names a rule's directives name (require, key, min,
+ * owner, foreign) and find the first rule of its type. */
+static int
+rules_rule_ids(struct extractor *x, struct rules_file *f, size_t ri)
+{
+        struct ex_rule *r = &x->rules[ri];
+        for (size_t i = 0; i < r->require.n; i++) {
+                int id = rules_role_id(x, r->require.w[i]);
+                if (id < 0)
+                        return rules_fail(f, "too many role names", r->require.w[i]);
+                r->require_set |= (uint64_t)1 << id;
+        }
+        r->key_id = ex_xmalloc((r->key.n > 0 ? r->key.n : 1) * sizeof *r->key_id);
+        for (size_t i = 0; i < r->key.n; i++)
+                if ((r->key_id[i] = rules_role_id(x, r->key.w[i])) < 0)
+                        return rules_fail(f, "too many role names", r->key.w[i]);
+        const char *names[] = {r->min_role, r->owner_agent, r->owner_of, r->foreign_a,
+                               r->foreign_of};
+        int *ids[] = {&r->min_id, &r->owner_agent_id, &r->owner_of_id, &r->foreign_a_id,
+                      &r->foreign_of_id};
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+                if (names[k] != NULL && (*ids[k] = rules_role_id(x, names[k])) < 0)
+                        return rules_fail(f, "too many role names", names[k]);
+        r->type_id = (int)ri;
+        for (size_t j = 0; j < ri; j++)
+                if (strcmp(x->rules[j].type, r->type) == 0) {
+                        r->type_id = x->rules[j].type_id;
+                        break;
+                }
+        return 0;
+}
+
 /* Load one rules file: one event type. */
 static int
 rules_rule_file(struct extractor *x, const char *path, char **cause)
@@ -1154,6 +1204,7 @@ rules_rule_file(struct extractor *x, const char *path, char **cause)
         memset(r, 0, sizeof *r);
         r->file = ex_xstrdup(path);
         r->confidence = 0.7;
+        r->min_id = r->owner_agent_id = r->owner_of_id = r->foreign_a_id = r->foreign_of_id = -1;
         x->nrules++;
         int lang = -1, rc = 0;
         char *p = buf;
@@ -1220,7 +1271,7 @@ rules_rule_file(struct extractor *x, const char *path, char **cause)
                         rc = rules_trigger(x, &f, (int)ri, lang, tok, n);
                         r = &x->rules[ri];
                 } else if (strcmp(tok[0], "role") == 0 && lang >= 0) {
-                        rc = rules_role(r, &f, lang, tok, n);
+                        rc = rules_role(x, r, &f, lang, tok, n);
                 } else if (strcmp(tok[0], "when") == 0 && n >= 3 && lang >= 0) {
                         struct ex_attr_when w = {0};
                         if (rules_kv(tok[1], &w.kv) != 0) {
@@ -1239,6 +1290,8 @@ rules_rule_file(struct extractor *x, const char *path, char **cause)
         }
         if (rc == 0 && r->type == NULL)
                 rc = rules_fail(&f, "no type line", NULL);
+        if (rc == 0)
+                rc = rules_rule_ids(x, &f, ri);
         free(buf);
         return rc;
 }
@@ -1357,6 +1410,10 @@ int
 rules_load(struct extractor *x, const char *datadir, char **cause)
 {
         x->acm = acm_new();
+        /* the role names engine.c names itself (never more than the table holds) */
+        x->role_target = rules_role_id(x, "target");
+        x->role_agent = rules_role_id(x, "agent");
+        x->role_acquirer = rules_role_id(x, "acquirer");
         if (rules_lexicon(x, datadir, cause) != 0)
                 return -1;
         char *dir = ex_xprintf("%s/rules", datadir);
@@ -1406,6 +1463,7 @@ rules_free(struct extractor *x)
                 free(r->file);
                 ex_words_free(&r->require);
                 ex_words_free(&r->key);
+                free(r->key_id);
                 for (int l = 0; l < EX_NLANG; l++) {
                         for (size_t k = 0; k < r->nroles[l]; k++) {
                                 free(r->roles[l][k].name);
@@ -1452,5 +1510,8 @@ rules_free(struct extractor *x)
         }
         ex_words_free(&x->abbrev);
         ex_words_free(&x->notchunk);
+        for (size_t i = 0; i < x->nrole_names; i++)
+                free(x->role_names[i]);
+        x->nrole_names = 0;
         acm_destroy(&x->acm);
 }
