@@ -1317,6 +1317,8 @@ engine_sets(const struct ex_doc *da, const int *a, size_t na, const struct ex_do
 
 static bool engine_time_conflict(const struct ex_doc *de, const struct cand *e,
                                  const struct ex_doc *dc, const struct cand *c);
+static unsigned engine_same(const struct ex_doc *de, const struct cand *e, const struct ex_doc *dc,
+                            const struct cand *c);
 static bool engine_rank_conflict(const struct ex_doc *d, const struct cand *e,
                                  const struct cand *c);
 
@@ -1365,6 +1367,117 @@ engine_qty_conflict(const struct ex_doc *de, const struct cand *e, const struct 
  * fillers), neither when they conflict. */
 #define ENGINE_SAME_LOOSE  1u
 #define ENGINE_SAME_STRICT 2u
+
+/* A small hash of the id of each mention of a document, for the merge's
+ * quick test of two filler sets (engine_same): bit b (0..63) of a 64-bit
+ * set, found on first use (ENGINE_BIT_UNSET before); equal ids (as
+ * engine_ment_eq compares them, two without one equal) give equal bits.
+ * ENGINE_BIT_ANY: a lexicon id of the shape of a hash id, which a name's
+ * hash id could equal (engine_ment_eq then derives it); such a set is not
+ * tested quickly. */
+#define ENGINE_BIT_ANY   64
+#define ENGINE_BIT_UNSET 255
+
+/* FNV-1a over s[0..n) (or up to its NUL when n is (size_t)-1), folded to
+ * six bits. */
+static unsigned
+engine_bit_hash(const char *s, size_t n)
+{
+        uint64_t h = 0xcbf29ce484222325u;
+        for (size_t i = 0; i < n && s[i] != '\0'; i++)
+                h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
+        return (unsigned)((h ^ h >> 29 ^ h >> 41) & 63);
+}
+
+/* The bit of mention mi of doc d (bits: the document's cache). Its id
+ * decides it as engine_ment_eq compares: none counts as ""; a lexicon id
+ * and an unknown name's id that is no hash by their text; an unknown name
+ * whose id is (or will be) a hash by the name's text, as engine_ment_eq
+ * compares two such names; a lexicon id that looks like a hash, any. */
+static unsigned
+engine_ment_bit(const struct ex_doc *d, uint8_t *bits, int mi)
+{
+        if (bits[mi] != ENGINE_BIT_UNSET)
+                return bits[mi];
+        const struct ex_mention *r = mention_resolve(d, &d->ments[mi]);
+        unsigned b;
+        if (engine_no_id(r)) {
+                b = engine_bit_hash("", (size_t)-1);
+        } else if (r->entity >= 0) {
+                const char *id = d->x->ents[r->entity].id;
+                b = engine_hash_shaped(id) ? ENGINE_BIT_ANY : engine_bit_hash(id, (size_t)-1);
+        } else {
+                const char *id = engine_cheap_id(d, r);
+                if (id == NULL || engine_hash_shaped(id))
+                        b = engine_bit_hash(d->t.s + r->start, r->end - r->start);
+                else
+                        b = engine_bit_hash(id, (size_t)-1);
+        }
+        bits[mi] = (uint8_t)b;
+        return b;
+}
+
+/* The fillers of role in c as engine_same's quick test reads them: their
+ * number, their bits, and whether one is ENGINE_BIT_ANY. */
+struct engine_sig {
+        size_t n;
+        uint64_t set;
+        bool any;
+};
+
+/* The engine_sig of the fillers of role (an id) in c of doc d. */
+static struct engine_sig
+engine_role_sig(const struct ex_doc *d, uint8_t *bits, const struct cand *c, int role)
+{
+        struct engine_sig g = {0, 0, false};
+        if (!engine_filled(c, role))
+                return g;
+        for (size_t i = 0; i < c->nargs; i++) {
+                if (c->arg_role[i] != role)
+                        continue;
+                unsigned b = engine_ment_bit(d, bits, c->arg_ment[i]);
+                g.n++;
+                if (b == ENGINE_BIT_ANY)
+                        g.any = true;
+                else
+                        g.set |= (uint64_t)1 << b;
+        }
+        return g;
+}
+
+/* How a later candidate c relates to an earlier event e of the same type:
+ * ENGINE_SAME_* bits, found in one pass for both tests; only the bits of
+ * need are sure (the others may be left 0). bits: the mention bits of d
+ * (engine_ment_bit), which e and c both come from. */
+static unsigned
+engine_same_in(const struct ex_doc *d, uint8_t *bits, const struct cand *e, const struct cand *c,
+               unsigned need)
+{
+        const struct ex_rule *r = e->rule;
+        /* first the quick test of the key fillers: sets that share no bit
+         * share no id (a conflict: nothing is the same), sets of different
+         * sizes or with a bit of e's that c lacks are not equal */
+        bool may_equal = r->key.n > 0, may_inter = r->key.n == 0;
+        for (size_t k = 0; k < r->key.n; k++) {
+                int role = r->key_id[k];
+                if (!engine_filled(e, role) && !engine_filled(c, role))
+                        continue; /* equal, and no shared filler */
+                struct engine_sig a = engine_role_sig(d, bits, e, role);
+                struct engine_sig b = engine_role_sig(d, bits, c, role);
+                bool any = a.any || b.any;
+                if (a.n > 0 && b.n > 0) {
+                        if (!any && (a.set & b.set) == 0)
+                                return 0;
+                        may_inter = true;
+                }
+                if (a.n != b.n || (!any && (a.set & ~b.set) != 0))
+                        may_equal = false;
+        }
+        unsigned may = (may_inter ? ENGINE_SAME_LOOSE : 0) | (may_equal ? ENGINE_SAME_STRICT : 0);
+        if ((may & need) == 0 || engine_time_conflict(d, e, d, c))
+                return 0;
+        return engine_same(d, e, d, c);
+}
 
 /* How a later candidate c relates to an earlier event e of the same type:
  * ENGINE_SAME_* bits, found in one pass for both tests. */
@@ -2154,6 +2267,11 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
         uint32_t prev_small[64];
         uint32_t *prev = nc <= 64 ? prev_small : ex_xmalloc(nc * sizeof *prev);
         engine_link_types(cs, nc, prev);
+        /* the mentions' bits for engine_same_in (found when first asked) */
+        uint8_t bits_small[256];
+        uint8_t *bits = body.nments <= sizeof bits_small ? bits_small : ex_xmalloc(body.nments);
+        if (nc > 1) /* else no pair is compared */
+                memset(bits, ENGINE_BIT_UNSET, body.nments);
         /* Merge in text order: each candidate into the nearest earlier event
          * of its type that it restates, among the 256 candidates before it. */
         for (size_t i = 0; i < nc; i++) {
@@ -2164,16 +2282,23 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                                 continue;
                         bool same_sent = e->sent == c->sent;
                         bool near = c->sent <= e->sent + 2;
-                        bool merge = false;
-                        unsigned same = engine_same(&body, e, &body, c);
-                        if (same_sent && ((same & ENGINE_SAME_LOOSE) || engine_subset(&body, e, c)))
+                        bool merge;
+                        if (!c->complete && (same_sent || (near && c->rule->lend))) {
+                                /* an incomplete candidate completes the event */
                                 merge = true;
-                        else if (!c->complete && near && (same & ENGINE_SAME_LOOSE))
-                                merge = true;
-                        else if (!c->complete && (same_sent || (near && c->rule->lend)))
-                                merge = true;
-                        else if (same & ENGINE_SAME_STRICT)
-                                merge = true;
+                        } else if (same_sent) {
+                                unsigned same = engine_same_in(
+                                    &body, bits, e, c, ENGINE_SAME_LOOSE | ENGINE_SAME_STRICT);
+                                merge = (same & ENGINE_SAME_LOOSE) || engine_subset(&body, e, c) ||
+                                        (same & ENGINE_SAME_STRICT);
+                        } else {
+                                /* an incomplete one nearby restates it loosely */
+                                bool loose = !c->complete && near;
+                                unsigned need =
+                                    ENGINE_SAME_STRICT | (loose ? ENGINE_SAME_LOOSE : 0);
+                                unsigned same = engine_same_in(&body, bits, e, c, need);
+                                merge = (same & need) != 0;
+                        }
                         if (merge) {
                                 engine_merge(&body, e, &body, c);
                                 c->dead = true;
@@ -2183,6 +2308,8 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
         }
         if (prev != prev_small)
                 free(prev);
+        if (bits != bits_small)
+                free(bits);
         /* Title candidates: only fill body events (copied args); the title is
          * read only when the body gives an event. */
         bool has_title = a->title != NULL && *a->title;
