@@ -1445,6 +1445,59 @@ engine_role_sig(const struct ex_doc *d, uint8_t *bits, const struct cand *c, int
         return g;
 }
 
+/* What the merge's inner loop reads of a candidate, packed in an array of
+ * their own (a long article makes tens of thousands of candidates, and most
+ * pairs of them are told apart from these alone). */
+struct engine_mk {
+        size_t sent;
+        bool dead;
+        bool keyed; /* the fields below are set (engine_mk_key) */
+        bool any;   /* a key filler has ENGINE_BIT_ANY */
+        uint8_t nkeys;
+        uint64_t key_set; /* its rule's key roles */
+        uint64_t keys;    /* the bits of its key fillers, each moved by its role */
+};
+
+/* Set the key fields of the engine_mk of candidate c of doc d, once (the
+ * bits of its fillers are found on first use: many a candidate of a short
+ * document is never asked). */
+static void
+engine_mk_key(const struct ex_doc *d, uint8_t *bits, const struct cand *c, struct engine_mk *mk)
+{
+        if (mk->keyed)
+                return;
+        mk->keyed = true;
+        mk->keys = 0;
+        mk->key_set = c->rule->key_set;
+        mk->nkeys = 0;
+        mk->any = false;
+        for (size_t i = 0; i < c->nargs; i++) {
+                unsigned role = c->arg_role[i];
+                if (!(mk->key_set >> role & 1))
+                        continue;
+                unsigned b = engine_ment_bit(d, bits, c->arg_ment[i]);
+                mk->nkeys++;
+                if (b == ENGINE_BIT_ANY)
+                        mk->any = true;
+                else
+                        mk->keys |= (uint64_t)1 << ((b + role * 13) & 63);
+        }
+}
+
+/* Whether a later candidate (c) may have the key fillers of an earlier one
+ * (e), as ENGINE_SAME_STRICT asks: false when e's rule has no key, or when
+ * both rules have the same keys and the two have different numbers of key
+ * fillers or one of e's bits c lacks (equal ids give equal bits). */
+static bool
+engine_mk_may_equal(const struct engine_mk *e, const struct engine_mk *c)
+{
+        if (e->key_set == 0)
+                return false;
+        if (e->key_set != c->key_set || e->any || c->any)
+                return true;
+        return e->nkeys == c->nkeys && (e->keys & ~c->keys) == 0;
+}
+
 /* How a later candidate c relates to an earlier event e of the same type:
  * ENGINE_SAME_* bits, found in one pass for both tests; only the bits of
  * need are sure (the others may be left 0). bits: the mention bits of d
@@ -2270,18 +2323,33 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
         /* the mentions' bits for engine_same_in (found when first asked) */
         uint8_t bits_small[256];
         uint8_t *bits = body.nments <= sizeof bits_small ? bits_small : ex_xmalloc(body.nments);
-        if (nc > 1) /* else no pair is compared */
+        struct engine_mk mk_small[8];
+        struct engine_mk *mk = NULL;
+        if (nc > 1) { /* else no pair is compared */
                 memset(bits, ENGINE_BIT_UNSET, body.nments);
+                mk = nc <= 8 ? mk_small : ex_xmalloc(nc * sizeof *mk);
+        }
         /* Merge in text order: each candidate into the nearest earlier event
          * of its type that it restates, among the 256 candidates before it. */
-        for (size_t i = 0; i < nc; i++) {
+        for (size_t i = 0; i < nc && nc > 1; i++) {
                 struct cand *c = &cs[i];
+                struct engine_mk *cm = &mk[i];
+                cm->sent = c->sent;
+                cm->dead = cm->keyed = false;
                 for (size_t j = prev[i]; j > 0 && i - j < 256; j = prev[j - 1]) {
-                        struct cand *e = &cs[j - 1];
-                        if (e->dead)
+                        const struct engine_mk *em = &mk[j - 1];
+                        if (em->dead)
                                 continue;
-                        bool same_sent = e->sent == c->sent;
-                        bool near = c->sent <= e->sent + 2;
+                        bool same_sent = em->sent == c->sent;
+                        bool near = c->sent <= em->sent + 2;
+                        struct cand *e = &cs[j - 1];
+                        /* apart and complete: only equal key fillers merge */
+                        if (!same_sent && (c->complete || !near)) {
+                                engine_mk_key(&body, bits, e, &mk[j - 1]);
+                                engine_mk_key(&body, bits, c, cm);
+                                if (!engine_mk_may_equal(em, cm))
+                                        continue;
+                        }
                         bool merge;
                         if (!c->complete && (same_sent || (near && c->rule->lend))) {
                                 /* an incomplete candidate completes the event */
@@ -2301,7 +2369,8 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                         }
                         if (merge) {
                                 engine_merge(&body, e, &body, c);
-                                c->dead = true;
+                                mk[j - 1].keyed = false; /* e grew */
+                                c->dead = cm->dead = true;
                                 break;
                         }
                 }
@@ -2310,6 +2379,8 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
                 free(prev);
         if (bits != bits_small)
                 free(bits);
+        if (mk != mk_small)
+                free(mk);
         /* Title candidates: only fill body events (copied args); the title is
          * read only when the body gives an event. */
         bool has_title = a->title != NULL && *a->title;

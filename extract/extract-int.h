@@ -438,6 +438,7 @@ struct ex_rule {
         /* the role names above as interned ids (-1: none) */
         uint64_t require_set; /* bit per id of require */
         int *key_id;          /* parallel to key.w */
+        uint64_t key_set;     /* bit per id of key */
         int min_id, owner_agent_id, owner_of_id, foreign_a_id, foreign_of_id;
         int type_id; /* the first rule with the same type */
 };

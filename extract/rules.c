@@ -1171,9 +1171,11 @@ rules_rule_ids(struct extractor *x, struct rules_file *f, size_t ri)
                 r->require_set |= (uint64_t)1 << id;
         }
         r->key_id = ex_xmalloc((r->key.n > 0 ? r->key.n : 1) * sizeof *r->key_id);
-        for (size_t i = 0; i < r->key.n; i++)
+        for (size_t i = 0; i < r->key.n; i++) {
                 if ((r->key_id[i] = rules_role_id(x, r->key.w[i])) < 0)
                         return rules_fail(f, "too many role names", r->key.w[i]);
+                r->key_set |= (uint64_t)1 << r->key_id[i];
+        }
         const char *names[] = {r->min_role, r->owner_agent, r->owner_of, r->foreign_a,
                                r->foreign_of};
         int *ids[] = {&r->min_id, &r->owner_agent_id, &r->owner_of_id, &r->foreign_a_id,
