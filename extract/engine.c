@@ -65,19 +65,26 @@ engine_cands_init(struct engine_cands *cs)
         cs->cap = ENGINE_SMALL;
 }
 
-/* Make room for one more candidate. */
+/* Make room for cap candidates. */
 static void
-engine_cands_room(struct engine_cands *cs)
+engine_cands_reserve(struct engine_cands *cs, size_t cap)
 {
-        if (cs->n < cs->cap)
-                return;
-        cs->cap *= 2;
+        cs->cap = cap;
         if (cs->v == cs->small) {
                 cs->v = ex_xmalloc(cs->cap * sizeof *cs->v);
                 memcpy(cs->v, cs->small, cs->n * sizeof *cs->v);
         } else {
                 cs->v = ex_xrealloc(cs->v, cs->cap * sizeof *cs->v);
         }
+}
+
+/* Make room for one more candidate. */
+static void
+engine_cands_room(struct engine_cands *cs)
+{
+        if (cs->n < cs->cap)
+                return;
+        engine_cands_reserve(cs, cs->cap * 2);
 }
 
 /* Free what the list holds. */
@@ -2202,6 +2209,11 @@ engine_collect(struct ex_doc *d, struct engine_cands *cs)
          * its sentence and clause only move forward */
         struct engine_at at = {0, 0, 0, 0};
         struct engine_insent in = {NULL, 0, 0, 0};
+        /* a trigger makes at most one candidate but for a split one: room
+         * for them all at once, not a copy per doubling (a long article
+         * makes tens of thousands; pages never written cost nothing) */
+        if (d->ntrig > cs->cap)
+                engine_cands_reserve(cs, d->ntrig);
         for (size_t t = 0; t < d->ntrig; t++) {
                 size_t h = d->trig[t];
                 const struct ex_hit *hit = &d->hits[h];
