@@ -1261,13 +1261,28 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, const struct 
 static void
 engine_quantities(const struct ex_doc *d, struct cand *cs, size_t n)
 {
+        size_t last = 0, last_sent = 0; /* the previous quantity's first candidate */
         for (size_t q = 0; q < d->nqtys; q++) {
                 const struct ex_qty *qt = &d->qtys[q];
                 size_t sent = text_sentence_of(&d->t, qt->start);
                 struct cand *best = NULL;
                 size_t bestd = (size_t)-1;
-                /* candidates are in text order: find the sentence's first one */
-                size_t lo = 0, hi = n;
+                /* candidates are in text order: find the sentence's first one;
+                 * the quantities come in text order too, so it lies a few
+                 * places after the previous one's, which a galloping search
+                 * finds reading few candidates (each of its own cache line) */
+                size_t lo = 0, hi = last;
+                if (sent >= last_sent) {
+                        lo = last;
+                        hi = n;
+                        for (size_t b = lo, step = 1; b < hi; b += step, step *= 2) {
+                                if (cs[b].sent >= sent) {
+                                        hi = b + 1;
+                                        break;
+                                }
+                                lo = b + 1;
+                        }
+                }
                 while (lo < hi) {
                         size_t mid = (lo + hi) / 2;
                         if (cs[mid].sent < sent)
@@ -1275,6 +1290,8 @@ engine_quantities(const struct ex_doc *d, struct cand *cs, size_t n)
                         else
                                 hi = mid;
                 }
+                last = lo;
+                last_sent = sent;
                 for (size_t i = lo; i < n && cs[i].sent == sent; i++) {
                         struct cand *c = &cs[i];
                         if (c->dead || !c->complete)
