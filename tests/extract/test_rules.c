@@ -1092,6 +1092,57 @@ test_words_index(void **state)
         }
 }
 
+/* The interned role names: each role, required role, key role and named
+ * role of a rule has the id of its name, names are distinct, and rules of
+ * one type share the type id of its first rule. */
+static void
+test_role_ids(void **state)
+{
+        (void)state;
+        const struct extractor *x = th_extractor();
+        assert_true(x->nrole_names > 0 && x->nrole_names <= EX_MAX_ROLE_NAMES);
+        for (size_t i = 0; i < x->nrole_names; i++)
+                for (size_t j = 0; j < i; j++)
+                        assert_string_not_equal(x->role_names[i], x->role_names[j]);
+        assert_string_equal(x->role_names[x->role_target], "target");
+        assert_string_equal(x->role_names[x->role_agent], "agent");
+        assert_string_equal(x->role_names[x->role_acquirer], "acquirer");
+        for (size_t i = 0; i < x->nrules; i++) {
+                const struct ex_rule *r = &x->rules[i];
+                for (int l = 0; l < EX_NLANG; l++)
+                        for (size_t k = 0; k < r->nroles[l]; k++)
+                                assert_string_equal(x->role_names[r->roles[l][k].id],
+                                                    r->roles[l][k].name);
+                uint64_t req = 0, key = 0;
+                for (size_t k = 0; k < x->nrole_names; k++)
+                        for (size_t w = 0; w < r->require.n; w++)
+                                if (strcmp(x->role_names[k], r->require.w[w]) == 0)
+                                        req |= (uint64_t)1 << k;
+                assert_true(req == r->require_set);
+                for (size_t k = 0; k < r->key.n; k++) {
+                        assert_string_equal(x->role_names[r->key_id[k]], r->key.w[k]);
+                        key |= (uint64_t)1 << r->key_id[k];
+                }
+                assert_true(key == r->key_set);
+                if (r->owner_agent != NULL) {
+                        assert_string_equal(x->role_names[r->owner_agent_id], r->owner_agent);
+                        assert_string_equal(x->role_names[r->owner_of_id], r->owner_of);
+                }
+                if (r->foreign_a != NULL) {
+                        assert_string_equal(x->role_names[r->foreign_a_id], r->foreign_a);
+                        assert_string_equal(x->role_names[r->foreign_of_id], r->foreign_of);
+                }
+                if (r->min_role != NULL)
+                        assert_string_equal(x->role_names[r->min_id], r->min_role);
+                else
+                        assert_int_equal(r->min_id, -1);
+                const struct ex_rule *first = &x->rules[r->type_id];
+                assert_string_equal(first->type, r->type);
+                for (size_t j = 0; j < (size_t)r->type_id; j++)
+                        assert_string_not_equal(x->rules[j].type, r->type);
+        }
+}
+
 int
 main(void)
 {
@@ -1111,6 +1162,7 @@ main(void)
             cmocka_unit_test(test_zh_products),
             cmocka_unit_test(test_en_figures),
             cmocka_unit_test(test_words_index),
+            cmocka_unit_test(test_role_ids),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
