@@ -415,21 +415,6 @@ engine_no_id(const struct ex_mention *m)
         return m->entity < 0 && m->id == NULL && (m->flags & M_ANAPHOR);
 }
 
-/* Whether id has the shape of the id mention_derive_id gives a name with a
- * non-ASCII byte: "x-" and ten hex digits. */
-static bool
-engine_hash_shaped(const char *id)
-{
-        if (id[0] != 'x' || id[1] != '-')
-                return false;
-        size_t n = 2;
-        for (; id[n] != '\0'; n++)
-                if (!((id[n] >= '0' && id[n] <= '9') || (id[n] >= 'a' && id[n] <= 'f') ||
-                      (id[n] >= 'A' && id[n] <= 'F')))
-                        return false;
-        return n == 12;
-}
-
 /* The id of resolved mention m of doc d (which has one) when it is known
  * without hashing: a lexicon id, one derived before, or the slug of an ASCII
  * name (derived now, as mention_id would); NULL for an unknown name with a
@@ -479,15 +464,15 @@ engine_ment_eq(const struct ex_doc *da, int a, const struct ex_doc *db, int b, b
             memcmp(da->t.s + ra->start, db->t.s + rb->start, ra->end - ra->start) == 0)
                 return true;
         const char *ia = engine_cheap_id(da, ra), *ib = engine_cheap_id(db, rb);
-        if ((ia == NULL && ib != NULL && !engine_hash_shaped(ib)) ||
-            (ib == NULL && ia != NULL && !engine_hash_shaped(ia)))
+        if ((ia == NULL && ib != NULL && !ex_hash_shaped(ib)) ||
+            (ib == NULL && ia != NULL && !ex_hash_shaped(ia)))
                 return false;
         /* Two unknown names whose ids are (or will be) "x-" hashes of their
          * texts: texts that differ give ids that differ but for a collision
          * of the hash, which would only make two names one by mistake; so
          * compare the texts and hash neither. */
-        if (ra->entity < 0 && rb->entity < 0 && (ia == NULL || engine_hash_shaped(ia)) &&
-            (ib == NULL || engine_hash_shaped(ib)))
+        if (ra->entity < 0 && rb->entity < 0 && (ia == NULL || ex_hash_shaped(ia)) &&
+            (ib == NULL || ex_hash_shaped(ib)))
                 return ra->end - ra->start == rb->end - rb->start &&
                        memcmp(da->t.s + ra->start, db->t.s + rb->start, ra->end - ra->start) == 0;
         if (ia == NULL)
@@ -1399,19 +1384,8 @@ engine_qty_conflict(const struct ex_doc *de, const struct cand *e, const struct 
  * ENGINE_BIT_ANY: a lexicon id of the shape of a hash id, which a name's
  * hash id could equal (engine_ment_eq then derives it); such a set is not
  * tested quickly. */
-#define ENGINE_BIT_ANY   64
+#define ENGINE_BIT_ANY   EX_ID_BIT_ANY
 #define ENGINE_BIT_UNSET 255
-
-/* FNV-1a over s[0..n) (or up to its NUL when n is (size_t)-1), folded to
- * six bits. */
-static unsigned
-engine_bit_hash(const char *s, size_t n)
-{
-        uint64_t h = 0xcbf29ce484222325u;
-        for (size_t i = 0; i < n && s[i] != '\0'; i++)
-                h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
-        return (unsigned)((h ^ h >> 29 ^ h >> 41) & 63);
-}
 
 /* The bit of mention mi of doc d (bits: the document's cache). Its id
  * decides it as engine_ment_eq compares: none counts as ""; a lexicon id
@@ -1426,16 +1400,15 @@ engine_ment_bit(const struct ex_doc *d, uint8_t *bits, int mi)
         const struct ex_mention *r = mention_resolve(d, &d->ments[mi]);
         unsigned b;
         if (engine_no_id(r)) {
-                b = engine_bit_hash("", (size_t)-1);
+                b = ex_id_bit("", (size_t)-1);
         } else if (r->entity >= 0) {
-                const char *id = d->x->ents[r->entity].id;
-                b = engine_hash_shaped(id) ? ENGINE_BIT_ANY : engine_bit_hash(id, (size_t)-1);
+                b = d->x->ents[r->entity].id_bit; /* found at load */
         } else {
                 const char *id = engine_cheap_id(d, r);
-                if (id == NULL || engine_hash_shaped(id))
-                        b = engine_bit_hash(d->t.s + r->start, r->end - r->start);
+                if (id == NULL || ex_hash_shaped(id))
+                        b = ex_id_bit(d->t.s + r->start, r->end - r->start);
                 else
-                        b = engine_bit_hash(id, (size_t)-1);
+                        b = ex_id_bit(id, (size_t)-1);
         }
         bits[mi] = (uint8_t)b;
         return b;

@@ -349,7 +349,36 @@ struct ex_entity {
         int kind;            /* enum ex_kind */
         int parent;          /* index, or -1 */
         const char *display; /* the first Latin alias (for summaries), or NULL */
+        uint8_t id_bit;      /* ex_id_bit of id; EX_ID_BIT_ANY when ex_hash_shaped */
 };
+
+/* Whether id has the shape of the id mention.c derives for an unknown name
+ * with a non-ASCII byte: "x-" and ten hex digits. */
+static inline bool
+ex_hash_shaped(const char *id)
+{
+        if (id[0] != 'x' || id[1] != '-')
+                return false;
+        size_t n = 2;
+        for (; id[n] != '\0'; n++)
+                if (!((id[n] >= '0' && id[n] <= '9') || (id[n] >= 'a' && id[n] <= 'f') ||
+                      (id[n] >= 'A' && id[n] <= 'F')))
+                        return false;
+        return n == 12;
+}
+
+/* A six-bit hash of an id or a name's text s[0..n) (up to its NUL when n
+ * is (size_t)-1), for engine.c's quick test of two sets of ids (FNV-1a,
+ * folded); EX_ID_BIT_ANY stands for an id that may equal any. */
+#define EX_ID_BIT_ANY 64
+static inline unsigned
+ex_id_bit(const char *s, size_t n)
+{
+        uint64_t h = 0xcbf29ce484222325u;
+        for (size_t i = 0; i < n && s[i] != '\0'; i++)
+                h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
+        return (unsigned)((h ^ h >> 29 ^ h >> 41) & 63);
+}
 
 struct ex_alias {
         int entity;

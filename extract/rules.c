@@ -866,6 +866,9 @@ rules_lexicon_file(struct extractor *x, const char *path, struct rules_where *w,
                 }
                 size_t ei = x->nents++;
                 x->ents[ei].id = ex_xstrdup(fld[0]);
+                x->ents[ei].id_bit =
+                    (uint8_t)(ex_hash_shaped(fld[0]) ? EX_ID_BIT_ANY
+                                                     : ex_id_bit(fld[0], (size_t)-1));
                 x->ents[ei].kind = kind;
                 x->ents[ei].parent = -1;
                 x->ents[ei].display = NULL;
