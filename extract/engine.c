@@ -1212,10 +1212,10 @@ engine_candidate(const struct ex_doc *d, const struct ex_hit *hit, const struct 
         if (c->nargs == 0 && !tr->weak)
                 return false;
         c->modality = engine_modality(d, tr, hit->start, hit->end, c->sent, at->cl);
-        c->type = r->type;
+        c->type = r->type_canon; /* one pointer per type name (rules.c) */
         if (r->planned_type != NULL && (engine_modality_is(c->modality, "planned") ||
                                         engine_modality_is(c->modality, "likely")))
-                c->type = r->planned_type;
+                c->type = r->planned_canon;
         c->time = engine_time(d, hit->start, hit->end, c->sent, at->cl);
         engine_attrs(d, c, tr, at->cl, in);
         engine_media(d, c);
@@ -2240,38 +2240,8 @@ engine_collect(struct ex_doc *d, struct engine_cands *cs)
         engine_quantities(d, cs->v, cs->n);
 }
 
-/* Make the candidates' types canonical pointers, one per type name (two
- * rules may give one type: a plan is one rule's planned_type and another's
- * type), so that the merge compares pointers, not strings. */
-static void
-engine_canon_types(struct cand *cs, size_t n)
-{
-        const char *seen[64], *canon[64]; /* each type pointer met, and its canonical one */
-        size_t ns = 0;
-        for (size_t i = 0; i < n; i++) {
-                const char *t = cs[i].type;
-                size_t k = 0;
-                while (k < ns && seen[k] != t)
-                        k++;
-                if (k < ns) {
-                        cs[i].type = canon[k];
-                        continue;
-                }
-                const char *cn = t;
-                for (size_t j = 0; j < ns; j++)
-                        if (strcmp(canon[j], t) == 0) {
-                                cn = canon[j];
-                                break;
-                        }
-                if (ns < 64) {
-                        seen[ns] = t;
-                        canon[ns++] = cn;
-                }
-                cs[i].type = cn;
-        }
-}
-
-/* Link each candidate to the one before it of the same (canonical) type:
+/* Link each candidate to the one before it of the same type (canonical
+ * pointers: rules.c makes one per type name, so two rules may give one):
  * prev[i] is that one's index + 1, or 0; the merge walks these links
  * instead of every candidate of its window. */
 static void
@@ -2318,7 +2288,6 @@ engine_run(const struct extractor *x, const struct article *a, struct nw_event *
         struct cand *cs = bcs.v, *ts = tcs.v;
         size_t nc = bcs.n, nt = 0;
 
-        engine_canon_types(cs, nc);
         uint32_t prev_small[64];
         uint32_t *prev = nc <= 64 ? prev_small : ex_xmalloc(nc * sizeof *prev);
         engine_link_types(cs, nc, prev);

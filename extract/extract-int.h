@@ -470,6 +470,9 @@ struct ex_rule {
         uint64_t key_set;     /* bit per id of key */
         int min_id, owner_agent_id, owner_of_id, foreign_a_id, foreign_of_id;
         int type_id; /* the first rule with the same type */
+        /* type and planned_type as one pointer per type name of all rules
+         * (set once every rule is loaded), which the engine compares */
+        const char *type_canon, *planned_canon;
 };
 
 /* Global cue kinds (data/rules/cues.rules). */

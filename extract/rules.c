@@ -1411,6 +1411,21 @@ rules_cues(struct extractor *x, const char *path, char **cause)
         return rc;
 }
 
+/* The first of the type and planned type names of x's rules (in order)
+ * that equals s. */
+static const char *
+rules_type_canon(const struct extractor *x, const char *s)
+{
+        for (size_t i = 0; i < x->nrules; i++) {
+                const struct ex_rule *r = &x->rules[i];
+                if (strcmp(r->type, s) == 0)
+                        return r->type;
+                if (r->planned_type != NULL && strcmp(r->planned_type, s) == 0)
+                        return r->planned_type;
+        }
+        return s;
+}
+
 int
 rules_load(struct extractor *x, const char *datadir, char **cause)
 {
@@ -1438,6 +1453,12 @@ rules_load(struct extractor *x, const char *datadir, char **cause)
         if (rc == 0) {
                 mention_patterns(x->acm);
                 acm_build(x->acm);
+                for (size_t i = 0; i < x->nrules; i++) { /* x->rules moves no more */
+                        struct ex_rule *r = &x->rules[i];
+                        r->type_canon = rules_type_canon(x, r->type);
+                        if (r->planned_type != NULL)
+                                r->planned_canon = rules_type_canon(x, r->planned_type);
+                }
         }
         return rc;
 }

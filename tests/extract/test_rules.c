@@ -1094,7 +1094,7 @@ test_words_index(void **state)
 
 /* The interned role names: each role, required role, key role and named
  * role of a rule has the id of its name, names are distinct, and rules of
- * one type share the type id of its first rule. */
+ * one type share the type id of its first rule and one type pointer. */
 static void
 test_role_ids(void **state)
 {
@@ -1136,6 +1136,12 @@ test_role_ids(void **state)
                         assert_string_equal(x->role_names[r->min_id], r->min_role);
                 else
                         assert_int_equal(r->min_id, -1);
+                assert_string_equal(r->type_canon, r->type);
+                if (r->planned_type != NULL)
+                        assert_string_equal(r->planned_canon, r->planned_type);
+                for (size_t j = 0; j < x->nrules; j++)
+                        if (strcmp(x->rules[j].type, r->type) == 0)
+                                assert_ptr_equal(x->rules[j].type_canon, r->type_canon);
                 const struct ex_rule *first = &x->rules[r->type_id];
                 assert_string_equal(first->type, r->type);
                 for (size_t j = 0; j < (size_t)r->type_id; j++)
