@@ -619,8 +619,16 @@ mention_alias_inside(const struct ex_doc *d, size_t s, size_t e)
         return true;
 }
 
+/* Sort order of 64-bit keys. */
+static int
+mention_cmp_u64(const void *pa, const void *pb)
+{
+        uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+        return a < b ? -1 : a > b;
+}
+
 /* Lexicon aliases (the alias hits of pk): check boundaries and case, keep the
- * longest. */
+ * longest; pushed by start (they do not overlap: their starts differ). */
 static void
 mention_lexicon(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
 {
@@ -642,13 +650,24 @@ mention_lexicon(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
         }
         if (nc > 1)
                 mention_sort_len(&c, nc, c == small ? small2 : NULL);
+        /* the kept ones by start: their start and place in c in one key */
+        uint64_t smallk[64];
+        uint64_t *k = nc <= 64 ? smallk : ex_xmalloc(nc * sizeof *k);
+        size_t nk = 0;
         for (size_t i = 0; i < nc; i++) {
                 if (!mention_free_span(occ, c[i].start, c[i].end))
                         continue;
-                const struct ex_alias *a = &x->aliases[c[i].pay & 0xffffff];
-                mention_push(d, c[i].start, c[i].end, x->ents[a->entity].kind, a->entity);
                 memset(occ + c[i].start, OCC_LEX, c[i].end - c[i].start);
+                k[nk++] = (uint64_t)c[i].start << 32 | i;
         }
+        mention_sort(k, nk, sizeof *k, mention_cmp_u64);
+        for (size_t j = 0; j < nk; j++) {
+                const struct ex_hit *h = &c[(uint32_t)k[j]];
+                const struct ex_alias *a = &x->aliases[h->pay & 0xffffff];
+                mention_push(d, h->start, h->end, x->ents[a->entity].kind, a->entity);
+        }
+        if (k != smallk)
+                free(k);
         if (c != small && c != small2)
                 free(c);
 }
@@ -2367,8 +2386,9 @@ mention_find(struct ex_doc *d)
         /* room for a mention per alias, suffix and anaphor hit at once (a
          * long article has hundreds: no realloc as they come) */
         mention_reserve(d, pk.nalias + pk.nsuffix + pk.nanaphor);
+        bool none = d->nments == 0;
         mention_lexicon(d, &pk, occ);
-        if (d->nments > 1)
+        if (!none) /* else pushed by start */
                 mention_sort_start(d);
         d->nlex = d->nments;
         mention_mark_triggers(d, &pk, occ, 6, SIZE_MAX);
