@@ -35,42 +35,44 @@ article_header_line(const char *line, size_t n, size_t *colon)
         return true;
 }
 
-/* A trimmed, UTF-8-safe copy of s[0..n), or NULL when empty. */
-static char *
-article_value(const char *s, size_t n)
-{
-        while (n > 0 && (*s == ' ' || *s == '\t')) {
-                s++;
-                n--;
-        }
-        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-                n--;
-        if (n == 0)
-                return NULL;
-        return ex_utf8_dup(s, n);
-}
+/* The header values of an article while it is read, each a piece of the
+ * input (s NULL when absent), in the order of the fields of struct article. */
+enum { ART_TITLE, ART_URL, ART_PUBLISHED, ART_SOURCE, ART_LANG, ART_NVALUES };
+struct article_src {
+        const char *s;
+        size_t n;
+};
 
-/* Store one header into a (known names only; others are ignored). */
+/* Take the header name[0..nlen): v[0..vlen) trimmed for its value (known
+ * names only, others are ignored; an empty value is none; the last of a
+ * name counts). */
 static void
-article_set_header(struct article *a, const char *name, size_t nlen, const char *v, size_t vlen)
+article_set_header(struct article_src *src, const char *name, size_t nlen, const char *v,
+                   size_t vlen)
 {
-        char **slot = NULL;
+        int k = -1;
 
         if (nlen == 5 && strncasecmp(name, "title", 5) == 0)
-                slot = &a->title;
+                k = ART_TITLE;
         else if (nlen == 3 && strncasecmp(name, "url", 3) == 0)
-                slot = &a->url;
+                k = ART_URL;
         else if (nlen == 9 && strncasecmp(name, "published", 9) == 0)
-                slot = &a->published;
+                k = ART_PUBLISHED;
         else if (nlen == 6 && strncasecmp(name, "source", 6) == 0)
-                slot = &a->source;
+                k = ART_SOURCE;
         else if ((nlen == 8 && strncasecmp(name, "language", 8) == 0) ||
                  (nlen == 4 && strncasecmp(name, "lang", 4) == 0))
-                slot = &a->lang;
-        if (slot == NULL)
+                k = ART_LANG;
+        if (k < 0)
                 return;
-        free(*slot);
-        *slot = article_value(v, vlen);
+        while (vlen > 0 && (*v == ' ' || *v == '\t')) {
+                v++;
+                vlen--;
+        }
+        while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t' || v[vlen - 1] == '\r'))
+                vlen--;
+        src[k].s = vlen > 0 ? v : NULL;
+        src[k].n = vlen;
 }
 
 /* Guess "zh" or "en" from the share of Han characters among letters (in
@@ -136,15 +138,37 @@ article_has_text(const char *s, size_t n)
         return false;
 }
 
-/* Fill the body, lang (when missing) and id of a; -1 when the body is empty. */
-static int
-article_finish(struct article *a, const char *body, size_t len, char **cause)
+/* A new article of the header values src (UTF-8-safe copies) and the body
+ * body[0..len), its lang detected when missing, and its id; NULL when the
+ * body is empty. One block holds the struct, the values and the body (see
+ * article_destroy); the lang's room takes a detected "zh" or "en". */
+static struct article *
+article_make(const struct article_src src[ART_NVALUES], const char *body, size_t len, char **cause)
 {
         if (!article_has_text(body, len)) {
                 article_fail(cause, "no article: the body is empty");
-                return -1;
+                return NULL;
         }
-        a->body = ex_xmalloc(len + 1);
+        size_t vlen[ART_NVALUES], size = sizeof(struct article) + len + 1;
+        for (int k = 0; k < ART_NVALUES; k++) {
+                vlen[k] = src[k].s != NULL ? ex_utf8_put(NULL, src[k].s, src[k].n) : 0;
+                size += (k == ART_LANG && vlen[k] < 2 ? 2 : vlen[k]) + 1;
+        }
+        struct article *a = ex_xmalloc(size);
+        memset(a, 0, sizeof *a);
+        char *p = (char *)(a + 1), *lang_room = NULL;
+        char **field[ART_NVALUES] = {&a->title, &a->url, &a->published, &a->source, &a->lang};
+        for (int k = 0; k < ART_NVALUES; k++) {
+                if (k == ART_LANG)
+                        lang_room = p;
+                if (src[k].s != NULL) {
+                        *field[k] = p;
+                        ex_utf8_put(p, src[k].s, src[k].n);
+                        p[vlen[k]] = '\0';
+                }
+                p += (k == ART_LANG && vlen[k] < 2 ? 2 : vlen[k]) + 1;
+        }
+        a->body = p;
         memcpy(a->body, body, len);
         a->body[len] = '\0';
         a->body_len = len;
@@ -153,13 +177,13 @@ article_finish(struct article *a, const char *body, size_t len, char **cause)
                 char *dash = strpbrk(a->lang, "-_");
                 if (dash != NULL)
                         *dash = '\0';
-                for (char *p = a->lang; *p; p++)
-                        if (*p >= 'A' && *p <= 'Z')
-                                *p += 'a' - 'A';
+                for (char *q = a->lang; *q; q++)
+                        if (*q >= 'A' && *q <= 'Z')
+                                *q += 'a' - 'A';
         }
         if (a->lang == NULL || (strcmp(a->lang, "zh") != 0 && strcmp(a->lang, "en") != 0)) {
-                free(a->lang);
-                a->lang = ex_xstrdup(article_detect_lang(body, len));
+                a->lang = lang_room;
+                memcpy(a->lang, article_detect_lang(body, len), 3);
         }
         /* The id hashes the body without surrounding white space and CRs. */
         size_t s = 0, e = len;
@@ -182,13 +206,13 @@ article_finish(struct article *a, const char *body, size_t len, char **cause)
         }
         memcpy(a->id, hex, 16);
         a->id[16] = '\0';
-        return 0;
+        return a;
 }
 
 struct article *
 article_parse(const char *buf, size_t len, char **cause)
 {
-        struct article *a = ex_xcalloc(1, sizeof *a);
+        struct article_src src[ART_NVALUES] = {{NULL, 0}};
         size_t pos = 0;
 
         if (buf == NULL)
@@ -214,28 +238,27 @@ article_parse(const char *buf, size_t len, char **cause)
                                 break;
                         }
                         if (known || article_header_line(buf + pos, ll, &colon))
-                                article_set_header(a, buf + pos, colon, buf + pos + colon + 1,
+                                article_set_header(src, buf + pos, colon, buf + pos + colon + 1,
                                                    ll - colon - 1);
                         else
                                 break; /* not a header: the body starts here */
                         pos = end < len ? end + 1 : len;
                 }
         }
-        if (article_finish(a, buf + pos, len - pos, cause) != 0) {
-                article_destroy(&a);
-                return NULL;
-        }
-        return a;
+        return article_make(src, buf + pos, len - pos, cause);
 }
 
-/* A string member of o as a new UTF-8-safe string, or NULL. */
-static char *
+/* A string member of o as a piece (s NULL when absent or empty). */
+static struct article_src
 article_json_str(json_t *o, const char *key)
 {
         json_t *v = json_object_get(o, key);
-        if (!json_is_string(v) || json_string_length(v) == 0)
-                return NULL;
-        return ex_utf8_dup(json_string_value(v), json_string_length(v));
+        struct article_src r = {NULL, 0};
+        if (json_is_string(v) && json_string_length(v) > 0) {
+                r.s = json_string_value(v);
+                r.n = json_string_length(v);
+        }
+        return r;
 }
 
 struct article *
@@ -262,33 +285,43 @@ article_from_json(const char *buf, size_t len, char **cause)
                 article_fail(cause, "not an article: no \"text\" string");
                 return NULL;
         }
-        struct article *a = ex_xcalloc(1, sizeof *a);
-        a->title = article_json_str(o, "title");
-        a->url = article_json_str(o, "url");
-        a->published = article_json_str(o, "published");
-        a->source = article_json_str(o, "source");
-        a->lang = article_json_str(o, "language");
-        if (a->lang == NULL)
-                a->lang = article_json_str(o, "lang");
-        int rc = article_finish(a, json_string_value(text), json_string_length(text), cause);
+        struct article_src src[ART_NVALUES];
+        src[ART_TITLE] = article_json_str(o, "title");
+        src[ART_URL] = article_json_str(o, "url");
+        src[ART_PUBLISHED] = article_json_str(o, "published");
+        src[ART_SOURCE] = article_json_str(o, "source");
+        src[ART_LANG] = article_json_str(o, "language");
+        if (src[ART_LANG].s == NULL)
+                src[ART_LANG] = article_json_str(o, "lang");
+        struct article *a =
+            article_make(src, json_string_value(text), json_string_length(text), cause);
         json_decref(o);
-        if (rc != 0)
-                article_destroy(&a);
         return a;
 }
 
+/* Free p unless it lies in a's block (from a to the end of its body). */
+static void
+article_free_field(const struct article *a, char *p)
+{
+        uintptr_t q = (uintptr_t)p;
+        if (q < (uintptr_t)a || q > (uintptr_t)(a->body + a->body_len))
+                free(p);
+}
+
+/* The struct, its header values and body are one block; a field a caller
+ * set to a string of its own (malloc'ed, as newswire-extract does with
+ * published) lies outside it and is freed on its own. */
 void
 article_destroy(struct article **ap)
 {
         if (ap == NULL || *ap == NULL)
                 return;
         struct article *a = *ap;
-        free(a->title);
-        free(a->url);
-        free(a->published);
-        free(a->source);
-        free(a->lang);
-        free(a->body);
+        article_free_field(a, a->title);
+        article_free_field(a, a->url);
+        article_free_field(a, a->published);
+        article_free_field(a, a->source);
+        article_free_field(a, a->lang);
         free(a);
         *ap = NULL;
 }

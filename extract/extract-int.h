@@ -33,6 +33,9 @@ int ex_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 int ex_utf8_encode(uint32_t cp, char out[4]);
 /* A copy of s[0..n) with invalid bytes and NULs replaced by U+FFFD. */
 char *ex_utf8_dup(const char *s, size_t n);
+/* The same copy written to d (no NUL added; d NULL: only counted); returns
+ * its length. */
+size_t ex_utf8_put(char *d, const char *s, size_t n);
 /* The code point at s[i] (U+FFFD on a bad byte), its length in *k. */
 uint32_t ex_cp_at_slow(const char *s, size_t len, size_t i, int *k);
 static inline uint32_t

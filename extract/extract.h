@@ -18,7 +18,9 @@
 
 #include "newswire.h"
 
-/* A parsed article. Owns every string. */
+/* A parsed article. Owns every string: one block holds it, its header values
+ * and body. A caller may set title, url, published, source or lang to a
+ * malloc'ed string of its own (article_destroy frees it); body stays. */
 struct article {
 	char *title, *url, *published, *source, *lang; /* NULL when absent */
 	char *body;      /* the body as received (NUL-terminated copy) */

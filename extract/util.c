@@ -145,15 +145,16 @@ ex_utf8_encode(uint32_t cp, char out[4])
         return 4;
 }
 
-char *
-ex_utf8_dup(const char *s, size_t n)
+/* The length of the longest prefix of s[0..n) that is well-formed UTF-8
+ * without NULs: the common case is all of it. Eight ASCII bytes at a time, a
+ * three-byte character in line. */
+static size_t
+util_utf8_clean_prefix(const char *s, size_t n)
 {
         const unsigned char *u = (const unsigned char *)s;
         const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
         size_t i = 0;
 
-        /* the common case: well-formed and without NULs, copied whole; eight
-         * ASCII bytes at a time, a three-byte character in line */
         while (i < n) {
                 uint64_t x;
                 if (i + 8 <= n) {
@@ -179,26 +180,51 @@ ex_utf8_dup(const char *s, size_t n)
                         break;
                 i += (size_t)k;
         }
-        if (i == n) {
+        return i;
+}
+
+size_t
+ex_utf8_put(char *d, const char *s, size_t n)
+{
+        const unsigned char *u = (const unsigned char *)s;
+        size_t i = util_utf8_clean_prefix(s, n), m = i;
+
+        if (d != NULL)
+                memcpy(d, s, i);
+        while (i < n) {
+                uint32_t cp;
+                int k = ex_utf8_decode(u + i, n - i, &cp);
+                if (k < 0 || cp == 0) {
+                        if (d != NULL)
+                                memcpy(d + m, "\xef\xbf\xbd", 3);
+                        m += 3;
+                        i += k < 0 ? (size_t)-k : 1;
+                } else {
+                        if (d != NULL)
+                                memcpy(d + m, s + i, (size_t)k);
+                        m += (size_t)k;
+                        i += (size_t)k;
+                }
+        }
+        return m;
+}
+
+char *
+ex_utf8_dup(const char *s, size_t n)
+{
+        size_t i = util_utf8_clean_prefix(s, n);
+
+        if (i == n) { /* the common case: copied whole */
                 char *d = ex_xmalloc(n + 1);
                 memcpy(d, s, n);
                 d[n] = '\0';
                 return d;
         }
-        struct ex_buf b = {0};
-        ex_buf_add(&b, s, i);
-        while (i < n) {
-                uint32_t cp;
-                int k = ex_utf8_decode(u + i, n - i, &cp);
-                if (k < 0 || cp == 0) {
-                        ex_buf_add(&b, "\xef\xbf\xbd", 3);
-                        i += k < 0 ? (size_t)-k : 1;
-                } else {
-                        ex_buf_add(&b, s + i, (size_t)k);
-                        i += (size_t)k;
-                }
-        }
-        return b.data;
+        size_t m = ex_utf8_put(NULL, s, n);
+        char *d = ex_xmalloc(m + 1);
+        ex_utf8_put(d, s, n);
+        d[m] = '\0';
+        return d;
 }
 
 void
