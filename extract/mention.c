@@ -553,51 +553,6 @@ mention_generic(const struct extractor *x, const char *t, size_t s, size_t e)
         return true;
 }
 
-/* Sort the n hits of *c by mention_cmp_len. They come in the order of
- * d->hits (by start, then by payload for one span), so a stable counting sort
- * by length gives that order, read back to be sure (else mention_sort runs
- * on); into out (room for n, or NULL: allocated), *c then pointing there and
- * the old array freed unless it was on the stack. A short list is sorted in
- * place. */
-static void
-mention_sort_len(struct ex_hit **c, size_t n, struct ex_hit *out)
-{
-        enum { MAXLEN = 255 };
-        struct ex_hit *a = *c;
-        size_t maxlen = 0;
-        for (size_t i = 0; i < n; i++)
-                if (a[i].end - a[i].start > maxlen)
-                        maxlen = a[i].end - a[i].start;
-        if (n <= 8 || maxlen > MAXLEN) {
-                mention_sort(a, n, sizeof *a, mention_cmp_len);
-                return;
-        }
-        /* start[l]: where the hits of length l go, the longest first */
-        uint32_t start[MAXLEN + 2];
-        memset(start, 0, (maxlen + 2) * sizeof start[0]);
-        for (size_t i = 0; i < n; i++)
-                start[a[i].end - a[i].start]++;
-        uint32_t at = 0;
-        for (size_t l = maxlen + 1; l-- > 0;) {
-                uint32_t k = start[l];
-                start[l] = at;
-                at += k;
-        }
-        bool heap = out == NULL;
-        if (heap)
-                out = ex_xmalloc(n * sizeof *out);
-        for (size_t i = 0; i < n; i++)
-                out[start[a[i].end - a[i].start]++] = a[i];
-        bool sorted = true;
-        for (size_t i = 1; i < n && sorted; i++)
-                sorted = mention_cmp_len(&out[i - 1], &out[i]) <= 0;
-        if (!sorted)
-                mention_sort(out, n, sizeof *out, mention_cmp_len);
-        if (heap)
-                free(a);
-        *c = out;
-}
-
 /* Whether a two-character Chinese alias at [s,e) only stands inside a longer
  * word: Han characters on both sides that neither end nor start at a stop
  * word (思科 in 蓝思科技), while 收购思科公司 or 与思科签约 keep it. */
@@ -627,34 +582,27 @@ mention_cmp_u64(const void *pa, const void *pb)
         return a < b ? -1 : a > b;
 }
 
-/* Lexicon aliases (the alias hits of pk): check boundaries and case, keep the
- * longest; pushed by start (they do not overlap: their starts differ). */
+/* Sort order: earlier first. */
+static int
+mention_cmp_start(const void *pa, const void *pb)
+{
+        const struct ex_hit *a = pa, *b = pb;
+        return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* Keep the longest of the n candidate aliases of c that overlap one another
+ * (the hits of one cluster; occ free where none is), then push those kept by
+ * start (they do not overlap: their starts differ). c is reordered. */
 static void
-mention_lexicon(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
+mention_lexicon_cluster(struct ex_doc *d, uint8_t *occ, struct ex_hit *c, size_t n)
 {
         const struct extractor *x = d->x;
-        struct ex_hit small[64], small2[64]; /* most documents: no malloc */
-        struct ex_hit *c = pk->nalias <= 64 ? small : ex_xmalloc(pk->nalias * sizeof *c);
-        size_t nc = 0;
-        for (size_t ia = 0; ia < pk->nalias; ia++) {
-                size_t i = pk->alias[ia];
-                const struct ex_alias *a = &x->aliases[d->hits[i].pay & 0xffffff];
-                size_t s = d->hits[i].start, e = d->hits[i].end;
-                if (!mention_boundary(&d->t, a, s, e))
-                        continue;
-                if (a->exact && memcmp(d->t.s + s, a->text, e - s) != 0)
-                        continue;
-                if (mention_alias_inside(d, s, e))
-                        continue;
-                c[nc++] = d->hits[i];
-        }
-        if (nc > 1)
-                mention_sort_len(&c, nc, c == small ? small2 : NULL);
-        /* the kept ones by start: their start and place in c in one key */
+        mention_sort(c, n, sizeof *c, mention_cmp_len);
+        /* the kept ones: their start and place in c in one key */
         uint64_t smallk[64];
-        uint64_t *k = nc <= 64 ? smallk : ex_xmalloc(nc * sizeof *k);
+        uint64_t *k = n <= 64 ? smallk : ex_xmalloc(n * sizeof *k);
         size_t nk = 0;
-        for (size_t i = 0; i < nc; i++) {
+        for (size_t i = 0; i < n; i++) {
                 if (!mention_free_span(occ, c[i].start, c[i].end))
                         continue;
                 memset(occ + c[i].start, OCC_LEX, c[i].end - c[i].start);
@@ -668,7 +616,52 @@ mention_lexicon(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
         }
         if (k != smallk)
                 free(k);
-        if (c != small && c != small2)
+}
+
+/* Lexicon aliases (the alias hits of pk): check boundaries and case, keep the
+ * longest, pushed by start. An alias only gives way to a longer one it
+ * overlaps (occ is free before), so the candidates are taken cluster by
+ * cluster (those that overlap one another, transitively), each in the order
+ * longest first, then earlier: the choice of one sort of all of them, with
+ * occ read in text order. */
+static void
+mention_lexicon(struct ex_doc *d, const struct mention_picks *pk, uint8_t *occ)
+{
+        const struct extractor *x = d->x;
+        struct ex_hit small[64]; /* most documents: no malloc */
+        struct ex_hit *c = pk->nalias <= 64 ? small : ex_xmalloc(pk->nalias * sizeof *c);
+        size_t nc = 0;
+        bool by_start = true;
+        for (size_t ia = 0; ia < pk->nalias; ia++) {
+                size_t i = pk->alias[ia];
+                const struct ex_alias *a = &x->aliases[d->hits[i].pay & 0xffffff];
+                size_t s = d->hits[i].start, e = d->hits[i].end;
+                if (!mention_boundary(&d->t, a, s, e))
+                        continue;
+                if (a->exact && memcmp(d->t.s + s, a->text, e - s) != 0)
+                        continue;
+                if (mention_alias_inside(d, s, e))
+                        continue;
+                by_start &= nc == 0 || c[nc - 1].start <= s;
+                c[nc++] = d->hits[i];
+        }
+        if (!by_start) /* d->hits come by start: not seen */
+                mention_sort(c, nc, sizeof *c, mention_cmp_start);
+        for (size_t b = 0; b < nc;) {
+                size_t e = b + 1, end = c[b].end;
+                for (; e < nc && c[e].start < end; e++)
+                        if (c[e].end > end)
+                                end = c[e].end;
+                if (e == b + 1) { /* alone: kept (occ is free there) */
+                        const struct ex_alias *a = &x->aliases[c[b].pay & 0xffffff];
+                        mention_push(d, c[b].start, c[b].end, x->ents[a->entity].kind, a->entity);
+                        memset(occ + c[b].start, OCC_LEX, c[b].end - c[b].start);
+                } else {
+                        mention_lexicon_cluster(d, occ, c + b, e - b);
+                }
+                b = e;
+        }
+        if (c != small)
                 free(c);
 }
 
