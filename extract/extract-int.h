@@ -404,22 +404,25 @@ enum ex_side { SIDE_LEFT, SIDE_RIGHT, SIDE_EITHER };
  * integers and holds a set of roles as a bit mask. */
 #define EX_MAX_ROLE_NAMES 64
 
+/* The fields a role walk reads come first, the cue lists' counts in the
+ * first two cache lines (a rule's roles are read per candidate, and are
+ * cold by then). */
 struct ex_role {
+        int id;         /* interned name */
+        int side;       /* enum ex_side */
+        uint32_t kinds; /* EK_BIT set */
+        int gap;        /* max characters between filler and trigger (0: unlimited) */
+        bool clause;    /* stay in the trigger's clause (else the sentence) */
+        bool list;      /* take the list the filler stands in (A、B和C) */
+        bool all;       /* take every filler of the right kind on that side */
+        bool first;     /* take the farthest filler (the sentence's subject), not the nearest */
+        bool add;       /* adds fillers even when an earlier line filled the role */
+        bool cont;      /* may reach into the next sentence when it continues this one */
+        bool prev;      /* none in the sentence: the subject (first name) of the one before */
         char *name;
-        int id;                /* interned name */
-        int side;              /* enum ex_side */
-        uint32_t kinds;        /* EK_BIT set */
         struct ex_words cue;   /* filler must follow one of these directly (empty: any) */
-        struct ex_words after; /* filler must come after one of these, in the clause */
         struct ex_words nocue; /* filler must not follow one of these directly */
-        bool clause;           /* stay in the trigger's clause (else the sentence) */
-        bool list;             /* take the list the filler stands in (A、B和C) */
-        bool all;              /* take every filler of the right kind on that side */
-        bool first; /* take the farthest filler (the sentence's subject), not the nearest */
-        bool add;   /* adds fillers even when an earlier line filled the role */
-        bool cont;  /* may reach into the next sentence when it continues this one */
-        bool prev;  /* none in the sentence: the subject (first name) of the one before */
-        int gap;    /* max characters between filler and trigger (0: unlimited) */
+        struct ex_words after; /* filler must come after one of these, in the clause */
 };
 
 struct ex_attr_when {
