@@ -446,9 +446,35 @@ struct ex_trigger {
         bool weak;                    /* completes an event, never makes one alone */
 };
 
+/* The fields a candidate reads come first (the roles and type in the first
+ * cache line, the ids and flags of the later steps in the second): a rule
+ * is cold when one of its triggers hits. */
 struct ex_rule {
-        char *type;
+        struct ex_role *roles[EX_NLANG];
+        size_t nroles[EX_NLANG];
+        /* type and planned_type as one pointer per type name of all rules
+         * (set once every rule is loaded), which the engine compares */
+        const char *type_canon, *planned_canon;
         char *planned_type; /* the type when modality is planned/likely, or NULL */
+        double confidence;  /* base */
+        /* the role names below as interned ids (-1: none) */
+        uint64_t require_set; /* bit per id of require */
+        uint64_t key_set;     /* bit per id of key */
+        int min_id, owner_agent_id, owner_of_id, foreign_a_id, foreign_of_id;
+        int type_id; /* the first rule with the same type */
+        int min_count;
+        bool needqty;        /* an event without a quantity is dropped (market.milestone) */
+        bool merge_sentence; /* "merge sentence": one event per key filler and sentence */
+        bool lend; /* an incomplete candidate lends its fillers to the event it completes */
+        struct ex_attr_when *when[EX_NLANG];
+        size_t nwhen[EX_NLANG];
+        int *key_id; /* parallel to key.w */
+        char *type;
+        char *owner_agent; /* "owner A P": a known A must share the family of a known P */
+        char *owner_of;
+        char *foreign_a; /* "foreign A P": a filler of A of P's family is dropped */
+        char *foreign_of;
+        char *min_role; /* "min R N": a standalone event needs N fillers of R */
         /* summary templates: [0] any modality, [1] planned, [2] likely, [3]
          * negated; the first whose plain placeholders all fill wins */
         char **summary[4];
@@ -456,29 +482,6 @@ struct ex_rule {
         char *file;
         struct ex_words require; /* roles a standalone event needs */
         struct ex_words key;     /* roles whose fillers identify the happening */
-        struct ex_role *roles[EX_NLANG];
-        size_t nroles[EX_NLANG];
-        struct ex_attr_when *when[EX_NLANG];
-        size_t nwhen[EX_NLANG];
-        double confidence; /* base */
-        bool needqty;      /* an event without a quantity is dropped (market.milestone) */
-        char *owner_agent; /* "owner A P": a known A must share the family of a known P */
-        char *owner_of;
-        char *foreign_a; /* "foreign A P": a filler of A of P's family is dropped */
-        char *foreign_of;
-        char *min_role; /* "min R N": a standalone event needs N fillers of R */
-        int min_count;
-        bool merge_sentence; /* "merge sentence": one event per key filler and sentence */
-        bool lend; /* an incomplete candidate lends its fillers to the event it completes */
-        /* the role names above as interned ids (-1: none) */
-        uint64_t require_set; /* bit per id of require */
-        int *key_id;          /* parallel to key.w */
-        uint64_t key_set;     /* bit per id of key */
-        int min_id, owner_agent_id, owner_of_id, foreign_a_id, foreign_of_id;
-        int type_id; /* the first rule with the same type */
-        /* type and planned_type as one pointer per type name of all rules
-         * (set once every rule is loaded), which the engine compares */
-        const char *type_canon, *planned_canon;
 };
 
 /* Global cue kinds (data/rules/cues.rules). */
