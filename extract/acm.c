@@ -327,58 +327,56 @@ acm_emit(const struct acm *a, size_t st, size_t end, acm_cb cb, void *arg)
  * ones by fewer (see acm_scan). */
 #define ACM_SPLIT_MIN 24
 
-/* A place where a walk held back by acm_scan_split reached a state that
- * emits: the state and the end of its matches. */
-struct acm_held {
-        size_t end;
-        size_t st;
-};
+/* The bytes a walk of acm_scan_split steps over between checks of its
+ * room to hold places (see acm_buf). */
+#define ACM_BLOCK 64
 
-/* The places a walk of acm_scan_split holds back until the walks before it
- * are reported: in local until it is full (a short text has a few), then on
- * the heap. */
+/* The places where a walk of acm_scan_split reached a state that emits, held
+ * until it reports them: each the end of the state's matches in the walk's
+ * piece above 16 bits, the state below (a 16-bit table's state). A step writes one always and
+ * keeps it when the state emits (no branch on it), so there is room for a
+ * block of steps before each; in local until it is full (a short text
+ * needs no more), then on the heap. */
 struct acm_buf {
-        struct acm_held *h; /* local or malloc'ed */
+        uint64_t *h; /* local or malloc'ed */
         size_t n, cap;
-        struct acm_held local[16];
+        uint64_t local[2 * ACM_BLOCK];
 };
 
-/* Hold st, reached at end, in b (the growth out of line). */
+/* Make room in b for need places (the growth out of line). */
 static __attribute__((noinline)) void
-acm_buf_grow(struct acm_buf *b)
+acm_buf_grow(struct acm_buf *b, size_t need)
 {
-        b->cap *= 2;
+        while (b->cap < need)
+                b->cap *= 2;
         if (b->h == b->local) {
                 b->h = ex_xmalloc(b->cap * sizeof *b->h);
-                memcpy(b->h, b->local, sizeof b->local);
+                memcpy(b->h, b->local, b->n * sizeof *b->h);
         } else {
                 b->h = ex_xrealloc(b->h, b->cap * sizeof *b->h);
         }
 }
 
-/* Hold st, reached at end, in b. */
+/* Make room in b for k more places. */
 static inline void
-acm_buf_add(struct acm_buf *b, size_t st, size_t end)
+acm_buf_room(struct acm_buf *b, size_t k)
 {
-        if (b->n == b->cap)
-                acm_buf_grow(b);
-        b->h[b->n].end = end;
-        b->h[b->n].st = st;
-        b->n++;
+        if (b->n + k > b->cap)
+                acm_buf_grow(b, b->n + k);
 }
 
 /* acm_scan of the 16-bit table by nw walks side by side, over nw pieces of
  * the text, so that the table reads of one overlap those of the others (a
  * scan waits on memory, one read after another, not on arithmetic). Each
- * walk but the first starts at the root at the start of its piece, and
- * holds back the places where it emits. Then piece by piece, in order: from
- * the true state at the start of the piece (where the walk before ended),
- * the piece is walked again, reporting, until that walk and the held walk
- * are in the same state (after a few bytes: as many as the true state is
- * deep, about), from there on they are the same, and the held places after
- * it are reported; exactly the reports, in the order, of a single walk.
- * Always inlined with a constant nw, so the walks' states stay in
- * registers. */
+ * walk holds the places where it emits (see acm_buf); each but the first
+ * starts at the root at the start of its piece. The first walk's places
+ * are reported. Then piece by piece, in order: from the true state at the
+ * start of the piece (where the walk before ended), the piece is walked
+ * again, reporting, until that walk and the held walk are in the same state
+ * (after a few bytes: as many as the true state is deep, about), from there
+ * on they are the same, and the held places after it are reported; exactly
+ * the reports, in the order, of a single walk. Always inlined with a
+ * constant nw, so the walks' states stay in registers. */
 static inline __attribute__((always_inline)) void
 acm_scan_split(const struct acm *a, const char *s, size_t len, acm_cb cb, void *arg,
                const size_t nw)
@@ -391,27 +389,41 @@ acm_scan_split(const struct acm *a, const char *s, size_t len, acm_cb cb, void *
         size_t n = len / nw; /* the last piece also takes len % nw bytes */
         size_t st[ACM_WALKS] = {0};
         struct acm_buf held[ACM_WALKS];
-        for (size_t w = 1; w < nw; w++) {
+        for (size_t w = 0; w < nw; w++) {
                 held[w].h = held[w].local;
                 held[w].n = 0;
                 held[w].cap = sizeof held[w].local / sizeof held[w].local[0];
         }
-        for (size_t j = 0; j < n; j++) {
-                st[0] = delta[(st[0] << shift) + cls[u[j]]];
-                if (st[0] >= efrom)
-                        acm_emit(a, st[0], j + 1, cb, arg);
+        for (size_t j0 = 0; j0 < n; j0 += ACM_BLOCK) {
+                size_t je = n - j0 > ACM_BLOCK ? j0 + ACM_BLOCK : n;
+                uint64_t *h[ACM_WALKS];
 #pragma GCC unroll 4
-                for (size_t w = 1; w < nw; w++) {
-                        st[w] = delta[(st[w] << shift) + cls[u[w * n + j]]];
-                        if (st[w] >= efrom)
-                                acm_buf_add(&held[w], st[w], w * n + j + 1);
+                for (size_t w = 0; w < nw; w++) {
+                        acm_buf_room(&held[w], je - j0);
+                        h[w] = held[w].h + held[w].n;
                 }
+                for (size_t j = j0; j < je; j++) {
+                        uint64_t end = (uint64_t)(j + 1) << 16;
+#pragma GCC unroll 4
+                        for (size_t w = 0; w < nw; w++) {
+                                st[w] = delta[(st[w] << shift) + cls[u[w * n + j]]];
+                                *h[w] = end | st[w];
+                                h[w] += st[w] >= efrom;
+                        }
+                }
+#pragma GCC unroll 4
+                for (size_t w = 0; w < nw; w++)
+                        held[w].n = (size_t)(h[w] - held[w].h);
         }
+        struct acm_buf *last = &held[nw - 1];
+        acm_buf_room(last, len - nw * n);
         for (size_t i = nw * n; i < len; i++) {
                 st[nw - 1] = delta[(st[nw - 1] << shift) + cls[u[i]]];
-                if (st[nw - 1] >= efrom)
-                        acm_buf_add(&held[nw - 1], st[nw - 1], i + 1);
+                last->h[last->n] = (uint64_t)(i + 1 - (nw - 1) * n) << 16 | st[nw - 1];
+                last->n += st[nw - 1] >= efrom;
         }
+        for (size_t k = 0; k < held[0].n; k++)
+                acm_emit(a, held[0].h[k] & 0xffff, held[0].h[k] >> 16, cb, arg);
         size_t ts = st[0]; /* the true state at the end of the pieces reported */
 #pragma GCC unroll 4
         for (size_t w = 1; w < nw; w++) {
@@ -425,13 +437,14 @@ acm_scan_split(const struct acm *a, const char *s, size_t len, acm_cb cb, void *
                 }
                 const struct acm_buf *b = &held[w];
                 for (size_t k = 0; k < b->n; k++)
-                        if (b->h[k].end > i)
-                                acm_emit(a, b->h[k].st, b->h[k].end, cb, arg);
+                        if (w * n + (b->h[k] >> 16) > i)
+                                acm_emit(a, b->h[k] & 0xffff, w * n + (b->h[k] >> 16), cb, arg);
                 if (ts == hs) /* the walks met: the held one's end is true */
                         ts = st[w];
-                if (b->h != b->local)
-                        free(b->h);
         }
+        for (size_t w = 0; w < nw; w++)
+                if (held[w].h != held[w].local)
+                        free(held[w].h);
 }
 
 void
