@@ -385,19 +385,17 @@ engine_ment_from(const struct ex_doc *d, size_t i)
         return lo;
 }
 
-/* The kind bit (EK_BIT) of each mention of d, resolved, in kb[0..nments):
- * 0 for an anaphor that resolves to nothing or a noise name, which no role
- * takes. Found once per document, so a role walk tests a mention's kind
- * with one load and one mask, not a referent's flags and kind. */
-static void
-engine_kind_bits(const struct ex_doc *d, uint32_t *kb)
+/* Whether mention m (resolved) is of a kind the role accepts (inline: the
+ * role walks ask it for every mention they pass). */
+static inline __attribute__((always_inline)) bool
+engine_kind_ok(const struct ex_doc *d, const struct ex_mention *m, uint32_t kinds)
 {
-        for (size_t i = 0; i < d->nments; i++) {
-                const struct ex_mention *m = &d->ments[i];
-                const struct ex_mention *r = mention_resolve(d, m);
-                bool none = ((m->flags & M_ANAPHOR) && m->ref < 0) || (r->flags & M_NOISE);
-                kb[i] = none ? 0 : EK_BIT(r->kind);
-        }
+        const struct ex_mention *r = mention_resolve(d, m);
+        if ((m->flags & M_ANAPHOR) && m->ref < 0)
+                return false;
+        if (r->flags & M_NOISE)
+                return false;
+        return (kinds & EK_BIT(r->kind)) != 0;
 }
 
 /* Skip spaces backwards from i. */
@@ -591,8 +589,8 @@ engine_cue_ok(const struct ex_doc *d, const struct ex_role *ro, const struct ex_
 
 /* Extend a chosen filler over the list it stands in: A、B和C. */
 static void
-engine_list(const struct ex_doc *d, const uint32_t *kb, struct cand *c, const struct ex_role *ro,
-            int m, size_t lo, size_t hi)
+engine_list(const struct ex_doc *d, struct cand *c, const struct ex_role *ro, int m, size_t lo,
+            size_t hi)
 {
         const struct ex_words *sep = &d->x->listsep[d->lang];
         const char *s = d->t.low;
@@ -611,7 +609,7 @@ engine_list(const struct ex_doc *d, const uint32_t *kb, struct cand *c, const st
                 size_t n = engine_ment_from(d, e);
                 if (n >= d->nments || d->ments[n].start != e || d->ments[n].end > hi)
                         break;
-                if (!(ro->kinds & kb[n]))
+                if (!engine_kind_ok(d, &d->ments[n], ro->kinds))
                         break;
                 engine_add_arg(d, c, ro->id, (int)n);
                 cur = (int)n;
@@ -634,7 +632,7 @@ engine_list(const struct ex_doc *d, const uint32_t *kb, struct cand *c, const st
                         }
                 if (found < 0 || d->ments[found].start < lo)
                         break;
-                if (!(ro->kinds & kb[found]))
+                if (!engine_kind_ok(d, &d->ments[found], ro->kinds))
                         break;
                 engine_add_arg(d, c, ro->id, found);
                 cur = found;
@@ -650,11 +648,10 @@ engine_filled(const struct cand *c, int role)
 
 /* Where the roles of a candidate look from: found once for all its roles. */
 struct engine_at {
-        size_t first;       /* the first mention starting at or after the trigger */
-        size_t right;       /* the first starting at or after its end */
-        size_t sent;        /* the trigger's sentence */
-        size_t cl;          /* and clause */
-        const uint32_t *kb; /* each mention's kind bit (engine_kind_bits) */
+        size_t first; /* the first mention starting at or after the trigger */
+        size_t right; /* the first starting at or after its end */
+        size_t sent;  /* the trigger's sentence */
+        size_t cl;    /* and clause */
 };
 
 /* Fill one role spec. */
@@ -680,30 +677,27 @@ engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro,
         /* Walk outwards: left candidates from first-1 down, right from the first at >= te. */
         size_t li = at->first, ri = at->right;
         int chosen = -1;
-        bool wl = ro->side != SIDE_RIGHT, wr = ro->side != SIDE_LEFT;
         for (int steps = 0; steps < 200; steps++) {
-                /* the distances from the trigger of the next mention on
-                 * each side (SIZE_MAX: none there); the nearer is taken,
-                 * the left one on a tie, without a branch on which */
-                size_t dl = SIZE_MAX, dr = SIZE_MAX;
-                if (wl && li > 0 && d->ments[li - 1].start >= lo) {
-                        if (d->ments[li - 1].end > ts) {
-                                /* overlaps the trigger: skip it */
-                                li--;
-                                continue;
-                        }
-                        dl = ts - d->ments[li - 1].end;
+                int pick = -1;
+                bool lok = ro->side != SIDE_RIGHT && li > 0 && d->ments[li - 1].start >= lo;
+                bool rok = ro->side != SIDE_LEFT && ri < d->nments && d->ments[ri].end <= hi;
+                if (lok && li > 0 && d->ments[li - 1].end > ts) {
+                        /* overlaps the trigger: skip it */
+                        li--;
+                        continue;
                 }
-                if (wr && ri < d->nments && d->ments[ri].end <= hi)
-                        dr = d->ments[ri].start - te;
-                if ((dl & dr) == SIZE_MAX)
-                        break; /* neither side has one */
-                size_t left = dl <= dr;
-                int pick = (int)(left ? li - 1 : ri);
-                li -= left;
-                ri += left ^ 1;
+                if (!lok && !rok)
+                        break;
+                if (lok && rok) {
+                        size_t dl = ts - d->ments[li - 1].end, dr = d->ments[ri].start - te;
+                        pick = dl <= dr ? (int)--li : (int)ri++;
+                } else if (lok) {
+                        pick = (int)--li;
+                } else {
+                        pick = (int)ri++;
+                }
                 const struct ex_mention *m = &d->ments[pick];
-                if (!(ro->kinds & at->kb[pick]))
+                if (!engine_kind_ok(d, m, ro->kinds))
                         continue;
                 if (!engine_cue_ok(d, ro, m, lo, ts, te))
                         continue;
@@ -729,7 +723,7 @@ engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro,
                         if (m->start >= phi)
                                 break;
                         any = true;
-                        if ((m->flags & M_NOISE) == 0 && (ro->kinds & at->kb[i]) &&
+                        if ((m->flags & M_NOISE) == 0 && engine_kind_ok(d, m, ro->kinds) &&
                             !engine_has(d, c, (int)i))
                                 chosen = (int)i;
                 }
@@ -741,7 +735,7 @@ engine_role(const struct ex_doc *d, struct cand *c, const struct ex_role *ro,
         /* c is as it was when engine_has turned chosen down */
         engine_add_new_arg(c, ro->id, chosen);
         if (ro->list)
-                engine_list(d, at->kb, c, ro, chosen, lo, hi);
+                engine_list(d, c, ro, chosen, lo, hi);
 }
 
 /* Whether modality m (asserted, planned, likely, negated: a rule may name
@@ -2203,15 +2197,8 @@ engine_collect(struct ex_doc *d, struct engine_cands *cs)
 {
         /* the hits come by start: the first mention at or after the trigger,
          * its sentence and clause only move forward */
-        struct engine_at at = {0, 0, 0, 0, NULL};
+        struct engine_at at = {0, 0, 0, 0};
         struct engine_insent in = {NULL, 0, 0, 0};
-        /* the mentions' kinds: on the stack for a short document */
-        uint32_t kbuf[512];
-        uint32_t *kb =
-            d->nments <= 512 || d->ntrig == 0 ? kbuf : ex_xmalloc(d->nments * sizeof *kb);
-        if (d->ntrig > 0)
-                engine_kind_bits(d, kb);
-        at.kb = kb;
         /* a trigger makes at most one candidate but for a split one: room
          * for them all at once, not a copy per doubling (a long article
          * makes tens of thousands; pages never written cost nothing) */
@@ -2249,8 +2236,6 @@ engine_collect(struct ex_doc *d, struct engine_cands *cs)
                         engine_split(d->x, cs);
                 }
         }
-        if (kb != kbuf)
-                free(kb);
         engine_price(d, cs->v, &cs->n);
         engine_quantities(d, cs->v, cs->n);
 }

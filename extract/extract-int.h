@@ -404,25 +404,22 @@ enum ex_side { SIDE_LEFT, SIDE_RIGHT, SIDE_EITHER };
  * integers and holds a set of roles as a bit mask. */
 #define EX_MAX_ROLE_NAMES 64
 
-/* The fields a role walk reads come first, the cue lists' counts in the
- * first two cache lines (a rule's roles are read per candidate, and are
- * cold by then). */
 struct ex_role {
-        int id;         /* interned name */
-        int side;       /* enum ex_side */
-        uint32_t kinds; /* EK_BIT set */
-        int gap;        /* max characters between filler and trigger (0: unlimited) */
-        bool clause;    /* stay in the trigger's clause (else the sentence) */
-        bool list;      /* take the list the filler stands in (A、B和C) */
-        bool all;       /* take every filler of the right kind on that side */
-        bool first;     /* take the farthest filler (the sentence's subject), not the nearest */
-        bool add;       /* adds fillers even when an earlier line filled the role */
-        bool cont;      /* may reach into the next sentence when it continues this one */
-        bool prev;      /* none in the sentence: the subject (first name) of the one before */
         char *name;
+        int id;                /* interned name */
+        int side;              /* enum ex_side */
+        uint32_t kinds;        /* EK_BIT set */
         struct ex_words cue;   /* filler must follow one of these directly (empty: any) */
-        struct ex_words nocue; /* filler must not follow one of these directly */
         struct ex_words after; /* filler must come after one of these, in the clause */
+        struct ex_words nocue; /* filler must not follow one of these directly */
+        bool clause;           /* stay in the trigger's clause (else the sentence) */
+        bool list;             /* take the list the filler stands in (A、B和C) */
+        bool all;              /* take every filler of the right kind on that side */
+        bool first; /* take the farthest filler (the sentence's subject), not the nearest */
+        bool add;   /* adds fillers even when an earlier line filled the role */
+        bool cont;  /* may reach into the next sentence when it continues this one */
+        bool prev;  /* none in the sentence: the subject (first name) of the one before */
+        int gap;    /* max characters between filler and trigger (0: unlimited) */
 };
 
 struct ex_attr_when {
@@ -446,35 +443,9 @@ struct ex_trigger {
         bool weak;                    /* completes an event, never makes one alone */
 };
 
-/* The fields a candidate reads come first (the roles and type in the first
- * cache line, the ids and flags of the later steps in the second): a rule
- * is cold when one of its triggers hits. */
 struct ex_rule {
-        struct ex_role *roles[EX_NLANG];
-        size_t nroles[EX_NLANG];
-        /* type and planned_type as one pointer per type name of all rules
-         * (set once every rule is loaded), which the engine compares */
-        const char *type_canon, *planned_canon;
-        char *planned_type; /* the type when modality is planned/likely, or NULL */
-        double confidence;  /* base */
-        /* the role names below as interned ids (-1: none) */
-        uint64_t require_set; /* bit per id of require */
-        uint64_t key_set;     /* bit per id of key */
-        int min_id, owner_agent_id, owner_of_id, foreign_a_id, foreign_of_id;
-        int type_id; /* the first rule with the same type */
-        int min_count;
-        bool needqty;        /* an event without a quantity is dropped (market.milestone) */
-        bool merge_sentence; /* "merge sentence": one event per key filler and sentence */
-        bool lend; /* an incomplete candidate lends its fillers to the event it completes */
-        struct ex_attr_when *when[EX_NLANG];
-        size_t nwhen[EX_NLANG];
-        int *key_id; /* parallel to key.w */
         char *type;
-        char *owner_agent; /* "owner A P": a known A must share the family of a known P */
-        char *owner_of;
-        char *foreign_a; /* "foreign A P": a filler of A of P's family is dropped */
-        char *foreign_of;
-        char *min_role; /* "min R N": a standalone event needs N fillers of R */
+        char *planned_type; /* the type when modality is planned/likely, or NULL */
         /* summary templates: [0] any modality, [1] planned, [2] likely, [3]
          * negated; the first whose plain placeholders all fill wins */
         char **summary[4];
@@ -482,6 +453,29 @@ struct ex_rule {
         char *file;
         struct ex_words require; /* roles a standalone event needs */
         struct ex_words key;     /* roles whose fillers identify the happening */
+        struct ex_role *roles[EX_NLANG];
+        size_t nroles[EX_NLANG];
+        struct ex_attr_when *when[EX_NLANG];
+        size_t nwhen[EX_NLANG];
+        double confidence; /* base */
+        bool needqty;      /* an event without a quantity is dropped (market.milestone) */
+        char *owner_agent; /* "owner A P": a known A must share the family of a known P */
+        char *owner_of;
+        char *foreign_a; /* "foreign A P": a filler of A of P's family is dropped */
+        char *foreign_of;
+        char *min_role; /* "min R N": a standalone event needs N fillers of R */
+        int min_count;
+        bool merge_sentence; /* "merge sentence": one event per key filler and sentence */
+        bool lend; /* an incomplete candidate lends its fillers to the event it completes */
+        /* the role names above as interned ids (-1: none) */
+        uint64_t require_set; /* bit per id of require */
+        int *key_id;          /* parallel to key.w */
+        uint64_t key_set;     /* bit per id of key */
+        int min_id, owner_agent_id, owner_of_id, foreign_a_id, foreign_of_id;
+        int type_id; /* the first rule with the same type */
+        /* type and planned_type as one pointer per type name of all rules
+         * (set once every rule is loaded), which the engine compares */
+        const char *type_canon, *planned_canon;
 };
 
 /* Global cue kinds (data/rules/cues.rules). */
